@@ -1,0 +1,20 @@
+package dev.hotloop.protocol.error;
+
+/**
+ * The body of an OpenAI-shaped error, {@code {"error":{"message","type","param","code"}}}.
+ *
+ * @param message what went wrong, for a person
+ * @param type    {@code invalid_request_error}, {@code authentication_error}, {@code not_found_error}, {@code server_error}, …
+ * @param param   the offending request field as a path such as {@code input[2].call_id}, or null
+ * @param code    a machine-readable code such as {@code previous_response_not_found}, or null
+ */
+public record OpenAiError(String message, String type, String param, String code) {
+
+    /** The wrapper object that HTTP bodies carry. */
+    public record Body(OpenAiError error) {
+    }
+
+    public Body asBody() {
+        return new Body(this);
+    }
+}

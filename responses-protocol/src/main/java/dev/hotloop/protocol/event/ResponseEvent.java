@@ -1,0 +1,62 @@
+package dev.hotloop.protocol.event;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.hotloop.protocol.item.Item;
+import dev.hotloop.protocol.response.Response;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A streaming event of one response. SSE frames it as {@code event:/data:}, WebSocket as one text frame,
+ * and non-streamed HTTP keeps only the terminal event's response. Sequence numbers start at 0 and grow by 1.
+ */
+public sealed interface ResponseEvent {
+
+    String type();
+
+    int sequenceNumber();
+
+    /** True for the event that ends a response: completed, incomplete or failed. */
+    @JsonIgnore
+    default boolean terminal() {
+        return this instanceof Lifecycle lifecycle && lifecycle.response().status() != null
+                && !Response.IN_PROGRESS.equals(lifecycle.response().status());
+    }
+
+    /** {@code response.created|in_progress|completed|incomplete|failed}, carrying the whole response. */
+    record Lifecycle(String type, int sequenceNumber, Response response) implements ResponseEvent {
+    }
+
+    /** {@code response.output_item.added|done}. */
+    record OutputItem(String type, int sequenceNumber, int outputIndex, Item item) implements ResponseEvent {
+    }
+
+    /** {@code response.content_part.added|done}. */
+    record ContentPart(String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, JsonNode part)
+            implements ResponseEvent {
+    }
+
+    /** {@code response.output_text.delta}. */
+    record TextDelta(String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, String delta,
+                     List<JsonNode> logprobs) implements ResponseEvent {
+    }
+
+    /** {@code response.output_text.done}. */
+    record TextDone(String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, String text,
+                    List<JsonNode> logprobs) implements ResponseEvent {
+    }
+
+    /** {@code response.function_call_arguments.delta}. */
+    record ArgumentsDelta(String type, int sequenceNumber, String itemId, int outputIndex, String delta)
+            implements ResponseEvent {
+    }
+
+    /** {@code response.function_call_arguments.done}. */
+    record ArgumentsDone(String type, int sequenceNumber, String itemId, int outputIndex, String name, String arguments)
+            implements ResponseEvent {
+    }
+
+    /** {@code error}: a stream that fails before a response exists, or mid-stream without a failed response. */
+    record Error(String type, int sequenceNumber, String code, String message, String param) implements ResponseEvent {
+    }
+}

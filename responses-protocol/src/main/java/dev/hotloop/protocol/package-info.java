@@ -1,0 +1,2 @@
+/** The OpenAI Responses API wire contract as hotloop speaks it, and the contract between the engine and model providers. */
+package dev.hotloop.protocol;

@@ -1,0 +1,138 @@
+package dev.hotloop.protocol.request;
+
+import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.item.Item;
+import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.protocol.tool.Tool;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Parses and validates a create body. Every failure is an {@link ApiException} with status 400 and the
+ * offending field as {@code param}; unknown fields are ignored, as OpenAI's clients send new ones.
+ */
+public final class CreateRequestReader {
+
+    private static final int METADATA_MAX_PAIRS = 16;
+    private static final int METADATA_KEY_MAX = 64;
+    private static final int METADATA_VALUE_MAX = 512;
+    private static final List<String> TRUNCATIONS = List.of("auto", "disabled");
+
+    private CreateRequestReader() {
+    }
+
+    /** Parses raw JSON bytes; malformed JSON is a 400 like any other invalid body. */
+    public static CreateRequest read(byte[] body) {
+        JsonNode tree;
+        try {
+            tree = ProtocolJson.mapper().readTree(body);
+        } catch (JacksonException e) {
+            throw ApiException.invalidRequest(null, "invalid_json", "We could not parse the JSON body of your request. "
+                    + "(HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a "
+                    + "JSON payload, but what was sent was not valid JSON.)");
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw ApiException.invalidRequest(null, "invalid_json", "The request body is empty: expected a JSON object.");
+        }
+        return read(tree);
+    }
+
+    public static CreateRequest read(JsonNode tree) {
+        JsonFields body = JsonFields.of(tree, "");
+        if (Boolean.TRUE.equals(body.bool("background"))) {
+            throw ApiException.invalidRequest("background", "unsupported_parameter",
+                    "Background mode is not supported by this server.");
+        }
+        String previousResponseId = body.string("previous_response_id");
+        if (body.node("conversation") != null) {
+            if (previousResponseId != null) {
+                throw ApiException.invalidRequest("conversation", "mutually_exclusive_parameters",
+                        "'previous_response_id' and 'conversation' cannot be used together.");
+            }
+            throw ApiException.invalidRequest("conversation", "unsupported_parameter",
+                    "Conversations are not supported by this server: chain responses with 'previous_response_id'.");
+        }
+        List<Tool> tools = ToolReader.tools(body.array("tools"));
+        String truncation = body.string("truncation");
+        if (truncation != null && !TRUNCATIONS.contains(truncation)) {
+            throw ApiException.invalidValue("truncation", truncation, TRUNCATIONS);
+        }
+        List<Item> input = InputReader.read(body.node("input"));
+        return new CreateRequest(
+                body.string("model"),
+                input,
+                body.string("instructions"),
+                tools,
+                ToolReader.choice(body.node("tool_choice"), tools),
+                orDefault(body.bool("parallel_tool_calls"), true),
+                previousResponseId,
+                orDefault(body.bool("store"), true),
+                orDefault(body.bool("stream"), false),
+                body.integer("max_output_tokens", 16),
+                body.integer("max_tool_calls", 1),
+                metadata(body),
+                body.decimal("temperature", 0, 2),
+                body.decimal("top_p", 0, 1),
+                truncation,
+                body.objectNode("text"),
+                body.objectNode("reasoning"),
+                strings(body, "include"),
+                body.string("prompt_cache_key"),
+                body.string("service_tier"),
+                body.string("user"),
+                body.string("safety_identifier"),
+                orDefault(body.bool("generate"), true),
+                body.string("stream_id"));
+    }
+
+    private static Map<String, String> metadata(JsonFields body) {
+        JsonNode metadata = body.objectNode("metadata");
+        if (metadata == null) {
+            return Map.of();
+        }
+        if (metadata.size() > METADATA_MAX_PAIRS) {
+            throw ApiException.invalidRequest("metadata", "object_above_max_properties", "Invalid 'metadata': too many "
+                    + "properties. Expected an object with at most " + METADATA_MAX_PAIRS + " properties, but got "
+                    + metadata.size() + " instead.");
+        }
+        Map<String, String> pairs = new LinkedHashMap<>();
+        JsonFields fields = JsonFields.of(metadata, "metadata");
+        for (String key : metadata.propertyNames()) {
+            if (key.length() > METADATA_KEY_MAX) {
+                throw ApiException.invalidRequest("metadata", "string_above_max_length", "Invalid 'metadata': key '"
+                        + key.substring(0, 16) + "…' is longer than " + METADATA_KEY_MAX + " characters.");
+            }
+            String value = fields.requiredString(key);
+            if (value.length() > METADATA_VALUE_MAX) {
+                throw ApiException.invalidRequest(fields.param(key), "string_above_max_length", "Invalid '"
+                        + fields.param(key) + "': string too long. Expected at most " + METADATA_VALUE_MAX + " characters.");
+            }
+            pairs.put(key, value);
+        }
+        return pairs;
+    }
+
+    private static List<String> strings(JsonFields body, String field) {
+        JsonNode array = body.array(field);
+        if (array == null) {
+            return List.of();
+        }
+        List<String> values = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode value = array.get(i);
+            if (!value.isString()) {
+                throw ApiException.invalidType(field + "[" + i + "]", "a string", JsonFields.describe(value));
+            }
+            values.add(value.stringValue());
+        }
+        return values;
+    }
+
+    private static boolean orDefault(Boolean value, boolean fallback) {
+        return value != null ? value : fallback;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.hotloop.protocol.response;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.hotloop.protocol.item.Item;
+import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.protocol.request.CreateRequest;
+import dev.hotloop.protocol.tool.Tool;
+import dev.hotloop.protocol.tool.ToolChoice;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Response object, as sent on every transport. Snapshots are immutable: the engine derives the
+ * in-progress and final states with the {@code with…} methods.
+ */
+@JsonPropertyOrder({"id", "object", "created_at", "status", "background", "completed_at", "error", "incomplete_details",
+        "instructions", "max_output_tokens", "max_tool_calls", "model", "output", "parallel_tool_calls",
+        "previous_response_id", "prompt_cache_key", "reasoning", "safety_identifier", "service_tier", "store",
+        "temperature", "text", "tool_choice", "tools", "top_p", "truncation", "usage", "user", "metadata",
+        "access_programs"})
+public record Response(
+        String id,
+        String object,
+        long createdAt,
+        String status,
+        boolean background,
+        Long completedAt,
+        ResponseError error,
+        IncompleteDetails incompleteDetails,
+        String instructions,
+        Integer maxOutputTokens,
+        Integer maxToolCalls,
+        String model,
+        List<Item> output,
+        boolean parallelToolCalls,
+        String previousResponseId,
+        String promptCacheKey,
+        JsonNode reasoning,
+        String safetyIdentifier,
+        String serviceTier,
+        boolean store,
+        double temperature,
+        JsonNode text,
+        ToolChoice toolChoice,
+        List<Tool> tools,
+        double topP,
+        String truncation,
+        Usage usage,
+        String user,
+        Map<String, String> metadata,
+        Map<String, String> accessPrograms) {
+
+    public static final String IN_PROGRESS = "in_progress";
+    public static final String COMPLETED = "completed";
+    public static final String INCOMPLETE = "incomplete";
+    public static final String FAILED = "failed";
+    public static final String CANCELLED = "cancelled";
+
+    /** The error of a failed response. */
+    public record ResponseError(String code, String message) {
+    }
+
+    /** Why a response stopped early: {@code max_output_tokens} or {@code content_filter}. */
+    public record IncompleteDetails(String reason) {
+    }
+
+    /** A fresh {@code in_progress} response for {@code request}, echoing its settings. */
+    public static Response start(String id, String model, CreateRequest request, long createdAt) {
+        return new Response(id, "response", createdAt, IN_PROGRESS, false, null, null, null,
+                request.instructions(), request.maxOutputTokens(), request.maxToolCalls(), model, List.of(),
+                request.parallelToolCalls(), request.previousResponseId(), request.promptCacheKey(),
+                request.reasoning() != null ? request.reasoning() : defaultReasoning(),
+                request.safetyIdentifier(), request.serviceTier() != null ? request.serviceTier() : "default",
+                request.store(), request.temperature() != null ? request.temperature() : 1.0,
+                request.text() != null ? request.text() : defaultText(), request.toolChoice(), request.tools(),
+                request.topP() != null ? request.topP() : 1.0,
+                request.truncation() != null ? request.truncation() : "disabled", null, request.user(),
+                request.metadata(), Map.of("cyber", "standard"));
+    }
+
+    /** The terminal state: status, output, usage and the error or incomplete reason that goes with it. */
+    public Response finish(String newStatus, List<Item> newOutput, Usage newUsage, ResponseError newError,
+                           IncompleteDetails newIncompleteDetails, long completedAtSeconds) {
+        return new Response(id, object, createdAt, newStatus, background,
+                COMPLETED.equals(newStatus) ? completedAtSeconds : null, newError, newIncompleteDetails, instructions,
+                maxOutputTokens, maxToolCalls, model, List.copyOf(newOutput), parallelToolCalls, previousResponseId,
+                promptCacheKey, reasoning, safetyIdentifier, serviceTier, store, temperature, text, toolChoice, tools,
+                topP, truncation, newUsage, user, metadata, accessPrograms);
+    }
+
+    private static JsonNode defaultReasoning() {
+        ObjectNode reasoning = ProtocolJson.nodes().objectNode();
+        reasoning.putNull("effort");
+        reasoning.putNull("summary");
+        return reasoning;
+    }
+
+    private static JsonNode defaultText() {
+        ObjectNode text = ProtocolJson.nodes().objectNode();
+        text.set("format", ProtocolJson.nodes().objectNode().put("type", "text"));
+        text.put("verbosity", "medium");
+        return text;
+    }
+}
