@@ -47,6 +47,7 @@ public final class InputReader {
         ObjectNode json = ProtocolJson.nodes().objectNode();
         json.put("type", "message");
         json.put("id", ResponseIds.item("msg"));
+        json.put("status", "completed");
         json.put("role", "user");
         json.set("content", ProtocolJson.nodes().arrayNode().add(part));
         return new MessageItem(json);
@@ -132,7 +133,10 @@ public final class InputReader {
         return new FunctionCallOutputItem(withTypeAndId((ObjectNode) fields.object(), "function_call_output", "fco"));
     }
 
-    /** A copy carrying {@code type} and an id (generated when the client sent none), other fields unchanged. */
+    /**
+     * A copy carrying {@code type}, an id and a status, as OpenAI stores input items (ids and status are
+     * generated when the client sent none); every other field is kept as sent.
+     */
     private static ObjectNode withTypeAndId(ObjectNode sent, String type, String idPrefix) {
         ObjectNode json = ProtocolJson.nodes().objectNode();
         json.put("type", type);
@@ -143,6 +147,9 @@ public final class InputReader {
                 json.set(name, value);
             }
         });
+        if (!json.has("status")) {
+            json.put("status", "completed");
+        }
         return json;
     }
 }

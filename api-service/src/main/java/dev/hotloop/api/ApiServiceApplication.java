@@ -1,0 +1,20 @@
+package dev.hotloop.api;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** The edge of hotloop: the OpenAI Responses API and the agent loop. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class ApiServiceApplication {
+
+    /** Starts api-service reading {@code api-service.yml}, so it can share a JVM with session-service. */
+    public static SpringApplicationBuilder builder() {
+        return new SpringApplicationBuilder(ApiServiceApplication.class).properties("spring.config.name=api-service");
+    }
+
+    public static void main(String[] args) {
+        builder().run(args);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.hotloop.api.loop;
+
+import dev.hotloop.api.context.CallLedger;
+import dev.hotloop.api.context.ContextItem;
+import dev.hotloop.api.context.StoredContext;
+import dev.hotloop.api.model.ModelCatalog;
+import dev.hotloop.api.session.SessionClient;
+import dev.hotloop.api.tokens.TokenCounter;
+import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.event.ResponseEvent;
+import dev.hotloop.protocol.id.ResponseIds;
+import dev.hotloop.protocol.item.Item;
+import dev.hotloop.protocol.model.FinishReason;
+import dev.hotloop.protocol.model.ModelEvent;
+import dev.hotloop.protocol.model.ModelProvider;
+import dev.hotloop.protocol.model.ModelRequest;
+import dev.hotloop.protocol.request.CreateRequest;
+import dev.hotloop.protocol.response.Response;
+import dev.hotloop.protocol.response.Usage;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The agent loop, one engine under every transport: {@link #prepare} resolves and validates a request
+ * (failing with an {@link ApiException} before any event), {@link #run} streams its protocol events.
+ * With {@code store:true} a response is persisted before its terminal event is emitted, so a client that
+ * saw {@code response.completed} can always continue from it or fetch it.
+ */
+public class TurnEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(TurnEngine.class);
+
+    private final ModelCatalog models;
+    private final SessionClient sessions;
+    private final TokenCounter tokens;
+    private final Clock clock;
+
+    public TurnEngine(ModelCatalog models, SessionClient sessions, TokenCounter tokens, Clock clock) {
+        this.models = models;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    /** Loads the context the request continues and checks the request against it. */
+    public Mono<Turn> prepare(String tenant, CreateRequest request) {
+        return Mono.defer(() -> {
+            String model = models.modelFor(request.model());
+            ModelProvider provider = models.provider(model);
+            List<ContextItem> input = count(request.input());
+            Mono<StoredContext> history = request.previousResponseId() == null
+                    ? Mono.just(new StoredContext(List.of(), 0, 0))
+                    : sessions.context(tenant, request.previousResponseId())
+                            .switchIfEmpty(Mono.error(() -> ApiException.previousResponseNotFound(request.previousResponseId())));
+            return history.map(stored -> {
+                CallLedger ledger = CallLedger.of(stored.items()).withInput(input);
+                String id = request.previousResponseId() == null ? ResponseIds.newChain()
+                        : ResponseIds.continuing(request.previousResponseId());
+                Response start = Response.start(id, model, request, clock.instant().getEpochSecond());
+                int inputTokens = tokens.preamble(request.instructions(), request.tools()) + sum(stored.items()) + sum(input);
+                return new Turn(tenant, request, start, provider, stored.items(), input, ledger, inputTokens);
+            });
+        });
+    }
+
+    /**
+     * Streams the turn: {@code response.created}, {@code response.in_progress}, the output events, then one
+     * terminal event ({@code completed}, {@code incomplete} or {@code failed}). Model and store failures end
+     * the stream with {@code response.failed}, never with an error signal. Cancelling stops the model.
+     */
+    public Flux<ResponseEvent> run(Turn turn) {
+        return Flux.defer(() -> {
+            TurnEmitter emitter = new TurnEmitter();
+            Flux<ResponseEvent> opening = Flux.just(
+                    emitter.lifecycle("response.created", turn.response()),
+                    emitter.lifecycle("response.in_progress", turn.response()));
+            Flux<ResponseEvent> sampling = turn.request().generate()
+                    ? turn.provider().stream(modelRequest(turn)).concatMapIterable(emitter::on)
+                    : Flux.empty();
+            return opening.concatWith(sampling)
+                    .concatWith(Mono.defer(() -> finish(turn, emitter)))
+                    .onErrorResume(error -> Mono.just(failed(turn, emitter, error)));
+        });
+    }
+
+    private Mono<ResponseEvent> finish(Turn turn, TurnEmitter emitter) {
+        ModelEvent.Finish finish = emitter.finish();
+        if (turn.request().generate() && finish == null) {
+            return Mono.error(new IllegalStateException("The model ended its stream without finishing"));
+        }
+        FinishReason reason = finish == null ? FinishReason.STOP : finish.reason();
+        List<ContextItem> output = count(emitter.output());
+        ModelEvent.ModelUsage reported = finish == null ? null : finish.usage();
+        // an upstream's own counts win; the engine's per-item count stands in where none is reported
+        int inputTokens = reported != null && reported.inputTokens() > 0 ? reported.inputTokens() : turn.inputTokens();
+        int outputTokens = reported != null ? reported.outputTokens() : sum(output);
+        Usage usage = Usage.of(inputTokens, reported != null ? reported.cachedTokens() : 0, outputTokens);
+        long now = clock.instant().getEpochSecond();
+        Response response = switch (reason) {
+            case STOP -> turn.response().finish(Response.COMPLETED, emitter.output(), usage, null, null, now);
+            case LENGTH -> turn.response().finish(Response.INCOMPLETE, emitter.output(), usage, null,
+                    new Response.IncompleteDetails("max_output_tokens"), now);
+            case CONTENT_FILTER -> turn.response().finish(Response.INCOMPLETE, emitter.output(), usage, null,
+                    new Response.IncompleteDetails("content_filter"), now);
+        };
+        String type = Response.COMPLETED.equals(response.status()) ? "response.completed" : "response.incomplete";
+        Mono<Void> persisted = turn.request().store()
+                ? sessions.store(turn.tenant(), response, turn.input(), output)
+                : Mono.empty();
+        return persisted.then(Mono.fromSupplier(() -> emitter.lifecycle(type, response)));
+    }
+
+    private ResponseEvent failed(Turn turn, TurnEmitter emitter, Throwable error) {
+        Response.ResponseError responseError;
+        if (error instanceof ApiException api) {
+            responseError = new Response.ResponseError(api.error().code() != null ? api.error().code() : "server_error",
+                    api.error().message());
+        } else {
+            log.warn("Response {} failed", turn.response().id(), error);
+            responseError = new Response.ResponseError("server_error", "The model failed to generate a response.");
+        }
+        Response response = turn.response().finish(Response.FAILED, emitter.output(), null, responseError, null,
+                clock.instant().getEpochSecond());
+        return emitter.lifecycle("response.failed", response);
+    }
+
+    private ModelRequest modelRequest(Turn turn) {
+        CreateRequest request = turn.request();
+        List<Item> context = new ArrayList<>(turn.history().size() + turn.input().size());
+        turn.history().forEach(entry -> context.add(entry.item()));
+        turn.input().forEach(entry -> context.add(entry.item()));
+        return new ModelRequest(turn.response().model(), request.instructions(), context, request.tools(),
+                request.toolChoice(), request.parallelToolCalls(), request.maxOutputTokens(), request.temperature(),
+                request.topP(), request.promptCacheKey());
+    }
+
+    private List<ContextItem> count(List<Item> items) {
+        List<ContextItem> counted = new ArrayList<>(items.size());
+        for (Item item : items) {
+            counted.add(new ContextItem(item, tokens.count(item)));
+        }
+        return counted;
+    }
+
+    private static int sum(List<ContextItem> items) {
+        int total = 0;
+        for (ContextItem item : items) {
+            total += item.tokens();
+        }
+        return total;
+    }
+}

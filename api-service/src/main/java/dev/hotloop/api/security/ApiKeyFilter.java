@@ -1,0 +1,54 @@
+package dev.hotloop.api.security;
+
+import dev.hotloop.protocol.error.ApiException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authenticates every {@code /v1/} call by its {@code Authorization: Bearer} key and records the caller's
+ * tenant on the exchange; a missing or unknown key is a 401 before any work is done (also for WebSocket upgrades).
+ */
+@Component
+public class ApiKeyFilter implements WebFilter {
+
+    private static final String TENANT_ATTRIBUTE = ApiKeyFilter.class.getName() + ".tenant";
+    private static final String BEARER = "Bearer ";
+
+    private final ApiKeys apiKeys;
+
+    public ApiKeyFilter(ApiKeys apiKeys) {
+        this.apiKeys = apiKeys;
+    }
+
+    /** The authenticated tenant of a request that passed this filter. */
+    public static String tenant(ServerWebExchange exchange) {
+        return exchange.getRequiredAttribute(TENANT_ATTRIBUTE);
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (!exchange.getRequest().getPath().value().startsWith("/v1/")) {
+            return chain.filter(exchange);
+        }
+        String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Mono.error(ApiException.unauthorized("You didn't provide an API key. You need to provide your API "
+                    + "key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."));
+        }
+        String key = header.substring(BEARER.length()).trim();
+        return apiKeys.tenantOf(key)
+                .map(tenant -> {
+                    exchange.getAttributes().put(TENANT_ATTRIBUTE, tenant);
+                    return chain.filter(exchange);
+                })
+                .orElseGet(() -> Mono.error(ApiException.unauthorized("Incorrect API key provided: " + redact(key) + ".")));
+    }
+
+    private static String redact(String key) {
+        return key.length() <= 8 ? "****" : key.substring(0, 3) + "****" + key.substring(key.length() - 4);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.hotloop.api.tokens;
+
+import com.knuddels.jtokkit.api.Encoding;
+import dev.hotloop.protocol.item.FunctionCallItem;
+import dev.hotloop.protocol.item.FunctionCallOutputItem;
+import dev.hotloop.protocol.item.Item;
+import dev.hotloop.protocol.item.MessageItem;
+import dev.hotloop.protocol.item.PassThroughItem;
+import dev.hotloop.protocol.tool.Tool;
+import java.util.List;
+
+/**
+ * Counts tokens as the model would see the rendered prompt (o200k_base), item by item, so that a
+ * continuation counts only its new items and carries the rest.
+ */
+public class TokenCounter {
+
+    /** Per-item framing tokens of a chat-style render (role and separators). */
+    static final int ITEM_OVERHEAD = 4;
+
+    private final Encoding encoding;
+
+    public TokenCounter(Encoding encoding) {
+        this.encoding = encoding;
+    }
+
+    public Encoding encoding() {
+        return encoding;
+    }
+
+    public int count(Item item) {
+        return ITEM_OVERHEAD + switch (item) {
+            case MessageItem message -> text(message.text());
+            case FunctionCallItem call -> text(call.name()) + text(call.arguments());
+            case FunctionCallOutputItem output -> text(output.outputText());
+            case PassThroughItem other -> text(other.json().toString());
+        };
+    }
+
+    /** Tokens of the parts that are not items: instructions and tool definitions. */
+    public int preamble(String instructions, List<Tool> tools) {
+        int tokens = instructions == null ? 0 : ITEM_OVERHEAD + text(instructions);
+        for (Tool tool : tools) {
+            tokens += text(tool.json().toString());
+        }
+        return tokens;
+    }
+
+    public int text(String text) {
+        return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.hotloop.api.transport.http;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/** The public HTTP surface. */
+@Configuration(proxyBeanMethods = false)
+class HttpRoutes {
+
+    @Bean
+    RouterFunction<ServerResponse> responsesRoutes(ResponsesHandler responses, ModelsHandler models) {
+        return RouterFunctions.route()
+                .POST("/v1/responses", responses::create)
+                .GET("/v1/responses/{id}", responses::get)
+                .DELETE("/v1/responses/{id}", responses::delete)
+                .GET("/v1/responses/{id}/input_items", responses::inputItems)
+                .GET("/v1/models", models::list)
+                .GET("/v1/models/{id}", models::get)
+                .build();
+    }
+}

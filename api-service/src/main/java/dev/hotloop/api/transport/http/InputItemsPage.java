@@ -1,0 +1,71 @@
+package dev.hotloop.api.transport.http;
+
+import dev.hotloop.api.context.ContextItem;
+import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.item.Item;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.util.MultiValueMap;
+
+/**
+ * One page of {@code GET /v1/responses/{id}/input_items}: OpenAI's list shape, newest first unless
+ * {@code order=asc}, continuing after the item named by {@code after}.
+ */
+record InputItemsPage(String object, List<Item> data, String firstId, String lastId, boolean hasMore) {
+
+    record Query(int limit, boolean ascending, String after) {
+
+        static Query of(MultiValueMap<String, String> params) {
+            String order = params.getFirst("order");
+            if (order != null && !order.equals("asc") && !order.equals("desc")) {
+                throw ApiException.invalidValue("order", order, List.of("asc", "desc"));
+            }
+            return new Query(limit(params.getFirst("limit")), "asc".equals(order), params.getFirst("after"));
+        }
+
+        private static int limit(String value) {
+            if (value == null) {
+                return 20;
+            }
+            try {
+                int limit = Integer.parseInt(value);
+                if (limit >= 1 && limit <= 100) {
+                    return limit;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below with the range
+            }
+            throw ApiException.invalidRequest("limit", "invalid_value",
+                    "Invalid 'limit': expected an integer between 1 and 100, but got '" + value + "'.");
+        }
+    }
+
+    static InputItemsPage of(List<ContextItem> input, Query query) {
+        List<Item> ordered = new ArrayList<>(input.size());
+        input.forEach(entry -> ordered.add(entry.item()));
+        if (!query.ascending()) {
+            java.util.Collections.reverse(ordered);
+        }
+        int start = 0;
+        if (query.after() != null) {
+            start = indexOf(ordered, query.after()) + 1;
+            if (start == 0) {
+                throw ApiException.invalidRequest("after", "invalid_value",
+                        "Invalid 'after': no input item with id '" + query.after() + "' in this response.");
+            }
+        }
+        int end = Math.min(ordered.size(), start + query.limit());
+        List<Item> data = List.copyOf(ordered.subList(start, end));
+        return new InputItemsPage("list", data, data.isEmpty() ? null : data.getFirst().id(),
+                data.isEmpty() ? null : data.getLast().id(), end < ordered.size());
+    }
+
+    private static int indexOf(List<Item> items, String id) {
+        for (int i = 0; i < items.size(); i++) {
+            if (id.equals(items.get(i).id())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.hotloop.api;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseOutputMessage;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the end-to-end tests: api-service on a random port in front of a real session-service and a real
+ * Redis, the simulator unthrottled. Every subclass shares one Spring context (keep the configuration identical).
+ */
+@SpringBootTest(classes = ApiServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+                "spring.config.name=api-service",
+                "hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY + ","
+                        + PlatformTest.OTHER + ":" + PlatformTest.OTHER_KEY,
+                "hotloop.model.simulator.time-to-first-token=0ms",
+                "hotloop.model.simulator.tokens-per-second=0",
+                "hotloop.api.max-request-size=1MB"})
+public abstract class PlatformTest {
+
+    public static final String ACME = "acme";
+    public static final String ACME_KEY = "sk-acme-test-key";
+    public static final String OTHER = "other";
+    public static final String OTHER_KEY = "sk-other-test-key";
+    public static final String MODEL = "hotloop-sim";
+
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void sessionService(DynamicPropertyRegistry registry) {
+        registry.add("hotloop.api.session.url", SessionServiceFixture::url);
+    }
+
+    protected String baseUrl() {
+        return "http://127.0.0.1:" + port + "/v1";
+    }
+
+    /** The official OpenAI Java SDK, validating every response it reads, never retrying. */
+    protected OpenAIClient client(String apiKey) {
+        return OpenAIOkHttpClient.builder().baseUrl(baseUrl()).apiKey(apiKey).maxRetries(0)
+                .responseValidation(true).build();
+    }
+
+    protected OpenAIClient client() {
+        return client(ACME_KEY);
+    }
+
+    /** The text of all output messages, as the SDKs' {@code output_text} convenience gives it. */
+    protected static String outputText(Response response) {
+        StringBuilder text = new StringBuilder();
+        response.output().stream().filter(ResponseOutputItem::isMessage)
+                .flatMap(item -> item.asMessage().content().stream())
+                .filter(ResponseOutputMessage.Content::isOutputText)
+                .forEach(content -> text.append(content.asOutputText().text()));
+        return text.toString();
+    }
+}

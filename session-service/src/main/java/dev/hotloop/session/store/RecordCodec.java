@@ -1,0 +1,64 @@
+package dev.hotloop.session.store;
+
+import java.util.List;
+
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * How a turn is written as Redis strings: each item as one chain-list element {@code {"tokens":n,"item":{…}}},
+ * and the response as its JSON without {@code output}, which reads rebuild from the output items by splicing
+ * strings, so the read path never parses JSON.
+ */
+@Component
+public class RecordCodec {
+
+    private static final String ITEM_FIELD = ",\"item\":";
+    private static final String OUTPUT_FIELD = "\"output\":[";
+
+    private final JsonMapper mapper;
+
+    public RecordCodec(JsonMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** The chain-list element of an item; this exact shape is what the context API returns per item. */
+    public String item(long tokens, JsonNode item) {
+        return "{\"tokens\":" + tokens + ITEM_FIELD + mapper.writeValueAsString(item) + "}";
+    }
+
+    /** The response as stored: compact JSON without {@code output} (a copy; the argument is left as it is). */
+    public String responseWithoutOutput(ObjectNode response) {
+        ObjectNode stored = response.deepCopy();
+        stored.remove("output");
+        return mapper.writeValueAsString(stored);
+    }
+
+    /** The item JSON inside an element written by {@link #item}. */
+    String itemJson(String element) {
+        // tokens is digits only, so the first ,"item": is the field separator
+        return element.substring(element.indexOf(ITEM_FIELD) + ITEM_FIELD.length(), element.length() - 1);
+    }
+
+    /** A stored response with {@code output} appended as its last field, built from output item elements. */
+    String withOutput(String responseWithoutOutput, List<String> outputElements) {
+        int size = responseWithoutOutput.length() + OUTPUT_FIELD.length() + 2;
+        for (String element : outputElements) {
+            size += element.length();
+        }
+        StringBuilder json = new StringBuilder(size).append(responseWithoutOutput, 0, responseWithoutOutput.length() - 1);
+        if (responseWithoutOutput.length() > 2) {
+            json.append(',');
+        }
+        json.append(OUTPUT_FIELD);
+        for (int i = 0; i < outputElements.size(); i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            json.append(itemJson(outputElements.get(i)));
+        }
+        return json.append("]}").toString();
+    }
+}

@@ -1,0 +1,2 @@
+/** The Redis layout of response chains and the scripts that read and write it in one round trip each. */
+package dev.hotloop.session.store;

@@ -1,0 +1,72 @@
+package dev.hotloop.session.web;
+
+import dev.hotloop.session.store.RecordCodec;
+import dev.hotloop.session.store.ResponseRepository;
+import dev.hotloop.session.store.StoreResult;
+import dev.hotloop.session.store.Turn;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * The internal API over response state, one tenant per path. An unknown id, another tenant's id and a malformed
+ * id all answer 404.
+ */
+@RestController
+@RequestMapping(path = "/internal/v1/tenants/{tenant}/responses", produces = MediaType.APPLICATION_JSON_VALUE)
+class ResponseStateController {
+
+    private final ResponseRepository repository;
+    private final RecordCodec codec;
+
+    ResponseStateController(ResponseRepository repository, RecordCodec codec) {
+        this.repository = repository;
+        this.codec = codec;
+    }
+
+    /** Stores one turn: 201 with id and depth; 400 malformed; 404 unknown previous response; 409 id taken. */
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    Mono<ResponseEntity<StoredTurnBody>> store(@PathVariable String tenant, @RequestBody StoreTurnRequest request) {
+        if (!ResponseRepository.isValidTenant(tenant)) {
+            throw SessionApiException.invalid("tenant", "The tenant must match [A-Za-z0-9._-]{1,64}.");
+        }
+        Turn turn = request.toTurn(codec);
+        return repository.store(tenant, turn).map(result -> switch (result) {
+            case StoreResult.Stored(int depth) ->
+                    ResponseEntity.status(HttpStatus.CREATED).body(new StoredTurnBody(turn.id(), depth));
+            case StoreResult.AlreadyExists() -> throw SessionApiException.alreadyExists(turn.id());
+            case StoreResult.PreviousNotFound() -> throw SessionApiException.previousNotFound(turn.previousId());
+        });
+    }
+
+    /** The Response JSON with its output. */
+    @GetMapping("/{id}")
+    Mono<String> response(@PathVariable String tenant, @PathVariable String id) {
+        return repository.findResponse(tenant, id).switchIfEmpty(Mono.error(() -> SessionApiException.notFound(id)));
+    }
+
+    /** The response and its whole context, in one Redis round trip. */
+    @GetMapping("/{id}/context")
+    Mono<ContextBody> context(@PathVariable String tenant, @PathVariable String id) {
+        return repository.findContext(tenant, id)
+                .map(ContextBody::of)
+                .switchIfEmpty(Mono.error(() -> SessionApiException.notFound(id)));
+    }
+
+    /** 204 when deleted; its children keep their context. */
+    @DeleteMapping("/{id}")
+    Mono<ResponseEntity<Void>> delete(@PathVariable String tenant, @PathVariable String id) {
+        return repository.delete(tenant, id)
+                .filter(Boolean::booleanValue)
+                .map(deleted -> ResponseEntity.noContent().<Void>build())
+                .switchIfEmpty(Mono.error(() -> SessionApiException.notFound(id)));
+    }
+}

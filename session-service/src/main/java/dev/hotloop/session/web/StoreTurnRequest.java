@@ -1,0 +1,86 @@
+package dev.hotloop.session.web;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.hotloop.protocol.id.ResponseIds;
+import dev.hotloop.session.store.RecordCodec;
+import dev.hotloop.session.store.Turn;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The body of {@code POST …/responses}: one turn. Items are opaque JSON objects; their types are never read.
+ *
+ * @param response the full Response object, including {@code id} and {@code output}
+ * @param previousResponseId the parent response, if any
+ * @param input the new input items of this turn only
+ * @param output this response's output items, the same objects as {@code response.output}
+ */
+record StoreTurnRequest(
+        @Nullable JsonNode response,
+        @JsonProperty("previous_response_id") @Nullable String previousResponseId,
+        @Nullable List<TurnItem> input,
+        @Nullable List<TurnItem> output) {
+
+    /**
+     * @param tokens the item's token count, as the caller counted it
+     * @param item the item JSON
+     */
+    record TurnItem(@Nullable Long tokens, @Nullable JsonNode item) {
+    }
+
+    /**
+     * Validates the turn and encodes it for the store.
+     *
+     * @throws SessionApiException 400 for a malformed turn, 404 for a malformed previous response id
+     */
+    Turn toTurn(RecordCodec codec) {
+        if (!(response instanceof ObjectNode responseObject)) {
+            throw SessionApiException.invalid("response", "'response' must be a Response object.");
+        }
+        JsonNode idNode = responseObject.get("id");
+        String id = idNode != null && idNode.isString() ? idNode.stringValue() : null;
+        if (!ResponseIds.isWellFormed(id)) {
+            throw SessionApiException.invalid("response.id", "'response.id' must be a response id such as resp_<48 hex>.");
+        }
+        if (previousResponseId != null) {
+            if (!ResponseIds.isWellFormed(previousResponseId)) {
+                throw SessionApiException.previousNotFound(previousResponseId);
+            }
+            if (!ResponseIds.chainTag(previousResponseId).equals(ResponseIds.chainTag(id))) {
+                throw SessionApiException.invalid("response.id",
+                        "'response.id' must continue the chain of '" + previousResponseId + "'.");
+            }
+        }
+        List<TurnItem> outputItems = output == null ? List.of() : output;
+        JsonNode responseOutput = responseObject.get("output");
+        if (responseOutput != null && !responseOutput.isNull()
+                && (!responseOutput.isArray() || responseOutput.size() != outputItems.size())) {
+            throw SessionApiException.invalid("output", "'output' must hold the same items as 'response.output'.");
+        }
+        return new Turn(id, previousResponseId, codec.responseWithoutOutput(responseObject),
+                encode("input", input == null ? List.of() : input, codec), encode("output", outputItems, codec));
+    }
+
+    private static List<String> encode(String field, List<TurnItem> items, RecordCodec codec) {
+        List<String> elements = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            TurnItem item = items.get(i);
+            String at = field + "[" + i + "]";
+            if (item == null) {
+                throw SessionApiException.invalid(at, "'" + at + "' must be an object with 'tokens' and 'item'.");
+            }
+            if (item.tokens() == null || item.tokens() < 0) {
+                throw SessionApiException.invalid(at + ".tokens", "'" + at + ".tokens' must be a non-negative integer.");
+            }
+            if (item.item() == null || !item.item().isObject()) {
+                throw SessionApiException.invalid(at + ".item", "'" + at + ".item' must be a JSON object.");
+            }
+            elements.add(codec.item(item.tokens(), item.item()));
+        }
+        return elements;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.hotloop.session.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+class RecordCodecTest {
+
+    private final JsonMapper mapper = JsonMapper.builder().build();
+    private final RecordCodec codec = new RecordCodec(mapper);
+
+    @Test
+    void itemElementCarriesTokensAndTheItemJson() {
+        ObjectNode item = (ObjectNode) mapper.readTree("{\"type\":\"message\",\"item\":{\"tokens\":1},\"text\":\",\\\"item\\\":\"}");
+
+        String element = codec.item(42, item);
+
+        assertThat(element).isEqualTo("{\"tokens\":42,\"item\":" + mapper.writeValueAsString(item) + "}");
+        assertThat(mapper.readTree(codec.itemJson(element))).isEqualTo(item);
+    }
+
+    @Test
+    void storedResponseDropsOutputAndLeavesTheArgumentAlone() {
+        ObjectNode response = (ObjectNode) mapper.readTree("{\"id\":\"r\",\"output\":[{\"a\":1}],\"metadata\":{\"output\":[]}}");
+
+        String stored = codec.responseWithoutOutput(response);
+
+        assertThat(stored).isEqualTo("{\"id\":\"r\",\"metadata\":{\"output\":[]}}");
+        assertThat(response.has("output")).isTrue();
+    }
+
+    @Test
+    void withOutputAppendsTheOutputItems() {
+        List<String> elements = List.of(codec.item(1, mapper.readTree("{\"a\":1}")), codec.item(2, mapper.readTree("{\"b\":[]}")));
+
+        assertThat(codec.withOutput("{\"id\":\"r\"}", elements)).isEqualTo("{\"id\":\"r\",\"output\":[{\"a\":1},{\"b\":[]}]}");
+        assertThat(codec.withOutput("{\"id\":\"r\"}", List.of())).isEqualTo("{\"id\":\"r\",\"output\":[]}");
+        assertThat(codec.withOutput("{}", List.of())).isEqualTo("{\"output\":[]}");
+    }
+}

@@ -1,0 +1,2 @@
+/** Fixtures shared by the test suites of several modules. */
+package dev.hotloop.testsupport;
