@@ -57,6 +57,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(404, new OpenAiError(message, "invalid_request_error", null, "not_found"));
     }
 
+    public static ApiException conflict(String param, String code, String message) {
+        return new ApiException(409, new OpenAiError(message, "invalid_request_error", param, code));
+    }
+
     public static ApiException unauthorized(String message) {
         return new ApiException(401, new OpenAiError(message, "invalid_request_error", null, "invalid_api_key"));
     }

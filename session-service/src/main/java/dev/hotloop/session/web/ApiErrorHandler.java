@@ -1,5 +1,8 @@
 package dev.hotloop.session.web;
 
+import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.OpenAiError;
+
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -33,6 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 class ApiErrorHandler implements WebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
+    private static final String INVALID_REQUEST = "invalid_request_error";
+    private static final String SERVER_ERROR = "server_error";
 
     private final JsonMapper mapper;
 
@@ -54,16 +59,16 @@ class ApiErrorHandler implements WebExceptionHandler {
 
     private static Answer answer(Throwable failure) {
         return switch (failure) {
-            case SessionApiException e -> new Answer(e.status(), e.body());
+            case ApiException e -> new Answer(HttpStatusCode.valueOf(e.status()), e.error().asBody());
             case ServerWebInputException e -> unreadable(e);
-            case ResponseStatusException e -> new Answer(e.getStatusCode(), ApiError.of(
-                    e.getReason() == null ? e.getStatusCode().toString() : e.getReason(), ApiError.INVALID_REQUEST, null, null));
+            case ResponseStatusException e -> new Answer(e.getStatusCode(), error(
+                    e.getReason() == null ? e.getStatusCode().toString() : e.getReason(), INVALID_REQUEST, null, null));
             case DataAccessResourceFailureException e -> storeUnavailable(e);
             case TransientDataAccessException e -> storeUnavailable(e);
             default -> {
                 log.error("Unexpected failure", failure);
                 yield new Answer(HttpStatus.INTERNAL_SERVER_ERROR,
-                        ApiError.of("The session service failed unexpectedly.", ApiError.SERVER_ERROR, null, null));
+                        error("The session service failed unexpectedly.", SERVER_ERROR, null, null));
             }
         };
     }
@@ -75,22 +80,22 @@ class ApiErrorHandler implements WebExceptionHandler {
             JacksonException jackson = (JacksonException) cause;
             String param = param(jackson.getPath());
             String where = param == null ? "The body" : "'" + param + "'";
-            return new Answer(HttpStatus.BAD_REQUEST, ApiError.of(where + " has the wrong JSON type: " + jackson.getOriginalMessage(),
-                    ApiError.INVALID_REQUEST, param, "invalid_json"));
+            return new Answer(HttpStatus.BAD_REQUEST, error(where + " has the wrong JSON type: " + jackson.getOriginalMessage(),
+                    INVALID_REQUEST, param, "invalid_json"));
         }
         if (cause instanceof JacksonException jackson) {
-            return new Answer(HttpStatus.BAD_REQUEST, ApiError.of("The body is not valid JSON: " + jackson.getOriginalMessage(),
-                    ApiError.INVALID_REQUEST, null, "invalid_json"));
+            return new Answer(HttpStatus.BAD_REQUEST, error("The body is not valid JSON: " + jackson.getOriginalMessage(),
+                    INVALID_REQUEST, null, "invalid_json"));
         }
         return new Answer(HttpStatus.BAD_REQUEST,
-                ApiError.of(e.getReason() == null ? "Invalid request." : e.getReason(), ApiError.INVALID_REQUEST, null, null));
+                error(e.getReason() == null ? "Invalid request." : e.getReason(), INVALID_REQUEST, null, null));
     }
 
     /** Redis is down or slow: retryable, so 503 rather than 500. */
     private static Answer storeUnavailable(RuntimeException e) {
         log.warn("Session store unavailable: {}", e.getMessage());
         return new Answer(HttpStatus.SERVICE_UNAVAILABLE,
-                ApiError.of("The session store is unavailable.", ApiError.SERVER_ERROR, null, "session_store_unavailable"));
+                error("The session store is unavailable.", SERVER_ERROR, null, "session_store_unavailable"));
     }
 
     /** A JSON path such as {@code input[0].tokens}. */
@@ -106,6 +111,10 @@ class ApiErrorHandler implements WebExceptionHandler {
         return param.isEmpty() ? null : param.toString();
     }
 
-    private record Answer(HttpStatusCode status, ApiError body) {
+    private record Answer(HttpStatusCode status, OpenAiError.Body body) {
+    }
+
+    private static OpenAiError.Body error(String message, String type, @Nullable String param, @Nullable String code) {
+        return new OpenAiError(message, type, param, code).asBody();
     }
 }

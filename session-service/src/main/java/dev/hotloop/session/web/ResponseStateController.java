@@ -1,5 +1,7 @@
 package dev.hotloop.session.web;
 
+import dev.hotloop.protocol.error.ApiException;
+
 import dev.hotloop.session.store.RecordCodec;
 import dev.hotloop.session.store.ResponseRepository;
 import dev.hotloop.session.store.StoreResult;
@@ -36,21 +38,21 @@ class ResponseStateController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<StoredTurnBody>> store(@PathVariable String tenant, @RequestBody StoreTurnRequest request) {
         if (!ResponseRepository.isValidTenant(tenant)) {
-            throw SessionApiException.invalid("tenant", "The tenant must match [A-Za-z0-9._-]{1,64}.");
+            throw ApiException.invalidRequest("tenant", "invalid_value", "The tenant must match [A-Za-z0-9._-]{1,64}.");
         }
         Turn turn = request.toTurn(codec);
         return repository.store(tenant, turn).map(result -> switch (result) {
             case StoreResult.Stored(int depth) ->
                     ResponseEntity.status(HttpStatus.CREATED).body(new StoredTurnBody(turn.id(), depth));
-            case StoreResult.AlreadyExists() -> throw SessionApiException.alreadyExists(turn.id());
-            case StoreResult.PreviousNotFound() -> throw SessionApiException.previousNotFound(turn.previousId());
+            case StoreResult.AlreadyExists() -> throw ApiException.conflict("response.id", "response_already_exists", "Response with id '" + turn.id() + "' already exists.");
+            case StoreResult.PreviousNotFound() -> throw StoreTurnRequest.previousNotFound(turn.previousId());
         });
     }
 
     /** The Response JSON with its output. */
     @GetMapping("/{id}")
     Mono<String> response(@PathVariable String tenant, @PathVariable String id) {
-        return repository.findResponse(tenant, id).switchIfEmpty(Mono.error(() -> SessionApiException.notFound(id)));
+        return repository.findResponse(tenant, id).switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)));
     }
 
     /** The response and its whole context, in one Redis round trip. */
@@ -58,7 +60,7 @@ class ResponseStateController {
     Mono<ContextBody> context(@PathVariable String tenant, @PathVariable String id) {
         return repository.findContext(tenant, id)
                 .map(ContextBody::of)
-                .switchIfEmpty(Mono.error(() -> SessionApiException.notFound(id)));
+                .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)));
     }
 
     /** 204 when deleted; its children keep their context. */
@@ -67,6 +69,6 @@ class ResponseStateController {
         return repository.delete(tenant, id)
                 .filter(Boolean::booleanValue)
                 .map(deleted -> ResponseEntity.noContent().<Void>build())
-                .switchIfEmpty(Mono.error(() -> SessionApiException.notFound(id)));
+                .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)));
     }
 }

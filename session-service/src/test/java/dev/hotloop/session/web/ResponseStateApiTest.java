@@ -121,9 +121,9 @@ class ResponseStateApiTest extends SessionServiceIntegrationTest {
     void otherTenantGets404() {
         String id = storeTurn(null, "a");
 
-        expectError(http.get().uri(RESPONSES + "/{id}", "globex", id).exchange(), HttpStatus.NOT_FOUND, null, null);
-        expectError(http.get().uri(RESPONSES + "/{id}/context", "globex", id).exchange(), HttpStatus.NOT_FOUND, null, null);
-        expectError(http.delete().uri(RESPONSES + "/{id}", "globex", id).exchange(), HttpStatus.NOT_FOUND, null, null);
+        expectError(http.get().uri(RESPONSES + "/{id}", "globex", id).exchange(), HttpStatus.NOT_FOUND, null, "response_not_found");
+        expectError(http.get().uri(RESPONSES + "/{id}/context", "globex", id).exchange(), HttpStatus.NOT_FOUND, null, "response_not_found");
+        expectError(http.delete().uri(RESPONSES + "/{id}", "globex", id).exchange(), HttpStatus.NOT_FOUND, null, "response_not_found");
         ObjectNode continuation = storeBody(ResponseIds.continuing(id), id, List.of(userMessage("x")), List.of());
         expectError(post("globex", continuation.toString()), HttpStatus.NOT_FOUND, "previous_response_id",
                 "previous_response_not_found");
@@ -133,13 +133,13 @@ class ResponseStateApiTest extends SessionServiceIntegrationTest {
     @Test
     void malformedIdOrTenantIs404() {
         for (String id : List.of("resp_123", "resp_" + "G".repeat(48), "msg_abc", "x")) {
-            expectError(http.get().uri(RESPONSES + "/{id}", TENANT, id).exchange(), HttpStatus.NOT_FOUND, null, null);
-            expectError(http.get().uri(RESPONSES + "/{id}/context", TENANT, id).exchange(), HttpStatus.NOT_FOUND, null, null);
-            expectError(http.delete().uri(RESPONSES + "/{id}", TENANT, id).exchange(), HttpStatus.NOT_FOUND, null, null);
+            expectError(http.get().uri(RESPONSES + "/{id}", TENANT, id).exchange(), HttpStatus.NOT_FOUND, null, "response_not_found");
+            expectError(http.get().uri(RESPONSES + "/{id}/context", TENANT, id).exchange(), HttpStatus.NOT_FOUND, null, "response_not_found");
+            expectError(http.delete().uri(RESPONSES + "/{id}", TENANT, id).exchange(), HttpStatus.NOT_FOUND, null, "response_not_found");
         }
         String id = storeTurn(null, "a");
-        expectError(http.get().uri(RESPONSES + "/{id}", "a:b", id).exchange(), HttpStatus.NOT_FOUND, null, null);
-        expectError(http.get().uri(RESPONSES + "/{id}", "t".repeat(65), id).exchange(), HttpStatus.NOT_FOUND, null, null);
+        expectError(http.get().uri(RESPONSES + "/{id}", "a:b", id).exchange(), HttpStatus.NOT_FOUND, null, "response_not_found");
+        expectError(http.get().uri(RESPONSES + "/{id}", "t".repeat(65), id).exchange(), HttpStatus.NOT_FOUND, null, "response_not_found");
     }
 
     @Test
@@ -148,9 +148,9 @@ class ResponseStateApiTest extends SessionServiceIntegrationTest {
 
         http.delete().uri(RESPONSES + "/{id}", TENANT, id).exchange().expectStatus().isNoContent().expectBody().isEmpty();
 
-        expectError(http.get().uri(RESPONSES + "/{id}", TENANT, id).exchange(), HttpStatus.NOT_FOUND, null, null);
-        expectError(http.get().uri(RESPONSES + "/{id}/context", TENANT, id).exchange(), HttpStatus.NOT_FOUND, null, null);
-        expectError(http.delete().uri(RESPONSES + "/{id}", TENANT, id).exchange(), HttpStatus.NOT_FOUND, null, null);
+        expectError(http.get().uri(RESPONSES + "/{id}", TENANT, id).exchange(), HttpStatus.NOT_FOUND, null, "response_not_found");
+        expectError(http.get().uri(RESPONSES + "/{id}/context", TENANT, id).exchange(), HttpStatus.NOT_FOUND, null, "response_not_found");
+        expectError(http.delete().uri(RESPONSES + "/{id}", TENANT, id).exchange(), HttpStatus.NOT_FOUND, null, "response_not_found");
     }
 
     @Test
