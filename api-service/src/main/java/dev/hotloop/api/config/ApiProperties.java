@@ -12,10 +12,32 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxRequestSize largest request body accepted; larger ones get 413
  * @param session        how api-service reaches session-service
+ * @param websocket      WebSocket mode ({@code GET /v1/responses} with an upgrade)
  */
 @Validated
 @ConfigurationProperties("hotloop.api")
-public record ApiProperties(@DefaultValue("32MB") DataSize maxRequestSize, @DefaultValue Session session) {
+public record ApiProperties(@DefaultValue("32MB") DataSize maxRequestSize, @DefaultValue Session session,
+                            @DefaultValue WebSocket websocket) {
+
+    /**
+     * @param maxFrameSize      largest {@code response.create} frame (after permessage-deflate)
+     * @param maxConnectionAge  a connection ends after this, with {@code websocket_connection_limit_reached}
+     * @param idleTimeout       a connection with nothing in flight and no frame for this long is closed
+     * @param pingInterval      server pings keep intermediaries from dropping quiet connections
+     * @param maxInFlight       queued or running creates per connection; more are refused
+     * @param maxLanes          distinct {@code stream_id} lanes per connection
+     * @param maxBufferedFrames frames held for a client that does not read; past that the connection closes
+     * @param cacheBudget       memory for the conversations all connections keep besides their latest
+     */
+    public record WebSocket(@DefaultValue("16MB") DataSize maxFrameSize,
+                            @DefaultValue("60m") Duration maxConnectionAge,
+                            @DefaultValue("15m") Duration idleTimeout,
+                            @DefaultValue("30s") Duration pingInterval,
+                            @DefaultValue("16") int maxInFlight,
+                            @DefaultValue("32") int maxLanes,
+                            @DefaultValue("4096") int maxBufferedFrames,
+                            @DefaultValue("256MB") DataSize cacheBudget) {
+    }
 
     /**
      * @param url            base URL of session-service

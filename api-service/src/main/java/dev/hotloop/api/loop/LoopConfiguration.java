@@ -2,9 +2,11 @@ package dev.hotloop.api.loop;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,12 +16,17 @@ import org.springframework.context.annotation.Configuration;
 class LoopConfiguration {
 
     @Bean
-    TokenCounter tokenCounter() {
-        return new TokenCounter(Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE));
+    TokenCounter tokenCounter(MeterRegistry meters) {
+        return new TokenCounter(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE), meters);
     }
 
     @Bean
-    TurnEngine turnEngine(ModelCatalog models, SessionClient sessions, TokenCounter tokens) {
-        return new TurnEngine(models, sessions, tokens, Clock.systemUTC());
+    TurnEngine turnEngine(ModelCatalog models, SessionClient sessions, TokenCounter tokens, MeterRegistry meters) {
+        return new TurnEngine(models, sessions, tokens, Clock.systemUTC(), meters);
+    }
+
+    @Bean
+    StoredConversations storedConversations(SessionClient sessions, MeterRegistry meters) {
+        return new StoredConversations(sessions, meters);
     }
 }

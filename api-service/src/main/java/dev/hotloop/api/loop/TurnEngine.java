@@ -1,8 +1,8 @@
 package dev.hotloop.api.loop;
 
-import dev.hotloop.api.context.CallLedger;
 import dev.hotloop.api.context.ContextItem;
-import dev.hotloop.api.context.StoredContext;
+import dev.hotloop.api.context.ContextSource;
+import dev.hotloop.api.context.Conversation;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
@@ -17,6 +17,8 @@ import dev.hotloop.protocol.model.ModelRequest;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.response.Response;
 import dev.hotloop.protocol.response.Usage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The agent loop, one engine under every transport: {@link #prepare} resolves and validates a request
- * (failing with an {@link ApiException} before any event), {@link #run} streams its protocol events.
+ * (failing with an {@link ApiException} before any event) against the conversation a {@link ContextSource}
+ * finds, {@link #run} streams its protocol events.
  * With {@code store:true} a response is persisted before its terminal event is emitted, so a client that
  * saw {@code response.completed} can always continue from it or fetch it.
  */
@@ -39,31 +42,31 @@ public class TurnEngine {
     private final SessionClient sessions;
     private final TokenCounter tokens;
     private final Clock clock;
+    private final Counter cancelledStreams;
 
-    public TurnEngine(ModelCatalog models, SessionClient sessions, TokenCounter tokens, Clock clock) {
+    public TurnEngine(ModelCatalog models, SessionClient sessions, TokenCounter tokens, Clock clock,
+                      MeterRegistry meters) {
         this.models = models;
         this.sessions = sessions;
         this.tokens = tokens;
         this.clock = clock;
+        this.cancelledStreams = Counter.builder("hotloop.model.streams.cancelled")
+                .description("Model streams stopped because the client went away").register(meters);
     }
 
-    /** Loads the context the request continues and checks the request against it. */
-    public Mono<Turn> prepare(String tenant, CreateRequest request) {
+    /** Resolves the conversation the request continues and checks the request against it. */
+    public Mono<Turn> prepare(String tenant, CreateRequest request, ContextSource source) {
         return Mono.defer(() -> {
             String model = models.modelFor(request.model());
             ModelProvider provider = models.provider(model);
             List<ContextItem> input = count(request.input());
-            Mono<StoredContext> history = request.previousResponseId() == null
-                    ? Mono.just(new StoredContext(List.of(), 0, 0))
-                    : sessions.context(tenant, request.previousResponseId())
-                            .switchIfEmpty(Mono.error(() -> ApiException.previousResponseNotFound(request.previousResponseId())));
-            return history.map(stored -> {
-                CallLedger ledger = CallLedger.of(stored.items()).withInput(input);
+            return source.conversation(tenant, request).map(history -> {
+                Conversation context = history.withInput(input);
                 String id = request.previousResponseId() == null ? ResponseIds.newChain()
                         : ResponseIds.continuing(request.previousResponseId());
                 Response start = Response.start(id, model, request, clock.instant().getEpochSecond());
-                int inputTokens = tokens.preamble(request.instructions(), request.tools()) + sum(stored.items()) + sum(input);
-                return new Turn(tenant, request, start, provider, stored.items(), input, ledger, inputTokens);
+                int inputTokens = tokens.preamble(request.instructions(), request.tools()) + context.tokens();
+                return new Turn(tenant, request, start, provider, input, context, inputTokens);
             });
         });
     }
@@ -73,22 +76,23 @@ public class TurnEngine {
      * terminal event ({@code completed}, {@code incomplete} or {@code failed}). Model and store failures end
      * the stream with {@code response.failed}, never with an error signal. Cancelling stops the model.
      */
-    public Flux<ResponseEvent> run(Turn turn) {
+    public Flux<ResponseEvent> run(Turn turn, TurnListener listener) {
         return Flux.defer(() -> {
             TurnEmitter emitter = new TurnEmitter();
             Flux<ResponseEvent> opening = Flux.just(
                     emitter.lifecycle("response.created", turn.response()),
                     emitter.lifecycle("response.in_progress", turn.response()));
             Flux<ResponseEvent> sampling = turn.request().generate()
-                    ? turn.provider().stream(modelRequest(turn)).concatMapIterable(emitter::on)
+                    ? turn.provider().stream(modelRequest(turn)).doOnCancel(cancelledStreams::increment)
+                            .concatMapIterable(emitter::on)
                     : Flux.empty();
             return opening.concatWith(sampling)
-                    .concatWith(Mono.defer(() -> finish(turn, emitter)))
-                    .onErrorResume(error -> Mono.just(failed(turn, emitter, error)));
+                    .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
+                    .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)));
         });
     }
 
-    private Mono<ResponseEvent> finish(Turn turn, TurnEmitter emitter) {
+    private Mono<ResponseEvent> finish(Turn turn, TurnEmitter emitter, TurnListener listener) {
         ModelEvent.Finish finish = emitter.finish();
         if (turn.request().generate() && finish == null) {
             return Mono.error(new IllegalStateException("The model ended its stream without finishing"));
@@ -112,29 +116,34 @@ public class TurnEngine {
         Mono<Void> persisted = turn.request().store()
                 ? sessions.store(turn.tenant(), response, turn.input(), output)
                 : Mono.empty();
-        return persisted.then(Mono.fromSupplier(() -> emitter.lifecycle(type, response)));
+        return persisted.then(Mono.fromSupplier(() -> {
+            listener.finished(turn, response, turn.context().withOutput(output));
+            return emitter.lifecycle(type, response);
+        }));
     }
 
-    private ResponseEvent failed(Turn turn, TurnEmitter emitter, Throwable error) {
-        Response.ResponseError responseError;
+    /**
+     * The {@code response.failed} event. Its error code is one the SDKs know ({@code server_error} or
+     * {@code rate_limit_exceeded}); the listener gets the full cause, e.g. for an HTTP status.
+     */
+    private ResponseEvent failed(Turn turn, TurnEmitter emitter, Throwable error, TurnListener listener) {
+        ApiException cause;
         if (error instanceof ApiException api) {
-            responseError = new Response.ResponseError(api.error().code() != null ? api.error().code() : "server_error",
-                    api.error().message());
+            cause = api;
         } else {
             log.warn("Response {} failed", turn.response().id(), error);
-            responseError = new Response.ResponseError("server_error", "The model failed to generate a response.");
+            cause = ApiException.serverError("server_error", "The model failed to generate a response.");
         }
-        Response response = turn.response().finish(Response.FAILED, emitter.output(), null, responseError, null,
-                clock.instant().getEpochSecond());
+        listener.failed(turn, cause);
+        String code = cause.status() == 429 ? "rate_limit_exceeded" : "server_error";
+        Response response = turn.response().finish(Response.FAILED, emitter.output(), null,
+                new Response.ResponseError(code, cause.error().message()), null, clock.instant().getEpochSecond());
         return emitter.lifecycle("response.failed", response);
     }
 
     private ModelRequest modelRequest(Turn turn) {
         CreateRequest request = turn.request();
-        List<Item> context = new ArrayList<>(turn.history().size() + turn.input().size());
-        turn.history().forEach(entry -> context.add(entry.item()));
-        turn.input().forEach(entry -> context.add(entry.item()));
-        return new ModelRequest(turn.response().model(), request.instructions(), context, request.tools(),
+        return new ModelRequest(turn.response().model(), request.instructions(), turn.context().items(), request.tools(),
                 request.toolChoice(), request.parallelToolCalls(), request.maxOutputTokens(), request.temperature(),
                 request.topP(), request.promptCacheKey());
     }

@@ -34,18 +34,26 @@ public class ApiKeyFilter implements WebFilter {
         if (!exchange.getRequest().getPath().value().startsWith("/v1/")) {
             return chain.filter(exchange);
         }
-        String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        String key = bearerKey(exchange.getRequest().getHeaders());
+        if (key == null) {
             return Mono.error(ApiException.unauthorized("You didn't provide an API key. You need to provide your API "
                     + "key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."));
         }
-        String key = header.substring(BEARER.length()).trim();
         return apiKeys.tenantOf(key)
                 .map(tenant -> {
                     exchange.getAttributes().put(TENANT_ATTRIBUTE, tenant);
                     return chain.filter(exchange);
                 })
                 .orElseGet(() -> Mono.error(ApiException.unauthorized("Incorrect API key provided: " + redact(key) + ".")));
+    }
+
+    /** The key of an {@code Authorization: Bearer} header, or null when there is none. */
+    public static String bearerKey(HttpHeaders headers) {
+        String header = headers.getFirst(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        return header.substring(BEARER.length()).trim();
     }
 
     private static String redact(String key) {

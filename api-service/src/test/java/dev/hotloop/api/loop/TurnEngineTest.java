@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.hotloop.api.context.ContextSource;
+import dev.hotloop.api.context.Conversation;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
+import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.model.FinishReason;
 import dev.hotloop.protocol.model.ModelEvent;
@@ -16,28 +19,33 @@ import dev.hotloop.protocol.request.CreateRequestReader;
 import dev.hotloop.protocol.response.Response;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 /** The engine's event stream against scripted models, without a network except for the failing store. */
 class TurnEngineTest {
 
-    private static final TokenCounter TOKENS =
-            new TokenCounter(Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE));
+    private static final TokenCounter TOKENS = new TokenCounter(
+            Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE), new SimpleMeterRegistry());
+    private static final ContextSource NEW_CONVERSATION = (tenant, request) -> Mono.just(Conversation.EMPTY);
 
     private static TurnEngine engine(ModelProvider model) {
         SessionClient unreachable = new SessionClient(WebClient.create("http://127.0.0.1:" + closedPort()),
                 CircuitBreaker.ofDefaults("test"), Retry.ofDefaults("test"));
-        return new TurnEngine(new ModelCatalog("m", Map.of("m", model), null), unreachable, TOKENS, Clock.systemUTC());
+        return new TurnEngine(new ModelCatalog("m", Map.of("m", model), null), unreachable, TOKENS, Clock.systemUTC(),
+                new SimpleMeterRegistry());
     }
 
     private static CreateRequest request(String json) {
@@ -51,8 +59,8 @@ class TurnEngineTest {
                 new ModelEvent.Finish(FinishReason.STOP, null));
         TurnEngine engine = engine(model);
 
-        Flux<String> types = engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"))
-                .flatMapMany(engine::run)
+        Flux<String> types = engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
+                .flatMapMany(turn -> engine.run(turn, TurnListener.NONE))
                 .doOnNext(event -> {
                     if (event.terminal()) {
                         Response response = ((ResponseEvent.Lifecycle) event).response();
@@ -77,8 +85,8 @@ class TurnEngineTest {
         TurnEngine engine = engine(request -> Flux.just(new ModelEvent.TextDelta("cut"),
                 new ModelEvent.Finish(FinishReason.LENGTH, new ModelEvent.ModelUsage(1, 0, 16))));
 
-        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"))
-                        .flatMapMany(engine::run).filter(ResponseEvent::terminal))
+        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
+                        .flatMapMany(turn -> engine.run(turn, TurnListener.NONE)).filter(ResponseEvent::terminal))
                 .assertNext(event -> {
                     Response response = ((ResponseEvent.Lifecycle) event).response();
                     assertThat(event.type()).isEqualTo("response.incomplete");
@@ -94,8 +102,8 @@ class TurnEngineTest {
         TurnEngine engine = engine(request -> Flux.concat(Flux.just(new ModelEvent.TextDelta("par")),
                 Flux.error(new IllegalStateException("upstream broke"))));
 
-        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"))
-                        .flatMapMany(engine::run).last())
+        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
+                        .flatMapMany(turn -> engine.run(turn, TurnListener.NONE)).last())
                 .assertNext(event -> {
                     assertThat(event.type()).isEqualTo("response.failed");
                     Response response = ((ResponseEvent.Lifecycle) event).response();
@@ -109,16 +117,25 @@ class TurnEngineTest {
     void unreachableStoreFailsTheStoredResponseInsteadOfClaimingCompletion() {
         TurnEngine engine = engine(request -> Flux.just(new ModelEvent.TextDelta("ok"),
                 new ModelEvent.Finish(FinishReason.STOP, null)));
+        AtomicReference<ApiException> cause = new AtomicReference<>();
+        TurnListener listener = new TurnListener() {
+            @Override
+            public void failed(Turn turn, ApiException failure) {
+                cause.set(failure);
+            }
+        };
 
-        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\"}"))
-                        .flatMapMany(engine::run).last())
+        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\"}"), NEW_CONVERSATION)
+                        .flatMapMany(turn -> engine.run(turn, listener)).last())
                 .assertNext(event -> {
                     assertThat(event.type()).isEqualTo("response.failed");
-                    assertThat(((ResponseEvent.Lifecycle) event).response().error().code())
-                            .isEqualTo("session_store_unavailable");
+                    // a code the SDKs know; the listener still learns it was the store
+                    assertThat(((ResponseEvent.Lifecycle) event).response().error().code()).isEqualTo("server_error");
                 })
                 .expectComplete()
                 .verify(Duration.ofSeconds(10));
+        assertThat(cause.get().status()).isEqualTo(503);
+        assertThat(cause.get().error().code()).isEqualTo("session_store_unavailable");
     }
 
     @Test
@@ -127,8 +144,8 @@ class TurnEngineTest {
         Sinks.Many<ModelEvent> tokens = Sinks.many().unicast().onBackpressureBuffer();
         TurnEngine engine = engine(request -> tokens.asFlux().doOnCancel(() -> cancelled.set(true)));
 
-        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"))
-                        .flatMapMany(engine::run).map(ResponseEvent::type))
+        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
+                        .flatMapMany(turn -> engine.run(turn, TurnListener.NONE)).map(ResponseEvent::type))
                 .expectNext("response.created", "response.in_progress")
                 .then(() -> tokens.tryEmitNext(new ModelEvent.TextDelta("a")))
                 .expectNext("response.output_item.added", "response.content_part.added", "response.output_text.delta")
@@ -142,8 +159,8 @@ class TurnEngineTest {
         AtomicBoolean sampled = new AtomicBoolean();
         TurnEngine engine = engine(request -> Flux.<ModelEvent>empty().doOnSubscribe(s -> sampled.set(true)));
 
-        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false,\"generate\":false}"))
-                        .flatMapMany(engine::run).map(ResponseEvent::type))
+        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false,\"generate\":false}"), NEW_CONVERSATION)
+                        .flatMapMany(turn -> engine.run(turn, TurnListener.NONE)).map(ResponseEvent::type))
                 .expectNext("response.created", "response.in_progress", "response.completed")
                 .verifyComplete();
         assertThat(sampled).isFalse();

@@ -2,7 +2,9 @@ package dev.hotloop.api.transport.http;
 
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.ContextItem;
+import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.loop.Turn;
+import dev.hotloop.api.loop.TurnListener;
 import dev.hotloop.api.loop.TurnEngine;
 import dev.hotloop.api.security.ApiKeyFilter;
 import dev.hotloop.api.session.SessionClient;
@@ -13,6 +15,7 @@ import dev.hotloop.protocol.request.CreateRequestReader;
 import dev.hotloop.protocol.response.Response;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
@@ -29,11 +32,14 @@ import reactor.core.publisher.Mono;
 public class ResponsesHandler {
 
     private final TurnEngine engine;
+    private final StoredConversations conversations;
     private final SessionClient sessions;
     private final int maxRequestBytes;
 
-    public ResponsesHandler(TurnEngine engine, SessionClient sessions, ApiProperties properties) {
+    public ResponsesHandler(TurnEngine engine, StoredConversations conversations, SessionClient sessions,
+                            ApiProperties properties) {
         this.engine = engine;
+        this.conversations = conversations;
         this.sessions = sessions;
         this.maxRequestBytes = (int) properties.maxRequestSize().toBytes();
     }
@@ -42,7 +48,7 @@ public class ResponsesHandler {
         String tenant = ApiKeyFilter.tenant(request.exchange());
         return body(request)
                 .map(CreateRequestReader::read)
-                .flatMap(create -> engine.prepare(tenant, create))
+                .flatMap(create -> engine.prepare(tenant, create, conversations))
                 .flatMap(turn -> turn.request().stream() ? stream(turn) : complete(turn));
     }
 
@@ -72,32 +78,28 @@ public class ResponsesHandler {
                 });
     }
 
+    /** A failed non-streamed response is an HTTP error with its cause's status, so that SDKs raise it and may retry. */
     private Mono<ServerResponse> complete(Turn turn) {
-        return engine.run(turn)
+        AtomicReference<ApiException> failure = new AtomicReference<>();
+        TurnListener listener = new TurnListener() {
+            @Override
+            public void failed(Turn failedTurn, ApiException cause) {
+                failure.set(cause);
+            }
+        };
+        return engine.run(turn, listener)
                 .filter(ResponseEvent::terminal)
                 .last()
-                .flatMap(event -> {
-                    Response response = ((ResponseEvent.Lifecycle) event).response();
-                    if (Response.FAILED.equals(response.status())) {
-                        return Mono.error(failure(response.error()));
-                    }
-                    return json(response);
-                });
+                .flatMap(event -> failure.get() != null ? Mono.error(failure.get())
+                        : json(((ResponseEvent.Lifecycle) event).response()));
     }
 
     private Mono<ServerResponse> stream(Turn turn) {
-        Flux<ServerSentEvent<String>> events = engine.run(turn)
+        Flux<ServerSentEvent<String>> events = engine.run(turn, TurnListener.NONE)
                 .map(event -> ServerSentEvent.builder(ProtocolJson.mapper().writeValueAsString(event))
                         .event(event.type()).build());
         return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                 .body(BodyInserters.fromServerSentEvents(events));
-    }
-
-    /** A failed non-streamed response is an HTTP error, so that SDKs surface it and may retry. */
-    private static ApiException failure(Response.ResponseError error) {
-        return "session_store_unavailable".equals(error.code())
-                ? ApiException.unavailable(error.code(), error.message())
-                : ApiException.serverError(error.code(), error.message());
     }
 
     private Mono<byte[]> body(ServerRequest request) {

@@ -1,0 +1,58 @@
+package dev.hotloop.api.transport.websocket;
+
+import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.protocol.request.CreateRequest;
+import dev.hotloop.protocol.request.CreateRequestReader;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One frame a client sent: a {@code response.create} event with a flat create body, or a refusal to
+ * report on the frame's lane. {@code stream} is implicit on WebSocket (accepted, ignored).
+ *
+ * @param lane    the frame's {@code stream_id}, or {@link #DEFAULT_LANE}
+ * @param request the parsed request, or null when {@code error} is set
+ */
+record ClientFrame(String lane, String streamId, CreateRequest request, ApiException error) {
+
+    static final String DEFAULT_LANE = "";
+    private static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+    static ClientFrame parse(String text) {
+        JsonNode tree;
+        try {
+            tree = ProtocolJson.mapper().readTree(text);
+        } catch (JacksonException e) {
+            return refused(null, ApiException.invalidRequest(null, "invalid_json",
+                    "The frame is not valid JSON: send one JSON event per text frame."));
+        }
+        if (tree == null || !tree.isObject()) {
+            return refused(null, ApiException.invalidRequest(null, "invalid_json", "A frame must be a JSON object."));
+        }
+        String streamId = tree.path("stream_id").stringValue(null);
+        if (tree.has("stream_id") && (streamId == null || !STREAM_ID.matcher(streamId).matches())) {
+            return refused(null, ApiException.invalidRequest("stream_id", "invalid_stream_id",
+                    "Invalid 'stream_id': expected 1 to 64 characters of letters, digits, '_', '.', ':' or '-'."));
+        }
+        String type = tree.path("type").stringValue(null);
+        if (!"response.create".equals(type)) {
+            return refused(streamId, ApiException.invalidRequest("type", "unsupported_event_type",
+                    "Unsupported event type '" + type + "': the only client event is 'response.create'."));
+        }
+        try {
+            return new ClientFrame(laneOf(streamId), streamId, CreateRequestReader.read(tree), null);
+        } catch (ApiException e) {
+            return refused(streamId, e);
+        }
+    }
+
+    static ClientFrame refused(String streamId, ApiException error) {
+        return new ClientFrame(laneOf(streamId), streamId, null, error);
+    }
+
+    private static String laneOf(String streamId) {
+        return streamId == null ? DEFAULT_LANE : streamId;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.hotloop.api.transport.websocket;
+
+import dev.hotloop.api.context.ContextSource;
+import dev.hotloop.api.context.Conversation;
+import dev.hotloop.api.context.StoredConversations;
+import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.request.CreateRequest;
+import java.util.HashMap;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+
+/**
+ * One connection's conversations: the latest response of each lane ready to continue in memory, older ones in
+ * the shared {@link ConversationCache}. A hit costs no store read and no re-tokenizing; a miss is hydrated from
+ * the store only for {@code store:true} requests ({@code store:false} state never leaves this connection, so a
+ * miss there is {@code previous_response_not_found}). Lanes run concurrently, hence the lock.
+ */
+final class ConnectionContext implements ContextSource {
+
+    private record Latest(String responseId, Conversation conversation) {
+    }
+
+    private final long connectionId;
+    private final ConversationCache shared;
+    private final StoredConversations store;
+    private final Map<String, Latest> latestByLane = new HashMap<>();
+
+    ConnectionContext(long connectionId, ConversationCache shared, StoredConversations store) {
+        this.connectionId = connectionId;
+        this.shared = shared;
+        this.store = store;
+    }
+
+    @Override
+    public Mono<Conversation> conversation(String tenant, CreateRequest request) {
+        String previous = request.previousResponseId();
+        if (previous == null) {
+            return Mono.just(Conversation.EMPTY);
+        }
+        Conversation cached = cached(previous);
+        if (cached != null) {
+            shared.hit();
+            return Mono.just(cached);
+        }
+        shared.miss();
+        if (!request.store()) {
+            return Mono.error(ApiException.previousResponseNotFound(previous));
+        }
+        return store.load(tenant, previous)
+                .switchIfEmpty(Mono.error(() -> ApiException.previousResponseNotFound(previous)));
+    }
+
+    /** Makes {@code conversation} the lane's latest; the one it replaces moves to the shared, bounded cache. */
+    synchronized void remember(String lane, String responseId, Conversation conversation) {
+        Latest replaced = latestByLane.put(lane, new Latest(responseId, conversation));
+        if (replaced != null) {
+            shared.put(connectionId, replaced.responseId(), replaced.conversation());
+        }
+    }
+
+    /** Forgets a response after a failed turn that referenced it. */
+    synchronized void forget(String responseId) {
+        latestByLane.values().removeIf(latest -> latest.responseId().equals(responseId));
+        shared.evict(connectionId, responseId);
+    }
+
+    synchronized void release() {
+        latestByLane.clear();
+        shared.release(connectionId);
+    }
+
+    private synchronized Conversation cached(String responseId) {
+        for (Latest latest : latestByLane.values()) {
+            if (latest.responseId().equals(responseId)) {
+                return latest.conversation();
+            }
+        }
+        return shared.get(connectionId, responseId);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.hotloop.api.transport.websocket;
+
+import dev.hotloop.api.config.ApiProperties;
+import dev.hotloop.api.context.Conversation;
+import dev.hotloop.api.context.StoredConversations;
+import dev.hotloop.api.loop.Turn;
+import dev.hotloop.api.loop.TurnEngine;
+import dev.hotloop.api.loop.TurnListener;
+import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.OpenAiError;
+import dev.hotloop.protocol.request.CreateRequest;
+import dev.hotloop.protocol.response.Response;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One client's WebSocket: {@code response.create} frames run one at a time per lane (the default lane, or one per
+ * {@code stream_id}), lanes run side by side, and every event goes out as one text frame. The connection ends when
+ * the client leaves (cancelling whatever runs), when it reaches its maximum age, when it idles, or when the
+ * client stops reading.
+ */
+final class ResponsesConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(ResponsesConnection.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    /** Frames refused at the door (limits) are answered at once, not behind a lane's running response. */
+    private static final String REFUSED = "\u0000refused";
+
+    private record Admission(String group, ClientFrame frame) {
+    }
+
+    private final WebSocketSession session;
+    private final String tenant;
+    private final TurnEngine engine;
+    private final ApiProperties.WebSocket settings;
+    private final ConnectionContext context;
+    private final Set<String> lanes = new HashSet<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean aged = new AtomicBoolean();
+    private volatile long lastActivity = System.nanoTime();
+
+    ResponsesConnection(WebSocketSession session, String tenant, TurnEngine engine, ConversationCache cache,
+                        StoredConversations store, ApiProperties.WebSocket settings) {
+        this.session = session;
+        this.tenant = tenant;
+        this.engine = engine;
+        this.settings = settings;
+        this.context = new ConnectionContext(IDS.incrementAndGet(), cache, store);
+    }
+
+    Mono<Void> serve() {
+        Flux<WebSocketMessage> frames = session.receive()
+                .map(this::admit)
+                .groupBy(Admission::group)
+                .flatMap(group -> REFUSED.equals(group.key())
+                        ? group.map(admission -> refusal(admission.frame()))
+                        : group.concatMap(this::run), settings.maxLanes() + 2)
+                .map(session::textMessage);
+        Flux<WebSocketMessage> pings = Flux.interval(settings.pingInterval())
+                .map(tick -> session.pingMessage(buffers -> buffers.wrap(new byte[0])));
+        Flux<WebSocketMessage> outbound = Flux.merge(frames, pings)
+                .takeUntilOther(Mono.firstWithSignal(session.closeStatus(), ageLimit(), idle()))
+                .concatWith(Mono.defer(() -> aged.get() ? Mono.just(session.textMessage(connectionLimitFrame()))
+                        : Mono.empty()))
+                .onBackpressureBuffer(settings.maxBufferedFrames(), BufferOverflowStrategy.ERROR);
+        return session.send(outbound)
+                .then(Mono.defer(() -> session.close(CloseStatus.NORMAL)))
+                .onErrorResume(error -> {
+                    log.debug("WebSocket connection ended: {}", error.toString());
+                    return session.close(CloseStatus.POLICY_VIOLATION.withReason("The client does not read its events."));
+                })
+                .doFinally(signal -> context.release());
+    }
+
+    private Admission admit(WebSocketMessage message) {
+        lastActivity = System.nanoTime();
+        ClientFrame frame = message.getType() == WebSocketMessage.Type.TEXT
+                ? ClientFrame.parse(message.getPayloadAsText())
+                : ClientFrame.refused(null, ApiException.invalidRequest(null, "invalid_frame",
+                        "Only text frames carrying JSON events are accepted."));
+        synchronized (lanes) {
+            if (frame.streamId() != null && !lanes.contains(frame.lane()) && lanes.size() >= settings.maxLanes()) {
+                return new Admission(REFUSED, ClientFrame.refused(frame.streamId(), limit(
+                        "This connection already has " + settings.maxLanes() + " stream lanes.")));
+            }
+            if (inFlight.get() >= settings.maxInFlight()) {
+                return new Admission(REFUSED, ClientFrame.refused(frame.streamId(), limit(
+                        "This connection already has " + settings.maxInFlight() + " responses in flight.")));
+            }
+            lanes.add(frame.lane());
+            inFlight.incrementAndGet();
+        }
+        return new Admission(frame.lane(), frame);
+    }
+
+    /** Runs one admitted frame to its last event; a refused request is one error frame and evicts what it named. */
+    private Flux<String> run(Admission admission) {
+        ClientFrame frame = admission.frame();
+        Flux<String> frames = frame.error() != null
+                ? Flux.just(ServerFrames.error(frame.error(), frame.streamId()))
+                : engine.prepare(tenant, frame.request(), context)
+                        .flatMapMany(turn -> engine.run(turn, listener(frame.lane())))
+                        .map(event -> ServerFrames.event(event, frame.streamId()))
+                        .onErrorResume(error -> {
+                            forgetPrevious(frame.request());
+                            return Mono.just(ServerFrames.error(asApiException(error), frame.streamId()));
+                        });
+        return frames.doFinally(signal -> {
+            inFlight.decrementAndGet();
+            lastActivity = System.nanoTime();
+        });
+    }
+
+    private TurnListener listener(String lane) {
+        return new TurnListener() {
+            @Override
+            public void finished(Turn turn, Response response, Conversation after) {
+                context.remember(lane, response.id(), after);
+            }
+
+            @Override
+            public void failed(Turn turn, ApiException cause) {
+                forgetPrevious(turn.request());
+            }
+        };
+    }
+
+    private void forgetPrevious(CreateRequest request) {
+        if (request.previousResponseId() != null) {
+            context.forget(request.previousResponseId());
+        }
+    }
+
+    private String refusal(ClientFrame frame) {
+        return ServerFrames.error(frame.error(), frame.streamId());
+    }
+
+    private Mono<Long> ageLimit() {
+        return Mono.delay(settings.maxConnectionAge()).doOnNext(tick -> aged.set(true));
+    }
+
+    private Mono<Long> idle() {
+        long idleNanos = settings.idleTimeout().toNanos();
+        return Flux.interval(settings.idleTimeout().dividedBy(4))
+                .filter(tick -> inFlight.get() == 0 && System.nanoTime() - lastActivity > idleNanos)
+                .next();
+    }
+
+    private String connectionLimitFrame() {
+        return ServerFrames.error(400, new OpenAiError("Responses websocket connection limit reached ("
+                + settings.maxConnectionAge().toMinutes() + " minutes). Create a new websocket connection to continue.",
+                "invalid_request_error", null, "websocket_connection_limit_reached"), null);
+    }
+
+    private static ApiException limit(String message) {
+        return ApiException.invalidRequest("stream_id", "websocket_stream_limit_reached", message);
+    }
+
+    private static ApiException asApiException(Throwable error) {
+        if (error instanceof ApiException api) {
+            return api;
+        }
+        log.error("Unexpected failure on a WebSocket turn", error);
+        return ApiException.serverError("server_error", "The server had an error while processing your request.");
+    }
+}

@@ -1,0 +1,47 @@
+package dev.hotloop.api.transport.websocket;
+
+import dev.hotloop.api.config.ApiProperties;
+import dev.hotloop.api.context.StoredConversations;
+import dev.hotloop.api.loop.TurnEngine;
+import dev.hotloop.api.security.ApiKeyFilter;
+import dev.hotloop.api.security.ApiKeys;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.publisher.Mono;
+
+/** WebSocket mode of {@code /v1/responses}: the handshake was authenticated by {@link ApiKeyFilter}. */
+@Component
+public class ResponsesWebSocketHandler implements WebSocketHandler {
+
+    private final ApiKeys apiKeys;
+    private final TurnEngine engine;
+    private final ConversationCache cache;
+    private final StoredConversations store;
+    private final ApiProperties.WebSocket settings;
+    private final AtomicInteger open = new AtomicInteger();
+
+    public ResponsesWebSocketHandler(ApiKeys apiKeys, TurnEngine engine, ConversationCache cache,
+                                     StoredConversations store, ApiProperties properties, MeterRegistry meters) {
+        this.apiKeys = apiKeys;
+        this.engine = engine;
+        this.cache = cache;
+        this.store = store;
+        this.settings = properties.websocket();
+        Gauge.builder("hotloop.websocket.connections", open, AtomicInteger::get)
+                .description("Open WebSocket connections").register(meters);
+    }
+
+    @Override
+    public Mono<Void> handle(WebSocketSession session) {
+        // the handshake passed ApiKeyFilter, so the key is known
+        String tenant = apiKeys.tenantOf(ApiKeyFilter.bearerKey(session.getHandshakeInfo().getHeaders())).orElseThrow();
+        return Mono.defer(() -> {
+            open.incrementAndGet();
+            return new ResponsesConnection(session, tenant, engine, cache, store, settings).serve();
+        }).doFinally(signal -> open.decrementAndGet());
+    }
+}

@@ -1,0 +1,41 @@
+package dev.hotloop.api.transport.websocket;
+
+import dev.hotloop.api.config.ApiProperties;
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.WebSocketUpgradeHandlerPredicate;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+/** WebSocket mode shares {@code /v1/responses} with POST: only a GET with an upgrade reaches the handler. */
+@Configuration(proxyBeanMethods = false)
+class WebSocketConfiguration implements WebFluxConfigurer {
+
+    private final ApiProperties properties;
+
+    WebSocketConfiguration(ApiProperties properties) {
+        this.properties = properties;
+    }
+
+    @Bean
+    HandlerMapping responsesWebSocketMapping(ResponsesWebSocketHandler handler) {
+        // ordered before the functional routes; the predicate lets POST and plain GETs through to them
+        SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of("/v1/responses", handler), -1);
+        mapping.setHandlerPredicate(new WebSocketUpgradeHandlerPredicate());
+        return mapping;
+    }
+
+    /** Used by WebFlux's own WebSocket handler adapter: frame limit and permessage-deflate. */
+    @Override
+    public WebSocketService getWebSocketService() {
+        int maxFrame = (int) properties.websocket().maxFrameSize().toBytes();
+        return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+                () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame).compress(true)));
+    }
+}
