@@ -21,6 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
                         + PlatformTest.OTHER + ":" + PlatformTest.OTHER_KEY,
                 "hotloop.model.simulator.time-to-first-token=0ms",
                 "hotloop.model.simulator.tokens-per-second=0",
+                "hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",
                 "hotloop.api.max-request-size=1MB"})
 public abstract class PlatformTest {
 

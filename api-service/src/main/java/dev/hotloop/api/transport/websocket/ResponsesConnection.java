@@ -12,7 +12,6 @@ import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.response.Response;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -23,6 +22,7 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * One client's WebSocket: {@code response.create} frames run one at a time per lane (the default lane, or one per
@@ -47,7 +47,6 @@ final class ResponsesConnection {
     private final ConnectionContext context;
     private final Set<String> lanes = new HashSet<>();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicBoolean aged = new AtomicBoolean();
     private volatile long lastActivity = System.nanoTime();
 
     ResponsesConnection(WebSocketSession session, String tenant, TurnEngine engine, ConversationCache cache,
@@ -59,23 +58,33 @@ final class ResponsesConnection {
         this.context = new ConnectionContext(IDS.incrementAndGet(), cache, store);
     }
 
+    /**
+     * Serves the connection until the client leaves. A planned end (maximum age, idleness) closes it with a close
+     * handshake rather than by cancelling the inbound side, which would drop the connection before the last frame.
+     */
     Mono<Void> serve() {
+        Sinks.One<Boolean> gone = Sinks.one();
         Flux<WebSocketMessage> frames = session.receive()
+                .doFinally(signal -> gone.tryEmitValue(true))
                 .map(this::admit)
                 .groupBy(Admission::group)
                 .flatMap(group -> REFUSED.equals(group.key())
                         ? group.map(admission -> refusal(admission.frame()))
-                        : group.concatMap(this::run), settings.maxLanes() + 2)
+                        // a client that left cancels whatever runs for it, and so the model
+                        : group.concatMap(admission -> run(admission).takeUntilOther(gone.asMono())),
+                        settings.maxLanes() + 2)
                 .map(session::textMessage);
         Flux<WebSocketMessage> pings = Flux.interval(settings.pingInterval())
-                .map(tick -> session.pingMessage(buffers -> buffers.wrap(new byte[0])));
-        Flux<WebSocketMessage> outbound = Flux.merge(frames, pings)
-                .takeUntilOther(Mono.firstWithSignal(session.closeStatus(), ageLimit(), idle()))
-                .concatWith(Mono.defer(() -> aged.get() ? Mono.just(session.textMessage(connectionLimitFrame()))
-                        : Mono.empty()))
+                .map(tick -> session.pingMessage(buffers -> buffers.wrap(new byte[0])))
+                .takeUntilOther(gone.asMono());
+        Flux<WebSocketMessage> ending = Mono.firstWithValue(ageLimit(), idle())
+                .takeUntilOther(gone.asMono())
+                .flatMapMany(aged -> Flux.concat(
+                        aged ? Mono.just(session.textMessage(connectionLimitFrame())) : Mono.empty(),
+                        Mono.defer(() -> session.close(CloseStatus.NORMAL)).then(Mono.empty())));
+        Flux<WebSocketMessage> outbound = Flux.merge(frames, pings, ending)
                 .onBackpressureBuffer(settings.maxBufferedFrames(), BufferOverflowStrategy.ERROR);
         return session.send(outbound)
-                .then(Mono.defer(() -> session.close(CloseStatus.NORMAL)))
                 .onErrorResume(error -> {
                     log.debug("WebSocket connection ended: {}", error.toString());
                     return session.close(CloseStatus.POLICY_VIOLATION.withReason("The client does not read its events."));
@@ -146,15 +155,18 @@ final class ResponsesConnection {
         return ServerFrames.error(frame.error(), frame.streamId());
     }
 
-    private Mono<Long> ageLimit() {
-        return Mono.delay(settings.maxConnectionAge()).doOnNext(tick -> aged.set(true));
+    /** True when the connection reached its maximum age. */
+    private Mono<Boolean> ageLimit() {
+        return Mono.delay(settings.maxConnectionAge()).thenReturn(true);
     }
 
-    private Mono<Long> idle() {
+    /** False when the connection idled: nothing in flight and no frame for the idle timeout. */
+    private Mono<Boolean> idle() {
         long idleNanos = settings.idleTimeout().toNanos();
         return Flux.interval(settings.idleTimeout().dividedBy(4))
                 .filter(tick -> inFlight.get() == 0 && System.nanoTime() - lastActivity > idleNanos)
-                .next();
+                .next()
+                .thenReturn(false);
     }
 
     private String connectionLimitFrame() {

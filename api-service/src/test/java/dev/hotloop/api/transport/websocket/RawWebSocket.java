@@ -1,0 +1,101 @@
+package dev.hotloop.api.transport.websocket;
+
+import dev.hotloop.protocol.json.ProtocolJson;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+
+/** A plain WebSocket client (the JDK's) for what an SDK hides: raw frames, error shapes, aborts. */
+final class RawWebSocket implements AutoCloseable {
+
+    private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    private RawWebSocket(String url, String apiKey) {
+        StringBuilder text = new StringBuilder();
+        socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + apiKey)
+                .connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create(url), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            frames.add(ProtocolJson.mapper().readTree(text.toString()));
+                            text.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        closed.complete(statusCode);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket webSocket, Throwable error) {
+                        closed.complete(-1);
+                    }
+                }).join();
+    }
+
+    static RawWebSocket connect(int port, String apiKey) {
+        return new RawWebSocket("ws://127.0.0.1:" + port + "/v1/responses", apiKey);
+    }
+
+    void send(String json) {
+        socket.sendText(json, true).join();
+    }
+
+    void sendBinary(byte[] bytes) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
+    /** The next frame, failing after 10 s. */
+    JsonNode next() throws InterruptedException {
+        JsonNode frame = frames.poll(10, TimeUnit.SECONDS);
+        if (frame == null) {
+            throw new AssertionError("no frame within 10 s");
+        }
+        return frame;
+    }
+
+    /** Frames up to and including the next one of {@code type}. */
+    java.util.List<JsonNode> until(String type) throws InterruptedException {
+        java.util.List<JsonNode> seen = new java.util.ArrayList<>();
+        JsonNode frame;
+        do {
+            frame = frames.poll(10, TimeUnit.SECONDS);
+            if (frame == null) {
+                throw new AssertionError("no " + type + " within 10 s after " + seen);
+            }
+            seen.add(frame);
+        } while (!type.equals(frame.path("type").asString()));
+        return seen;
+    }
+
+    /** Drops the TCP connection without a close handshake, as a crashed client would. */
+    void abort() {
+        socket.abort();
+    }
+
+    int awaitClose() throws Exception {
+        return closed.get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        socket.abort();
+    }
+}
