@@ -10,11 +10,14 @@ import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.Item;
+import dev.hotloop.protocol.model.Compaction;
 import dev.hotloop.protocol.model.FinishReason;
 import dev.hotloop.protocol.model.ModelEvent;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.model.ModelRequest;
 import dev.hotloop.protocol.request.CreateRequest;
+import dev.hotloop.protocol.tool.ToolChoice;
+import dev.hotloop.protocol.response.CompactedResponse;
 import dev.hotloop.protocol.response.Response;
 import dev.hotloop.protocol.response.Usage;
 import io.micrometer.core.instrument.Counter;
@@ -90,6 +93,31 @@ public class TurnEngine {
                     .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
                     .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)));
         });
+    }
+
+    /**
+     * Compacts the turn's whole context (history and input) into one {@code compaction} item: the model
+     * summarizes it with {@link Compaction#INSTRUCTIONS}, without tools. Nothing is stored.
+     */
+    public Mono<CompactedResponse> compact(Turn turn) {
+        ModelRequest summarize = new ModelRequest(turn.response().model(), Compaction.INSTRUCTIONS,
+                turn.context().items(), List.of(), ToolChoice.NONE,
+                false, null, null, null, turn.request().promptCacheKey());
+        StringBuilder summary = new StringBuilder();
+        return turn.provider().stream(summarize)
+                .doOnNext(event -> {
+                    if (event instanceof ModelEvent.TextDelta delta) {
+                        summary.append(delta.text());
+                    }
+                })
+                .ofType(ModelEvent.Finish.class)
+                .next()
+                .map(finish -> {
+                    int outputTokens = finish.usage() != null ? finish.usage().outputTokens() : tokens.text(summary.toString());
+                    return CompactedResponse.of(ResponseIds.item("cmp"), clock.instant().getEpochSecond(),
+                            List.of(Compaction.item(summary.toString())),
+                            Usage.of(turn.inputTokens(), 0, outputTokens));
+                });
     }
 
     private Mono<ResponseEvent> finish(Turn turn, TurnEmitter emitter, TurnListener listener) {

@@ -1,6 +1,7 @@
 package dev.hotloop.simulator.reply;
 
 import dev.hotloop.protocol.id.ResponseIds;
+import dev.hotloop.protocol.model.Compaction;
 import dev.hotloop.protocol.model.ModelRequest;
 import dev.hotloop.protocol.tool.FunctionTool;
 import dev.hotloop.protocol.tool.Tool;
@@ -42,6 +43,9 @@ public final class ReplyPlanner {
 
     /** The replies of one step, never empty. */
     public List<Reply> plan(ModelRequest request) {
+        if (Compaction.INSTRUCTIONS.equals(request.instructions())) {
+            return List.of(new Reply.Message(Summarizer.summarize(request.context())));
+        }
         Conversation conversation = Conversation.of(request.context());
         List<Reply> replies = scenario.firstMatch(conversation)
                 .map(step -> scripted(step, conversation, request))
@@ -139,7 +143,7 @@ public final class ReplyPlanner {
     }
 
     // long inputs would otherwise make every echo as slow to stream as the input itself
-    private static String quoted(String text) {
+    static String quoted(String text) {
         if (text.codePointCount(0, text.length()) <= QUOTE_LIMIT) {
             return text;
         }

@@ -11,7 +11,8 @@ public final class ItemTypes {
             "image_generation_call", "code_interpreter_call", "local_shell_call", "local_shell_call_output",
             "shell_call", "shell_call_output", "apply_patch_call", "apply_patch_call_output", "mcp_list_tools",
             "mcp_approval_request", "mcp_approval_response", "mcp_call", "item_reference", "compaction",
-            "tool_search_call", "tool_search_output");
+            "compaction_trigger", "tool_search_call", "tool_search_output", "additional_tools", "configuration_update",
+            "program", "program_output");
 
     /** Item types that only a model (or a hosted tool acting for it) produces. */
     static final Set<String> MODEL_PRODUCED = Set.of(

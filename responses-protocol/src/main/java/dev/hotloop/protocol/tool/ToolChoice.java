@@ -17,4 +17,5 @@ public record ToolChoice(Mode mode, String functionName, @JsonValue JsonNode jso
     public enum Mode { AUTO, NONE, REQUIRED, FUNCTION }
 
     public static final ToolChoice AUTO = new ToolChoice(Mode.AUTO, null, StringNode.valueOf("auto"));
+    public static final ToolChoice NONE = new ToolChoice(Mode.NONE, null, StringNode.valueOf("none"));
 }

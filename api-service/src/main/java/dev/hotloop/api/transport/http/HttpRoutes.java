@@ -14,6 +14,7 @@ class HttpRoutes {
     RouterFunction<ServerResponse> responsesRoutes(ResponsesHandler responses, ModelsHandler models) {
         return RouterFunctions.route()
                 .POST("/v1/responses", responses::create)
+                .POST("/v1/responses/compact", responses::compact)
                 .GET("/v1/responses/{id}", responses::get)
                 .DELETE("/v1/responses/{id}", responses::delete)
                 .GET("/v1/responses/{id}/input_items", responses::inputItems)

@@ -52,6 +52,16 @@ public class ResponsesHandler {
                 .flatMap(turn -> turn.request().stream() ? stream(turn) : complete(turn));
     }
 
+    /** {@code POST /v1/responses/compact}: the conversation (previous response and/or input) as one compaction item. */
+    public Mono<ServerResponse> compact(ServerRequest request) {
+        String tenant = ApiKeyFilter.tenant(request.exchange());
+        return body(request)
+                .map(CreateRequestReader::read)
+                .flatMap(create -> engine.prepare(tenant, create, conversations))
+                .flatMap(engine::compact)
+                .flatMap(ResponsesHandler::json);
+    }
+
     public Mono<ServerResponse> get(ServerRequest request) {
         String id = request.pathVariable("id");
         return sessions.response(ApiKeyFilter.tenant(request.exchange()), id)
