@@ -14,6 +14,10 @@ import java.util.List;
  * @param context     the conversation it continues followed by its input, calls all answered
  * @param inputTokens tokens of the whole rendered input (preamble, history and input)
  */
-public record Turn(String tenant, CreateRequest request, Response response, ModelProvider provider,
+public record Turn(TurnOrigin origin, CreateRequest request, Response response, ModelProvider provider,
                    List<ContextItem> input, Conversation context, int inputTokens) {
+
+    public String tenant() {
+        return origin.tenant();
+    }
 }

@@ -46,6 +46,7 @@ public class TurnEngine {
     private final TokenCounter tokens;
     private final Clock clock;
     private final Counter cancelledStreams;
+    private final TurnTimings timings;
 
     public TurnEngine(ModelCatalog models, SessionClient sessions, TokenCounter tokens, Clock clock,
                       MeterRegistry meters) {
@@ -53,23 +54,24 @@ public class TurnEngine {
         this.sessions = sessions;
         this.tokens = tokens;
         this.clock = clock;
+        this.timings = new TurnTimings(meters);
         this.cancelledStreams = Counter.builder("hotloop.model.streams.cancelled")
                 .description("Model streams stopped because the client went away").register(meters);
     }
 
     /** Resolves the conversation the request continues and checks the request against it. */
-    public Mono<Turn> prepare(String tenant, CreateRequest request, ContextSource source) {
+    public Mono<Turn> prepare(TurnOrigin origin, CreateRequest request, ContextSource source) {
         return Mono.defer(() -> {
             String model = models.modelFor(request.model());
             ModelProvider provider = models.provider(model);
             List<ContextItem> input = count(request.input());
-            return source.conversation(tenant, request).map(history -> {
+            return source.conversation(origin.tenant(), request).map(history -> {
                 Conversation context = history.withInput(input);
                 String id = request.previousResponseId() == null ? ResponseIds.newChain()
                         : ResponseIds.continuing(request.previousResponseId());
                 Response start = Response.start(id, model, request, clock.instant().getEpochSecond());
                 int inputTokens = tokens.preamble(request.instructions(), request.tools()) + context.tokens();
-                return new Turn(tenant, request, start, provider, input, context, inputTokens);
+                return new Turn(origin, request, start, provider, input, context, inputTokens);
             });
         });
     }
@@ -82,16 +84,25 @@ public class TurnEngine {
     public Flux<ResponseEvent> run(Turn turn, TurnListener listener) {
         return Flux.defer(() -> {
             TurnEmitter emitter = new TurnEmitter();
+            ModelClock modelClock = new ModelClock();
             Flux<ResponseEvent> opening = Flux.just(
                     emitter.lifecycle("response.created", turn.response()),
                     emitter.lifecycle("response.in_progress", turn.response()));
             Flux<ResponseEvent> sampling = turn.request().generate()
-                    ? turn.provider().stream(modelRequest(turn)).doOnCancel(cancelledStreams::increment)
+                    ? turn.provider().stream(modelRequest(turn))
+                            .doOnSubscribe(subscription -> modelClock.start())
+                            .doOnComplete(modelClock::stop)
+                            .doOnCancel(cancelledStreams::increment)
                             .concatMapIterable(emitter::on)
                     : Flux.empty();
             return opening.concatWith(sampling)
                     .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
-                    .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)));
+                    .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)))
+                    .doOnNext(event -> {
+                        if (event.terminal()) {
+                            timings.record(turn, modelClock, ((ResponseEvent.Lifecycle) event).response().status());
+                        }
+                    });
         });
     }
 

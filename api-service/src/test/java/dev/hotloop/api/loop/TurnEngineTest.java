@@ -59,7 +59,7 @@ class TurnEngineTest {
                 new ModelEvent.Finish(FinishReason.STOP, null));
         TurnEngine engine = engine(model);
 
-        Flux<String> types = engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
+        Flux<String> types = engine.prepare(TurnOrigin.now("t", TurnOrigin.Transport.HTTP), request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
                 .flatMapMany(turn -> engine.run(turn, TurnListener.NONE))
                 .doOnNext(event -> {
                     if (event.terminal()) {
@@ -85,7 +85,7 @@ class TurnEngineTest {
         TurnEngine engine = engine(request -> Flux.just(new ModelEvent.TextDelta("cut"),
                 new ModelEvent.Finish(FinishReason.LENGTH, new ModelEvent.ModelUsage(1, 0, 16))));
 
-        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
+        StepVerifier.create(engine.prepare(TurnOrigin.now("t", TurnOrigin.Transport.HTTP), request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
                         .flatMapMany(turn -> engine.run(turn, TurnListener.NONE)).filter(ResponseEvent::terminal))
                 .assertNext(event -> {
                     Response response = ((ResponseEvent.Lifecycle) event).response();
@@ -102,7 +102,7 @@ class TurnEngineTest {
         TurnEngine engine = engine(request -> Flux.concat(Flux.just(new ModelEvent.TextDelta("par")),
                 Flux.error(new IllegalStateException("upstream broke"))));
 
-        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
+        StepVerifier.create(engine.prepare(TurnOrigin.now("t", TurnOrigin.Transport.HTTP), request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
                         .flatMapMany(turn -> engine.run(turn, TurnListener.NONE)).last())
                 .assertNext(event -> {
                     assertThat(event.type()).isEqualTo("response.failed");
@@ -125,7 +125,7 @@ class TurnEngineTest {
             }
         };
 
-        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\"}"), NEW_CONVERSATION)
+        StepVerifier.create(engine.prepare(TurnOrigin.now("t", TurnOrigin.Transport.HTTP), request("{\"model\":\"m\",\"input\":\"hi\"}"), NEW_CONVERSATION)
                         .flatMapMany(turn -> engine.run(turn, listener)).last())
                 .assertNext(event -> {
                     assertThat(event.type()).isEqualTo("response.failed");
@@ -144,7 +144,7 @@ class TurnEngineTest {
         Sinks.Many<ModelEvent> tokens = Sinks.many().unicast().onBackpressureBuffer();
         TurnEngine engine = engine(request -> tokens.asFlux().doOnCancel(() -> cancelled.set(true)));
 
-        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
+        StepVerifier.create(engine.prepare(TurnOrigin.now("t", TurnOrigin.Transport.HTTP), request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
                         .flatMapMany(turn -> engine.run(turn, TurnListener.NONE)).map(ResponseEvent::type))
                 .expectNext("response.created", "response.in_progress")
                 .then(() -> tokens.tryEmitNext(new ModelEvent.TextDelta("a")))
@@ -159,7 +159,7 @@ class TurnEngineTest {
         AtomicBoolean sampled = new AtomicBoolean();
         TurnEngine engine = engine(request -> Flux.<ModelEvent>empty().doOnSubscribe(s -> sampled.set(true)));
 
-        StepVerifier.create(engine.prepare("t", request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false,\"generate\":false}"), NEW_CONVERSATION)
+        StepVerifier.create(engine.prepare(TurnOrigin.now("t", TurnOrigin.Transport.HTTP), request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false,\"generate\":false}"), NEW_CONVERSATION)
                         .flatMapMany(turn -> engine.run(turn, TurnListener.NONE)).map(ResponseEvent::type))
                 .expectNext("response.created", "response.in_progress", "response.completed")
                 .verifyComplete();

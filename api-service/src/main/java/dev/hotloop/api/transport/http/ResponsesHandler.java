@@ -5,6 +5,8 @@ import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.loop.Turn;
 import dev.hotloop.api.loop.TurnListener;
+import dev.hotloop.api.loop.TurnOrigin;
+import dev.hotloop.api.loop.TurnOrigin.Transport;
 import dev.hotloop.api.loop.TurnEngine;
 import dev.hotloop.api.security.ApiKeyFilter;
 import dev.hotloop.api.session.SessionClient;
@@ -45,19 +47,21 @@ public class ResponsesHandler {
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
+        long started = System.nanoTime();
         String tenant = ApiKeyFilter.tenant(request.exchange());
         return body(request)
                 .map(CreateRequestReader::read)
-                .flatMap(create -> engine.prepare(tenant, create, conversations))
+                .flatMap(create -> engine.prepare(new TurnOrigin(tenant, create.stream() ? Transport.SSE : Transport.HTTP,
+                        started), create, conversations))
                 .flatMap(turn -> turn.request().stream() ? stream(turn) : complete(turn));
     }
 
     /** {@code POST /v1/responses/compact}: the conversation (previous response and/or input) as one compaction item. */
     public Mono<ServerResponse> compact(ServerRequest request) {
-        String tenant = ApiKeyFilter.tenant(request.exchange());
+        TurnOrigin origin = TurnOrigin.now(ApiKeyFilter.tenant(request.exchange()), Transport.HTTP);
         return body(request)
                 .map(CreateRequestReader::read)
-                .flatMap(create -> engine.prepare(tenant, create, conversations))
+                .flatMap(create -> engine.prepare(origin, create, conversations))
                 .flatMap(engine::compact)
                 .flatMap(ResponsesHandler::json);
     }

@@ -12,15 +12,23 @@ import tools.jackson.databind.JsonNode;
  * One frame a client sent: a {@code response.create} event with a flat create body, or a refusal to
  * report on the frame's lane. {@code stream} is implicit on WebSocket (accepted, ignored).
  *
- * @param lane    the frame's {@code stream_id}, or {@link #DEFAULT_LANE}
- * @param request the parsed request, or null when {@code error} is set
+ * @param lane        the frame's {@code stream_id}, or {@link #DEFAULT_LANE}
+ * @param request     the parsed request, or null when {@code error} is set
+ * @param decodeNanos time spent parsing and validating the frame (API overhead spent before the turn is queued)
  */
-record ClientFrame(String lane, String streamId, CreateRequest request, ApiException error) {
+record ClientFrame(String lane, String streamId, CreateRequest request, ApiException error, long decodeNanos) {
 
     static final String DEFAULT_LANE = "";
     private static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     static ClientFrame parse(String text) {
+        long started = System.nanoTime();
+        ClientFrame frame = read(text);
+        return new ClientFrame(frame.lane(), frame.streamId(), frame.request(), frame.error(),
+                System.nanoTime() - started);
+    }
+
+    private static ClientFrame read(String text) {
         JsonNode tree;
         try {
             tree = ProtocolJson.mapper().readTree(text);
@@ -42,14 +50,14 @@ record ClientFrame(String lane, String streamId, CreateRequest request, ApiExcep
                     "Unsupported event type '" + type + "': the only client event is 'response.create'."));
         }
         try {
-            return new ClientFrame(laneOf(streamId), streamId, CreateRequestReader.read(tree), null);
+            return new ClientFrame(laneOf(streamId), streamId, CreateRequestReader.read(tree), null, 0);
         } catch (ApiException e) {
             return refused(streamId, e);
         }
     }
 
     static ClientFrame refused(String streamId, ApiException error) {
-        return new ClientFrame(laneOf(streamId), streamId, null, error);
+        return new ClientFrame(laneOf(streamId), streamId, null, error, 0);
     }
 
     private static String laneOf(String streamId) {

@@ -6,6 +6,8 @@ import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.loop.Turn;
 import dev.hotloop.api.loop.TurnEngine;
 import dev.hotloop.api.loop.TurnListener;
+import dev.hotloop.api.loop.TurnOrigin;
+import dev.hotloop.api.loop.TurnOrigin.Transport;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.OpenAiError;
 import dev.hotloop.protocol.request.CreateRequest;
@@ -118,7 +120,9 @@ final class ResponsesConnection {
         ClientFrame frame = admission.frame();
         Flux<String> frames = frame.error() != null
                 ? Flux.just(ServerFrames.error(frame.error(), frame.streamId()))
-                : engine.prepare(tenant, frame.request(), context)
+                // queueing behind the lane's previous response is the client's wait, not API overhead
+                : engine.prepare(new TurnOrigin(tenant, Transport.WEBSOCKET, System.nanoTime() - frame.decodeNanos()),
+                                frame.request(), context)
                         .flatMapMany(turn -> engine.run(turn, listener(frame.lane())))
                         .map(event -> ServerFrames.event(event, frame.streamId()))
                         .onErrorResume(error -> {
