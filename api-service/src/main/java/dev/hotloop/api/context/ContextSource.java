@@ -1,5 +1,6 @@
 package dev.hotloop.api.context;
 
+import dev.hotloop.api.metrics.TurnTrace;
 import dev.hotloop.protocol.request.CreateRequest;
 import reactor.core.publisher.Mono;
 
@@ -8,7 +9,8 @@ public interface ContextSource {
 
     /**
      * The conversation named by the request's {@code previous_response_id}, or {@link Conversation#EMPTY} when it
-     * names none; errors with {@code previous_response_not_found} when the tenant has no such response.
+     * names none; errors with {@code previous_response_not_found} when the tenant has no such response. Notes on
+     * {@code trace} where it was found.
      */
-    Mono<Conversation> conversation(String tenant, CreateRequest request);
+    Mono<Conversation> conversation(String tenant, CreateRequest request, TurnTrace trace);
 }

@@ -1,5 +1,6 @@
 package dev.hotloop.api.context;
 
+import dev.hotloop.api.metrics.TurnTrace;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.request.CreateRequest;
@@ -20,11 +21,12 @@ public class StoredConversations implements ContextSource {
     }
 
     @Override
-    public Mono<Conversation> conversation(String tenant, CreateRequest request) {
+    public Mono<Conversation> conversation(String tenant, CreateRequest request, TurnTrace trace) {
         String previous = request.previousResponseId();
         if (previous == null) {
             return Mono.just(Conversation.EMPTY);
         }
+        trace.tier(TurnTrace.Tier.STORE);
         return load(tenant, previous)
                 .switchIfEmpty(Mono.error(() -> ApiException.previousResponseNotFound(previous)));
     }

@@ -3,6 +3,7 @@ package dev.hotloop.api.loop;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.hotloop.api.context.StoredConversations;
+import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
@@ -21,8 +22,9 @@ class LoopConfiguration {
     }
 
     @Bean
-    TurnEngine turnEngine(ModelCatalog models, SessionClient sessions, TokenCounter tokens, MeterRegistry meters) {
-        return new TurnEngine(models, sessions, tokens, Clock.systemUTC(), meters);
+    TurnEngine turnEngine(ModelCatalog models, SessionClient sessions, TokenCounter tokens, MeterRegistry meters,
+                          TurnMetrics metrics) {
+        return new TurnEngine(models, sessions, tokens, Clock.systemUTC(), meters, metrics);
     }
 
     @Bean

@@ -3,6 +3,10 @@ package dev.hotloop.api.loop;
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
+import dev.hotloop.api.metrics.Stage;
+import dev.hotloop.api.metrics.TurnMetrics;
+import dev.hotloop.api.metrics.TurnTiming;
+import dev.hotloop.api.metrics.TurnTrace;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
@@ -10,6 +14,7 @@ import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.Item;
+import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.model.Compaction;
 import dev.hotloop.protocol.model.FinishReason;
 import dev.hotloop.protocol.model.ModelEvent;
@@ -46,15 +51,15 @@ public class TurnEngine {
     private final TokenCounter tokens;
     private final Clock clock;
     private final Counter cancelledStreams;
-    private final TurnTimings timings;
+    private final TurnMetrics metrics;
 
     public TurnEngine(ModelCatalog models, SessionClient sessions, TokenCounter tokens, Clock clock,
-                      MeterRegistry meters) {
+                      MeterRegistry meters, TurnMetrics metrics) {
         this.models = models;
         this.sessions = sessions;
         this.tokens = tokens;
         this.clock = clock;
-        this.timings = new TurnTimings(meters);
+        this.metrics = metrics;
         this.cancelledStreams = Counter.builder("hotloop.model.streams.cancelled")
                 .description("Model streams stopped because the client went away").register(meters);
     }
@@ -62,16 +67,25 @@ public class TurnEngine {
     /** Resolves the conversation the request continues and checks the request against it. */
     public Mono<Turn> prepare(TurnOrigin origin, CreateRequest request, ContextSource source) {
         return Mono.defer(() -> {
+            TurnTrace trace = new TurnTrace(origin.startedNanos());
+            trace.add(Stage.DECODE, origin.decodeNanos());
+            trace.add(Stage.AUTH, origin.authNanos());
             String model = models.modelFor(request.model());
             ModelProvider provider = models.provider(model);
+            long tokenizing = System.nanoTime();
             List<ContextItem> input = count(request.input());
-            return source.conversation(origin.tenant(), request).map(history -> {
+            trace.addSince(Stage.TOKENIZE, tokenizing);
+            long loading = System.nanoTime();
+            return source.conversation(origin.tenant(), request, trace).map(history -> {
+                trace.addSince(Stage.STATE_LOAD, loading);
+                long validating = System.nanoTime();
                 Conversation context = history.withInput(input);
+                trace.addSince(Stage.VALIDATE, validating);
                 String id = request.previousResponseId() == null ? ResponseIds.newChain()
                         : ResponseIds.continuing(request.previousResponseId());
                 Response start = Response.start(id, model, request, clock.instant().getEpochSecond());
                 int inputTokens = tokens.preamble(request.instructions(), request.tools()) + context.tokens();
-                return new Turn(origin, request, start, provider, input, context, inputTokens);
+                return new Turn(origin, request, start, provider, input, context, inputTokens, trace);
             });
         });
     }
@@ -84,25 +98,19 @@ public class TurnEngine {
     public Flux<ResponseEvent> run(Turn turn, TurnListener listener) {
         return Flux.defer(() -> {
             TurnEmitter emitter = new TurnEmitter();
-            ModelClock modelClock = new ModelClock();
+            TurnTrace trace = turn.trace();
             Flux<ResponseEvent> opening = Flux.just(
                     emitter.lifecycle("response.created", turn.response()),
                     emitter.lifecycle("response.in_progress", turn.response()));
             Flux<ResponseEvent> sampling = turn.request().generate()
-                    ? turn.provider().stream(modelRequest(turn))
-                            .doOnSubscribe(subscription -> modelClock.start())
-                            .doOnComplete(modelClock::stop)
-                            .doOnCancel(cancelledStreams::increment)
+                    ? ModelStreamTiming.measured(turn.provider().stream(modelRequest(turn))
+                                    .doOnCancel(cancelledStreams::increment), trace)
                             .concatMapIterable(emitter::on)
                     : Flux.empty();
             return opening.concatWith(sampling)
                     .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
                     .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)))
-                    .doOnNext(event -> {
-                        if (event.terminal()) {
-                            timings.record(turn, modelClock, ((ResponseEvent.Lifecycle) event).response().status());
-                        }
-                    });
+                    .map(event -> event.terminal() ? measured(turn, (ResponseEvent.Lifecycle) event) : event);
         });
     }
 
@@ -152,8 +160,10 @@ public class TurnEngine {
                     new Response.IncompleteDetails("content_filter"), now);
         };
         String type = Response.COMPLETED.equals(response.status()) ? "response.completed" : "response.incomplete";
+        long persisting = System.nanoTime();
         Mono<Void> persisted = turn.request().store()
                 ? sessions.store(turn.tenant(), response, turn.input(), output)
+                        .doOnSuccess(done -> turn.trace().addSince(Stage.PERSIST, persisting))
                 : Mono.empty();
         return persisted.then(Mono.fromSupplier(() -> {
             listener.finished(turn, response, turn.context().withOutput(output));
@@ -178,6 +188,16 @@ public class TurnEngine {
         Response response = turn.response().finish(Response.FAILED, emitter.output(), null,
                 new Response.ResponseError(code, cause.error().message()), null, clock.instant().getEpochSecond());
         return emitter.lifecycle("response.failed", response);
+    }
+
+    /** Records the finished turn's metrics and, when its caller asked, attaches its timing to the terminal event. */
+    private ResponseEvent measured(Turn turn, ResponseEvent.Lifecycle terminal) {
+        Usage usage = terminal.response().usage();
+        TurnTiming timing = metrics.record(turn.trace(), turn.origin().transport(), terminal.response().status(),
+                usage != null ? usage.inputTokens() : turn.inputTokens(),
+                usage != null ? usage.inputTokensDetails().cachedTokens() : 0,
+                usage != null ? usage.outputTokens() : 0);
+        return turn.origin().showTiming() ? terminal.withTiming(ProtocolJson.mapper().valueToTree(timing)) : terminal;
     }
 
     private ModelRequest modelRequest(Turn turn) {

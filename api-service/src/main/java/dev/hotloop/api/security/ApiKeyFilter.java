@@ -16,6 +16,7 @@ import reactor.core.publisher.Mono;
 public class ApiKeyFilter implements WebFilter {
 
     private static final String TENANT_ATTRIBUTE = ApiKeyFilter.class.getName() + ".tenant";
+    private static final String AUTH_NANOS_ATTRIBUTE = ApiKeyFilter.class.getName() + ".nanos";
     private static final String BEARER = "Bearer ";
 
     private final ApiKeys apiKeys;
@@ -29,11 +30,18 @@ public class ApiKeyFilter implements WebFilter {
         return exchange.getRequiredAttribute(TENANT_ATTRIBUTE);
     }
 
+    /** How long authenticating the request took (the {@code auth} stage). */
+    public static long authNanos(ServerWebExchange exchange) {
+        Long nanos = exchange.getAttribute(AUTH_NANOS_ATTRIBUTE);
+        return nanos == null ? 0 : nanos;
+    }
+
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         if (!exchange.getRequest().getPath().value().startsWith("/v1/")) {
             return chain.filter(exchange);
         }
+        long started = System.nanoTime();
         String key = bearerKey(exchange.getRequest().getHeaders());
         if (key == null) {
             return Mono.error(ApiException.unauthorized("You didn't provide an API key. You need to provide your API "
@@ -42,6 +50,7 @@ public class ApiKeyFilter implements WebFilter {
         return apiKeys.tenantOf(key)
                 .map(tenant -> {
                     exchange.getAttributes().put(TENANT_ATTRIBUTE, tenant);
+                    exchange.getAttributes().put(AUTH_NANOS_ATTRIBUTE, System.nanoTime() - started);
                     return chain.filter(exchange);
                 })
                 .orElseGet(() -> Mono.error(ApiException.unauthorized("Incorrect API key provided: " + redact(key) + ".")));

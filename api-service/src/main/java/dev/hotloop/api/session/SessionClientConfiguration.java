@@ -6,6 +6,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import org.springframework.context.annotation.Bean;
@@ -22,13 +25,17 @@ class SessionClientConfiguration {
     static final String NAME = "session-service";
 
     @Bean
-    CircuitBreakerRegistry circuitBreakerRegistry() {
-        return CircuitBreakerRegistry.ofDefaults();
+    CircuitBreakerRegistry circuitBreakerRegistry(MeterRegistry meters) {
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+        return registry;
     }
 
     @Bean
-    RetryRegistry retryRegistry() {
-        return RetryRegistry.ofDefaults();
+    RetryRegistry retryRegistry(MeterRegistry meters) {
+        RetryRegistry registry = RetryRegistry.ofDefaults();
+        TaggedRetryMetrics.ofRetryRegistry(registry).bindTo(meters);
+        return registry;
     }
 
     @Bean

@@ -6,6 +6,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
+import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
@@ -39,13 +40,14 @@ class TurnEngineTest {
 
     private static final TokenCounter TOKENS = new TokenCounter(
             Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE), new SimpleMeterRegistry());
-    private static final ContextSource NEW_CONVERSATION = (tenant, request) -> Mono.just(Conversation.EMPTY);
+    private static final ContextSource NEW_CONVERSATION = (tenant, request, trace) -> Mono.just(Conversation.EMPTY);
 
     private static TurnEngine engine(ModelProvider model) {
         SessionClient unreachable = new SessionClient(WebClient.create("http://127.0.0.1:" + closedPort()),
                 CircuitBreaker.ofDefaults("test"), Retry.ofDefaults("test"));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         return new TurnEngine(new ModelCatalog("m", Map.of("m", model), null), unreachable, TOKENS, Clock.systemUTC(),
-                new SimpleMeterRegistry());
+                meters, new TurnMetrics(meters));
     }
 
     private static CreateRequest request(String json) {

@@ -1,6 +1,7 @@
 package dev.hotloop.protocol.event;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.response.Response;
 import java.util.List;
@@ -23,8 +24,21 @@ public sealed interface ResponseEvent {
                 && !Response.IN_PROGRESS.equals(lifecycle.response().status());
     }
 
-    /** {@code response.created|in_progress|completed|incomplete|failed}, carrying the whole response. */
-    record Lifecycle(String type, int sequenceNumber, Response response) implements ResponseEvent {
+    /**
+     * {@code response.created|in_progress|completed|incomplete|failed}, carrying the whole response.
+     *
+     * @param hotloopTiming extension: where the turn's time went, on a terminal event when the caller asked
+     */
+    record Lifecycle(String type, int sequenceNumber, Response response,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode hotloopTiming) implements ResponseEvent {
+
+        public Lifecycle(String type, int sequenceNumber, Response response) {
+            this(type, sequenceNumber, response, null);
+        }
+
+        public Lifecycle withTiming(JsonNode timing) {
+            return new Lifecycle(type, sequenceNumber, response, timing);
+        }
     }
 
     /** {@code response.output_item.added|done}. */

@@ -4,6 +4,7 @@ import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.loop.Turn;
+import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.loop.TurnListener;
 import dev.hotloop.api.loop.TurnOrigin;
 import dev.hotloop.api.loop.TurnOrigin.Transport;
@@ -13,6 +14,7 @@ import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.request.CreateRequestReader;
 import dev.hotloop.protocol.response.Response;
 import java.util.List;
@@ -28,6 +30,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /** {@code /v1/responses} over plain HTTP: JSON, or SSE when the request asks to stream. */
 @Component
@@ -49,10 +52,17 @@ public class ResponsesHandler {
     public Mono<ServerResponse> create(ServerRequest request) {
         long started = System.nanoTime();
         String tenant = ApiKeyFilter.tenant(request.exchange());
+        boolean timingAsked = request.headers().firstHeader(TurnTiming.REQUEST_HEADER) != null;
         return body(request)
-                .map(CreateRequestReader::read)
-                .flatMap(create -> engine.prepare(new TurnOrigin(tenant, create.stream() ? Transport.SSE : Transport.HTTP,
-                        started), create, conversations))
+                .map(bytes -> {
+                    CreateRequest create = CreateRequestReader.read(bytes);
+                    // non-streamed responses always carry Server-Timing; streams only when asked
+                    TurnOrigin origin = new TurnOrigin(tenant, create.stream() ? Transport.SSE : Transport.HTTP, started,
+                            System.nanoTime() - started, ApiKeyFilter.authNanos(request.exchange()),
+                            !create.stream() || timingAsked);
+                    return Map.entry(origin, create);
+                })
+                .flatMap(entry -> engine.prepare(entry.getKey(), entry.getValue(), conversations))
                 .flatMap(turn -> turn.request().stream() ? stream(turn) : complete(turn));
     }
 
@@ -104,8 +114,15 @@ public class ResponsesHandler {
         return engine.run(turn, listener)
                 .filter(ResponseEvent::terminal)
                 .last()
-                .flatMap(event -> failure.get() != null ? Mono.error(failure.get())
-                        : json(((ResponseEvent.Lifecycle) event).response()));
+                .flatMap(event -> {
+                    if (failure.get() != null) {
+                        return Mono.error(failure.get());
+                    }
+                    ResponseEvent.Lifecycle terminal = (ResponseEvent.Lifecycle) event;
+                    return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                            .header("Server-Timing", serverTiming(terminal))
+                            .bodyValue(ProtocolJson.mapper().writeValueAsBytes(terminal.response()));
+                });
     }
 
     private Mono<ServerResponse> stream(Turn turn) {
@@ -114,6 +131,18 @@ public class ResponsesHandler {
                         .event(event.type()).build());
         return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                 .body(BodyInserters.fromServerSentEvents(events));
+    }
+
+    /** The W3C {@code Server-Timing} value of a finished turn: total, model, overhead and every stage, in ms. */
+    private static String serverTiming(ResponseEvent.Lifecycle terminal) {
+        JsonNode timing = terminal.hotloopTiming();
+        StringBuilder header = new StringBuilder()
+                .append("total;dur=").append(timing.path("total_ms").asDouble())
+                .append(", model;dur=").append(timing.path("model_ms").asDouble())
+                .append(", overhead;dur=").append(timing.path("api_overhead_ms").asDouble());
+        timing.path("stages_ms").forEachEntry((stage, ms) -> header.append(", ").append(stage).append(";dur=")
+                .append(ms.asDouble()));
+        return header.toString();
     }
 
     private Mono<byte[]> body(ServerRequest request) {

@@ -14,9 +14,11 @@ import tools.jackson.databind.JsonNode;
  *
  * @param lane        the frame's {@code stream_id}, or {@link #DEFAULT_LANE}
  * @param request     the parsed request, or null when {@code error} is set
- * @param decodeNanos time spent parsing and validating the frame (API overhead spent before the turn is queued)
+ * @param receivedNanos {@link System#nanoTime()} when the frame arrived
+ * @param decodeNanos   time spent parsing and validating the frame (API overhead spent before the turn is queued)
  */
-record ClientFrame(String lane, String streamId, CreateRequest request, ApiException error, long decodeNanos) {
+record ClientFrame(String lane, String streamId, CreateRequest request, ApiException error, long receivedNanos,
+                   long decodeNanos) {
 
     static final String DEFAULT_LANE = "";
     private static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
@@ -24,7 +26,7 @@ record ClientFrame(String lane, String streamId, CreateRequest request, ApiExcep
     static ClientFrame parse(String text) {
         long started = System.nanoTime();
         ClientFrame frame = read(text);
-        return new ClientFrame(frame.lane(), frame.streamId(), frame.request(), frame.error(),
+        return new ClientFrame(frame.lane(), frame.streamId(), frame.request(), frame.error(), started,
                 System.nanoTime() - started);
     }
 
@@ -50,14 +52,14 @@ record ClientFrame(String lane, String streamId, CreateRequest request, ApiExcep
                     "Unsupported event type '" + type + "': the only client event is 'response.create'."));
         }
         try {
-            return new ClientFrame(laneOf(streamId), streamId, CreateRequestReader.read(tree), null, 0);
+            return new ClientFrame(laneOf(streamId), streamId, CreateRequestReader.read(tree), null, 0, 0);
         } catch (ApiException e) {
             return refused(streamId, e);
         }
     }
 
     static ClientFrame refused(String streamId, ApiException error) {
-        return new ClientFrame(laneOf(streamId), streamId, null, error, 0);
+        return new ClientFrame(laneOf(streamId), streamId, null, error, System.nanoTime(), 0);
     }
 
     private static String laneOf(String streamId) {

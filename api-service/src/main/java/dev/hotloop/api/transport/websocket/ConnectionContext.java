@@ -3,10 +3,12 @@ package dev.hotloop.api.transport.websocket;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
 import dev.hotloop.api.context.StoredConversations;
+import dev.hotloop.api.metrics.TurnTrace;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.request.CreateRequest;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import reactor.core.publisher.Mono;
 
 /**
@@ -17,7 +19,8 @@ import reactor.core.publisher.Mono;
  */
 final class ConnectionContext implements ContextSource {
 
-    private record Latest(String responseId, Conversation conversation) {
+    /** @param awaitingToolsSince when it finished with function calls left to the client, else 0 */
+    private record Latest(String responseId, Conversation conversation, long awaitingToolsSince) {
     }
 
     private final long connectionId;
@@ -32,7 +35,7 @@ final class ConnectionContext implements ContextSource {
     }
 
     @Override
-    public Mono<Conversation> conversation(String tenant, CreateRequest request) {
+    public Mono<Conversation> conversation(String tenant, CreateRequest request, TurnTrace trace) {
         String previous = request.previousResponseId();
         if (previous == null) {
             return Mono.just(Conversation.EMPTY);
@@ -40,9 +43,11 @@ final class ConnectionContext implements ContextSource {
         Conversation cached = cached(previous);
         if (cached != null) {
             shared.hit();
+            trace.tier(TurnTrace.Tier.CONNECTION);
             return Mono.just(cached);
         }
         shared.miss();
+        trace.tier(TurnTrace.Tier.STORE);
         if (!request.store()) {
             return Mono.error(ApiException.previousResponseNotFound(previous));
         }
@@ -52,10 +57,21 @@ final class ConnectionContext implements ContextSource {
 
     /** Makes {@code conversation} the lane's latest; the one it replaces moves to the shared, bounded cache. */
     synchronized void remember(String lane, String responseId, Conversation conversation) {
-        Latest replaced = latestByLane.put(lane, new Latest(responseId, conversation));
+        long awaitingTools = conversation.ledger().unanswered().isEmpty() ? 0 : System.nanoTime();
+        Latest replaced = latestByLane.put(lane, new Latest(responseId, conversation, awaitingTools));
         if (replaced != null) {
             shared.put(connectionId, replaced.responseId(), replaced.conversation());
         }
+    }
+
+    /** The client's tool time when {@code responseId} ended with function calls: until the frame answering them. */
+    synchronized OptionalLong clientToolNanos(String responseId, long answeredNanos) {
+        for (Latest latest : latestByLane.values()) {
+            if (latest.responseId().equals(responseId) && latest.awaitingToolsSince() != 0) {
+                return OptionalLong.of(answeredNanos - latest.awaitingToolsSince());
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** Forgets a response after a failed turn that referenced it. */

@@ -6,6 +6,8 @@ import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.loop.Turn;
 import dev.hotloop.api.loop.TurnEngine;
 import dev.hotloop.api.loop.TurnListener;
+import dev.hotloop.api.metrics.TurnMetrics;
+import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.loop.TurnOrigin;
 import dev.hotloop.api.loop.TurnOrigin.Transport;
 import dev.hotloop.protocol.error.ApiException;
@@ -45,16 +47,24 @@ final class ResponsesConnection {
     private final WebSocketSession session;
     private final String tenant;
     private final TurnEngine engine;
+    private final TurnMetrics metrics;
     private final ApiProperties.WebSocket settings;
     private final ConnectionContext context;
     private final Set<String> lanes = new HashSet<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Admitted frames of all connections not yet running (a gauge). */
+    private final AtomicInteger queued;
+    private final boolean showTiming;
     private volatile long lastActivity = System.nanoTime();
 
-    ResponsesConnection(WebSocketSession session, String tenant, TurnEngine engine, ConversationCache cache,
-                        StoredConversations store, ApiProperties.WebSocket settings) {
+    ResponsesConnection(WebSocketSession session, String tenant, TurnEngine engine, TurnMetrics metrics,
+                        ConversationCache cache, StoredConversations store, ApiProperties.WebSocket settings,
+                        AtomicInteger queued) {
+        this.queued = queued;
         this.session = session;
+        this.metrics = metrics;
         this.tenant = tenant;
+        this.showTiming = session.getHandshakeInfo().getHeaders().getFirst(TurnTiming.REQUEST_HEADER) != null;
         this.engine = engine;
         this.settings = settings;
         this.context = new ConnectionContext(IDS.incrementAndGet(), cache, store);
@@ -111,18 +121,24 @@ final class ResponsesConnection {
             }
             lanes.add(frame.lane());
             inFlight.incrementAndGet();
+            queued.incrementAndGet();
         }
         return new Admission(frame.lane(), frame);
     }
 
     /** Runs one admitted frame to its last event; a refused request is one error frame and evicts what it named. */
     private Flux<String> run(Admission admission) {
+        queued.decrementAndGet();
         ClientFrame frame = admission.frame();
+        if (frame.request() != null) {
+            context.clientToolNanos(frame.request().previousResponseId(), frame.receivedNanos())
+                    .ifPresent(nanos -> metrics.clientToolTime(Transport.WEBSOCKET, nanos));
+        }
         Flux<String> frames = frame.error() != null
                 ? Flux.just(ServerFrames.error(frame.error(), frame.streamId()))
                 // queueing behind the lane's previous response is the client's wait, not API overhead
-                : engine.prepare(new TurnOrigin(tenant, Transport.WEBSOCKET, System.nanoTime() - frame.decodeNanos()),
-                                frame.request(), context)
+                : engine.prepare(new TurnOrigin(tenant, Transport.WEBSOCKET, System.nanoTime() - frame.decodeNanos(),
+                                frame.decodeNanos(), 0, showTiming), frame.request(), context)
                         .flatMapMany(turn -> engine.run(turn, listener(frame.lane())))
                         .map(event -> ServerFrames.event(event, frame.streamId()))
                         .onErrorResume(error -> {

@@ -3,6 +3,7 @@ package dev.hotloop.api.transport.websocket;
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.loop.TurnEngine;
+import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.security.ApiKeyFilter;
 import dev.hotloop.api.security.ApiKeys;
 import io.micrometer.core.instrument.Gauge;
@@ -19,20 +20,25 @@ public class ResponsesWebSocketHandler implements WebSocketHandler {
 
     private final ApiKeys apiKeys;
     private final TurnEngine engine;
+    private final TurnMetrics metrics;
     private final ConversationCache cache;
     private final StoredConversations store;
     private final ApiProperties.WebSocket settings;
     private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
 
-    public ResponsesWebSocketHandler(ApiKeys apiKeys, TurnEngine engine, ConversationCache cache,
+    public ResponsesWebSocketHandler(ApiKeys apiKeys, TurnEngine engine, TurnMetrics metrics, ConversationCache cache,
                                      StoredConversations store, ApiProperties properties, MeterRegistry meters) {
         this.apiKeys = apiKeys;
+        this.metrics = metrics;
         this.engine = engine;
         this.cache = cache;
         this.store = store;
         this.settings = properties.websocket();
         Gauge.builder("hotloop.websocket.connections", open, AtomicInteger::get)
                 .description("Open WebSocket connections").register(meters);
+        Gauge.builder("hotloop.websocket.queued_creates", queued, AtomicInteger::get)
+                .description("response.create frames waiting behind a running response of their lane").register(meters);
     }
 
     @Override
@@ -41,7 +47,7 @@ public class ResponsesWebSocketHandler implements WebSocketHandler {
         String tenant = apiKeys.tenantOf(ApiKeyFilter.bearerKey(session.getHandshakeInfo().getHeaders())).orElseThrow();
         return Mono.defer(() -> {
             open.incrementAndGet();
-            return new ResponsesConnection(session, tenant, engine, cache, store, settings).serve();
+            return new ResponsesConnection(session, tenant, engine, metrics, cache, store, settings, queued).serve();
         }).doFinally(signal -> open.decrementAndGet());
     }
 }

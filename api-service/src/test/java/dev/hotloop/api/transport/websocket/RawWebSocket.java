@@ -14,15 +14,19 @@ import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 
 /** A plain WebSocket client (the JDK's) for what an SDK hides: raw frames, error shapes, aborts. */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
 
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
-    private RawWebSocket(String url, String apiKey) {
+    private RawWebSocket(String url, String apiKey, String... headers) {
         StringBuilder text = new StringBuilder();
-        socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        socket = builder
                 .header("Authorization", "Bearer " + apiKey)
                 .connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(URI.create(url), new WebSocket.Listener() {
@@ -50,11 +54,12 @@ final class RawWebSocket implements AutoCloseable {
                 }).join();
     }
 
-    static RawWebSocket connect(int port, String apiKey) {
-        return new RawWebSocket("ws://127.0.0.1:" + port + "/v1/responses", apiKey);
+    /** @param headers extra handshake headers, as name, value pairs */
+    public static RawWebSocket connect(int port, String apiKey, String... headers) {
+        return new RawWebSocket("ws://127.0.0.1:" + port + "/v1/responses", apiKey, headers);
     }
 
-    void send(String json) {
+    public void send(String json) {
         socket.sendText(json, true).join();
     }
 
@@ -72,7 +77,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Frames up to and including the next one of {@code type}. */
-    java.util.List<JsonNode> until(String type) throws InterruptedException {
+    public java.util.List<JsonNode> until(String type) throws InterruptedException {
         java.util.List<JsonNode> seen = new java.util.ArrayList<>();
         JsonNode frame;
         do {

@@ -1,0 +1,60 @@
+package dev.hotloop.api.loop;
+
+import dev.hotloop.api.metrics.TurnTrace;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+/**
+ * Splits a model stream's wall time into the model's own time (time to first event, decoding) and the time its
+ * consumers spent on each event downstream, which is hotloop's {@code emit} work, not the model's.
+ */
+final class ModelStreamTiming {
+
+    private ModelStreamTiming() {
+    }
+
+    static <T> Flux<T> measured(Flux<T> model, TurnTrace trace) {
+        Function<? super Publisher<T>, ? extends Publisher<T>> timing =
+                Operators.<T, T>lift((scannable, downstream) -> new Timed<>(downstream, trace));
+        return model.transform(timing);
+    }
+
+    private record Timed<T>(CoreSubscriber<? super T> downstream, TurnTrace trace) implements CoreSubscriber<T> {
+
+        @Override
+        public void onSubscribe(Subscription subscription) {
+            trace.modelStarted();
+            downstream.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(T event) {
+            trace.modelEvent();
+            long handling = System.nanoTime();
+            downstream.onNext(event);
+            trace.modelEventHandled(System.nanoTime() - handling);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            trace.modelDone();
+            downstream.onError(error);
+        }
+
+        @Override
+        public void onComplete() {
+            trace.modelDone();
+            downstream.onComplete();
+        }
+
+        @Override
+        public Context currentContext() {
+            return downstream.currentContext();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.hotloop.api.metrics;
+
+import java.util.Locale;
+
+/**
+ * Where one turn's time went, stage by stage, in nanoseconds. A turn's events are serial, so one trace is
+ * written by one thread at a time; transports add their decode and emit time to it.
+ */
+public final class TurnTrace {
+
+    /** Where the conversation a turn continues came from; a low-cardinality tag. */
+    public enum Tier {
+        NONE, CONNECTION, STORE;
+
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final long startedNanos;
+    private final long[] stages = new long[Stage.values().length];
+    private Tier tier = Tier.NONE;
+    private long modelStarted;
+    private long modelFirstEvent;
+    private long modelDone;
+    private long downstreamNanos;
+
+    public TurnTrace(long startedNanos) {
+        this.startedNanos = startedNanos;
+    }
+
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    public void add(Stage stage, long nanos) {
+        stages[stage.ordinal()] += nanos;
+    }
+
+    /** Adds the time since {@code sinceNanos} to {@code stage}. */
+    public void addSince(Stage stage, long sinceNanos) {
+        add(stage, System.nanoTime() - sinceNanos);
+    }
+
+    public long nanos(Stage stage) {
+        return stages[stage.ordinal()];
+    }
+
+    public Tier tier() {
+        return tier;
+    }
+
+    public void tier(Tier loadedFrom) {
+        tier = loadedFrom;
+    }
+
+    public void modelStarted() {
+        modelStarted = System.nanoTime();
+    }
+
+    public void modelEvent() {
+        if (modelFirstEvent == 0) {
+            modelFirstEvent = System.nanoTime();
+            add(Stage.MODEL_TTFT, modelFirstEvent - modelStarted);
+        }
+    }
+
+    /**
+     * Time the model stream's consumers spent handling one event (assembling items, encoding, writing): with a model
+     * that emits synchronously it would otherwise count as model time.
+     */
+    public void modelEventHandled(long nanos) {
+        downstreamNanos += nanos;
+        add(Stage.EMIT, nanos);
+    }
+
+    public void modelDone() {
+        if (modelStarted != 0 && modelDone == 0) {
+            modelDone = System.nanoTime();
+            long window = modelDone - (modelFirstEvent != 0 ? modelFirstEvent : modelStarted);
+            add(Stage.MODEL_DECODE, Math.max(0, window - downstreamNanos));
+        }
+    }
+
+    /** Time spent waiting on the model. */
+    public long modelNanos() {
+        return nanos(Stage.MODEL_TTFT) + nanos(Stage.MODEL_DECODE);
+    }
+
+    /** When the model finished (or the turn started, when it sampled nothing). */
+    public long modelDoneNanos() {
+        return modelDone != 0 ? modelDone : startedNanos;
+    }
+}
