@@ -52,8 +52,9 @@ final class ResponsesConnection {
     private final ConnectionContext context;
     private final Set<String> lanes = new HashSet<>();
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Admitted frames of all connections not yet running (a gauge). */
+    /** Admitted frames of all connections not yet running (a gauge), and this connection's share of them. */
     private final AtomicInteger queued;
+    private final AtomicInteger waiting = new AtomicInteger();
     private final boolean showTiming;
     private volatile long lastActivity = System.nanoTime();
 
@@ -101,7 +102,10 @@ final class ResponsesConnection {
                     log.debug("WebSocket connection ended: {}", error.toString());
                     return session.close(CloseStatus.POLICY_VIOLATION.withReason("The client does not read its events."));
                 })
-                .doFinally(signal -> context.release());
+                .doFinally(signal -> {
+                    queued.addAndGet(-waiting.getAndSet(0));
+                    context.release();
+                });
     }
 
     private Admission admit(WebSocketMessage message) {
@@ -122,6 +126,7 @@ final class ResponsesConnection {
             lanes.add(frame.lane());
             inFlight.incrementAndGet();
             queued.incrementAndGet();
+            waiting.incrementAndGet();
         }
         return new Admission(frame.lane(), frame);
     }
@@ -129,6 +134,7 @@ final class ResponsesConnection {
     /** Runs one admitted frame to its last event; a refused request is one error frame and evicts what it named. */
     private Flux<String> run(Admission admission) {
         queued.decrementAndGet();
+        waiting.decrementAndGet();
         ClientFrame frame = admission.frame();
         if (frame.request() != null) {
             context.clientToolNanos(frame.request().previousResponseId(), frame.receivedNanos())
