@@ -13,11 +13,24 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRequestSize largest request body accepted; larger ones get 413
  * @param session        how api-service reaches session-service
  * @param websocket      WebSocket mode ({@code GET /v1/responses} with an upgrade)
+ * @param toolRunner     how api-service reaches tool-runner-service for hosted tools
  */
 @Validated
 @ConfigurationProperties("hotloop.api")
 public record ApiProperties(@DefaultValue("32MB") DataSize maxRequestSize, @DefaultValue Session session,
-                            @DefaultValue WebSocket websocket) {
+                            @DefaultValue WebSocket websocket, @DefaultValue ToolRunner toolRunner) {
+
+    /**
+     * @param url                base URL of tool-runner-service
+     * @param connectTimeout     TCP connect timeout
+     * @param callTimeout        limit for one hosted tool call, sandbox time included
+     * @param maxConcurrentCalls calls in flight from this replica; more fail fast as overloaded
+     */
+    public record ToolRunner(@DefaultValue("http://127.0.0.1:8082") URI url,
+                             @DefaultValue("2s") Duration connectTimeout,
+                             @DefaultValue("5m") Duration callTimeout,
+                             @DefaultValue("64") int maxConcurrentCalls) {
+    }
 
     /**
      * @param maxFrameSize      largest {@code response.create} frame (after permessage-deflate)

@@ -7,6 +7,7 @@ import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
+import dev.hotloop.api.tools.ToolRunnerClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -22,9 +23,9 @@ class LoopConfiguration {
     }
 
     @Bean
-    TurnEngine turnEngine(ModelCatalog models, SessionClient sessions, TokenCounter tokens, MeterRegistry meters,
-                          TurnMetrics metrics) {
-        return new TurnEngine(models, sessions, tokens, Clock.systemUTC(), meters, metrics);
+    TurnEngine turnEngine(ModelCatalog models, SessionClient sessions, ToolRunnerClient tools, TokenCounter tokens,
+                          MeterRegistry meters, TurnMetrics metrics) {
+        return new TurnEngine(models, sessions, tools, tokens, Clock.systemUTC(), meters, metrics);
     }
 
     @Bean

@@ -1,16 +1,21 @@
 package dev.hotloop.api.loop;
 
+import dev.hotloop.api.tools.HostedCall;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.FunctionCallItem;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.item.MessageItem;
+import dev.hotloop.protocol.item.PassThroughItem;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.model.FinishReason;
 import dev.hotloop.protocol.model.ModelEvent;
 import dev.hotloop.protocol.response.Response;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -21,13 +26,23 @@ final class TurnEmitter {
 
     private static final String IN_PROGRESS = "in_progress";
 
+    private final Set<String> hostedTools;
     private final List<Item> output = new ArrayList<>();
+    private final List<HostedCall> hostedCalls = new ArrayList<>();
     private int sequence;
     private OpenItem open;
     private ModelEvent.Finish finish;
+    private int reportedOutputTokens;
+    private boolean usageReported;
 
-    /** The item being streamed: a message collects text, a function call collects arguments. */
-    private record OpenItem(String id, int outputIndex, String callId, String name, StringBuilder content) {
+    /** @param hostedTools names of the request's tools the platform runs itself (their calls become e.g. shell_call) */
+    TurnEmitter(Set<String> hostedTools) {
+        this.hostedTools = hostedTools;
+    }
+
+    /** The item being streamed: a message collects text, a call collects its arguments. */
+    private record OpenItem(String id, int outputIndex, String callId, String name, boolean hosted,
+                            StringBuilder content) {
 
         boolean isCall() {
             return callId != null;
@@ -46,9 +61,42 @@ final class TurnEmitter {
         return output;
     }
 
-    /** The model's finish, or null when the model ended without one. */
+    /** The last sampling step's finish, or null when the model ended without one. */
     ModelEvent.Finish finish() {
         return finish;
+    }
+
+    /** Output tokens over all sampling steps as the model reported them, or -1 when it reported none. */
+    int reportedOutputTokens() {
+        return usageReported ? reportedOutputTokens : -1;
+    }
+
+    /** The hosted calls of the last sampling step, to run before sampling again; clears them. */
+    List<HostedCall> takeHostedCalls() {
+        List<HostedCall> calls = List.copyOf(hostedCalls);
+        hostedCalls.clear();
+        return calls;
+    }
+
+    /** A hosted call's result joins the output as its {@code shell_call_output} item. */
+    List<ResponseEvent> hostedResult(HostedCall call, JsonNode result) {
+        ObjectNode item = ProtocolJson.nodes().objectNode();
+        item.put("id", ResponseIds.item("sho"));
+        item.put("type", call.tool() + "_call_output");
+        item.put("status", IN_PROGRESS);
+        item.put("call_id", call.callId());
+        item.set("output", ProtocolJson.nodes().arrayNode());
+        int index = output.size();
+        ResponseEvent added = new ResponseEvent.OutputItem("response.output_item.added", sequence++, index,
+                new PassThroughItem(item.deepCopy()));
+        item.put("status", Response.COMPLETED);
+        item.set("output", result.path("output"));
+        if (result.has("max_output_length")) {
+            item.set("max_output_length", result.get("max_output_length"));
+        }
+        PassThroughItem done = new PassThroughItem(item);
+        output.add(done);
+        return List.of(added, new ResponseEvent.OutputItem("response.output_item.done", sequence++, index, done));
     }
 
     List<ResponseEvent> on(ModelEvent event) {
@@ -69,20 +117,31 @@ final class TurnEmitter {
                 if (open != null) {
                     close(events, true);
                 }
-                open = new OpenItem(ResponseIds.item("fc"), output.size(), start.callId(), start.name(), new StringBuilder());
+                boolean hosted = hostedTools.contains(start.name());
+                open = new OpenItem(ResponseIds.item(hosted ? "sh" : "fc"), output.size(), start.callId(), start.name(),
+                        hosted, new StringBuilder());
+                Item added = hosted ? hostedCall(open, ProtocolJson.nodes().objectNode()
+                        .set("commands", ProtocolJson.nodes().arrayNode()), IN_PROGRESS)
+                        : FunctionCallItem.of(open.id(), start.callId(), start.name(), "", IN_PROGRESS);
                 events.add(new ResponseEvent.OutputItem("response.output_item.added", sequence++, open.outputIndex(),
-                        FunctionCallItem.of(open.id(), start.callId(), start.name(), "", IN_PROGRESS)));
+                        added));
             }
             case ModelEvent.ArgumentsDelta delta -> {
                 if (open == null || !open.isCall()) {
                     throw new IllegalStateException("Model sent function arguments outside a function call");
                 }
                 open.content().append(delta.delta());
-                events.add(new ResponseEvent.ArgumentsDelta("response.function_call_arguments.delta", sequence++,
-                        open.id(), open.outputIndex(), delta.delta()));
+                if (!open.hosted()) {
+                    events.add(new ResponseEvent.ArgumentsDelta("response.function_call_arguments.delta", sequence++,
+                            open.id(), open.outputIndex(), delta.delta()));
+                }
             }
             case ModelEvent.Finish done -> {
                 finish = done;
+                if (done.usage() != null) {
+                    usageReported = true;
+                    reportedOutputTokens += done.usage().outputTokens();
+                }
                 if (open != null) {
                     close(events, done.reason() == FinishReason.STOP);
                 }
@@ -91,8 +150,32 @@ final class TurnEmitter {
         return events;
     }
 
+    /** A hosted call's item, e.g. {@code {"type":"shell_call","action":{"commands":[…]}}}. */
+    private static PassThroughItem hostedCall(OpenItem call, JsonNode action, String status) {
+        ObjectNode item = ProtocolJson.nodes().objectNode();
+        item.put("id", call.id());
+        item.put("type", call.name() + "_call");
+        item.put("status", status);
+        item.put("call_id", call.callId());
+        item.set("action", action);
+        return new PassThroughItem(item);
+    }
+
+    /** The action a hosted call's arguments describe; arguments that are no JSON object run nothing. */
+    private static JsonNode action(String arguments) {
+        try {
+            JsonNode action = ProtocolJson.mapper().readTree(arguments);
+            if (action != null && action.isObject()) {
+                return action;
+            }
+        } catch (JacksonException malformed) {
+            // falls through: the tool runs no command and the model sees an empty result
+        }
+        return ProtocolJson.nodes().objectNode().set("commands", ProtocolJson.nodes().arrayNode());
+    }
+
     private void openMessage(List<ResponseEvent> events) {
-        open = new OpenItem(ResponseIds.item("msg"), output.size(), null, null, new StringBuilder());
+        open = new OpenItem(ResponseIds.item("msg"), output.size(), null, null, false, new StringBuilder());
         ObjectNode item = MessageItem.assistant(open.id(), "", IN_PROGRESS).json();
         item.set("content", ProtocolJson.nodes().arrayNode());
         events.add(new ResponseEvent.OutputItem("response.output_item.added", sequence++, open.outputIndex(),
@@ -105,7 +188,11 @@ final class TurnEmitter {
         String status = completed ? Response.COMPLETED : Response.INCOMPLETE;
         String content = open.content().toString();
         Item item;
-        if (open.isCall()) {
+        if (open.hosted()) {
+            PassThroughItem call = hostedCall(open, action(content), status);
+            hostedCalls.add(new HostedCall(open.name(), open.callId(), call.json().get("action"), call));
+            item = call;
+        } else if (open.isCall()) {
             events.add(new ResponseEvent.ArgumentsDone("response.function_call_arguments.done", sequence++, open.id(),
                     open.outputIndex(), open.name(), content));
             item = FunctionCallItem.of(open.id(), open.callId(), open.name(), content, status);

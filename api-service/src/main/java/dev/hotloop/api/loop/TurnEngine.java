@@ -10,6 +10,8 @@ import dev.hotloop.api.metrics.TurnTrace;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
+import dev.hotloop.api.tools.HostedCall;
+import dev.hotloop.api.tools.ToolRunnerClient;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.id.ResponseIds;
@@ -21,6 +23,8 @@ import dev.hotloop.protocol.model.ModelEvent;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.model.ModelRequest;
 import dev.hotloop.protocol.request.CreateRequest;
+import dev.hotloop.protocol.tool.HostedTool;
+import dev.hotloop.protocol.tool.Tool;
 import dev.hotloop.protocol.tool.ToolChoice;
 import dev.hotloop.protocol.response.CompactedResponse;
 import dev.hotloop.protocol.response.Response;
@@ -30,6 +34,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -45,18 +50,21 @@ import reactor.core.publisher.Mono;
 public class TurnEngine {
 
     private static final Logger log = LoggerFactory.getLogger(TurnEngine.class);
+    private static final Set<String> SHELL = Set.of("shell");
 
     private final ModelCatalog models;
     private final SessionClient sessions;
+    private final ToolRunnerClient tools;
     private final TokenCounter tokens;
     private final Clock clock;
     private final Counter cancelledStreams;
     private final TurnMetrics metrics;
 
-    public TurnEngine(ModelCatalog models, SessionClient sessions, TokenCounter tokens, Clock clock,
-                      MeterRegistry meters, TurnMetrics metrics) {
+    public TurnEngine(ModelCatalog models, SessionClient sessions, ToolRunnerClient tools, TokenCounter tokens,
+                      Clock clock, MeterRegistry meters, TurnMetrics metrics) {
         this.models = models;
         this.sessions = sessions;
+        this.tools = tools;
         this.tokens = tokens;
         this.clock = clock;
         this.metrics = metrics;
@@ -97,21 +105,55 @@ public class TurnEngine {
      */
     public Flux<ResponseEvent> run(Turn turn, TurnListener listener) {
         return Flux.defer(() -> {
-            TurnEmitter emitter = new TurnEmitter();
-            TurnTrace trace = turn.trace();
+            TurnEmitter emitter = new TurnEmitter(hostedTools(turn.request()));
             Flux<ResponseEvent> opening = Flux.just(
                     emitter.lifecycle("response.created", turn.response()),
                     emitter.lifecycle("response.in_progress", turn.response()));
-            Flux<ResponseEvent> sampling = turn.request().generate()
-                    ? ModelStreamTiming.measured(turn.provider().stream(modelRequest(turn))
-                                    .doOnCancel(cancelledStreams::increment), trace)
-                            .concatMapIterable(emitter::on)
-                    : Flux.empty();
+            Flux<ResponseEvent> sampling = turn.request().generate() ? sample(turn, emitter, 0) : Flux.empty();
             return opening.concatWith(sampling)
                     .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
                     .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)))
                     .map(event -> event.terminal() ? measured(turn, (ResponseEvent.Lifecycle) event) : event);
         });
+    }
+
+    /**
+     * One sampling step, then, when the model called hosted tools (and {@code max_tool_calls} allows), their
+     * execution and the next step: the loop continues inside one response without a client round trip.
+     */
+    private Flux<ResponseEvent> sample(Turn turn, TurnEmitter emitter, int hostedCallsSoFar) {
+        return ModelStreamTiming.measured(turn.provider().stream(modelRequest(turn, emitter.output()))
+                        .doOnCancel(cancelledStreams::increment), turn.trace())
+                .concatMapIterable(emitter::on)
+                .concatWith(Flux.defer(() -> {
+                    List<HostedCall> calls = emitter.takeHostedCalls();
+                    Integer max = turn.request().maxToolCalls();
+                    int allowed = max == null ? calls.size() : Math.min(calls.size(), max - hostedCallsSoFar);
+                    if (allowed <= 0 || emitter.finish() == null || emitter.finish().reason() != FinishReason.STOP) {
+                        return Flux.empty();
+                    }
+                    return Flux.fromIterable(calls.subList(0, allowed))
+                            .concatMap(call -> runHosted(turn, emitter, call))
+                            .concatWith(Flux.defer(() -> sample(turn, emitter, hostedCallsSoFar + allowed)));
+                }));
+    }
+
+    private Flux<ResponseEvent> runHosted(Turn turn, TurnEmitter emitter, HostedCall call) {
+        long started = System.nanoTime();
+        String chain = ResponseIds.chainTag(turn.response().id());
+        return tools.execute(turn.tenant(), chain, call)
+                .doOnSuccess(result -> turn.trace().addSince(Stage.TOOL, started))
+                .flatMapIterable(result -> emitter.hostedResult(call, result));
+    }
+
+    /** Names of the request's tools that hotloop runs itself: today the {@code shell} tool. */
+    private static Set<String> hostedTools(CreateRequest request) {
+        for (Tool tool : request.tools()) {
+            if (tool instanceof HostedTool && "shell".equals(tool.type())) {
+                return SHELL;
+            }
+        }
+        return Set.of();
     }
 
     /**
@@ -149,7 +191,7 @@ public class TurnEngine {
         ModelEvent.ModelUsage reported = finish == null ? null : finish.usage();
         // an upstream's own counts win; the engine's per-item count stands in where none is reported
         int inputTokens = reported != null && reported.inputTokens() > 0 ? reported.inputTokens() : turn.inputTokens();
-        int outputTokens = reported != null ? reported.outputTokens() : sum(output);
+        int outputTokens = emitter.reportedOutputTokens() >= 0 ? emitter.reportedOutputTokens() : sum(output);
         Usage usage = Usage.of(inputTokens, reported != null ? reported.cachedTokens() : 0, outputTokens);
         long now = clock.instant().getEpochSecond();
         Response response = switch (reason) {
@@ -200,9 +242,15 @@ public class TurnEngine {
         return turn.origin().showTiming() ? terminal.withTiming(ProtocolJson.mapper().valueToTree(timing)) : terminal;
     }
 
-    private ModelRequest modelRequest(Turn turn) {
+    /** The model's view: the conversation, then what this response produced so far (hosted calls and results). */
+    private ModelRequest modelRequest(Turn turn, List<Item> producedSoFar) {
         CreateRequest request = turn.request();
-        return new ModelRequest(turn.response().model(), request.instructions(), turn.context().items(), request.tools(),
+        List<Item> context = turn.context().items();
+        if (!producedSoFar.isEmpty()) {
+            context = new ArrayList<>(context);
+            context.addAll(producedSoFar);
+        }
+        return new ModelRequest(turn.response().model(), request.instructions(), context, request.tools(),
                 request.toolChoice(), request.parallelToolCalls(), request.maxOutputTokens(), request.temperature(),
                 request.topP(), request.promptCacheKey());
     }

@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every turn, measured: {@code hotloop.turn.duration{bucket}} (the four buckets people ask for:
- * {@code model_inference}, {@code api_overhead}, {@code client_tool}, {@code post_processing}),
+ * {@code model_inference}, {@code api_overhead}, {@code client_tool}, {@code post_processing}; hosted tools run by
+ * the platform are their own {@code tool} stage, counted in neither model time nor overhead),
  * {@code hotloop.stage.duration{stage,tier}}, responses by status and tokens by kind. All by transport and
  * outcome; tags stay low-cardinality (ids go on traces, never here).
  */
@@ -35,10 +36,11 @@ public class TurnMetrics {
         long now = System.nanoTime();
         long total = now - trace.startedNanos();
         long model = trace.modelNanos();
+        long hostedTools = trace.nanos(Stage.TOOL);
         long postProcessing = now - trace.modelDoneNanos();
         String via = transport.tag();
         turn("model_inference", via, outcome).record(model, TimeUnit.NANOSECONDS);
-        turn("api_overhead", via, outcome).record(Math.max(0, total - model), TimeUnit.NANOSECONDS);
+        turn("api_overhead", via, outcome).record(Math.max(0, total - model - hostedTools), TimeUnit.NANOSECONDS);
         turn("post_processing", via, outcome).record(postProcessing, TimeUnit.NANOSECONDS);
         for (Stage stage : Stage.values()) {
             long nanos = trace.nanos(stage);
@@ -51,7 +53,7 @@ public class TurnMetrics {
         counter("hotloop.tokens", "kind", "input", "transport", via).increment(inputTokens - cachedTokens);
         counter("hotloop.tokens", "kind", "cached_input", "transport", via).increment(cachedTokens);
         counter("hotloop.tokens", "kind", "output", "transport", via).increment(outputTokens);
-        return TurnTiming.of(trace, total, model, postProcessing);
+        return TurnTiming.of(trace, total, model, hostedTools, postProcessing);
     }
 
     /** The client's own tool time: from a response that ended with function calls to the turn answering them. */

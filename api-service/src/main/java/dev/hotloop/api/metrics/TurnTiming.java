@@ -13,7 +13,8 @@ public record TurnTiming(double totalMs, double modelMs, double apiOverheadMs, d
     /** Request (or WebSocket handshake) header asking streams for their timing. */
     public static final String REQUEST_HEADER = "x-hotloop-timing";
 
-    static TurnTiming of(TurnTrace trace, long totalNanos, long modelNanos, long postProcessingNanos) {
+    static TurnTiming of(TurnTrace trace, long totalNanos, long modelNanos, long hostedToolNanos,
+                         long postProcessingNanos) {
         Map<String, Double> stages = new LinkedHashMap<>();
         for (Stage stage : Stage.values()) {
             long nanos = trace.nanos(stage);
@@ -21,7 +22,7 @@ public record TurnTiming(double totalMs, double modelMs, double apiOverheadMs, d
                 stages.put(stage.tag(), millis(nanos));
             }
         }
-        return new TurnTiming(millis(totalNanos), millis(modelNanos), millis(totalNanos - modelNanos),
+        return new TurnTiming(millis(totalNanos), millis(modelNanos), millis(totalNanos - modelNanos - hostedToolNanos),
                 millis(postProcessingNanos), stages);
     }
 

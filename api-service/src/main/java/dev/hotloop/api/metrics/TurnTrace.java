@@ -20,10 +20,10 @@ public final class TurnTrace {
     private final long startedNanos;
     private final long[] stages = new long[Stage.values().length];
     private Tier tier = Tier.NONE;
-    private long modelStarted;
-    private long modelFirstEvent;
-    private long modelDone;
-    private long downstreamNanos;
+    private long roundStarted;
+    private long roundFirstEvent;
+    private long roundDownstream;
+    private long lastModelDone;
 
     public TurnTrace(long startedNanos) {
         this.startedNanos = startedNanos;
@@ -54,14 +54,17 @@ public final class TurnTrace {
         tier = loadedFrom;
     }
 
+    /** A sampling step starts (a response with hosted tools has several). */
     public void modelStarted() {
-        modelStarted = System.nanoTime();
+        roundStarted = System.nanoTime();
+        roundFirstEvent = 0;
+        roundDownstream = 0;
     }
 
     public void modelEvent() {
-        if (modelFirstEvent == 0) {
-            modelFirstEvent = System.nanoTime();
-            add(Stage.MODEL_TTFT, modelFirstEvent - modelStarted);
+        if (roundFirstEvent == 0) {
+            roundFirstEvent = System.nanoTime();
+            add(Stage.MODEL_TTFT, roundFirstEvent - roundStarted);
         }
     }
 
@@ -70,25 +73,26 @@ public final class TurnTrace {
      * that emits synchronously it would otherwise count as model time.
      */
     public void modelEventHandled(long nanos) {
-        downstreamNanos += nanos;
+        roundDownstream += nanos;
         add(Stage.EMIT, nanos);
     }
 
     public void modelDone() {
-        if (modelStarted != 0 && modelDone == 0) {
-            modelDone = System.nanoTime();
-            long window = modelDone - (modelFirstEvent != 0 ? modelFirstEvent : modelStarted);
-            add(Stage.MODEL_DECODE, Math.max(0, window - downstreamNanos));
+        if (roundStarted != 0) {
+            lastModelDone = System.nanoTime();
+            long window = lastModelDone - (roundFirstEvent != 0 ? roundFirstEvent : roundStarted);
+            add(Stage.MODEL_DECODE, Math.max(0, window - roundDownstream));
+            roundStarted = 0;
         }
     }
 
-    /** Time spent waiting on the model. */
+    /** Time spent waiting on the model, over all its sampling steps. */
     public long modelNanos() {
         return nanos(Stage.MODEL_TTFT) + nanos(Stage.MODEL_DECODE);
     }
 
-    /** When the model finished (or the turn started, when it sampled nothing). */
+    /** When the model last finished (or the turn started, when it sampled nothing). */
     public long modelDoneNanos() {
-        return modelDone != 0 ? modelDone : startedNanos;
+        return lastModelDone != 0 ? lastModelDone : startedNanos;
     }
 }

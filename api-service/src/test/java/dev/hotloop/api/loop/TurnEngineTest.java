@@ -46,8 +46,8 @@ class TurnEngineTest {
         SessionClient unreachable = new SessionClient(WebClient.create("http://127.0.0.1:" + closedPort()),
                 CircuitBreaker.ofDefaults("test"), Retry.ofDefaults("test"));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        return new TurnEngine(new ModelCatalog("m", Map.of("m", model), null), unreachable, TOKENS, Clock.systemUTC(),
-                meters, new TurnMetrics(meters));
+        return new TurnEngine(new ModelCatalog("m", Map.of("m", model), null), unreachable, null, TOKENS,
+                Clock.systemUTC(), meters, new TurnMetrics(meters));
     }
 
     private static CreateRequest request(String json) {

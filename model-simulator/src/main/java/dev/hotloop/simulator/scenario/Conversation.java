@@ -19,15 +19,18 @@ import tools.jackson.databind.JsonNode;
  * @param lastUserMessage     text of the last user message, or "" when there is none
  * @param lastToolOutput      text of the last tool output anywhere in the context, or ""
  * @param trailingToolOutputs the tool outputs that end the context, in order: the results the model now answers
+ * @param toolOutputsSinceUser texts of every tool output after the last user message, in order (the results of a
+ *                            response that ran hosted tools several times)
  */
 public record Conversation(int turn, String lastUserMessage, String lastToolOutput,
-                           List<ToolOutput> trailingToolOutputs) {
+                           List<ToolOutput> trailingToolOutputs, List<String> toolOutputsSinceUser) {
 
     private static final String OUTPUT_SUFFIX = "_call_output";
     private static final String CALL_SUFFIX = "_call";
 
     public Conversation {
         trailingToolOutputs = List.copyOf(trailingToolOutputs);
+        toolOutputsSinceUser = List.copyOf(toolOutputsSinceUser);
     }
 
     /**
@@ -45,6 +48,7 @@ public record Conversation(int turn, String lastUserMessage, String lastToolOutp
         String lastToolOutput = "";
         Map<String, String> toolNamesByCallId = new HashMap<>();
         List<ToolOutput> trailing = new ArrayList<>();
+        List<String> sinceUser = new ArrayList<>();
         for (Item item : context) {
             if (item.producedByModel() && !inModelTurn) {
                 turn++;
@@ -55,6 +59,7 @@ public record Conversation(int turn, String lastUserMessage, String lastToolOutp
             if (type.endsWith(OUTPUT_SUFFIX)) {
                 lastToolOutput = textOf(item);
                 trailing.add(new ToolOutput(toolNamesByCallId.getOrDefault(callId, ""), lastToolOutput));
+                sinceUser.add(lastToolOutput);
                 continue;
             }
             trailing.clear();
@@ -65,9 +70,10 @@ public record Conversation(int turn, String lastUserMessage, String lastToolOutp
             }
             if (item instanceof MessageItem message && "user".equals(message.role())) {
                 lastUserMessage = message.text();
+                sinceUser.clear();
             }
         }
-        return new Conversation(turn, lastUserMessage, lastToolOutput, trailing);
+        return new Conversation(turn, lastUserMessage, lastToolOutput, trailing, sinceUser);
     }
 
     /** True when the context ends with tool outputs, i.e. the model is answering tool results. */

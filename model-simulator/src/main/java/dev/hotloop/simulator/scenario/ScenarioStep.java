@@ -72,8 +72,9 @@ public record ScenarioStep(When when, List<Emit> emit) {
     /**
      * Assistant text; consecutive messages of a step stream as one message.
      *
-     * @param template the text, with {@code {{last_user_message}}}, {@code {{last_tool_output}}} and {@code {{turn}}}
-     *                 placeholders
+     * @param template the text, with {@code {{last_user_message}}}, {@code {{last_tool_output}}},
+     *                 {@code {{tool_outputs}}} (every tool output since the last user message, joined by " | ")
+     *                 and {@code {{turn}}} placeholders
      */
     public record Message(String template) implements Emit {
 
@@ -81,6 +82,7 @@ public record ScenarioStep(When when, List<Emit> emit) {
         private static final Map<String, Function<Conversation, String>> VALUES = Map.of(
                 "last_user_message", Conversation::lastUserMessage,
                 "last_tool_output", Conversation::lastToolOutput,
+                "tool_outputs", conversation -> String.join(" | ", conversation.toolOutputsSinceUser()),
                 "turn", conversation -> Integer.toString(conversation.turn()));
 
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

@@ -15,7 +15,7 @@ class ConversationTest {
 
     @Test
     void anEmptyContextIsTheFirstTurn() {
-        assertThat(Conversation.of(List.of())).isEqualTo(new Conversation(1, "", "", List.of()));
+        assertThat(Conversation.of(List.of())).isEqualTo(new Conversation(1, "", "", List.of(), List.of()));
     }
 
     @Test
