@@ -54,10 +54,19 @@ public final class ModelRoutes {
             ModelProperties.Upstream config = configs.get(i);
             String setting = "hotloop.model.routes." + model + "[" + i + "]";
             if (config.provider() == null) {
-                throw new IllegalStateException(setting + ".provider is missing: openai-chat, openai-responses or simulator");
+                throw new IllegalStateException(setting
+                        + ".provider is missing: openai-chat, openai-responses or simulator");
             }
             if (config.weight() < 0) {
                 throw new IllegalStateException(setting + ".weight must not be negative");
+            }
+            if (!List.of("max_tokens", "max_completion_tokens").contains(config.maxTokensField())) {
+                throw new IllegalStateException(setting + ".max-tokens-field must be max_tokens or "
+                        + "max_completion_tokens, not " + config.maxTokensField());
+            }
+            if (!List.of("system", "developer").contains(config.developerRole())) {
+                throw new IllegalStateException(setting + ".developer-role must be system or developer, not "
+                        + config.developerRole());
             }
             String label = model + "[" + i + "] " + config.provider().name().toLowerCase().replace('_', '-') + " "
                     + config.safeUrl();

@@ -103,11 +103,15 @@ class ModelRoutesTest {
     }
 
     @Test
-    void missingProviderOrUrlFailsNamingTheSetting() {
+    void missingOrMistypedSettingsFailNamingTheSetting() {
         assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat")))
                 .hasMessageStartingWith("hotloop.model.routes.m[0].url is missing");
         assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].url", "http://x/v1")))
                 .hasMessageStartingWith("hotloop.model.routes.m[0].provider is missing");
+        assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat",
+                "routes.m[0].url", "http://x/v1", "routes.m[0].max-tokens-field", "max_token")))
+                .hasMessage("hotloop.model.routes.m[0].max-tokens-field must be max_tokens or max_completion_tokens, "
+                        + "not max_token");
     }
 
     @Test

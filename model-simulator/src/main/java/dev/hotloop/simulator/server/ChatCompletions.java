@@ -44,7 +44,8 @@ final class ChatCompletions {
         }
         List<Item> context = ChatMessages.fromChat(body.get("messages"));
         List<Tool> tools = ChatTools.fromChat(body.get("tools"));
-        JsonNode maxTokens = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
+        JsonNode maxTokens = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens")
+                : body.get("max_tokens");
         ModelRequest request = new ModelRequest(body.path("model").asString("hotloop-sim"), null, context, tools,
                 ChatTools.toolChoiceFromChat(body.get("tool_choice")), body.path("parallel_tool_calls").asBoolean(true),
                 maxTokens == null || maxTokens.isNull() ? null : maxTokens.asInt(),

@@ -142,7 +142,8 @@ public final class SimulatorServer implements AutoCloseable {
                         Flux<byte[]> frame = Flux.just(data(chunks.on(event)));
                         if (event instanceof ModelEvent.Finish finish && call.includeUsage()) {
                             int output = finish.usage() == null ? 0 : finish.usage().outputTokens();
-                            frame = frame.concatWithValues(data(chunks.usage(prompt.tokens(), prompt.cachedTokens(), output)));
+                            frame = frame.concatWithValues(
+                                    data(chunks.usage(prompt.tokens(), prompt.cachedTokens(), output)));
                         }
                         return frame;
                     }),

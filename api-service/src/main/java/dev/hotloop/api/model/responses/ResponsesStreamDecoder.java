@@ -43,7 +43,8 @@ final class ResponsesStreamDecoder {
         JsonNode event = parse(data);
         List<ModelEvent> events = new ArrayList<>(2);
         switch (event.path("type").asString("")) {
-            case "response.created", "response.in_progress" -> responseId = event.path("response").path("id").stringValue(responseId);
+            case "response.created", "response.in_progress" ->
+                    responseId = event.path("response").path("id").stringValue(responseId);
             case "response.output_text.delta" -> {
                 String delta = event.path("delta").asString("");
                 if (!delta.isEmpty()) {
@@ -143,7 +144,8 @@ final class ResponsesStreamDecoder {
         } catch (JacksonException e) {
             // reported below, with the event quoted
         }
-        throw malformed("unreadable event '" + (data.length() > QUOTED_CHARS ? data.substring(0, QUOTED_CHARS) + "…" : data) + "'");
+        String quoted = data.length() > QUOTED_CHARS ? data.substring(0, QUOTED_CHARS) + "…" : data;
+        throw malformed("unreadable event '" + quoted + "'");
     }
 
     private UpstreamException malformed(String detail) {

@@ -6,6 +6,7 @@ import dev.hotloop.protocol.error.OpenAiError;
 import dev.hotloop.protocol.model.ModelEvent;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.model.ModelRequest;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -107,7 +108,7 @@ public final class RoutedModel implements ModelProvider {
             }
             // as slow again, or refused again by the breaker, on the same upstreams
             case TIMEOUT -> failure;
-            case UNAVAILABLE -> failure.getCause() instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException
+            case UNAVAILABLE -> failure.getCause() instanceof CallNotPermittedException
                     ? failure : new Retryable(backoff(attempts), failure);
             case REJECTED, MALFORMED -> failure;
         };
