@@ -1,0 +1,138 @@
+package dev.hotloop.api.model;
+
+import dev.hotloop.api.config.ModelProperties;
+import dev.hotloop.api.model.chat.OpenAiChatProvider;
+import dev.hotloop.api.model.responses.OpenAiResponsesProvider;
+import dev.hotloop.api.model.routing.RoutedModel;
+import dev.hotloop.api.model.routing.UpstreamRoute;
+import dev.hotloop.api.model.upstream.UpstreamClient;
+import dev.hotloop.protocol.model.ModelProvider;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
+
+/**
+ * Builds the routed model of a public name from its {@code hotloop.model.routes} entry. Configuration mistakes (no
+ * URL, two key sources, a key variable that is not set, an unreadable key file) fail at start-up with a message that
+ * names the route and the setting, never the key.
+ */
+public final class ModelRoutes {
+
+    private final ModelProperties.Resilience resilience;
+    private final ModelProvider simulator;
+    private final UnaryOperator<String> environment;
+    private final CircuitBreakerRegistry breakers;
+    private final RetryRegistry retries;
+    private final RandomGenerator random;
+
+    /**
+     * @param simulator   the embedded simulator, for {@code provider: simulator} upstreams
+     * @param environment looks up the variables named by {@code api-key-env} (null when unset)
+     */
+    public ModelRoutes(ModelProperties.Resilience resilience, ModelProvider simulator, UnaryOperator<String> environment,
+                       CircuitBreakerRegistry breakers, RetryRegistry retries, RandomGenerator random) {
+        this.resilience = resilience;
+        this.simulator = simulator;
+        this.environment = environment;
+        this.breakers = breakers;
+        this.retries = retries;
+        this.random = random;
+    }
+
+    public RoutedModel route(String model, List<ModelProperties.Upstream> configs) {
+        if (configs == null || configs.isEmpty()) {
+            throw new IllegalStateException("hotloop.model.routes." + model + " lists no upstream");
+        }
+        List<UpstreamRoute> upstreams = new ArrayList<>(configs.size());
+        for (int i = 0; i < configs.size(); i++) {
+            ModelProperties.Upstream config = configs.get(i);
+            String setting = "hotloop.model.routes." + model + "[" + i + "]";
+            if (config.provider() == null) {
+                throw new IllegalStateException(setting
+                        + ".provider is missing: openai-chat, openai-responses or simulator");
+            }
+            if (config.weight() < 0) {
+                throw new IllegalStateException(setting + ".weight must not be negative");
+            }
+            if (!List.of("max_tokens", "max_completion_tokens").contains(config.maxTokensField())) {
+                throw new IllegalStateException(setting + ".max-tokens-field must be max_tokens or "
+                        + "max_completion_tokens, not " + config.maxTokensField());
+            }
+            if (!List.of("system", "developer").contains(config.developerRole())) {
+                throw new IllegalStateException(setting + ".developer-role must be system or developer, not "
+                        + config.developerRole());
+            }
+            String label = model + "[" + i + "] " + config.provider().name().toLowerCase().replace('_', '-') + " "
+                    + config.safeUrl();
+            ModelProvider provider = provider(model, config, label, setting);
+            upstreams.add(new UpstreamRoute(label, config.weight(), provider, breakers.circuitBreaker(
+                    "upstream-" + model + "-" + i, breakerConfig()), config.firstTokenTimeout(), config.readTimeout()));
+        }
+        return new RoutedModel(model, upstreams, retries, resilience.maxAttempts(), resilience.backoff(),
+                resilience.maxRetryAfter(), random);
+    }
+
+    private ModelProvider provider(String model, ModelProperties.Upstream config, String label, String setting) {
+        if (config.provider() == ModelProperties.Provider.SIMULATOR) {
+            return simulator;
+        }
+        if (config.url() == null) {
+            throw new IllegalStateException(setting + ".url is missing: the upstream's base URL, such as "
+                    + "http://localhost:8000/v1");
+        }
+        UpstreamClient client = UpstreamClient.create(label, config, apiKey(config, setting));
+        String upstreamModel = config.upstreamModel() != null ? config.upstreamModel() : model;
+        return switch (config.provider()) {
+            case OPENAI_CHAT -> new OpenAiChatProvider(client, upstreamModel, config.maxTokensField(),
+                    config.developerRole(), config.promptCacheKey());
+            case OPENAI_RESPONSES -> new OpenAiResponsesProvider(client, upstreamModel, config.promptCacheKey(),
+                    config.previousResponseId());
+            case SIMULATOR -> simulator;
+        };
+    }
+
+    private String apiKey(ModelProperties.Upstream config, String setting) {
+        if (config.apiKeyEnv() != null && config.apiKeyFile() != null) {
+            throw new IllegalStateException(setting + " sets both api-key-env and api-key-file: keep one");
+        }
+        if (config.apiKeyEnv() != null) {
+            String key = environment.apply(config.apiKeyEnv());
+            if (key == null || key.isBlank()) {
+                throw new IllegalStateException(setting + ".api-key-env names " + config.apiKeyEnv()
+                        + ", which is not set");
+            }
+            return key.strip();
+        }
+        if (config.apiKeyFile() != null) {
+            try {
+                String key = Files.readString(config.apiKeyFile()).strip();
+                if (key.isEmpty()) {
+                    throw new IllegalStateException(setting + ".api-key-file " + config.apiKeyFile() + " is empty");
+                }
+                return key;
+            } catch (IOException e) {
+                throw new IllegalStateException(setting + ".api-key-file " + config.apiKeyFile()
+                        + " cannot be read: " + e.getClass().getSimpleName());
+            }
+        }
+        return null;
+    }
+
+    private CircuitBreakerConfig breakerConfig() {
+        ModelProperties.CircuitBreaker breaker = resilience.circuitBreaker();
+        return CircuitBreakerConfig.custom()
+                .failureRateThreshold(breaker.failureRateThreshold())
+                .slidingWindowSize(breaker.slidingWindowSize())
+                .minimumNumberOfCalls(breaker.minimumNumberOfCalls())
+                .waitDurationInOpenState(breaker.waitDurationInOpenState())
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .ignoreException(UpstreamRoute::ignoredByBreaker)
+                .build();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.hotloop.api.model.responses;
+
+import dev.hotloop.api.model.upstream.UpstreamClient;
+import dev.hotloop.api.model.upstream.UpstreamException;
+import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.protocol.model.ModelEvent;
+import dev.hotloop.protocol.model.ModelProvider;
+import dev.hotloop.protocol.model.ModelRequest;
+import java.util.List;
+import reactor.core.publisher.Flux;
+
+/**
+ * A model behind an upstream Responses API (OpenAI, or a compatible server). Hotloop keeps its own state, so by
+ * default every step is stateless upstream: {@code store:false} and the whole context. Chained, the upstream stores its
+ * responses and a step whose context starts with the input and output of one of them sends only the items after it,
+ * with that response as {@code previous_response_id} (the upstream keeps its reasoning too); when the upstream has
+ * forgotten it, the step is sent again in full.
+ */
+public final class OpenAiResponsesProvider implements ModelProvider {
+
+    private static final int REMEMBERED_RESPONSES = 100_000;
+
+    private final UpstreamClient client;
+    private final String upstreamModel;
+    private final boolean promptCacheKey;
+    private final ResponseChains chains;
+
+    /**
+     * @param chained store responses upstream and continue them with {@code previous_response_id}
+     */
+    public OpenAiResponsesProvider(UpstreamClient client, String upstreamModel, boolean promptCacheKey, boolean chained) {
+        this.client = client;
+        this.upstreamModel = upstreamModel;
+        this.promptCacheKey = promptCacheKey;
+        this.chains = chained ? new ResponseChains(REMEMBERED_RESPONSES) : null;
+    }
+
+    /**
+     * Streams one response: text and call deltas, then one finish with the upstream's usage. Errors with an
+     * {@link UpstreamException} on an HTTP error, a failed response, an error or malformed event, or a stream that
+     * ends unfinished. Cancelling closes the upstream connection.
+     */
+    @Override
+    public Flux<ModelEvent> stream(ModelRequest request) {
+        return Flux.defer(() -> {
+            if (chains == null) {
+                return call(request, null, null, 0);
+            }
+            List<byte[]> digests = ResponseChains.digests(request.context());
+            ResponseChains.Match match = chains.longestPrefix(digests);
+            if (match == null) {
+                return call(request, digests, null, 0);
+            }
+            return call(request, digests, match.upstreamId(), match.covered())
+                    .onErrorResume(OpenAiResponsesProvider::previousResponseGone, gone -> {
+                        chains.forget(match);
+                        return call(request, digests, null, 0);
+                    });
+        });
+    }
+
+    private Flux<ModelEvent> call(ModelRequest request, List<byte[]> digests, String previousResponseId, int from) {
+        return Flux.defer(() -> {
+            byte[] body = ProtocolJson.mapper().writeValueAsBytes(ResponsesRequest.render(request, upstreamModel,
+                    promptCacheKey, chains != null, previousResponseId, from));
+            ResponsesStreamDecoder decoder = new ResponsesStreamDecoder(client.label());
+            Flux<ModelEvent> events = client.stream("/responses", body)
+                    .concatMapIterable(decoder::onData)
+                    .concatWith(Flux.defer(() -> Flux.fromIterable(decoder.onEnd())));
+            if (chains == null) {
+                return events;
+            }
+            ResponseChains.Output output = new ResponseChains.Output();
+            return events.doOnNext(event -> {
+                output.on(event);
+                if (event instanceof ModelEvent.Finish && decoder.responseId() != null) {
+                    chains.remember(digests, output.items(), decoder.responseId());
+                }
+            });
+        });
+    }
+
+    private static boolean previousResponseGone(Throwable error) {
+        return error instanceof UpstreamException upstream
+                && "previous_response_not_found".equals(upstream.upstreamCode());
+    }
+}

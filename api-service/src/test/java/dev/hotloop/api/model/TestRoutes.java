@@ -1,0 +1,47 @@
+package dev.hotloop.api.model;
+
+import dev.hotloop.api.config.ModelProperties;
+import dev.hotloop.api.model.routing.RoutedModel;
+import dev.hotloop.protocol.model.ModelProvider;
+import dev.hotloop.simulator.SimulatedModel;
+import dev.hotloop.simulator.SimulatorSettings;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/**
+ * Routed models built as api-service builds them, from {@code hotloop.model.*} properties written as a user would,
+ * with fresh breakers, and a weighted pick that always takes the first upstream with a weight.
+ */
+public final class TestRoutes {
+
+    /** Always the first weighted candidate, so that failover order is the configured order. */
+    public static final RandomGenerator FIRST = () -> 0L;
+
+    private static final ModelProvider SIMULATOR = SimulatedModel.create(SimulatorSettings.unthrottled());
+
+    private TestRoutes() {
+    }
+
+    /** The properties bound as {@code hotloop.model}; keys are relative to it, like {@code routes.m[0].url}. */
+    public static ModelProperties properties(Map<String, String> properties) {
+        Map<String, String> full = new LinkedHashMap<>();
+        properties.forEach((key, value) -> full.put("hotloop.model." + key, value));
+        return new Binder(new MapConfigurationPropertySource(full)).bindOrCreate("hotloop.model", ModelProperties.class);
+    }
+
+    public static RoutedModel route(String model, Map<String, String> properties) {
+        return route(model, properties, Map.of());
+    }
+
+    /** @param environment the variables {@code api-key-env} may name */
+    public static RoutedModel route(String model, Map<String, String> properties, Map<String, String> environment) {
+        ModelProperties bound = properties(properties);
+        return new ModelRoutes(bound.resilience(), SIMULATOR, environment::get, CircuitBreakerRegistry.ofDefaults(),
+                RetryRegistry.ofDefaults(), FIRST).route(model, bound.routes().get(model));
+    }
+}
