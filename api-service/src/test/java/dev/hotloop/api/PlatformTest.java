@@ -37,6 +37,7 @@ public abstract class PlatformTest {
     @DynamicPropertySource
     static void sessionService(DynamicPropertyRegistry registry) {
         registry.add("hotloop.api.session.url", SessionServiceFixture::url);
+        registry.add("hotloop.api.tool-runner.url", ToolRunnerFixture::url);
     }
 
     protected String baseUrl() {
