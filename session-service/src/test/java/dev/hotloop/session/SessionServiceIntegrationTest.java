@@ -1,9 +1,12 @@
 package dev.hotloop.session;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.hotloop.protocol.id.ResponseIds;
+import dev.hotloop.session.cache.NearCache;
 import dev.hotloop.testsupport.TestRedis;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,6 +43,9 @@ public abstract class SessionServiceIntegrationTest {
     @Autowired
     protected JsonMapper json;
 
+    @Autowired
+    protected NearCache nearCache;
+
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
         registry.add("spring.data.redis.host", TestRedis::host);
@@ -67,6 +73,24 @@ public abstract class SessionServiceIntegrationTest {
             ids.add(previous);
         }
         return ids;
+    }
+
+    /**
+     * The Redis commands that ran while the action ran, by name (those Lua scripts run included), from INFO
+     * commandstats; the INFO calls themselves are left out. Tests run one at a time, so they are the action's.
+     */
+    protected static Map<String, Long> redisCommandsRunBy(Runnable action) {
+        Map<String, Long> before = TestRedis.commandCalls();
+        action.run();
+        Map<String, Long> after = TestRedis.commandCalls();
+        Map<String, Long> delta = new HashMap<>();
+        after.forEach((command, calls) -> {
+            long ran = calls - before.getOrDefault(command, 0L);
+            if (ran > 0 && !command.equals("info")) {
+                delta.put(command, ran);
+            }
+        });
+        return delta;
     }
 
     protected JsonNode context(String id) {

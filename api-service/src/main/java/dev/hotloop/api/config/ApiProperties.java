@@ -2,6 +2,10 @@ package dev.hotloop.api.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import jakarta.validation.Valid;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -17,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("hotloop.api")
-public record ApiProperties(@DefaultValue("32MB") DataSize maxRequestSize, @DefaultValue Session session,
+public record ApiProperties(@DefaultValue("32MB") DataSize maxRequestSize, @DefaultValue @Valid Session session,
                             @DefaultValue WebSocket websocket, @DefaultValue ToolRunner toolRunner) {
 
     /**
@@ -53,12 +57,23 @@ public record ApiProperties(@DefaultValue("32MB") DataSize maxRequestSize, @Defa
     }
 
     /**
-     * @param url            base URL of session-service
-     * @param connectTimeout TCP connect timeout
+     * @param url            base URL of session-service when it is one replica (or one address in front of several)
+     * @param replicas       base URLs of the session-service replicas; when set they replace {@code url}, and every
+     *                       call of a chain goes to the same replica (rendezvous hashing of its chain tag), so that
+     *                       replica's near cache serves it
+     * @param dns            {@code http://<name>:<port>} where {@code <name>} resolves to every replica (a Kubernetes
+     *                       headless service); when set it replaces {@code replicas} and {@code url}, and is resolved
+     *                       again every {@code dnsRefresh}
+     * @param dnsRefresh     how often {@code dns} is resolved again (mind the JDK's own cache,
+     *                       {@code networkaddress.cache.ttl}, 30s by default)
+     * @param connectTimeout TCP connect timeout; a replica that cannot be reached in time is skipped for the next
      * @param readTimeout    limit for one call, reads and writes alike
      * @param readRetries    extra attempts for idempotent reads that failed on I/O or a 5xx
      */
     public record Session(@DefaultValue("http://127.0.0.1:8081") URI url,
+                          @DefaultValue List<URI> replicas,
+                          @Nullable URI dns,
+                          @DefaultValue("10s") @DurationMin(seconds = 1) Duration dnsRefresh,
                           @DefaultValue("2s") Duration connectTimeout,
                           @DefaultValue("5s") Duration readTimeout,
                           @DefaultValue("2") int readRetries) {

@@ -1,7 +1,10 @@
 package dev.hotloop.session.store;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,6 +37,24 @@ public class RecordCodec {
         ObjectNode stored = response.deepCopy();
         stored.remove("output");
         return mapper.writeValueAsString(stored);
+    }
+
+    /**
+     * The context a just-stored turn reads back from Redis, built without reading it: the parent's context (none
+     * for the first turn of a chain), then the turn's new input, then its output.
+     *
+     * @param parent the context of {@code turn.previousId()}, or {@code null} when the turn has no parent
+     * @param depth the depth the store reported
+     */
+    public ResponseContext storedContext(@Nullable ResponseContext parent, Turn turn, int depth) {
+        List<String> parentItems = parent == null ? List.of() : parent.items();
+        List<String> items = new ArrayList<>(parentItems.size() + turn.input().size() + turn.output().size());
+        // the parent's item strings are shared, not copied: contexts are immutable
+        items.addAll(parentItems);
+        items.addAll(turn.input());
+        items.addAll(turn.output());
+        return new ResponseContext(withOutput(turn.response(), turn.output()), Collections.unmodifiableList(items),
+                items.size() - turn.output().size(), depth);
     }
 
     /** The item JSON inside an element written by {@link #item}. */

@@ -20,6 +20,12 @@ import reactor.core.publisher.Mono;
 @Repository
 public class ResponseRepository {
 
+    /**
+     * The pub/sub channel on which every successful delete publishes {@code <tenant>:<id>}, atomically with the
+     * delete, for the replicas' near caches.
+     */
+    public static final String INVALIDATIONS = "hl:invalidate";
+
     private static final RedisScript<Long> STORE_TURN = script("store-turn.lua", Long.class);
     private static final RedisScript<List<String>> RESPONSE = listScript("response.lua");
     private static final RedisScript<List<String>> RESPONSE_CONTEXT = listScript("response-context.lua");
@@ -86,10 +92,13 @@ public class ResponseRepository {
                 .map(this::context);
     }
 
-    /** Deletes a response; emits whether it existed. Its children keep their whole context. */
+    /**
+     * Deletes a response and publishes its {@code <tenant>:<id>} on {@link #INVALIDATIONS}; emits whether it existed.
+     * Its children keep their whole context.
+     */
     public Mono<Boolean> delete(String tenant, String responseId) {
         return Mono.justOrEmpty(ChainKeys.of(tenant, responseId))
-                .flatMap(keys -> redis.execute(DELETE_RESPONSE, keys.readKeys(), List.of(keys.ref(), ttlMillis)).single())
+                .flatMap(keys -> redis.execute(DELETE_RESPONSE, keys.readKeys(), List.of(keys.ref(), ttlMillis, INVALIDATIONS)).single())
                 .map(deleted -> deleted == 1)
                 .defaultIfEmpty(false);
     }

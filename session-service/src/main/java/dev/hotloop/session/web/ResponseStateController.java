@@ -2,6 +2,7 @@ package dev.hotloop.session.web;
 
 import dev.hotloop.protocol.error.ApiException;
 
+import dev.hotloop.session.cache.CachingResponseRepository;
 import dev.hotloop.session.store.RecordCodec;
 import dev.hotloop.session.store.ResponseRepository;
 import dev.hotloop.session.store.StoreResult;
@@ -26,10 +27,10 @@ import reactor.core.publisher.Mono;
 @RequestMapping(path = "/internal/v1/tenants/{tenant}/responses", produces = MediaType.APPLICATION_JSON_VALUE)
 class ResponseStateController {
 
-    private final ResponseRepository repository;
+    private final CachingResponseRepository repository;
     private final RecordCodec codec;
 
-    ResponseStateController(ResponseRepository repository, RecordCodec codec) {
+    ResponseStateController(CachingResponseRepository repository, RecordCodec codec) {
         this.repository = repository;
         this.codec = codec;
     }
@@ -55,7 +56,7 @@ class ResponseStateController {
         return repository.findResponse(tenant, id).switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)));
     }
 
-    /** The response and its whole context, in one Redis round trip. */
+    /** The response and its whole context, in one Redis round trip or none when the near cache holds it. */
     @GetMapping("/{id}/context")
     Mono<ContextBody> context(@PathVariable String tenant, @PathVariable String id) {
         return repository.findContext(tenant, id)
@@ -63,7 +64,7 @@ class ResponseStateController {
                 .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)));
     }
 
-    /** 204 when deleted; its children keep their context. */
+    /** 204 when deleted, and dropped from every replica's near cache; its children keep their context. */
     @DeleteMapping("/{id}")
     Mono<ResponseEntity<Void>> delete(@PathVariable String tenant, @PathVariable String id) {
         return repository.delete(tenant, id)

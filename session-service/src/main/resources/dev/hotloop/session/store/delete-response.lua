@@ -1,5 +1,7 @@
 -- Deletes a response record and frees the items that no remaining response reads.
--- KEYS: [1] response record, [2] chain items, [3] chain meta; ARGV: [1] own ref (tenant:id), [2] TTL ms
+-- KEYS: [1] response record, [2] chain items, [3] chain meta
+-- ARGV: [1] own ref (tenant:id), [2] TTL ms, [3] invalidation channel: the ref is published there, in the same
+--       atomic step as the delete, so every replica's near cache drops it
 -- Chain meta fields: live = live records; children:<ref> = children whose items are still kept;
 -- retained:<ref> = 'own range|parent ref' of a deleted response whose items its descendants still read.
 -- Returns 1 when deleted, 0 when absent.
@@ -9,6 +11,7 @@ if not found[1] then
   return 0
 end
 redis.call('DEL', record)
+redis.call('PUBLISH', ARGV[3], ARGV[1])
 local live = redis.call('HINCRBY', meta, 'live', -1)
 if live == 0 then
   redis.call('DEL', items, meta)

@@ -117,7 +117,9 @@ class ChainLifecycleTest extends SessionServiceIntegrationTest {
         chainKeys.forEach(key -> assertThat(ttl(key)).as(key).isGreaterThan(properties.ttl().minusMinutes(1)));
     }
 
+    /** Shortens the TTLs and empties the near cache, so that the next read reaches Redis. */
     private void shortenTtl(List<String> keys) {
+        nearCache.invalidateAll();
         keys.forEach(key -> redis.expire(key, Duration.ofMinutes(1)).block(TIMEOUT));
         keys.forEach(key -> assertThat(ttl(key)).isLessThanOrEqualTo(Duration.ofMinutes(1)));
     }

@@ -1,0 +1,2 @@
+/** The replica's near cache of response state in front of Redis, and its invalidation over Redis pub/sub. */
+package dev.hotloop.session.cache;
