@@ -3,24 +3,36 @@ package dev.hotloop.local;
 import dev.hotloop.api.ApiServiceApplication;
 import dev.hotloop.localredis.LocalRedis;
 import dev.hotloop.session.SessionServiceApplication;
+import dev.hotloop.toolrunner.ToolRunnerApplication;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Arrays;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The whole platform in this JVM: a private Redis, session-service on a free port, and api-service configured by
- * {@code apiArguments} (Spring command-line arguments, e.g. {@code --server.port=0}). Closing stops all three in
- * reverse order. Used by {@link HotloopLocal} and by the benchmarks.
+ * The whole platform in this JVM: a private Redis, session-service and tool-runner-service on free ports, and
+ * api-service configured by {@code apiArguments} (Spring command-line arguments, e.g. {@code --server.port=0}).
+ * Closing stops them all in reverse order. Used by {@link HotloopLocal} and by the benchmarks.
+ *
+ * <p>tool-runner refuses to start without bubblewrap; the platform then runs without hosted tools (a request using
+ * them gets a clear {@code response.failed}) and says so, unless the insecure development mode is set explicitly.
  */
 public final class LocalPlatform implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(LocalPlatform.class);
+
     private final LocalRedis redis;
     private final ConfigurableApplicationContext session;
+    private final ConfigurableApplicationContext tools;
     private final ConfigurableApplicationContext api;
 
-    private LocalPlatform(LocalRedis redis, ConfigurableApplicationContext session, ConfigurableApplicationContext api) {
+    private LocalPlatform(LocalRedis redis, ConfigurableApplicationContext session, ConfigurableApplicationContext tools,
+                          ConfigurableApplicationContext api) {
         this.redis = redis;
         this.session = session;
+        this.tools = tools;
         this.api = api;
     }
 
@@ -33,13 +45,27 @@ public final class LocalPlatform implements AutoCloseable {
                 .registerShutdownHook(false)
                 .run("--server.port=0", "--spring.data.redis.host=" + redis.host(),
                         "--spring.data.redis.port=" + redis.port());
-        String[] arguments = Arrays.copyOf(apiArguments, apiArguments.length + 1);
+        ConfigurableApplicationContext tools = startToolRunner();
+        String[] arguments = Arrays.copyOf(apiArguments, apiArguments.length + 2);
         arguments[apiArguments.length] = "--hotloop.api.session.url=http://127.0.0.1:" + port(session);
+        arguments[apiArguments.length + 1] = "--hotloop.api.tool-runner.url=http://127.0.0.1:"
+                + (tools == null ? 1 : port(tools));
         ConfigurableApplicationContext api = ApiServiceApplication.builder()
                 .registerShutdownHook(false)
                 .properties("hotloop.security.api-keys=" + defaultApiKeys)
                 .run(arguments);
-        return new LocalPlatform(redis, session, api);
+        return new LocalPlatform(redis, session, tools, api);
+    }
+
+    private static ConfigurableApplicationContext startToolRunner() {
+        try {
+            return ToolRunnerApplication.builder().registerShutdownHook(false).run("--server.port=0",
+                    "--hotloop.tools.workspace.root=" + Path.of(System.getProperty("java.io.tmpdir"), "hotloop-workspaces"));
+        } catch (RuntimeException refused) {
+            log.warn("tool-runner-service did not start, so hosted tools (shell) are off: {}. Install bubblewrap "
+                    + "(apt-get install bubblewrap) for the sandbox.", refused.getMessage());
+            return null;
+        }
     }
 
     public int apiPort() {
@@ -54,6 +80,9 @@ public final class LocalPlatform implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        if (tools != null) {
+            tools.close();
+        }
         session.close();
         redis.close();
     }
