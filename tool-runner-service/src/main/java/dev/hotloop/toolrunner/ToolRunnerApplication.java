@@ -1,0 +1,36 @@
+package dev.hotloop.toolrunner;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class ToolRunnerApplication {
+
+    /** Configuration is read from {@code tool-runner-service.yml}, so it never picks up another app's {@code application.yml}. */
+    public static final String CONFIG_NAME = "tool-runner-service";
+
+    /** The port when nothing else sets {@code server.port}. */
+    public static final int DEFAULT_PORT = 8082;
+
+    /**
+     * A builder that starts tool-runner-service with its own configuration file, also inside a JVM that runs other
+     * Spring Boot apps (tests, hotloop-local). Add {@code .properties("server.port=0",
+     * "hotloop.tools.workspace.root=…")} and call {@code run()}; the bound port is then
+     * {@code context.getEnvironment().getProperty("local.server.port")}. Builder properties are Boot's default
+     * properties: they override these defaults, and environment variables, system properties and
+     * {@code run("--key=value")} arguments override them. Start-up fails when {@code bwrap} cannot sandbox, unless
+     * {@code hotloop.tools.sandbox.insecure-no-sandbox=true}.
+     */
+    public static SpringApplicationBuilder builder() {
+        return new SpringApplicationBuilder(ToolRunnerApplication.class)
+                .web(WebApplicationType.REACTIVE)
+                .properties("spring.config.name=" + CONFIG_NAME, "server.port=" + DEFAULT_PORT);
+    }
+
+    public static void main(String[] args) {
+        builder().run(args);
+    }
+}

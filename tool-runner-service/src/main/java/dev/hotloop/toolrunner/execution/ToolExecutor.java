@@ -1,0 +1,65 @@
+package dev.hotloop.toolrunner.execution;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.toolrunner.registry.PreparedCall;
+import dev.hotloop.toolrunner.sandbox.Cancellation;
+import dev.hotloop.toolrunner.sandbox.RunResult;
+import dev.hotloop.toolrunner.sandbox.SandboxRunner;
+import dev.hotloop.toolrunner.workspace.WorkspaceKey;
+import dev.hotloop.toolrunner.workspace.WorkspaceRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+/**
+ * Runs a validated call's commands one after the other in its chain's workspace, which stays open (and safe from
+ * expiry) until the last one ended. Records {@code hotloop.tool.executions} (tags {@code tool}, {@code outcome}:
+ * exit, timeout, cancelled, rejected, error).
+ */
+public class ToolExecutor {
+
+    private final SandboxRunner runner;
+    private final WorkspaceRepository workspaces;
+    private final ExecutionGate gate;
+    private final MeterRegistry meters;
+
+    public ToolExecutor(SandboxRunner runner, WorkspaceRepository workspaces, ExecutionGate gate, MeterRegistry meters) {
+        this.runner = runner;
+        this.workspaces = workspaces;
+        this.gate = gate;
+        this.meters = meters;
+    }
+
+    /**
+     * @return the result once every command ended; 503 {@code tool_runner_overloaded} when no slot is free; cancel
+     *         kills the running command's process tree and skips the rest
+     */
+    public Mono<ExecutionResult> execute(WorkspaceKey workspace, PreparedCall call) {
+        return Mono.defer(() -> {
+            Timer.Sample sample = Timer.start(meters);
+            long started = System.nanoTime();
+            AtomicReference<String> outcome = new AtomicReference<>("error");
+            return gate.submit(cancellation -> run(workspace, call, cancellation, started))
+                    .doOnNext(result -> outcome.set(result.timedOut() ? "timeout" : "exit"))
+                    .doOnError(ApiException.class, e -> outcome.set(e.status() == 503 ? "rejected" : "error"))
+                    .doFinally(signal -> sample.stop(meters.timer("hotloop.tool.executions", "tool", call.tool().name(),
+                            "outcome", signal == SignalType.CANCEL ? "cancelled" : outcome.get())));
+        });
+    }
+
+    private ExecutionResult run(WorkspaceKey workspace, PreparedCall call, Cancellation cancellation, long started) {
+        try (WorkspaceRepository.Lease lease = workspaces.open(workspace)) {
+            List<RunResult> runs = new ArrayList<>(call.commands().size());
+            for (List<String> command : call.commands()) {
+                runs.add(runner.run(lease.directory(), command, call.timeout(), call.maxOutputLength(), cancellation));
+            }
+            return new ExecutionResult(call, runs, Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+}

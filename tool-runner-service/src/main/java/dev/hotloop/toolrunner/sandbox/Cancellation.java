@@ -1,0 +1,51 @@
+package dev.hotloop.toolrunner.sandbox;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Cancels one execution from any thread: kills the process tree that is running, interrupts the thread that waits
+ * on it, and makes every later {@link SandboxRunner#run} of the execution refuse to start.
+ */
+public final class Cancellation {
+
+    private boolean cancelled;
+    private @Nullable Process process;
+    private @Nullable Thread worker;
+
+    /** Idempotent. */
+    public synchronized void cancel() {
+        if (cancelled) {
+            return;
+        }
+        cancelled = true;
+        if (process != null) {
+            SandboxRunner.killTree(process);
+        }
+        if (worker != null) {
+            worker.interrupt();
+        }
+    }
+
+    public synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** The thread that runs the execution, interrupted on cancel; null once it no longer runs it. */
+    public synchronized void worker(@Nullable Thread thread) {
+        this.worker = thread;
+    }
+
+    /** @return false (and the process is killed) when the execution was cancelled already */
+    synchronized boolean attach(Process started) {
+        if (cancelled) {
+            SandboxRunner.killTree(started);
+            return false;
+        }
+        process = started;
+        return true;
+    }
+
+    synchronized void detach() {
+        process = null;
+    }
+}

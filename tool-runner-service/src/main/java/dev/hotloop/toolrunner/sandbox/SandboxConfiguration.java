@@ -1,0 +1,21 @@
+package dev.hotloop.toolrunner.sandbox;
+
+import dev.hotloop.toolrunner.ToolsProperties;
+import dev.hotloop.toolrunner.workspace.WorkspaceRepository;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The sandbox of this machine, detected and proven once at start-up: the context fails when there is none. */
+@Configuration(proxyBeanMethods = false)
+class SandboxConfiguration {
+
+    @Bean
+    SandboxLauncher sandboxLauncher(ToolsProperties properties, WorkspaceRepository workspaces) {
+        return SandboxProbe.detect(properties, workspaces.root());
+    }
+
+    @Bean
+    SandboxRunner sandboxRunner(SandboxLauncher launcher) {
+        return new SandboxRunner(launcher);
+    }
+}

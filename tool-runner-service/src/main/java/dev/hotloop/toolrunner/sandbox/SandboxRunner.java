@@ -1,0 +1,106 @@
+package dev.hotloop.toolrunner.sandbox;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one command in the sandbox and waits for it: blocking, so never on an event loop. Both output streams are
+ * drained by virtual threads into bounded buffers while the process runs (a full pipe never stalls it); at the
+ * wall-clock timeout, or on cancel, the whole process tree is killed.
+ */
+public final class SandboxRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(SandboxRunner.class);
+    /** After the process ended, how long its pipes may stay open (only an unsandboxed orphan can hold them). */
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
+    private static final File NO_INPUT = new File("/dev/null");
+
+    private final SandboxLauncher launcher;
+
+    public SandboxRunner(SandboxLauncher launcher) {
+        this.launcher = launcher;
+    }
+
+    public SandboxMode mode() {
+        return launcher.mode();
+    }
+
+    /**
+     * Runs {@code command} (an argv) with {@code workspace} as {@code /workspace}.
+     *
+     * @param maxOutputLength the cap on stdout and stderr together, in bytes (so at most as many characters)
+     * @return the outcome; a non-zero exit or a timeout is a result, not an error
+     * @throws CancellationException when {@code cancellation} fired before or during the run (the tree is killed)
+     * @throws UncheckedIOException  when the sandbox could not be started at all
+     */
+    public RunResult run(Path workspace, List<String> command, Duration timeout, int maxOutputLength,
+                         Cancellation cancellation) {
+        if (cancellation.isCancelled()) {
+            throw new CancellationException("The execution was cancelled.");
+        }
+        ProcessBuilder builder = launcher.command(workspace, command).redirectInput(ProcessBuilder.Redirect.from(NO_INPUT));
+        long started = System.nanoTime();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the sandbox: " + e.getMessage(), e);
+        }
+        OutputCapture stdout = new OutputCapture(maxOutputLength);
+        OutputCapture stderr = new OutputCapture(maxOutputLength);
+        Thread stdoutReader = Thread.ofVirtual().name("sandbox-stdout-" + process.pid()).start(() -> stdout.drain(process.getInputStream()));
+        Thread stderrReader = Thread.ofVirtual().name("sandbox-stderr-" + process.pid()).start(() -> stderr.drain(process.getErrorStream()));
+        boolean timedOut = false;
+        try {
+            if (!cancellation.attach(process)) {
+                throw new CancellationException("The execution was cancelled.");
+            }
+            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                timedOut = true;
+                killTree(process);
+                process.waitFor(DRAIN_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+            }
+            drained(stdoutReader, stderrReader);
+        } catch (InterruptedException e) {
+            killTree(process);
+            throw new CancellationException("The execution was cancelled.");
+        } finally {
+            cancellation.detach();
+            if (process.isAlive()) {
+                killTree(process);
+            }
+        }
+        if (cancellation.isCancelled()) {
+            throw new CancellationException("The execution was cancelled.");
+        }
+        Duration duration = Duration.ofNanos(System.nanoTime() - started);
+        OutputCapture.Rendered output = OutputCapture.render(stdout.snapshot(), stderr.snapshot(), maxOutputLength);
+        RunResult.Outcome outcome = timedOut ? new RunResult.Timeout() : new RunResult.Exit(process.exitValue());
+        return new RunResult(output.stdout(), output.stderr(), outcome, output.truncated(), duration);
+    }
+
+    private static void drained(Thread stdoutReader, Thread stderrReader) throws InterruptedException {
+        if (!stdoutReader.join(DRAIN_GRACE) | !stderrReader.join(DRAIN_GRACE)) {
+            log.warn("A sandboxed command's output was still open {} after it ended; keeping what was read", DRAIN_GRACE);
+        }
+    }
+
+    /**
+     * Kills the process and every descendant it has right now, with SIGKILL. Under bwrap this is the whole tree even
+     * if it forks meanwhile: bwrap's death kills the pid namespace's init, and the kernel then kills everything in it.
+     */
+    static void killTree(Process process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+    }
+}
