@@ -25,9 +25,11 @@ class OverloadTest extends ToolRunnerIntegrationTest {
     @Test
     void callBeyondTheSlotsAndTheQueueIs503WithRetryAfter() throws Exception {
         String marker = "slot-" + UUID.randomUUID();
-        try (Socket running = startExecution(newChain(), shellRequest(List.of("exec -a " + marker + " sleep 600"), 30_000, null));
-             Socket queued = startExecution(newChain(), shellRequest(List.of("echo queued"), 30_000, null))) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> gate.active() == 1 && gate.queued() == 1);
+        try (Socket running = startExecution(newChain(), shellRequest(List.of("exec -a " + marker + " sleep 600"), 30_000, null))) {
+            // the slot must be taken before the second call arrives, or the quick one could run first
+            await().atMost(Duration.ofSeconds(30)).until(() -> gate.active() == 1);
+            Socket queued = startExecution(newChain(), shellRequest(List.of("echo queued"), 30_000, null));
+            await().atMost(Duration.ofSeconds(30)).until(() -> gate.queued() == 1);
 
             execute(TENANT, newChain(), shellRequest(List.of("echo refused"), 1_000, null))
                     .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
@@ -41,7 +43,7 @@ class OverloadTest extends ToolRunnerIntegrationTest {
             assertThat(gate.active()).isEqualTo(1);
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> gate.active() == 0 && processesWith(marker).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> gate.active() == 0 && processesWith(marker).isEmpty());
         assertThat(stdout(only(shell(newChain(), "echo served")))).isEqualTo("served\n");
     }
 }
