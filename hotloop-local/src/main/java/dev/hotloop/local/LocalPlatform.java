@@ -72,6 +72,15 @@ public final class LocalPlatform implements AutoCloseable {
         return port(api);
     }
 
+    public int sessionPort() {
+        return port(session);
+    }
+
+    /** tool-runner's port, or -1 when it did not start (no bubblewrap). */
+    public int toolRunnerPort() {
+        return tools == null ? -1 : port(tools);
+    }
+
     /** api-service's application context, e.g. for its meter registry. */
     public ConfigurableApplicationContext api() {
         return api;

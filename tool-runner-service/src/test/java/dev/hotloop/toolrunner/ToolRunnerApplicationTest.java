@@ -46,7 +46,8 @@ class ToolRunnerApplicationTest {
                     .expectStatus().isOk()
                     .expectBody(String.class).value(body -> assertThat(body)
                             .contains("application=\"tool-runner-service\"")
-                            .containsPattern("hotloop_tool_executions_seconds_count\\{[^}]*outcome=\"exit\"[^}]*tool=\"shell\"[^}]*} 1")
+                            .containsPattern("hotloop_tool_executions_total\\{[^}]*outcome=\"exit\"[^}]*tool=\"shell\"[^}]*} 1")
+                            .contains("hotloop_tool_duration_seconds_bucket")
                             .contains("hotloop_tool_executions_active"));
         }
     }

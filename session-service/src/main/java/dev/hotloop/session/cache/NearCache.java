@@ -74,7 +74,7 @@ public class NearCache {
                 .ticker(ticker)
                 .build();
         this.entries = cache;
-        Gauge.builder("hotloop.cache.size", cache, Cache::estimatedSize).tag("tier", TIER)
+        Gauge.builder("hotloop.cache.entries", cache, Cache::estimatedSize).tag("tier", TIER)
                 .description("Entries in the near cache").register(meters);
         Gauge.builder("hotloop.cache.weight", cache, c -> c.policy().eviction().orElseThrow().weightedSize().orElse(0))
                 .tag("tier", TIER).baseUnit("bytes").description("Estimated memory of the near cache's entries")

@@ -109,7 +109,7 @@ class NearCacheIntegrationTest extends SessionServiceIntegrationTest {
                 .expectBody(String.class).value(body -> assertThat(body)
                         .contains("hotloop_cache_requests_total{application=\"session-service\",result=\"hit\",tier=\"near\"}")
                         .contains("hotloop_cache_evictions_total{application=\"session-service\",tier=\"near\"}")
-                        .contains("hotloop_cache_size{application=\"session-service\",tier=\"near\"}")
+                        .contains("hotloop_cache_entries{application=\"session-service\",tier=\"near\"}")
                         .contains("hotloop_cache_weight_bytes{application=\"session-service\",tier=\"near\"}"));
     }
 

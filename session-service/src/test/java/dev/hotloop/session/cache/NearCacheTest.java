@@ -31,7 +31,7 @@ class NearCacheTest {
 
         assertThat(cache.weightedSize()).isPositive().isLessThanOrEqualTo(DataSize.ofKilobytes(64).toBytes());
         assertThat(meters.get("hotloop.cache.evictions").tag("tier", "near").counter().count()).isPositive();
-        assertThat(meters.get("hotloop.cache.size").tag("tier", "near").gauge().value()).isBetween(1.0, 99.0);
+        assertThat(meters.get("hotloop.cache.entries").tag("tier", "near").gauge().value()).isBetween(1.0, 99.0);
         assertThat(meters.get("hotloop.cache.weight").tag("tier", "near").gauge().value())
                 .isEqualTo((double) cache.weightedSize());
     }
@@ -122,7 +122,7 @@ class NearCacheTest {
         assertThat(cache.isActive()).isFalse();
         assertThat(cache.context(TENANT, "r")).isNull();
         assertThat(requests("miss")).isZero();
-        assertThat(meters.find("hotloop.cache.size").gauge()).isNull();
+        assertThat(meters.find("hotloop.cache.entries").gauge()).isNull();
     }
 
     private NearCache cache(DataSize maxSize, Duration ttl) {

@@ -30,6 +30,9 @@ public class ToolExecutor {
     private final MeterRegistry meters;
 
     public ToolExecutor(SandboxRunner runner, WorkspaceRepository workspaces, ExecutionGate gate, MeterRegistry meters) {
+        // zero series from the start: "no kills" is an answer a dashboard should show
+        meters.counter("hotloop.sandbox.kills", "reason", "timeout");
+        meters.counter("hotloop.sandbox.kills", "reason", "cancelled");
         this.runner = runner;
         this.workspaces = workspaces;
         this.gate = gate;
@@ -40,6 +43,19 @@ public class ToolExecutor {
      * @return the result once every command ended; 503 {@code tool_runner_overloaded} when no slot is free; cancel
      *         kills the running command's process tree and skips the rest
      */
+    /**
+     * {@code hotloop.tool.executions{tool,outcome}}, {@code hotloop.tool.duration{tool,outcome}} (a histogram) and
+     * {@code hotloop.sandbox.kills{reason}} for the process trees the sandbox had to kill.
+     */
+    private void record(String tool, String outcome, Timer.Sample sample) {
+        meters.counter("hotloop.tool.executions", "tool", tool, "outcome", outcome).increment();
+        sample.stop(Timer.builder("hotloop.tool.duration").tag("tool", tool).tag("outcome", outcome)
+                .publishPercentileHistogram().register(meters));
+        if (outcome.equals("timeout") || outcome.equals("cancelled")) {
+            meters.counter("hotloop.sandbox.kills", "reason", outcome).increment();
+        }
+    }
+
     public Mono<ExecutionResult> execute(WorkspaceKey workspace, PreparedCall call) {
         return Mono.defer(() -> {
             Timer.Sample sample = Timer.start(meters);
@@ -48,8 +64,8 @@ public class ToolExecutor {
             return gate.submit(cancellation -> run(workspace, call, cancellation, started))
                     .doOnNext(result -> outcome.set(result.timedOut() ? "timeout" : "exit"))
                     .doOnError(ApiException.class, e -> outcome.set(e.status() == 503 ? "rejected" : "error"))
-                    .doFinally(signal -> sample.stop(meters.timer("hotloop.tool.executions", "tool", call.tool().name(),
-                            "outcome", signal == SignalType.CANCEL ? "cancelled" : outcome.get())));
+                    .doFinally(signal -> record(call.tool().name(),
+                            signal == SignalType.CANCEL ? "cancelled" : outcome.get(), sample));
         });
     }
 
