@@ -2,9 +2,6 @@ package dev.hotloop.benchmarks;
 
 import dev.hotloop.local.LocalPlatform;
 import dev.hotloop.protocol.json.ProtocolJson;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,13 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Server-side API overhead per agent-loop turn (everything but model time, read from the
- * {@code hotloop.turn.duration{bucket=api_overhead}} timer) for a chain continued over HTTP with
+ * Server-side API overhead per agent-loop turn (everything but model time, as each turn reports it: the
+ * {@code Server-Timing} header over HTTP, {@code hotloop_timing} on WebSocket) for a chain continued over HTTP with
  * {@code previous_response_id} and over one WebSocket, at several history lengths. The model is the unthrottled
  * simulator and the whole platform runs in this JVM with a private Redis, so the numbers are hotloop's own cost.
  *
@@ -35,12 +34,12 @@ public final class TurnOverheadBenchmark {
     private static final String MODEL = "hotloop-sim";
     private static final int TOKENS_PER_HISTORY_ITEM = 500;
 
+    private static final Pattern OVERHEAD = Pattern.compile("overhead;dur=([0-9.]+)");
+
     private final HttpClient http = HttpClient.newHttpClient();
-    private final MeterRegistry meters;
     private final int port;
 
     private TurnOverheadBenchmark(LocalPlatform platform) {
-        this.meters = platform.api().getBean(MeterRegistry.class);
         this.port = platform.apiPort();
     }
 
@@ -54,7 +53,6 @@ public final class TurnOverheadBenchmark {
         int measured = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         try (LocalPlatform platform = LocalPlatform.start("bench:" + KEY, "--server.port=0",
                 "--hotloop.model.simulator.time-to-first-token=0ms", "--hotloop.model.simulator.tokens-per-second=0",
-                "--management.metrics.distribution.percentiles.hotloop.turn.duration=0.5,0.99",
                 "--logging.level.root=WARN")) {
             TurnOverheadBenchmark benchmark = new TurnOverheadBenchmark(platform);
             benchmark.http(1_000, warmUp);
@@ -77,33 +75,40 @@ public final class TurnOverheadBenchmark {
     /** HTTP: every turn sends previous_response_id and one new message; the server rehydrates the chain. */
     private Result http(int historyTokens, int turns) throws Exception {
         ObjectNode first = create(history(historyTokens), null, true);
-        String previous = post(first).path("id").asString();
-        resetTimers();
+        String previous = ProtocolJson.mapper().readTree(post(first).body()).path("id").asString();
         long[] latencies = new long[turns];
+        double[] overheads = new double[turns];
         for (int i = 0; i < turns; i++) {
             long started = System.nanoTime();
-            previous = post(create(message("step " + i), previous, true)).path("id").asString();
+            HttpResponse<String> response = post(create(message("step " + i), previous, true));
             latencies[i] = System.nanoTime() - started;
+            previous = ProtocolJson.mapper().readTree(response.body()).path("id").asString();
+            Matcher overhead = OVERHEAD.matcher(response.headers().firstValue("Server-Timing").orElseThrow());
+            overheads[i] = overhead.find() ? Double.parseDouble(overhead.group(1)) : Double.NaN;
         }
-        return result("HTTP + previous_response_id (store)", historyTokens, "http", latencies);
+        return result("HTTP + previous_response_id (store)", historyTokens, overheads, latencies);
     }
 
     /** WebSocket: one connection, each turn sends previous_response_id and only the new message. */
     private Result webSocket(int historyTokens, int turns, boolean store) throws Exception {
         LinkedBlockingQueue<JsonNode> terminal = new LinkedBlockingQueue<>();
         WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + KEY)
+                .header("x-hotloop-timing", "1")
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), new TerminalEvents(terminal))
                 .join();
         try {
-            String previous = send(socket, terminal, create(history(historyTokens), null, store));
-            resetTimers();
+            String previous = send(socket, terminal, create(history(historyTokens), null, store))
+                    .at("/response/id").asString();
             long[] latencies = new long[turns];
+            double[] overheads = new double[turns];
             for (int i = 0; i < turns; i++) {
                 long started = System.nanoTime();
-                previous = send(socket, terminal, create(message("step " + i), previous, store));
+                JsonNode completed = send(socket, terminal, create(message("step " + i), previous, store));
                 latencies[i] = System.nanoTime() - started;
+                previous = completed.at("/response/id").asString();
+                overheads[i] = completed.at("/hotloop_timing/api_overhead_ms").asDouble();
             }
-            return result(store ? "WebSocket (store)" : "WebSocket (store:false)", historyTokens, "websocket",
+            return result(store ? "WebSocket (store)" : "WebSocket (store:false)", historyTokens, overheads,
                     latencies);
         } finally {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
@@ -140,7 +145,7 @@ public final class TurnOverheadBenchmark {
         return items;
     }
 
-    private JsonNode post(ObjectNode body) throws Exception {
+    private HttpResponse<String> post(ObjectNode body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/responses"))
                 .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
@@ -148,10 +153,10 @@ public final class TurnOverheadBenchmark {
         if (response.statusCode() != 200) {
             throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
         }
-        return ProtocolJson.mapper().readTree(response.body());
+        return response;
     }
 
-    private static String send(WebSocket socket, LinkedBlockingQueue<JsonNode> terminal, ObjectNode body)
+    private static JsonNode send(WebSocket socket, LinkedBlockingQueue<JsonNode> terminal, ObjectNode body)
             throws InterruptedException {
         body.put("type", "response.create");
         socket.sendText(body.toString(), true).join();
@@ -159,20 +164,14 @@ public final class TurnOverheadBenchmark {
         if (event == null || !"response.completed".equals(event.path("type").asString())) {
             throw new IllegalStateException("Turn did not complete: " + event);
         }
-        return event.at("/response/id").asString();
+        return event;
     }
 
-    private void resetTimers() {
-        meters.find("hotloop.turn.duration").timers().forEach(meters::remove);
-    }
-
-    private Result result(String scenario, int historyTokens, String transport, long[] latencies) {
-        Timer overhead = meters.get("hotloop.turn.duration").tag("bucket", "api_overhead")
-                .tag("transport", transport).tag("outcome", "completed").timer();
-        ValueAtPercentile[] percentiles = overhead.takeSnapshot().percentileValues();
+    private static Result result(String scenario, int historyTokens, double[] overheads, long[] latencies) {
+        Arrays.sort(overheads);
         Arrays.sort(latencies);
-        return new Result(scenario, historyTokens, percentiles[0].value(TimeUnit.MILLISECONDS),
-                percentiles[1].value(TimeUnit.MILLISECONDS), millis(latencies[latencies.length / 2]),
+        return new Result(scenario, historyTokens, overheads[overheads.length / 2],
+                overheads[(int) (overheads.length * 0.99)], millis(latencies[latencies.length / 2]),
                 millis(latencies[(int) (latencies.length * 0.99)]));
     }
 
