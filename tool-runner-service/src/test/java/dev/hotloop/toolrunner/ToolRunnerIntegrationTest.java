@@ -65,7 +65,7 @@ public abstract class ToolRunnerIntegrationTest {
 
     @BeforeEach
     void client() {
-        http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(60)).build();
+        http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(150)).build();
     }
 
     /** A new chain id, so that tests never share a workspace by accident. */

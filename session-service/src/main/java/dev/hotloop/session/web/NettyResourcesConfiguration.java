@@ -1,26 +1,17 @@
 package dev.hotloop.session.web;
 
+import dev.hotloop.serviceweb.OwnEventLoops;
 import org.springframework.boot.reactor.netty.autoconfigure.ReactorNettyProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
-import reactor.netty.resources.LoopResources;
 
-/**
- * Event loops of session-service's own instead of Reactor Netty's global ones: api-service may run in the same
- * JVM (tests, hotloop-local), and closing one app must not dispose the loops the other still serves on.
- */
+/** session-service serves on event loops of its own (api-service may run in the same JVM, see {@link OwnEventLoops}). */
 @Configuration(proxyBeanMethods = false)
 class NettyResourcesConfiguration {
 
     @Bean
     ReactorResourceFactory reactorResourceFactory(ReactorNettyProperties properties) {
-        ReactorResourceFactory factory = new ReactorResourceFactory();
-        factory.setUseGlobalResources(false);
-        factory.setLoopResourcesSupplier(() -> LoopResources.create("session-http"));
-        if (properties.getShutdownQuietPeriod() != null) {
-            factory.setShutdownQuietPeriod(properties.getShutdownQuietPeriod());
-        }
-        return factory;
+        return OwnEventLoops.resourceFactory("session-http", properties);
     }
 }

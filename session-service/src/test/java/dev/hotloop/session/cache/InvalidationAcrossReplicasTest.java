@@ -73,6 +73,8 @@ class InvalidationAcrossReplicasTest extends SessionServiceIntegrationTest {
 
     @Test
     void replicaEmptiesItsNearCacheWhenItsSubscriptionIsCut() {
+        // B caches only once its subscription is confirmed (asynchronously, after start-up or a reconnect)
+        await().until(cacheB::isActive);
         String id = storeTurn(null, "a");
         readOnB(id);
         assertThat(cacheB.peekContext(TENANT, id)).isNotNull();

@@ -209,7 +209,7 @@ class ResponseStateApiTest extends SessionServiceIntegrationTest {
     void wrongMethodAndUnknownRouteKeepTheOpenAiShape() {
         expectError(http.put().uri(RESPONSES + "/{id}", TENANT, ResponseIds.newChain()).exchange(),
                 HttpStatus.METHOD_NOT_ALLOWED, null, null);
-        expectError(http.get().uri("/internal/v1/nothing").exchange(), HttpStatus.NOT_FOUND, null, null);
+        expectError(http.get().uri("/internal/v1/nothing").exchange(), HttpStatus.NOT_FOUND, null, "unknown_url");
     }
 
     private WebTestClient.ResponseSpec post(String tenant, String body) {

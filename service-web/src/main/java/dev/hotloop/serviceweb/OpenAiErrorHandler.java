@@ -1,0 +1,116 @@
+package dev.hotloop.serviceweb;
+
+import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.OpenAiError;
+import dev.hotloop.protocol.json.ProtocolJson;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.databind.DatabindException;
+
+/**
+ * Writes every failure of a service as an OpenAI-shaped error body, also those raised before a handler is chosen
+ * (unknown URL, wrong method or media type), so SDKs and api-service read one shape: bad input is a 4xx, and only
+ * bugs a 500 (logged, never echoed). Register a subclass with {@code @Order(-2)}, before Boot's own handler.
+ */
+public abstract class OpenAiErrorHandler implements WebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(OpenAiErrorHandler.class);
+
+    private final String service;
+
+    /** @param service named in the message of an unexpected failure */
+    protected OpenAiErrorHandler(String service) {
+        this.service = service;
+    }
+
+    /** A service's own failures (its stores, its executors) as errors; empty for the common ones. */
+    protected Optional<ApiException> translate(Throwable failure) {
+        return Optional.empty();
+    }
+
+    /** Headers a service adds to some errors, e.g. {@code Retry-After} when overloaded. */
+    protected void decorate(ServerHttpResponse response, ApiException error) {
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.error(failure);
+        }
+        ApiException error = translate(failure).orElseGet(() -> common(exchange.getRequest(), failure));
+        response.setStatusCode(HttpStatusCode.valueOf(error.status()));
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        decorate(response, error);
+        byte[] body = ProtocolJson.mapper().writeValueAsBytes(error.error().asBody());
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+
+    private ApiException common(ServerHttpRequest request, Throwable failure) {
+        return switch (failure) {
+            case ApiException api -> api;
+            case DataBufferLimitException tooLarge -> ApiException.tooLarge("Request body too large.");
+            case ServerWebInputException input -> unreadable(input);
+            case ResponseStatusException status when status.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND) ->
+                    new ApiException(404, new OpenAiError("Unknown request URL: " + request.getMethod() + " "
+                            + request.getPath().value() + ". Please check the URL for typos.",
+                            "invalid_request_error", null, "unknown_url"));
+            case ResponseStatusException status when status.getStatusCode().is4xxClientError() ->
+                    new ApiException(status.getStatusCode().value(), new OpenAiError(
+                            status.getReason() != null ? status.getReason() : status.getStatusCode().toString(),
+                            "invalid_request_error", null, null));
+            default -> {
+                log.error("Unexpected failure serving {} {}", request.getMethod(), request.getPath().value(), failure);
+                yield ApiException.serverError("server_error", "The " + service + " had an error while processing "
+                        + "the request.");
+            }
+        };
+    }
+
+    /** Unparseable JSON, JSON of the wrong types, a missing body: a 400 naming the field where Jackson knows it. */
+    private static ApiException unreadable(ServerWebInputException input) {
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(input);
+        if (cause instanceof DatabindException || cause instanceof InputCoercionException) {
+            JacksonException jackson = (JacksonException) cause;
+            String param = param(jackson.getPath());
+            String where = param == null ? "The body" : "'" + param + "'";
+            return ApiException.invalidRequest(param, "invalid_json",
+                    where + " has the wrong JSON type: " + jackson.getOriginalMessage());
+        }
+        if (cause instanceof JacksonException jackson) {
+            return ApiException.invalidRequest(null, "invalid_json",
+                    "The body is not valid JSON: " + jackson.getOriginalMessage());
+        }
+        return new ApiException(400, new OpenAiError(input.getReason() == null ? "Invalid request." : input.getReason(),
+                "invalid_request_error", null, null));
+    }
+
+    /** A JSON path such as {@code input[0].tokens}. */
+    private static String param(List<JacksonException.Reference> path) {
+        StringBuilder param = new StringBuilder();
+        for (JacksonException.Reference reference : path) {
+            if (reference.getPropertyName() != null) {
+                param.append(param.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                param.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return param.isEmpty() ? null : param.toString();
+    }
+}

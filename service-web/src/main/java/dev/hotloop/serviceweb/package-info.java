@@ -1,0 +1,2 @@
+/** WebFlux plumbing every hotloop service shares. */
+package dev.hotloop.serviceweb;
