@@ -5,7 +5,11 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseOutputMessage;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -22,7 +26,9 @@ import org.springframework.test.context.DynamicPropertySource;
                 "hotloop.model.simulator.time-to-first-token=0ms",
                 "hotloop.model.simulator.tokens-per-second=0",
                 "hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",
-                "hotloop.api.max-request-size=1MB"})
+                "hotloop.api.max-request-size=1MB",
+                "management.tracing.sampling.probability=1.0"})
+@Import(PlatformTest.Spans.class)
 public abstract class PlatformTest {
 
     public static final String ACME = "acme";
@@ -33,6 +39,16 @@ public abstract class PlatformTest {
 
     @LocalServerPort
     protected int port;
+
+    /** api-service's context exports its spans to the JVM's shared in-memory exporter too. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Spans {
+
+        @Bean
+        InMemorySpanExporter testSpanExporter() {
+            return TestSpans.EXPORTER;
+        }
+    }
 
     @DynamicPropertySource
     static void sessionService(DynamicPropertyRegistry registry) {

@@ -26,7 +26,8 @@ public final class ToolRunnerFixture {
     public static synchronized void start() {
         if (context == null) {
             try {
-                context = ToolRunnerApplication.builder().run("--server.port=" + PORT,
+                context = ToolRunnerApplication.builder().initializers(TestSpans::register)
+                        .run("--server.port=" + PORT, "--management.tracing.sampling.probability=1.0",
                         "--hotloop.tools.workspace.root=" + Files.createTempDirectory("hotloop-workspaces"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

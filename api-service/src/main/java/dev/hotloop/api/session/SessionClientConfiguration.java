@@ -11,6 +11,7 @@ import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
 import java.net.InetAddress;
 import java.net.URI;
@@ -69,7 +70,8 @@ class SessionClientConfiguration {
     }
 
     @Bean
-    SessionClient sessionClient(ApiProperties properties, SessionReplicas replicas, RetryRegistry retries, MeterRegistry meters) {
+    SessionClient sessionClient(ApiProperties properties, SessionReplicas replicas, RetryRegistry retries, MeterRegistry meters,
+                                ObservationRegistry observations) {
         ApiProperties.Session session = properties.session();
         HttpClient httpClient = HttpClient.create(ConnectionProvider.builder(NAME).maxConnections(500)
                         .maxIdleTime(Duration.ofSeconds(30)).build())
@@ -78,6 +80,7 @@ class SessionClientConfiguration {
         // Boot 4.1.1's spring-boot-webclient module is not on Maven Central, so the builder is configured here.
         // No base URL: each call names its replica's, over the one pool (kept per host and port by Reactor Netty).
         WebClient http = WebClient.builder()
+                .observationRegistry(observations) // client spans, and W3C trace context to session-service
                 .clientConnector(new ReactorClientHttpConnector(httpClient))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize((int) properties.maxRequestSize().toBytes() * 4))
                 .build();

@@ -9,6 +9,7 @@ import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import org.springframework.context.annotation.Bean;
@@ -26,12 +27,13 @@ class ToolRunnerConfiguration {
 
     @Bean
     ToolRunnerClient toolRunnerClient(ApiProperties properties, CircuitBreakerRegistry circuitBreakers,
-                                      MeterRegistry meters) {
+                                      MeterRegistry meters, ObservationRegistry observations) {
         ApiProperties.ToolRunner settings = properties.toolRunner();
         HttpClient httpClient = HttpClient.create(ConnectionProvider.builder(NAME)
                         .maxConnections(settings.maxConcurrentCalls()).maxIdleTime(Duration.ofSeconds(30)).build())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
         WebClient http = WebClient.builder().baseUrl(settings.url().toString())
+                .observationRegistry(observations) // client spans, and W3C trace context to tool-runner
                 .clientConnector(new ReactorClientHttpConnector(httpClient))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(64 * 1024 * 1024))
                 .build();
