@@ -4,6 +4,7 @@ import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
 import dev.hotloop.api.metrics.Stage;
+import dev.hotloop.api.metrics.StageSpans;
 import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.metrics.TurnTrace;
@@ -31,6 +32,7 @@ import dev.hotloop.protocol.response.Response;
 import dev.hotloop.protocol.response.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,15 +61,17 @@ public class TurnEngine {
     private final Clock clock;
     private final Counter cancelledStreams;
     private final TurnMetrics metrics;
+    private final StageSpans spans;
 
     public TurnEngine(ModelCatalog models, SessionClient sessions, ToolRunnerClient tools, TokenCounter tokens,
-                      Clock clock, MeterRegistry meters, TurnMetrics metrics) {
+                      Clock clock, MeterRegistry meters, TurnMetrics metrics, ObservationRegistry observations) {
         this.models = models;
         this.sessions = sessions;
         this.tools = tools;
         this.tokens = tokens;
         this.clock = clock;
         this.metrics = metrics;
+        this.spans = new StageSpans(observations);
         this.cancelledStreams = Counter.builder("hotloop.model.streams.cancelled")
                 .description("Model streams stopped because the client went away").register(meters);
     }
@@ -84,7 +88,8 @@ public class TurnEngine {
             List<ContextItem> input = count(request.input());
             trace.addSince(Stage.TOKENIZE, tokenizing);
             long loading = System.nanoTime();
-            return source.conversation(origin.tenant(), request, trace).map(history -> {
+            return spans.mono("state_load", source.conversation(origin.tenant(), request, trace))
+                    .map(history -> {
                 trace.addSince(Stage.STATE_LOAD, loading);
                 long validating = System.nanoTime();
                 Conversation context = history.withInput(input);
@@ -122,8 +127,8 @@ public class TurnEngine {
      * execution and the next step: the loop continues inside one response without a client round trip.
      */
     private Flux<ResponseEvent> sample(Turn turn, TurnEmitter emitter, int hostedCallsSoFar) {
-        return ModelStreamTiming.measured(turn.provider().stream(modelRequest(turn, emitter.output()))
-                        .doOnCancel(cancelledStreams::increment), turn.trace())
+        return ModelStreamTiming.measured(spans.flux("model", turn.provider().stream(modelRequest(turn, emitter.output()))
+                        .doOnCancel(cancelledStreams::increment)), turn.trace())
                 .concatMapIterable(emitter::on)
                 .concatWith(Flux.defer(() -> {
                     List<HostedCall> calls = emitter.takeHostedCalls();
@@ -141,7 +146,7 @@ public class TurnEngine {
     private Flux<ResponseEvent> runHosted(Turn turn, TurnEmitter emitter, HostedCall call) {
         long started = System.nanoTime();
         String chain = ResponseIds.chainTag(turn.response().id());
-        return tools.execute(turn.tenant(), chain, call)
+        return spans.mono("tool", tools.execute(turn.tenant(), chain, call))
                 .doOnSuccess(result -> turn.trace().addSince(Stage.TOOL, started))
                 .flatMapIterable(result -> emitter.hostedResult(call, result));
     }
@@ -204,7 +209,7 @@ public class TurnEngine {
         String type = Response.COMPLETED.equals(response.status()) ? "response.completed" : "response.incomplete";
         long persisting = System.nanoTime();
         Mono<Void> persisted = turn.request().store()
-                ? sessions.store(turn.tenant(), response, turn.input(), output)
+                ? spans.mono("persist", sessions.store(turn.tenant(), response, turn.input(), output))
                         .doOnSuccess(done -> turn.trace().addSince(Stage.PERSIST, persisting))
                 : Mono.empty();
         return persisted.then(Mono.fromSupplier(() -> {

@@ -21,6 +21,7 @@ import dev.hotloop.protocol.response.Response;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -47,7 +48,7 @@ class TurnEngineTest {
                 CircuitBreaker.ofDefaults("test"), Retry.ofDefaults("test"));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         return new TurnEngine(new ModelCatalog("m", Map.of("m", model), null), unreachable, null, TOKENS,
-                Clock.systemUTC(), meters, new TurnMetrics(meters));
+                Clock.systemUTC(), meters, new TurnMetrics(meters), ObservationRegistry.NOOP);
     }
 
     private static CreateRequest request(String json) {

@@ -44,6 +44,9 @@ class TracingTest extends PlatformTest {
             assertThat(servicesByTrace.values())
                     .anySatisfy(services -> assertThat(services)
                             .contains("api-service", "session-service", "tool-runner-service"));
+            // and the turn's stages are spans of their own
+            assertThat(spans).extracting(SpanData::getName)
+                    .contains("hotloop.stage.model", "hotloop.stage.tool", "hotloop.stage.persist");
         });
     }
 }
