@@ -24,6 +24,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 class InvalidationAcrossReplicasTest extends SessionServiceIntegrationTest {
 
+    private static final String REPLICA_B = "replica-b";
+
     private static ConfigurableApplicationContext replicaB;
     private static WebTestClient httpB;
     private static NearCache cacheB;
@@ -32,7 +34,7 @@ class InvalidationAcrossReplicasTest extends SessionServiceIntegrationTest {
     static void startReplicaB() {
         replicaB = SessionServiceApplication.builder()
                 .properties("server.port=0", "spring.data.redis.host=" + TestRedis.host(),
-                        "spring.data.redis.port=" + TestRedis.port())
+                        "spring.data.redis.port=" + TestRedis.port(), "spring.data.redis.client-name=" + REPLICA_B)
                 .run();
         httpB = WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + replicaB.getEnvironment().getProperty("local.server.port"))
@@ -78,13 +80,24 @@ class InvalidationAcrossReplicasTest extends SessionServiceIntegrationTest {
         cachedOnB(id);
 
         // deletes published while a replica is disconnected never reach it: it must not keep what it had
-        RespClient.of(TestRedis.host(), TestRedis.port(), Duration.ofSeconds(5)).call("CLIENT", "KILL", "TYPE", "pubsub");
+        killSubscriptionsOf(REPLICA_B);
 
         await().untilAsserted(() -> {
             assertThat(cacheB.isActive()).isTrue();
             assertThat(cacheB.peekContext(TENANT, id)).isNull();
         });
         cachedOnB(id);
+    }
+
+    /** Cuts the pub/sub connections of one replica only (the shared context's keep serving the other tests). */
+    private static void killSubscriptionsOf(String clientName) {
+        RespClient redis = RespClient.of(TestRedis.host(), TestRedis.port(), Duration.ofSeconds(5));
+        for (String client : redis.call("CLIENT", "LIST", "TYPE", "pubsub").split("\n")) {
+            if (client.contains(" name=" + clientName + " ")) {
+                String id = client.substring(client.indexOf("id=") + 3, client.indexOf(' ', client.indexOf("id=")));
+                redis.call("CLIENT", "KILL", "ID", id);
+            }
+        }
     }
 
     /** Reads on B until B's near cache holds the context (a read racing a re-subscription does not fill). */
