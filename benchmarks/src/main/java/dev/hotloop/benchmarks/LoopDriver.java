@@ -9,10 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Starts the whole platform, drives a real agent loop through every transport (HTTP, SSE, WebSocket with function
@@ -89,17 +88,18 @@ public final class LoopDriver {
 
     /** Ten turns on one connection: the model calls a function, the "client" answers after a short wait. */
     private void webSocketLoop() throws Exception {
-        LinkedBlockingQueue<String> completed = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<JsonNode> completed = new LinkedBlockingQueue<>();
         WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + KEY)
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), new Completed(completed)).join();
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), new TerminalFrames(completed)).join();
         socket.sendText("{\"type\":\"response.create\",\"store\":false,\"input\":\"look it up\",\"tool_choice\":"
                 + "\"required\"" + TOOLS + "}", true).join();
-        String response = completed.poll(30, TimeUnit.SECONDS);
+        JsonNode response = completed.poll(30, TimeUnit.SECONDS);
         for (int turn = 2; turn <= 10 && response != null; turn++) {
             TimeUnit.MILLISECONDS.sleep(20);
             socket.sendText("{\"type\":\"response.create\",\"store\":false,\"tool_choice\":\"" + (turn < 10 ? "required"
-                    : "auto") + "\",\"previous_response_id\":\"" + field(response, "\"response\":{\"id\":\"")
-                    + "\",\"input\":[{\"type\":\"function_call_output\",\"call_id\":\"" + field(response, "\"call_id\":\"")
+                    : "auto") + "\",\"previous_response_id\":\"" + response.at("/response/id").asString()
+                    + "\",\"input\":[{\"type\":\"function_call_output\",\"call_id\":\""
+                    + response.at("/response/output/0/call_id").asString()
                     + "\",\"output\":\"found " + turn + "\"}]" + TOOLS + "}", true).join();
             response = completed.poll(30, TimeUnit.SECONDS);
         }
@@ -115,29 +115,5 @@ public final class LoopDriver {
     private static String field(String json, String prefix) {
         int start = json.indexOf(prefix);
         return start < 0 ? "" : json.substring(start + prefix.length(), json.indexOf('"', start + prefix.length()));
-    }
-
-    /** Collects each completed response's frame. */
-    private static final class Completed implements WebSocket.Listener {
-
-        private final LinkedBlockingQueue<String> completed;
-        private final StringBuilder frame = new StringBuilder();
-
-        Completed(LinkedBlockingQueue<String> completed) {
-            this.completed = completed;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            frame.append(data);
-            if (last) {
-                if (frame.indexOf("{\"type\":\"response.completed\"") == 0) {
-                    completed.add(frame.toString());
-                }
-                frame.setLength(0);
-            }
-            webSocket.request(1);
-            return CompletableFuture.completedFuture(null);
-        }
     }
 }

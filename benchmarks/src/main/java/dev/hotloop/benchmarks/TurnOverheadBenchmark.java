@@ -10,8 +10,6 @@ import java.net.http.WebSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -94,7 +92,7 @@ public final class TurnOverheadBenchmark {
         LinkedBlockingQueue<JsonNode> terminal = new LinkedBlockingQueue<>();
         WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + KEY)
                 .header("x-hotloop-timing", "1")
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), new TerminalEvents(terminal))
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), new TerminalFrames(terminal))
                 .join();
         try {
             String previous = send(socket, terminal, create(history(historyTokens), null, store))
@@ -177,31 +175,5 @@ public final class TurnOverheadBenchmark {
 
     private static double millis(long nanos) {
         return nanos / 1_000_000.0;
-    }
-
-    /** Collects each response's terminal event; the rest of the stream is read and dropped. */
-    private static final class TerminalEvents implements WebSocket.Listener {
-
-        private final LinkedBlockingQueue<JsonNode> terminal;
-        private final StringBuilder frame = new StringBuilder();
-
-        TerminalEvents(LinkedBlockingQueue<JsonNode> terminal) {
-            this.terminal = terminal;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            frame.append(data);
-            if (last) {
-                String text = frame.toString();
-                frame.setLength(0);
-                if (text.startsWith("{\"type\":\"response.completed\"") || text.startsWith("{\"type\":\"response.failed\"")
-                        || text.startsWith("{\"type\":\"error\"")) {
-                    terminal.add(ProtocolJson.mapper().readTree(text));
-                }
-            }
-            webSocket.request(1);
-            return CompletableFuture.completedFuture(null);
-        }
     }
 }

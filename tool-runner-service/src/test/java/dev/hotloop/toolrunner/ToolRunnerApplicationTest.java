@@ -2,6 +2,7 @@ package dev.hotloop.toolrunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,13 +43,14 @@ class ToolRunnerApplicationTest {
                     .bodyValue(SHELL_CALL).exchange()
                     .expectStatus().isOk()
                     .expectBody().jsonPath("$.output[0].stdout").isEqualTo("hi\n");
-            client.get().uri("/actuator/prometheus").exchange()
+            // an execution's metrics are recorded as its reply completes, so the scrape may briefly precede them
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> client.get().uri("/actuator/prometheus").exchange()
                     .expectStatus().isOk()
                     .expectBody(String.class).value(body -> assertThat(body)
                             .contains("application=\"tool-runner-service\"")
                             .containsPattern("hotloop_tool_executions_total\\{[^}]*outcome=\"exit\"[^}]*tool=\"shell\"[^}]*} 1")
                             .contains("hotloop_tool_duration_seconds_bucket")
-                            .contains("hotloop_tool_executions_active"));
+                            .contains("hotloop_tool_executions_active")));
         }
     }
 

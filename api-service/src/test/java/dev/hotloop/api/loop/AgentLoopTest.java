@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
-import com.openai.core.JsonValue;
 import com.openai.errors.BadRequestException;
 import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
@@ -16,25 +15,16 @@ import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ToolChoiceOptions;
 import com.openai.models.responses.inputitems.InputItemListParams;
 import dev.hotloop.api.PlatformTest;
+import dev.hotloop.api.SdkTools;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A client-executed function-calling loop chained with previous_response_id, as agents run it. */
 class AgentLoopTest extends PlatformTest {
 
-    private static final FunctionTool WEATHER = FunctionTool.builder()
-            .name("get_weather")
-            .description("Current weather of a city")
-            .parameters(FunctionTool.Parameters.builder()
-                    .putAdditionalProperty("type", JsonValue.from("object"))
-                    .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                    .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-                    .build())
-            .strict(false)
-            .build();
+    private static final FunctionTool WEATHER = SdkTools.function("get_weather", "city");
 
     private OpenAIClient client;
 

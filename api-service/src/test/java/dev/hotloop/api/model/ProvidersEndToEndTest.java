@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
-import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.InternalServerException;
@@ -18,23 +17,16 @@ import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.hotloop.api.RoutedPlatformTest;
+import dev.hotloop.api.SdkTools;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The official openai-java client against hotloop routed to real upstream servers over loopback sockets. */
 class ProvidersEndToEndTest extends RoutedPlatformTest {
 
-    private static final FunctionTool WEATHER = FunctionTool.builder()
-            .name("get_weather")
-            .parameters(FunctionTool.Parameters.builder()
-                    .putAdditionalProperty("type", JsonValue.from("object"))
-                    .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                    .build())
-            .strict(false)
-            .build();
+    private static final FunctionTool WEATHER = SdkTools.function("get_weather", "city");
 
     private OpenAIClient client;
 

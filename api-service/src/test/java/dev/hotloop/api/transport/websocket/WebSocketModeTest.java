@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
-import com.openai.core.JsonValue;
 import com.openai.core.http.ResponseConnection;
 import com.openai.core.http.ResponseWebSocketOptions;
 import com.openai.core.http.WebSocketWriteNotAttempted;
@@ -18,11 +17,11 @@ import com.openai.models.responses.ResponsesClientEvent;
 import com.openai.models.responses.ResponsesServerEvent;
 import com.openai.models.responses.ToolChoiceOptions;
 import dev.hotloop.api.PlatformTest;
+import dev.hotloop.api.SdkTools;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,14 +30,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 /** WebSocket mode through the official openai-java client ({@code client.responses().connect()}). */
 class WebSocketModeTest extends PlatformTest {
 
-    private static final FunctionTool SEARCH = FunctionTool.builder()
-            .name("search")
-            .parameters(FunctionTool.Parameters.builder()
-                    .putAdditionalProperty("type", JsonValue.from("object"))
-                    .putAdditionalProperty("properties", JsonValue.from(Map.of("query", Map.of("type", "string"))))
-                    .build())
-            .strict(false)
-            .build();
+    private static final FunctionTool SEARCH = SdkTools.function("search", "query");
 
     @Autowired
     private MeterRegistry meters;
