@@ -1,11 +1,17 @@
 package dev.hotloop.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.openai.core.JsonValue;
 import com.openai.models.responses.FunctionTool;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseInputItem;
+import com.openai.models.responses.ResponseOutputItem;
 import java.util.List;
 import java.util.Map;
 
-/** Function tools for the SDK-driven tests. */
+/** Function tools, calls and outputs for the SDK-driven tests. */
 public final class SdkTools {
 
     private SdkTools() {
@@ -22,5 +28,18 @@ public final class SdkTools {
                         .build())
                 .strict(false)
                 .build();
+    }
+
+    /** The response's one function call (fails the test when there are none or several). */
+    public static ResponseFunctionToolCall onlyCall(Response response) {
+        List<ResponseOutputItem> calls = response.output().stream().filter(ResponseOutputItem::isFunctionCall).toList();
+        assertThat(calls).hasSize(1);
+        return calls.getFirst().asFunctionCall();
+    }
+
+    /** The client's answer to a function call. */
+    public static ResponseInputItem output(String callId, String output) {
+        return ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                .callId(callId).output(output).build());
     }
 }

@@ -1,5 +1,7 @@
 package dev.hotloop.api.loop;
 
+import static dev.hotloop.api.SdkTools.onlyCall;
+import static dev.hotloop.api.SdkTools.output;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +13,6 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseItem;
-import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ToolChoiceOptions;
 import com.openai.models.responses.inputitems.InputItemListParams;
 import dev.hotloop.api.PlatformTest;
@@ -117,16 +118,5 @@ class AgentLoopTest extends PlatformTest {
                 .autoPager().forEach(item -> texts.add(item.isResponseInputMessageItem()
                         ? item.asResponseInputMessageItem().content().getFirst().asInputText().text() : "answer"));
         return texts;
-    }
-
-    private static ResponseFunctionToolCall onlyCall(Response response) {
-        List<ResponseOutputItem> calls = response.output().stream().filter(ResponseOutputItem::isFunctionCall).toList();
-        assertThat(calls).hasSize(1);
-        return calls.getFirst().asFunctionCall();
-    }
-
-    private static ResponseInputItem output(String callId, String output) {
-        return ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
-                .callId(callId).output(output).build());
     }
 }

@@ -1,5 +1,7 @@
 package dev.hotloop.api.transport.websocket;
 
+import static dev.hotloop.api.SdkTools.onlyCall;
+import static dev.hotloop.api.SdkTools.output;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +13,6 @@ import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseInputItem;
-import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponsesClientEvent;
 import com.openai.models.responses.ResponsesServerEvent;
@@ -220,16 +221,5 @@ class WebSocketModeTest extends PlatformTest {
 
     private double counter(String name) {
         return meters.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
-    }
-
-    private static ResponseFunctionToolCall onlyCall(Response response) {
-        List<ResponseOutputItem> calls = response.output().stream().filter(ResponseOutputItem::isFunctionCall).toList();
-        assertThat(calls).hasSize(1);
-        return calls.getFirst().asFunctionCall();
-    }
-
-    private static ResponseInputItem output(String callId, String output) {
-        return ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
-                .callId(callId).output(output).build());
     }
 }
