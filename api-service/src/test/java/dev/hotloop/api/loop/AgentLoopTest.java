@@ -11,7 +11,6 @@ import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
-import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseItem;
 import com.openai.models.responses.ToolChoiceOptions;
 import com.openai.models.responses.inputitems.InputItemListParams;

@@ -12,7 +12,6 @@ import com.openai.core.http.WebSocketWriteNotAttempted;
 import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseFunctionToolCall;
-import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponsesClientEvent;
 import com.openai.models.responses.ResponsesServerEvent;
