@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Server-side API overhead per agent-loop turn (everything but model time, as each turn reports it: the
@@ -113,7 +114,7 @@ public final class TurnOverheadBenchmark {
         }
     }
 
-    private static ObjectNode create(ArrayNode input, String previousResponseId, boolean store) {
+    private static ObjectNode create(ArrayNode input, @Nullable String previousResponseId, boolean store) {
         ObjectNode body = ProtocolJson.nodes().objectNode();
         body.put("model", MODEL);
         body.set("input", input);

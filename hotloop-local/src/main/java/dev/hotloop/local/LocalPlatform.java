@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.Arrays;
+import java.util.Objects;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The whole platform in this JVM: a private Redis, session-service and tool-runner-service on free ports, and
@@ -25,10 +27,11 @@ public final class LocalPlatform implements AutoCloseable {
 
     private final LocalRedis redis;
     private final ConfigurableApplicationContext session;
-    private final ConfigurableApplicationContext tools;
+    private final @Nullable ConfigurableApplicationContext tools;
     private final ConfigurableApplicationContext api;
 
-    private LocalPlatform(LocalRedis redis, ConfigurableApplicationContext session, ConfigurableApplicationContext tools,
+    private LocalPlatform(LocalRedis redis, ConfigurableApplicationContext session,
+                          @Nullable ConfigurableApplicationContext tools,
                           ConfigurableApplicationContext api) {
         this.redis = redis;
         this.session = session;
@@ -57,7 +60,7 @@ public final class LocalPlatform implements AutoCloseable {
         return new LocalPlatform(redis, session, tools, api);
     }
 
-    private static ConfigurableApplicationContext startToolRunner() {
+    private static @Nullable ConfigurableApplicationContext startToolRunner() {
         try {
             return ToolRunnerApplication.builder().registerShutdownHook(false).run("--server.port=0",
                     "--hotloop.tools.workspace.root=" + Path.of(System.getProperty("java.io.tmpdir"), "hotloop-workspaces"));
@@ -97,6 +100,6 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     private static int port(ConfigurableApplicationContext context) {
-        return ((WebServerApplicationContext) context).getWebServer().getPort();
+        return Objects.requireNonNull(((WebServerApplicationContext) context).getWebServer()).getPort();
     }
 }

@@ -187,7 +187,7 @@ public final class LocalRedis implements AutoCloseable {
 
     private static int freePort() {
         try {
-            InetAddress loopback = InetAddress.getByName(HOST);
+            InetAddress loopback = InetAddress.getByAddress(HOST, new byte[] {127, 0, 0, 1});
             while (true) {
                 try (ServerSocket socket = new ServerSocket(0, 1, loopback)) {
                     // never the well-known port: a developer's own Redis may listen there

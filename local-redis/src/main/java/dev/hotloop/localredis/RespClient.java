@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A minimal blocking RESP client, one connection per call, for readiness probes and test diagnostics
@@ -37,7 +38,7 @@ public final class RespClient {
      *
      * @throws UncheckedIOException when Redis cannot be reached within the timeout or the reply is an array
      */
-    public String call(String... command) {
+    public @Nullable String call(String... command) {
         try (Socket socket = new Socket()) {
             int millis = Math.toIntExact(timeout.toMillis());
             socket.connect(new InetSocketAddress(host, port), millis);
@@ -59,7 +60,7 @@ public final class RespClient {
         return request.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String readReply(InputStream in) throws IOException {
+    private static @Nullable String readReply(InputStream in) throws IOException {
         String line = readLine(in);
         return switch (line.charAt(0)) {
             case '+', '-', ':' -> line;
@@ -68,7 +69,7 @@ public final class RespClient {
         };
     }
 
-    private static String readBulk(InputStream in, int length) throws IOException {
+    private static @Nullable String readBulk(InputStream in, int length) throws IOException {
         if (length < 0) {
             return null;
         }

@@ -22,6 +22,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.DatabindException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes every failure of a service as an OpenAI-shaped error body, also those raised before a handler is chosen
@@ -102,7 +103,7 @@ public abstract class OpenAiErrorHandler implements WebExceptionHandler {
     }
 
     /** A JSON path such as {@code input[0].tokens}. */
-    private static String param(List<JacksonException.Reference> path) {
+    private static @Nullable String param(List<JacksonException.Reference> path) {
         StringBuilder param = new StringBuilder();
         for (JacksonException.Reference reference : path) {
             if (reference.getPropertyName() != null) {

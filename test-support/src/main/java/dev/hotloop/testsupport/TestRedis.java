@@ -55,7 +55,7 @@ public final class TestRedis {
     public static Map<String, Long> commandCalls() {
         String info = RespClient.of(host(), port(), Duration.ofSeconds(5)).call("INFO", "commandstats");
         Map<String, Long> calls = new TreeMap<>();
-        Matcher stat = COMMAND_STAT.matcher(info);
+        Matcher stat = COMMAND_STAT.matcher(String.valueOf(info));
         while (stat.find()) {
             calls.put(stat.group(1), Long.parseLong(stat.group(2)));
         }

@@ -4,6 +4,7 @@ import dev.hotloop.protocol.item.Item;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A conversation ready to continue: immutable and append-only. A continuation is its parent plus one new
@@ -18,13 +19,13 @@ public final class Conversation {
     private static final int BYTES_PER_TOKEN = 8;
     private static final int BYTES_PER_ITEM = 256;
 
-    private final Conversation parent;
+    private final @Nullable Conversation parent;
     private final List<ContextItem> segment;
     private final int size;
     private final int tokens;
     private final CallLedger ledger;
 
-    private Conversation(Conversation parent, List<ContextItem> segment, int size, int tokens, CallLedger ledger) {
+    private Conversation(@Nullable Conversation parent, List<ContextItem> segment, int size, int tokens, CallLedger ledger) {
         this.parent = parent;
         this.segment = segment;
         this.size = size;

@@ -17,6 +17,7 @@ import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns one response's model events into protocol events: opens and closes output items, numbers every
@@ -30,8 +31,8 @@ final class TurnEmitter {
     private final List<Item> output = new ArrayList<>();
     private final List<HostedCall> hostedCalls = new ArrayList<>();
     private int sequence;
-    private OpenItem open;
-    private ModelEvent.Finish finish;
+    private @Nullable OpenItem open;
+    private ModelEvent.@Nullable Finish finish;
     private int reportedOutputTokens;
     private boolean usageReported;
 
@@ -41,7 +42,7 @@ final class TurnEmitter {
     }
 
     /** The item being streamed: a message collects text, a call collects its arguments. */
-    private record OpenItem(String id, int outputIndex, String callId, String name, boolean hosted,
+    private record OpenItem(String id, int outputIndex, @Nullable String callId, String name, boolean hosted,
                             StringBuilder content) {
 
         boolean isCall() {
@@ -54,7 +55,7 @@ final class TurnEmitter {
     }
 
     ResponseEvent error(String code, String message) {
-        return new ResponseEvent.Error("error", sequence++, code, message, null);
+        return new ResponseEvent.StreamError("error", sequence++, code, message, null);
     }
 
     List<Item> output() {
@@ -62,7 +63,7 @@ final class TurnEmitter {
     }
 
     /** The last sampling step's finish, or null when the model ended without one. */
-    ModelEvent.Finish finish() {
+    ModelEvent.@Nullable Finish finish() {
         return finish;
     }
 
@@ -103,37 +104,41 @@ final class TurnEmitter {
         List<ResponseEvent> events = new ArrayList<>(4);
         switch (event) {
             case ModelEvent.TextDelta delta -> {
-                if (open != null && open.isCall()) {
-                    close(events, true);
+                OpenItem message = open;
+                if (message != null && message.isCall()) {
+                    close(events, message, true);
+                    message = null;
                 }
-                if (open == null) {
-                    openMessage(events);
+                if (message == null) {
+                    message = openMessage(events);
                 }
-                open.content().append(delta.text());
-                events.add(new ResponseEvent.TextDelta("response.output_text.delta", sequence++, open.id(),
-                        open.outputIndex(), 0, delta.text(), List.of()));
+                message.content().append(delta.text());
+                events.add(new ResponseEvent.TextDelta("response.output_text.delta", sequence++, message.id(),
+                        message.outputIndex(), 0, delta.text(), List.of()));
             }
             case ModelEvent.FunctionCallStart start -> {
                 if (open != null) {
-                    close(events, true);
+                    close(events, open, true);
                 }
                 boolean hosted = hostedTools.contains(start.name());
-                open = new OpenItem(ResponseIds.item(hosted ? "sh" : "fc"), output.size(), start.callId(), start.name(),
-                        hosted, new StringBuilder());
-                Item added = hosted ? hostedCall(open, ProtocolJson.nodes().objectNode()
+                OpenItem call = new OpenItem(ResponseIds.item(hosted ? "sh" : "fc"), output.size(), start.callId(),
+                        start.name(), hosted, new StringBuilder());
+                open = call;
+                Item added = hosted ? hostedCall(call, start.callId(), ProtocolJson.nodes().objectNode()
                         .set("commands", ProtocolJson.nodes().arrayNode()), IN_PROGRESS)
-                        : FunctionCallItem.of(open.id(), start.callId(), start.name(), "", IN_PROGRESS);
-                events.add(new ResponseEvent.OutputItem("response.output_item.added", sequence++, open.outputIndex(),
+                        : FunctionCallItem.of(call.id(), start.callId(), start.name(), "", IN_PROGRESS);
+                events.add(new ResponseEvent.OutputItem("response.output_item.added", sequence++, call.outputIndex(),
                         added));
             }
             case ModelEvent.ArgumentsDelta delta -> {
-                if (open == null || !open.isCall()) {
+                OpenItem call = open;
+                if (call == null || !call.isCall()) {
                     throw new IllegalStateException("Model sent function arguments outside a function call");
                 }
-                open.content().append(delta.delta());
-                if (!open.hosted()) {
+                call.content().append(delta.delta());
+                if (!call.hosted()) {
                     events.add(new ResponseEvent.ArgumentsDelta("response.function_call_arguments.delta", sequence++,
-                            open.id(), open.outputIndex(), delta.delta()));
+                            call.id(), call.outputIndex(), delta.delta()));
                 }
             }
             case ModelEvent.Finish done -> {
@@ -143,7 +148,7 @@ final class TurnEmitter {
                     reportedOutputTokens += done.usage().outputTokens();
                 }
                 if (open != null) {
-                    close(events, done.reason() == FinishReason.STOP);
+                    close(events, open, done.reason() == FinishReason.STOP);
                 }
             }
         }
@@ -151,12 +156,12 @@ final class TurnEmitter {
     }
 
     /** A hosted call's item, e.g. {@code {"type":"shell_call","action":{"commands":[…]}}}. */
-    private static PassThroughItem hostedCall(OpenItem call, JsonNode action, String status) {
+    private static PassThroughItem hostedCall(OpenItem call, String callId, JsonNode action, String status) {
         ObjectNode item = ProtocolJson.nodes().objectNode();
         item.put("id", call.id());
         item.put("type", call.name() + "_call");
         item.put("status", status);
-        item.put("call_id", call.callId());
+        item.put("call_id", callId);
         item.set("action", action);
         return new PassThroughItem(item);
     }
@@ -174,36 +179,39 @@ final class TurnEmitter {
         return ProtocolJson.nodes().objectNode().set("commands", ProtocolJson.nodes().arrayNode());
     }
 
-    private void openMessage(List<ResponseEvent> events) {
-        open = new OpenItem(ResponseIds.item("msg"), output.size(), null, null, false, new StringBuilder());
-        ObjectNode item = MessageItem.assistant(open.id(), "", IN_PROGRESS).json();
+    private OpenItem openMessage(List<ResponseEvent> events) {
+        OpenItem message = new OpenItem(ResponseIds.item("msg"), output.size(), null, "", false, new StringBuilder());
+        open = message;
+        ObjectNode item = MessageItem.assistant(message.id(), "", IN_PROGRESS).json();
         item.set("content", ProtocolJson.nodes().arrayNode());
-        events.add(new ResponseEvent.OutputItem("response.output_item.added", sequence++, open.outputIndex(),
+        events.add(new ResponseEvent.OutputItem("response.output_item.added", sequence++, message.outputIndex(),
                 new MessageItem(item)));
-        events.add(new ResponseEvent.ContentPart("response.content_part.added", sequence++, open.id(),
-                open.outputIndex(), 0, MessageItem.outputText("")));
+        events.add(new ResponseEvent.ContentPart("response.content_part.added", sequence++, message.id(),
+                message.outputIndex(), 0, MessageItem.outputText("")));
+        return message;
     }
 
-    private void close(List<ResponseEvent> events, boolean completed) {
+    private void close(List<ResponseEvent> events, OpenItem closing, boolean completed) {
         String status = completed ? Response.COMPLETED : Response.INCOMPLETE;
-        String content = open.content().toString();
+        String content = closing.content().toString();
+        String callId = closing.callId();
         Item item;
-        if (open.hosted()) {
-            PassThroughItem call = hostedCall(open, action(content), status);
-            hostedCalls.add(new HostedCall(open.name(), open.callId(), call.json().get("action"), call));
+        if (callId != null && closing.hosted()) {
+            PassThroughItem call = hostedCall(closing, callId, action(content), status);
+            hostedCalls.add(new HostedCall(closing.name(), callId, call.json().get("action"), call));
             item = call;
-        } else if (open.isCall()) {
-            events.add(new ResponseEvent.ArgumentsDone("response.function_call_arguments.done", sequence++, open.id(),
-                    open.outputIndex(), open.name(), content));
-            item = FunctionCallItem.of(open.id(), open.callId(), open.name(), content, status);
+        } else if (callId != null) {
+            events.add(new ResponseEvent.ArgumentsDone("response.function_call_arguments.done", sequence++, closing.id(),
+                    closing.outputIndex(), closing.name(), content));
+            item = FunctionCallItem.of(closing.id(), callId, closing.name(), content, status);
         } else {
-            events.add(new ResponseEvent.TextDone("response.output_text.done", sequence++, open.id(), open.outputIndex(),
+            events.add(new ResponseEvent.TextDone("response.output_text.done", sequence++, closing.id(), closing.outputIndex(),
                     0, content, List.of()));
-            events.add(new ResponseEvent.ContentPart("response.content_part.done", sequence++, open.id(),
-                    open.outputIndex(), 0, MessageItem.outputText(content)));
-            item = MessageItem.assistant(open.id(), content, status);
+            events.add(new ResponseEvent.ContentPart("response.content_part.done", sequence++, closing.id(),
+                    closing.outputIndex(), 0, MessageItem.outputText(content)));
+            item = MessageItem.assistant(closing.id(), content, status);
         }
-        events.add(new ResponseEvent.OutputItem("response.output_item.done", sequence++, open.outputIndex(), item));
+        events.add(new ResponseEvent.OutputItem("response.output_item.done", sequence++, closing.outputIndex(), item));
         output.add(item);
         open = null;
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every turn, measured: {@code hotloop.turn.duration{bucket}} (the four buckets people ask for:
@@ -65,7 +66,8 @@ public class TurnMetrics {
         return timer(TURN, "bucket", bucket, transport, outcome, null);
     }
 
-    private Timer timer(String name, String kindTag, String kind, String transport, String outcome, String tier) {
+    private Timer timer(String name, String kindTag, String kind, String transport, String outcome,
+                        @Nullable String tier) {
         String key = name + '|' + kind + '|' + transport + '|' + outcome + '|' + tier;
         return timers.computeIfAbsent(key, ignored -> {
             Timer.Builder builder = Timer.builder(name).tag(kindTag, kind).tag("transport", transport)

@@ -33,6 +33,7 @@ public final class TurnTrace {
         return startedNanos;
     }
 
+    @SuppressWarnings("EnumOrdinal") // stages index a flat array: no map on the hot path
     public void add(Stage stage, long nanos) {
         stages[stage.ordinal()] += nanos;
     }
@@ -42,6 +43,7 @@ public final class TurnTrace {
         add(stage, System.nanoTime() - sinceNanos);
     }
 
+    @SuppressWarnings("EnumOrdinal") // see add
     public long nanos(Stage stage) {
         return stages[stage.ordinal()];
     }

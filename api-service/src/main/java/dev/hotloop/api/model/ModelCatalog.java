@@ -4,16 +4,17 @@ import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.model.ModelProvider;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The models this deployment serves, each bound to its provider.
  *
  * @param fallback provider for names not listed, or null to refuse them with {@code model_not_found}
  */
-public record ModelCatalog(String defaultModel, Map<String, ModelProvider> providers, ModelProvider fallback) {
+public record ModelCatalog(String defaultModel, Map<String, ModelProvider> providers, @Nullable ModelProvider fallback) {
 
     /** The model a request runs on: its own, else the default. */
-    public String modelFor(String requested) {
+    public String modelFor(@Nullable String requested) {
         return requested != null && !requested.isBlank() ? requested : defaultModel;
     }
 

@@ -7,6 +7,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Authenticates every {@code /v1/} call by its {@code Authorization: Bearer} key and records the caller's
@@ -57,7 +58,7 @@ public class ApiKeyFilter implements WebFilter {
     }
 
     /** The key of an {@code Authorization: Bearer} header, or null when there is none. */
-    public static String bearerKey(HttpHeaders headers) {
+    public static @Nullable String bearerKey(HttpHeaders headers) {
         String header = headers.getFirst(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return null;

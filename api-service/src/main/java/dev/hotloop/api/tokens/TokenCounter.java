@@ -12,6 +12,7 @@ import dev.hotloop.protocol.tool.Tool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts tokens as the model would see the rendered prompt (o200k_base), item by item, so that a
@@ -23,7 +24,7 @@ public class TokenCounter {
     /** Per-item framing tokens of a chat-style render (role and separators). */
     static final int ITEM_OVERHEAD = 4;
 
-    private record Preamble(String instructions, List<Tool> tools) {
+    private record Preamble(@Nullable String instructions, List<Tool> tools) {
     }
 
     private final Encoding encoding;
@@ -52,7 +53,7 @@ public class TokenCounter {
     }
 
     /** Tokens of the parts that are not items: instructions and tool definitions. */
-    public int preamble(String instructions, List<Tool> tools) {
+    public int preamble(@Nullable String instructions, List<Tool> tools) {
         if (instructions == null && tools.isEmpty()) {
             return 0;
         }

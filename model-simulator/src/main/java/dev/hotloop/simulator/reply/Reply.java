@@ -1,5 +1,7 @@
 package dev.hotloop.simulator.reply;
 
+import org.jspecify.annotations.Nullable;
+
 /** One output the model emits in a step, before it is split into tokens. */
 public sealed interface Reply {
 
@@ -8,6 +10,6 @@ public sealed interface Reply {
     }
 
     /** A call of a client-executed function tool, its arguments as a JSON string. */
-    record FunctionCall(String callId, String name, String arguments) implements Reply {
+    record FunctionCall(String callId, String name, @Nullable String arguments) implements Reply {
     }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.MissingNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides what the simulated model answers in one step, deterministically except for the random call ids.
@@ -113,13 +114,13 @@ public final class ReplyPlanner {
     private static Optional<String> defaultFunction(ModelRequest request) {
         return switch (modeOf(request)) {
             case NONE -> Optional.empty();
-            case FUNCTION -> Optional.of(request.toolChoice().functionName());
+            case FUNCTION -> Optional.ofNullable(request.toolChoice().functionName());
             case AUTO, REQUIRED -> functionTools(request).stream().map(FunctionTool::name).findFirst();
         };
     }
 
     /** A call with the given arguments, or with arguments generated from the named tool's schema when null. */
-    private static Reply.FunctionCall callOf(String name, String arguments, ModelRequest request) {
+    private static Reply.FunctionCall callOf(String name, @Nullable String arguments, ModelRequest request) {
         if (arguments == null) {
             JsonNode parameters = functionTools(request).stream()
                     .filter(tool -> tool.name().equals(name))

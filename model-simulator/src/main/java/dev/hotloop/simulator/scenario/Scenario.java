@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -33,6 +34,7 @@ public record Scenario(List<ScenarioStep> steps) {
     }
 
     /** The file formats a scenario is written in. */
+    @SuppressWarnings("ImmutableEnumChecker") // a configured mapper is not changed after it is built
     public enum Format {
         YAML(configured(YAMLMapper.builder())),
         JSON(configured(JsonMapper.builder()));
@@ -119,7 +121,7 @@ public record Scenario(List<ScenarioStep> steps) {
     }
 
     // say what is wrong in the scenario's terms, not in Jackson's
-    private static String reason(RuntimeException e) {
+    private static @Nullable String reason(RuntimeException e) {
         return switch (e) {
             case UnrecognizedPropertyException unknown ->
                     "unknown key '" + unknown.getPropertyName() + "' (known: " + unknown.getKnownPropertyIds() + ")";

@@ -7,11 +7,13 @@ import dev.hotloop.protocol.json.ProtocolJson;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One scripted step: when its condition matches the conversation, the model emits its outputs in order.
@@ -40,7 +42,7 @@ public record ScenarioStep(When when, List<Emit> emit) {
      * @param afterToolOutput whether the context ends with tool outputs
      * @param inputContains   a case-insensitive substring of the last user message
      */
-    public record When(Integer turn, Boolean afterToolOutput, String inputContains) {
+    public record When(@Nullable Integer turn, @Nullable Boolean afterToolOutput, @Nullable String inputContains) {
 
         static final When ALWAYS = new When(null, null, null);
 
@@ -101,8 +103,9 @@ public record ScenarioStep(When when, List<Emit> emit) {
 
         /** The text with its placeholders replaced by the conversation's values, in one pass. */
         public String render(Conversation conversation) {
-            return PLACEHOLDER.matcher(template).replaceAll(
-                    placeholder -> Matcher.quoteReplacement(VALUES.get(placeholder.group(1)).apply(conversation)));
+            // the constructor admits only known placeholders
+            return PLACEHOLDER.matcher(template).replaceAll(placeholder -> Matcher.quoteReplacement(
+                    Objects.requireNonNull(VALUES.get(placeholder.group(1))).apply(conversation)));
         }
     }
 
@@ -112,7 +115,7 @@ public record ScenarioStep(When when, List<Emit> emit) {
      * @param name      the function, or null for the request's forced or first function tool
      * @param arguments the arguments JSON, or null to generate them from the tool's parameter schema
      */
-    public record FunctionCall(String name, String arguments) implements Emit {
+    public record FunctionCall(String name, @Nullable String arguments) implements Emit {
 
         public FunctionCall {
             if (name != null && name.isBlank()) {

@@ -16,6 +16,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /v1/chat/completions} as OpenAI streams it: a role chunk, one chunk per content or tool-call delta
@@ -150,7 +151,7 @@ final class ChatCompletions {
             return NODES.objectNode().set("tool_calls", NODES.arrayNode().add(call));
         }
 
-        private ObjectNode chunk(ObjectNode delta, String finishReason) {
+        private ObjectNode chunk(ObjectNode delta, @Nullable String finishReason) {
             ObjectNode choice = NODES.objectNode().put("index", 0);
             choice.set("delta", delta);
             choice.putNull("logprobs");

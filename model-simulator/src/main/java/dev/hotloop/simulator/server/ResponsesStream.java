@@ -12,7 +12,9 @@ import dev.hotloop.protocol.response.Response;
 import dev.hotloop.protocol.response.Usage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One response's Responses API events, from the simulated model's events: {@code response.created}, then per item
@@ -24,10 +26,11 @@ final class ResponsesStream {
     private final Response start;
     private final List<Item> output = new ArrayList<>();
     private int sequence;
-    private String openId;
-    private String openCallId;
-    private String openName;
-    private StringBuilder openContent;
+    private @Nullable OpenItem open;
+
+    /** The output item being streamed: a message when {@code callId} is null, else a function call. */
+    private record OpenItem(String id, @Nullable String callId, String name, StringBuilder content) {
+    }
 
     ResponsesStream(Response start) {
         this.start = start;
@@ -47,30 +50,33 @@ final class ResponsesStream {
         List<ResponseEvent> events = new ArrayList<>(4);
         switch (event) {
             case ModelEvent.TextDelta delta -> {
-                if (openCallId != null) {
-                    close(events, true);
+                OpenItem message = open;
+                if (message != null && message.callId() != null) {
+                    close(events, message, true);
+                    message = null;
                 }
-                if (openId == null) {
-                    open(events, null, null);
+                if (message == null) {
+                    message = open(events, null, "");
                 }
-                openContent.append(delta.text());
-                events.add(new ResponseEvent.TextDelta("response.output_text.delta", sequence++, openId,
+                message.content().append(delta.text());
+                events.add(new ResponseEvent.TextDelta("response.output_text.delta", sequence++, message.id(),
                         output.size(), 0, delta.text(), List.of()));
             }
             case ModelEvent.FunctionCallStart call -> {
-                if (openId != null) {
-                    close(events, true);
+                if (open != null) {
+                    close(events, open, true);
                 }
                 open(events, call.callId(), call.name());
             }
             case ModelEvent.ArgumentsDelta delta -> {
-                openContent.append(delta.delta());
-                events.add(new ResponseEvent.ArgumentsDelta("response.function_call_arguments.delta", sequence++, openId,
-                        output.size(), delta.delta()));
+                OpenItem call = Objects.requireNonNull(open, "arguments before their function call");
+                call.content().append(delta.delta());
+                events.add(new ResponseEvent.ArgumentsDelta("response.function_call_arguments.delta", sequence++,
+                        call.id(), output.size(), delta.delta()));
             }
             case ModelEvent.Finish finish -> {
-                if (openId != null) {
-                    close(events, finish.reason() == FinishReason.STOP);
+                if (open != null) {
+                    close(events, open, finish.reason() == FinishReason.STOP);
                 }
                 int outputTokens = finish.usage() == null ? 0 : finish.usage().outputTokens();
                 Usage usage = Usage.of(inputTokens, cachedTokens, outputTokens);
@@ -89,45 +95,44 @@ final class ResponsesStream {
         return events;
     }
 
-    private void open(List<ResponseEvent> events, String callId, String name) {
-        openId = ResponseIds.item(callId == null ? "msg" : "fc");
-        openCallId = callId;
-        openName = name;
-        openContent = new StringBuilder();
+    private OpenItem open(List<ResponseEvent> events, @Nullable String callId, String name) {
+        OpenItem item = new OpenItem(ResponseIds.item(callId == null ? "msg" : "fc"), callId, name, new StringBuilder());
+        open = item;
         Item added;
         if (callId == null) {
-            ObjectNode message = MessageItem.assistant(openId, "", "in_progress").json();
+            ObjectNode message = MessageItem.assistant(item.id(), "", "in_progress").json();
             message.set("content", ProtocolJson.nodes().arrayNode());
             added = new MessageItem(message);
         } else {
-            added = FunctionCallItem.of(openId, callId, name, "", "in_progress");
+            added = FunctionCallItem.of(item.id(), callId, name, "", "in_progress");
         }
         events.add(new ResponseEvent.OutputItem("response.output_item.added", sequence++, output.size(), added));
         if (callId == null) {
-            events.add(new ResponseEvent.ContentPart("response.content_part.added", sequence++, openId, output.size(), 0,
-                    MessageItem.outputText("")));
+            events.add(new ResponseEvent.ContentPart("response.content_part.added", sequence++, item.id(),
+                    output.size(), 0, MessageItem.outputText("")));
         }
+        return item;
     }
 
-    private void close(List<ResponseEvent> events, boolean completed) {
+    private void close(List<ResponseEvent> events, OpenItem item, boolean completed) {
         String status = completed ? Response.COMPLETED : Response.INCOMPLETE;
-        String content = openContent.toString();
+        String content = item.content().toString();
         int index = output.size();
-        Item item;
-        if (openCallId != null) {
-            events.add(new ResponseEvent.ArgumentsDone("response.function_call_arguments.done", sequence++, openId, index,
-                    openName, content));
-            item = FunctionCallItem.of(openId, openCallId, openName, content, status);
+        Item done;
+        String callId = item.callId();
+        if (callId != null) {
+            events.add(new ResponseEvent.ArgumentsDone("response.function_call_arguments.done", sequence++, item.id(),
+                    index, item.name(), content));
+            done = FunctionCallItem.of(item.id(), callId, item.name(), content, status);
         } else {
-            events.add(new ResponseEvent.TextDone("response.output_text.done", sequence++, openId, index, 0, content,
-                    List.of()));
-            events.add(new ResponseEvent.ContentPart("response.content_part.done", sequence++, openId, index, 0,
+            events.add(new ResponseEvent.TextDone("response.output_text.done", sequence++, item.id(), index, 0,
+                    content, List.of()));
+            events.add(new ResponseEvent.ContentPart("response.content_part.done", sequence++, item.id(), index, 0,
                     MessageItem.outputText(content)));
-            item = MessageItem.assistant(openId, content, status);
+            done = MessageItem.assistant(item.id(), content, status);
         }
-        events.add(new ResponseEvent.OutputItem("response.output_item.done", sequence++, index, item));
-        output.add(item);
-        openId = null;
-        openCallId = null;
+        events.add(new ResponseEvent.OutputItem("response.output_item.done", sequence++, index, done));
+        output.add(done);
+        open = null;
     }
 }

@@ -28,6 +28,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import org.reactivestreams.Publisher;
@@ -42,6 +43,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The simulated model as a standalone OpenAI-compatible server, so that providers are tested over real sockets and
@@ -71,25 +73,23 @@ public final class SimulatorServer implements AutoCloseable {
     private final ConcurrentLinkedDeque<JsonNode> recentBodies = new ConcurrentLinkedDeque<>();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong cancelledStreams = new AtomicLong();
-    private DisposableServer server;
+    private final DisposableServer server;
 
-    private SimulatorServer(SimulatorSettings settings, Encoding encoding, List<String> models) {
+    private SimulatorServer(SimulatorSettings settings, Encoding encoding, String host, int port, List<String> models) {
         this.model = new SimulatedModel(settings, encoding);
         this.promptCache = new PromptCache(encoding, 100_000);
         this.models = List.copyOf(models);
+        this.server = HttpServer.create().host(host).port(port)
+                .route(routes -> routes
+                        .post("/v1/chat/completions", this::chatCompletions)
+                        .post("/v1/responses", this::responses)
+                        .get("/v1/models", (request, response) -> json(response, HttpResponseStatus.OK, modelList())))
+                .bindNow(Duration.ofSeconds(10));
     }
 
     /** Starts a server on {@code host:port} (port 0: a free one) and returns once it listens. */
     public static SimulatorServer start(SimulatorSettings settings, String host, int port, List<String> models) {
-        SimulatorServer simulator = new SimulatorServer(settings, O200kBase.ENCODING, models);
-        simulator.server = HttpServer.create().host(host).port(port)
-                .route(routes -> routes
-                        .post("/v1/chat/completions", simulator::chatCompletions)
-                        .post("/v1/responses", simulator::responses)
-                        .get("/v1/models", (request, response) -> simulator.json(response, HttpResponseStatus.OK,
-                                simulator.modelList())))
-                .bindNow(Duration.ofSeconds(10));
-        return simulator;
+        return new SimulatorServer(settings, O200kBase.ENCODING, host, port, models);
     }
 
     /** A loopback server on a free port listing {@code hotloop-sim}: for tests. */
@@ -286,7 +286,8 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     /** Command-line options of {@link #main}. */
-    record ServerOptions(String host, int port, Duration ttft, double tokensPerSecond, Path scenario, List<String> models) {
+    record ServerOptions(String host, int port, Duration ttft, double tokensPerSecond, @Nullable Path scenario,
+                         List<String> models) {
 
         static ServerOptions parse(String... args) {
             Map<String, String> values = new LinkedHashMap<>(Map.of("host", "127.0.0.1", "port", "8000",
@@ -294,16 +295,21 @@ public final class SimulatorServer implements AutoCloseable {
             for (String arg : args) {
                 int equals = arg.indexOf('=');
                 String name = arg.startsWith("--") && equals > 2 ? arg.substring(2, equals) : null;
-                if (name == null || !values.containsKey(name) && !"scenario".equals(name)) {
+                if (name == null || (!values.containsKey(name) && !"scenario".equals(name))) {
                     throw new IllegalArgumentException("Unknown option '" + arg + "': expected --host=, --port=, --ttft=, "
                             + "--tokens-per-second=, --scenario= or --models=");
                 }
                 values.put(name, arg.substring(equals + 1));
             }
-            return new ServerOptions(values.get("host"), Integer.parseInt(values.get("port")), duration(values.get("ttft")),
-                    Double.parseDouble(values.get("tokens-per-second")),
-                    values.containsKey("scenario") ? Path.of(values.get("scenario")) : null,
-                    List.of(values.get("models").split(",")));
+            String scenario = values.get("scenario");
+            return new ServerOptions(option(values, "host"), Integer.parseInt(option(values, "port")),
+                    duration(option(values, "ttft")), Double.parseDouble(option(values, "tokens-per-second")),
+                    scenario == null ? null : Path.of(scenario), List.of(option(values, "models").split(",")));
+        }
+
+        // every option but --scenario has a default in the map
+        private static String option(Map<String, String> values, String name) {
+            return Objects.requireNonNull(values.get(name));
         }
 
         /** {@code 250ms}, {@code 2s}, {@code 1m}, or ISO-8601 ({@code PT0.25S}). */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Replies split into the real tokens of an encoding, cut at an output budget.
@@ -31,7 +32,7 @@ public record TokenizedOutput(List<List<ModelEvent>> tokens, boolean truncated) 
      *
      * @param budget the most tokens to keep, or null for no limit
      */
-    public static TokenizedOutput of(List<Reply> replies, Encoding encoding, Integer budget) {
+    public static TokenizedOutput of(List<Reply> replies, Encoding encoding, @Nullable Integer budget) {
         int limit = budget == null ? Integer.MAX_VALUE : Math.max(0, budget);
         List<List<ModelEvent>> tokens = new ArrayList<>();
         boolean truncated = false;

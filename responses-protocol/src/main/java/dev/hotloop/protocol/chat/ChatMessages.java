@@ -14,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts a Responses context to OpenAI chat-completions {@code messages} and back.
@@ -41,12 +42,12 @@ public final class ChatMessages {
     }
 
     /** The chat messages of a context, led by the instructions as a system message when there are any. */
-    public static ArrayNode toChat(String instructions, List<Item> items) {
+    public static ArrayNode toChat(@Nullable String instructions, List<Item> items) {
         ArrayNode messages = NODES.arrayNode();
         if (instructions != null && !instructions.isEmpty()) {
             messages.add(NODES.objectNode().put("role", "system").put("content", instructions));
         }
-        ObjectNode openAssistant = null;
+        @Nullable ObjectNode openAssistant = null;
         for (Item item : items) {
             switch (item) {
                 case MessageItem message -> {
@@ -163,11 +164,11 @@ public final class ChatMessages {
     }
 
     private static boolean hasContent(JsonNode content) {
-        return content != null && (content.isString() && !content.stringValue().isEmpty()
-                || content.isArray() && !content.isEmpty());
+        return content != null && ((content.isString() && !content.stringValue().isEmpty())
+                || (content.isArray() && !content.isEmpty()));
     }
 
-    private static ObjectNode withCall(ArrayNode messages, ObjectNode openAssistant, String callId, String name,
+    private static ObjectNode withCall(ArrayNode messages, @Nullable ObjectNode openAssistant, String callId, String name,
                                        String arguments) {
         ObjectNode assistant = openAssistant;
         if (assistant == null) {

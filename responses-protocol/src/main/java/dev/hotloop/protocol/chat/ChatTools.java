@@ -14,6 +14,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts Responses {@code tools} and {@code tool_choice} to chat-completions form and back.
@@ -81,7 +82,7 @@ public final class ChatTools {
         return switch (choice.mode()) {
             case NONE -> StringNode.valueOf("none");
             case REQUIRED -> StringNode.valueOf("required");
-            case FUNCTION -> namedFunction(choice.functionName());
+            case FUNCTION -> namedFunction(java.util.Objects.requireNonNull(choice.functionName()));
             case AUTO -> SHELL.equals(choice.json().path("type").asString("")) ? namedFunction(SHELL)
                     : StringNode.valueOf("auto");
         };
@@ -108,7 +109,7 @@ public final class ChatTools {
     }
 
     /** The Responses tool choice for a chat one (null: {@code auto}). */
-    public static ToolChoice toolChoiceFromChat(JsonNode choice) {
+    public static ToolChoice toolChoiceFromChat(@Nullable JsonNode choice) {
         if (choice == null || choice.isNull()) {
             return ToolChoice.AUTO;
         }

@@ -1,5 +1,7 @@
 package dev.hotloop.protocol.error;
 
+import org.jspecify.annotations.Nullable;
+
 /** A request that fails with an HTTP status and an OpenAI-shaped error; every transport renders it in its own framing. */
 public final class ApiException extends RuntimeException {
 
@@ -20,11 +22,11 @@ public final class ApiException extends RuntimeException {
         return error;
     }
 
-    public static ApiException invalidRequest(String param, String message) {
+    public static ApiException invalidRequest(@Nullable String param, String message) {
         return new ApiException(400, new OpenAiError(message, "invalid_request_error", param, null));
     }
 
-    public static ApiException invalidRequest(String param, String code, String message) {
+    public static ApiException invalidRequest(@Nullable String param, String code, String message) {
         return new ApiException(400, new OpenAiError(message, "invalid_request_error", param, code));
     }
 
@@ -43,7 +45,7 @@ public final class ApiException extends RuntimeException {
                 + String.join(", ", quoted(supported)) + ".", "invalid_request_error", param, "invalid_value"));
     }
 
-    public static ApiException previousResponseNotFound(String id) {
+    public static ApiException previousResponseNotFound(@Nullable String id) {
         return new ApiException(400, new OpenAiError("Previous response with id '" + id + "' not found.",
                 "invalid_request_error", "previous_response_id", "previous_response_not_found"));
     }
@@ -57,7 +59,7 @@ public final class ApiException extends RuntimeException {
         return new ApiException(404, new OpenAiError(message, "invalid_request_error", null, "not_found"));
     }
 
-    public static ApiException conflict(String param, String code, String message) {
+    public static ApiException conflict(@Nullable String param, String code, String message) {
         return new ApiException(409, new OpenAiError(message, "invalid_request_error", param, code));
     }
 

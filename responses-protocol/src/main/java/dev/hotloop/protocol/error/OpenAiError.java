@@ -1,5 +1,6 @@
 package dev.hotloop.protocol.error;
 
+import org.jspecify.annotations.Nullable;
 /**
  * The body of an OpenAI-shaped error, {@code {"error":{"message","type","param","code"}}}.
  *
@@ -8,7 +9,7 @@ package dev.hotloop.protocol.error;
  * @param param   the offending request field as a path such as {@code input[2].call_id}, or null
  * @param code    a machine-readable code such as {@code previous_response_not_found}, or null
  */
-public record OpenAiError(String message, String type, String param, String code) {
+public record OpenAiError(String message, String type, @Nullable String param, @Nullable String code) {
 
     /** The wrapper object that HTTP bodies carry. */
     public record Body(OpenAiError error) {

@@ -6,6 +6,7 @@ import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.response.Response;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A streaming event of one response. SSE frames it as {@code event:/data:}, WebSocket as one text frame,
@@ -30,7 +31,7 @@ public sealed interface ResponseEvent {
      * @param hotloopTiming extension: where the turn's time went, on a terminal event when the caller asked
      */
     record Lifecycle(String type, int sequenceNumber, Response response,
-                     @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode hotloopTiming) implements ResponseEvent {
+                     @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable JsonNode hotloopTiming) implements ResponseEvent {
 
         public Lifecycle(String type, int sequenceNumber, Response response) {
             this(type, sequenceNumber, response, null);
@@ -71,6 +72,7 @@ public sealed interface ResponseEvent {
     }
 
     /** {@code error}: a stream that fails before a response exists, or mid-stream without a failed response. */
-    record Error(String type, int sequenceNumber, String code, String message, String param) implements ResponseEvent {
+    record StreamError(String type, int sequenceNumber, @Nullable String code, String message, @Nullable String param)
+            implements ResponseEvent {
     }
 }

@@ -3,6 +3,7 @@ package dev.hotloop.protocol.id;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Response ids carry their chain: {@code resp_} + a 16-hex chain tag + 32 hex (128) random bits.
@@ -41,7 +42,7 @@ public final class ResponseIds {
         return responseId.substring(PREFIX.length(), PREFIX.length() + CHAIN_TAG_HEX);
     }
 
-    public static boolean isWellFormed(String responseId) {
+    public static boolean isWellFormed(@Nullable String responseId) {
         return responseId != null && WELL_FORMED.matcher(responseId).matches();
     }
 

@@ -1,5 +1,7 @@
 package dev.hotloop.protocol.model;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a model provider streams for one sampling step. Text deltas form one assistant message until a
  * function call starts; a call's argument deltas follow its start; {@link Finish} is always last.
@@ -23,7 +25,7 @@ public sealed interface ModelEvent {
      *
      * @param usage token counts as the model reports them, or null to let the engine count
      */
-    record Finish(FinishReason reason, ModelUsage usage) implements ModelEvent {
+    record Finish(FinishReason reason, @Nullable ModelUsage usage) implements ModelEvent {
     }
 
     /** Token counts reported by an upstream model. */

@@ -4,6 +4,7 @@ import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.tool.Tool;
 import dev.hotloop.protocol.tool.ToolChoice;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One sampling step as a provider sees it: the whole context (history then new input), the request's tools
@@ -13,13 +14,13 @@ import java.util.List;
  */
 public record ModelRequest(
         String model,
-        String instructions,
+        @Nullable String instructions,
         List<Item> context,
         List<Tool> tools,
         ToolChoice toolChoice,
         boolean parallelToolCalls,
-        Integer maxOutputTokens,
-        Double temperature,
-        Double topP,
-        String promptCacheKey) {
+        @Nullable Integer maxOutputTokens,
+        @Nullable Double temperature,
+        @Nullable Double topP,
+        @Nullable String promptCacheKey) {
 }

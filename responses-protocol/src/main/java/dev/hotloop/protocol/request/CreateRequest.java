@@ -6,6 +6,7 @@ import dev.hotloop.protocol.tool.ToolChoice;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A validated create request ({@code POST /v1/responses} body or WebSocket {@code response.create} event).
@@ -16,30 +17,30 @@ import tools.jackson.databind.JsonNode;
  * @param streamId  the WebSocket lane, or null (extension)
  */
 public record CreateRequest(
-        String model,
+        @Nullable String model,
         List<Item> input,
-        String instructions,
+        @Nullable String instructions,
         List<Tool> tools,
         ToolChoice toolChoice,
         boolean parallelToolCalls,
-        String previousResponseId,
+        @Nullable String previousResponseId,
         boolean store,
         boolean stream,
-        Integer maxOutputTokens,
-        Integer maxToolCalls,
+        @Nullable Integer maxOutputTokens,
+        @Nullable Integer maxToolCalls,
         Map<String, String> metadata,
-        Double temperature,
-        Double topP,
-        String truncation,
-        JsonNode text,
-        JsonNode reasoning,
+        @Nullable Double temperature,
+        @Nullable Double topP,
+        @Nullable String truncation,
+        @Nullable JsonNode text,
+        @Nullable JsonNode reasoning,
         List<String> include,
-        String promptCacheKey,
-        String serviceTier,
-        String user,
-        String safetyIdentifier,
+        @Nullable String promptCacheKey,
+        @Nullable String serviceTier,
+        @Nullable String user,
+        @Nullable String safetyIdentifier,
         boolean generate,
-        String streamId) {
+        @Nullable String streamId) {
 
     public CreateRequest withModel(String newModel) {
         return new CreateRequest(newModel, input, instructions, tools, toolChoice, parallelToolCalls, previousResponseId,

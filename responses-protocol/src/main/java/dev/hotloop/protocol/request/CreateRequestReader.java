@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses and validates a create body. Every failure is an {@link ApiException} with status 400 and the
@@ -132,7 +133,7 @@ public final class CreateRequestReader {
         return values;
     }
 
-    private static boolean orDefault(Boolean value, boolean fallback) {
+    private static boolean orDefault(@Nullable Boolean value, boolean fallback) {
         return value != null ? value : fallback;
     }
 }

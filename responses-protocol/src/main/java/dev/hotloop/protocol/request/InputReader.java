@@ -14,6 +14,7 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads {@code input} (a string or an item list) into validated, normalized items: short-hand messages get
@@ -24,7 +25,7 @@ public final class InputReader {
     private InputReader() {
     }
 
-    public static List<Item> read(JsonNode input) {
+    public static List<Item> read(@Nullable JsonNode input) {
         if (input == null) {
             return List.of();
         }

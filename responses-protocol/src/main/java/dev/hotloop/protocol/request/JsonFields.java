@@ -1,5 +1,6 @@
 package dev.hotloop.protocol.request;
 
+import org.jspecify.annotations.Nullable;
 import dev.hotloop.protocol.error.ApiException;
 import tools.jackson.databind.JsonNode;
 
@@ -18,12 +19,12 @@ record JsonFields(JsonNode object, String path) {
     }
 
     /** The field's node, or null when absent or JSON null (OpenAI treats both as "not given"). */
-    JsonNode node(String field) {
+    @Nullable JsonNode node(String field) {
         JsonNode value = object.get(field);
         return value == null || value.isNull() ? null : value;
     }
 
-    String string(String field) {
+    @Nullable String string(String field) {
         JsonNode value = node(field);
         if (value == null) {
             return null;
@@ -42,7 +43,7 @@ record JsonFields(JsonNode object, String path) {
         return value;
     }
 
-    Boolean bool(String field) {
+    @Nullable Boolean bool(String field) {
         JsonNode value = node(field);
         if (value == null) {
             return null;
@@ -53,7 +54,7 @@ record JsonFields(JsonNode object, String path) {
         return value.booleanValue();
     }
 
-    Integer integer(String field, int minimum) {
+    @Nullable Integer integer(String field, int minimum) {
         JsonNode value = node(field);
         if (value == null) {
             return null;
@@ -69,7 +70,7 @@ record JsonFields(JsonNode object, String path) {
         return value.intValue();
     }
 
-    Double decimal(String field, double minimum, double maximum) {
+    @Nullable Double decimal(String field, double minimum, double maximum) {
         JsonNode value = node(field);
         if (value == null) {
             return null;
@@ -85,7 +86,7 @@ record JsonFields(JsonNode object, String path) {
         return number;
     }
 
-    JsonNode objectNode(String field) {
+    @Nullable JsonNode objectNode(String field) {
         JsonNode value = node(field);
         if (value != null && !value.isObject()) {
             throw ApiException.invalidType(param(field), "an object", describe(value));
@@ -93,7 +94,7 @@ record JsonFields(JsonNode object, String path) {
         return value;
     }
 
-    JsonNode array(String field) {
+    @Nullable JsonNode array(String field) {
         JsonNode value = node(field);
         if (value != null && !value.isArray()) {
             throw ApiException.invalidType(param(field), "an array", describe(value));
@@ -101,7 +102,7 @@ record JsonFields(JsonNode object, String path) {
         return value;
     }
 
-    static String describe(JsonNode value) {
+    static String describe(@Nullable JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) {
             return "null";
         }

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /** Reads and validates {@code tools} and {@code tool_choice}. */
 final class ToolReader {
@@ -23,7 +24,7 @@ final class ToolReader {
     private ToolReader() {
     }
 
-    static List<Tool> tools(JsonNode tools) {
+    static List<Tool> tools(@Nullable JsonNode tools) {
         if (tools == null) {
             return List.of();
         }
@@ -56,7 +57,7 @@ final class ToolReader {
         return read;
     }
 
-    static ToolChoice choice(JsonNode choice, List<Tool> tools) {
+    static ToolChoice choice(@Nullable JsonNode choice, List<Tool> tools) {
         if (choice == null) {
             return ToolChoice.AUTO;
         }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Response object, as sent on every transport. Snapshots are immutable: the engine derives the
@@ -26,19 +27,19 @@ public record Response(
         long createdAt,
         String status,
         boolean background,
-        Long completedAt,
-        ResponseError error,
-        IncompleteDetails incompleteDetails,
-        String instructions,
-        Integer maxOutputTokens,
-        Integer maxToolCalls,
+        @Nullable Long completedAt,
+        @Nullable ResponseError error,
+        @Nullable IncompleteDetails incompleteDetails,
+        @Nullable String instructions,
+        @Nullable Integer maxOutputTokens,
+        @Nullable Integer maxToolCalls,
         String model,
         List<Item> output,
         boolean parallelToolCalls,
-        String previousResponseId,
-        String promptCacheKey,
+        @Nullable String previousResponseId,
+        @Nullable String promptCacheKey,
         JsonNode reasoning,
-        String safetyIdentifier,
+        @Nullable String safetyIdentifier,
         String serviceTier,
         boolean store,
         double temperature,
@@ -47,8 +48,8 @@ public record Response(
         List<Tool> tools,
         double topP,
         String truncation,
-        Usage usage,
-        String user,
+        @Nullable Usage usage,
+        @Nullable String user,
         Map<String, String> metadata,
         Map<String, String> accessPrograms) {
 
@@ -81,8 +82,8 @@ public record Response(
     }
 
     /** The terminal state: status, output, usage and the error or incomplete reason that goes with it. */
-    public Response finish(String newStatus, List<Item> newOutput, Usage newUsage, ResponseError newError,
-                           IncompleteDetails newIncompleteDetails, long completedAtSeconds) {
+    public Response finish(String newStatus, List<Item> newOutput, @Nullable Usage newUsage,
+                           @Nullable ResponseError newError, @Nullable IncompleteDetails newIncompleteDetails, long completedAtSeconds) {
         return new Response(id, object, createdAt, newStatus, background,
                 COMPLETED.equals(newStatus) ? completedAtSeconds : null, newError, newIncompleteDetails, instructions,
                 maxOutputTokens, maxToolCalls, model, List.copyOf(newOutput), parallelToolCalls, previousResponseId,

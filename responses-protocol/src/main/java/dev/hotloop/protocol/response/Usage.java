@@ -3,9 +3,11 @@ package dev.hotloop.protocol.response;
 /**
  * Token usage of one response, counted with a real tokenizer when the model does not report it.
  *
- * @param inputTokens        tokens of the whole rendered input (history, instructions, tools)
- * @param outputTokens       tokens the model produced
- * @param cachedTokens       input tokens served from a prompt cache
+ * @param inputTokens         tokens of the whole rendered input (history, instructions, tools)
+ * @param inputTokensDetails  of the input, the tokens served from a prompt cache
+ * @param outputTokens        tokens the model produced
+ * @param outputTokensDetails of the output, the reasoning tokens
+ * @param totalTokens         input and output tokens together
  */
 public record Usage(int inputTokens, InputDetails inputTokensDetails, int outputTokens,
                     OutputDetails outputTokensDetails, int totalTokens) {

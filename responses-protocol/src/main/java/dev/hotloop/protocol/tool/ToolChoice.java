@@ -3,6 +3,7 @@ package dev.hotloop.protocol.tool;
 import com.fasterxml.jackson.annotation.JsonValue;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.StringNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the model may use tools: {@code auto}, {@code none}, {@code required}, or one named function
@@ -12,7 +13,7 @@ import tools.jackson.databind.node.StringNode;
  * @param functionName the forced function, when mode is function
  * @param json         the value as sent, echoed in the response
  */
-public record ToolChoice(Mode mode, String functionName, @JsonValue JsonNode json) {
+public record ToolChoice(Mode mode, @Nullable String functionName, @JsonValue JsonNode json) {
 
     public enum Mode { AUTO, NONE, REQUIRED, FUNCTION }
 

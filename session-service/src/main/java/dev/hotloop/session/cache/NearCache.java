@@ -211,7 +211,7 @@ public class NearCache {
     }
 
     private static long weigh(String json) {
-        return STRING_OVERHEAD + json.length();
+        return STRING_OVERHEAD + (long) json.length();
     }
 
     /** A pending fill: the generations its key had before Redis was read. */

@@ -46,7 +46,7 @@ record StoreTurnRequest(
         }
         JsonNode idNode = responseObject.get("id");
         String id = idNode != null && idNode.isString() ? idNode.stringValue() : null;
-        if (!ResponseIds.isWellFormed(id)) {
+        if (id == null || !ResponseIds.isWellFormed(id)) {
             throw ApiException.invalidRequest("response.id", "invalid_value", "'response.id' must be a response id such as resp_<48 hex>.");
         }
         if (previousResponseId != null) {
@@ -88,7 +88,7 @@ record StoreTurnRequest(
     }
 
     /** 404, not OpenAI's 400: api-service turns it into its own {@code previous_response_not_found}. */
-    static ApiException previousNotFound(String previousResponseId) {
+    static ApiException previousNotFound(@Nullable String previousResponseId) {
         return new ApiException(404, new OpenAiError("Previous response with id '" + previousResponseId + "' not found.",
                 "invalid_request_error", "previous_response_id", "previous_response_not_found"));
     }

@@ -40,10 +40,6 @@ public class ToolExecutor {
     }
 
     /**
-     * @return the result once every command ended; 503 {@code tool_runner_overloaded} when no slot is free; cancel
-     *         kills the running command's process tree and skips the rest
-     */
-    /**
      * {@code hotloop.tool.executions{tool,outcome}}, {@code hotloop.tool.duration{tool,outcome}} (a histogram) and
      * {@code hotloop.sandbox.kills{reason}} for the process trees the sandbox had to kill.
      */
@@ -56,6 +52,12 @@ public class ToolExecutor {
         }
     }
 
+    /**
+     * Runs the call's commands in the workspace, one after another.
+     *
+     * @return the result once every command ended; 503 {@code tool_runner_overloaded} when no slot is free; cancel
+     *         kills the running command's process tree and skips the rest
+     */
     public Mono<ExecutionResult> execute(WorkspaceKey workspace, PreparedCall call) {
         return Mono.defer(() -> {
             Timer.Sample sample = Timer.start(meters);

@@ -4,6 +4,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,7 +78,7 @@ final class ArgvTemplate {
 
     /** The program path. */
     String program() {
-        return elements.getFirst().literal();
+        return Objects.requireNonNull(elements.getFirst().literal(), "the program is not a placeholder");
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -49,7 +50,7 @@ public class ToolRegistry {
     /** The Responses API {@code tools} entries to offer the model: {@code {"type":"shell"}} and one function per configured tool. */
     public List<ObjectNode> definitions() {
         List<ObjectNode> definitions = new ArrayList<>(order.size());
-        order.forEach(name -> definitions.add(tools.get(name).definition()));
+        order.forEach(name -> definitions.add(Objects.requireNonNull(tools.get(name)).definition()));
         return definitions;
     }
 

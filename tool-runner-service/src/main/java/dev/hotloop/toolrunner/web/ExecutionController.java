@@ -26,6 +26,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The internal API: the hosted tools to offer, and executing a call in a tenant chain's workspace. A client that
@@ -75,7 +76,7 @@ class ExecutionController {
         WorkspaceKey workspace = workspace(tenant, chain);
         return Mono.fromCallable(() -> workspaces.remove(workspace))
                 .subscribeOn(Schedulers.boundedElastic())
-                .onErrorMap(WorkspaceRepository.WorkspaceInUseException.class, e -> ApiException.conflict(null, "workspace_in_use", e.getMessage()))
+                .onErrorMap(WorkspaceRepository.WorkspaceInUseException.class, e -> ApiException.conflict(null, "workspace_in_use", String.valueOf(e.getMessage())))
                 .map(removed -> {
                     if (!removed) {
                         throw ApiException.notFound("No workspace for this chain.");
@@ -97,7 +98,7 @@ class ExecutionController {
     }
 
     /** An arguments object as sent, or parsed from the JSON string a {@code function_call} carries. */
-    private JsonNode arguments(JsonNode arguments) {
+    private JsonNode arguments(@Nullable JsonNode arguments) {
         if (arguments == null || !arguments.isString()) {
             return arguments == null ? mapper.nullNode() : arguments;
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a chat-completions stream, one {@code data} payload at a time, into model events: {@code delta.content} as
@@ -27,9 +28,9 @@ final class ChatStreamDecoder {
     private final String label;
     private final Set<Integer> startedCalls = new HashSet<>();
     private int openCall = -1;
-    private String openCallId;
-    private FinishReason finishReason;
-    private ModelEvent.ModelUsage usage;
+    private @Nullable String openCallId;
+    private @Nullable FinishReason finishReason;
+    private ModelEvent.@Nullable ModelUsage usage;
     private boolean finished;
 
     ChatStreamDecoder(String label) {

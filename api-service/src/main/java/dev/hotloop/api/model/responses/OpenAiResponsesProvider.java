@@ -8,6 +8,7 @@ import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.model.ModelRequest;
 import java.util.List;
 import reactor.core.publisher.Flux;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model behind an upstream Responses API (OpenAI, or a compatible server). Hotloop keeps its own state, so by
@@ -23,7 +24,7 @@ public final class OpenAiResponsesProvider implements ModelProvider {
     private final UpstreamClient client;
     private final String upstreamModel;
     private final boolean promptCacheKey;
-    private final ResponseChains chains;
+    private final @Nullable ResponseChains chains;
 
     /**
      * @param chained store responses upstream and continue them with {@code previous_response_id}
@@ -59,7 +60,8 @@ public final class OpenAiResponsesProvider implements ModelProvider {
         });
     }
 
-    private Flux<ModelEvent> call(ModelRequest request, List<byte[]> digests, String previousResponseId, int from) {
+    private Flux<ModelEvent> call(ModelRequest request, @Nullable List<byte[]> digests,
+                                  @Nullable String previousResponseId, int from) {
         return Flux.defer(() -> {
             byte[] body = ProtocolJson.mapper().writeValueAsBytes(ResponsesRequest.render(request, upstreamModel,
                     promptCacheKey, chains != null, previousResponseId, from));
@@ -67,14 +69,16 @@ public final class OpenAiResponsesProvider implements ModelProvider {
             Flux<ModelEvent> events = client.stream("/responses", body)
                     .concatMapIterable(decoder::onData)
                     .concatWith(Flux.defer(() -> Flux.fromIterable(decoder.onEnd())));
-            if (chains == null) {
+            ResponseChains remembered = chains;
+            if (remembered == null || digests == null) {
                 return events;
             }
             ResponseChains.Output output = new ResponseChains.Output();
             return events.doOnNext(event -> {
                 output.on(event);
-                if (event instanceof ModelEvent.Finish && decoder.responseId() != null) {
-                    chains.remember(digests, output.items(), decoder.responseId());
+                String upstreamId = decoder.responseId();
+                if (event instanceof ModelEvent.Finish && upstreamId != null) {
+                    remembered.remember(digests, output.items(), upstreamId);
                 }
             });
         });

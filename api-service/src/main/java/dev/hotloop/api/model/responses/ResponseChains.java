@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which upstream response ends which context, so that a later turn can send only its new items with the upstream's
@@ -52,7 +53,7 @@ final class ResponseChains {
     }
 
     /** The known response covering the longest prefix of the context that leaves at least one item to send. */
-    Match longestPrefix(List<byte[]> digests) {
+    @Nullable Match longestPrefix(List<byte[]> digests) {
         for (int covered = digests.size() - 1; covered > 0; covered--) {
             String id = upstreamIds.get(key(digests.get(covered - 1)));
             if (id != null) {
@@ -96,8 +97,8 @@ final class ResponseChains {
 
         private final List<String> items = new ArrayList<>();
         private final StringBuilder open = new StringBuilder();
-        private String callId;
-        private String name;
+        private @Nullable String callId;
+        private @Nullable String name;
         private boolean messageOpen;
 
         void on(ModelEvent event) {
@@ -126,7 +127,7 @@ final class ResponseChains {
         private void close() {
             if (messageOpen) {
                 items.add(message("message", "assistant", open.toString()));
-            } else if (callId != null) {
+            } else if (callId != null && name != null) {
                 items.add(call(callId, name, open.toString()));
             }
             messageOpen = false;

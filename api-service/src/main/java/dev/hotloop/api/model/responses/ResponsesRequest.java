@@ -11,6 +11,7 @@ import dev.hotloop.protocol.model.ModelRequest;
 import dev.hotloop.protocol.tool.Tool;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The streaming {@code /responses} body of one sampling step. Items go as hotloop keeps them, but for the ids of
@@ -28,7 +29,7 @@ final class ResponsesRequest {
      * @param store              whether the upstream keeps the response (to be continued later)
      */
     static ObjectNode render(ModelRequest request, String upstreamModel, boolean promptCacheKey, boolean store,
-                             String previousResponseId, int from) {
+                             @Nullable String previousResponseId, int from) {
         ObjectNode body = ProtocolJson.nodes().objectNode();
         body.put("model", upstreamModel);
         if (request.instructions() != null) {

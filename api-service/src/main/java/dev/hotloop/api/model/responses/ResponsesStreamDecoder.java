@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an upstream Responses stream into model events: {@code output_text.delta} as text, a
@@ -22,8 +23,8 @@ final class ResponsesStreamDecoder {
     private static final int QUOTED_CHARS = 200;
 
     private final String label;
-    private String responseId;
-    private String openCallItem;
+    private @Nullable String responseId;
+    private @Nullable String openCallItem;
     private boolean openCallHasArguments;
     private boolean finished;
 
@@ -32,7 +33,7 @@ final class ResponsesStreamDecoder {
     }
 
     /** The upstream's id of this response, once its stream named it. */
-    String responseId() {
+    @Nullable String responseId() {
         return responseId;
     }
 
@@ -153,7 +154,7 @@ final class ResponsesStreamDecoder {
                 label + " sent a malformed stream: " + detail, null);
     }
 
-    private static ModelEvent.ModelUsage usage(JsonNode usage) {
+    private static ModelEvent.@Nullable ModelUsage usage(JsonNode usage) {
         if (!usage.isObject()) {
             return null;
         }

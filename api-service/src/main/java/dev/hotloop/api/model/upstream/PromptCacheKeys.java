@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /** The {@code prompt_cache_key} sent upstream, so that an upstream routes one conversation to one prefix cache. */
 public final class PromptCacheKeys {
@@ -40,7 +41,7 @@ public final class PromptCacheKeys {
         return "hotloop-" + HexFormat.of().formatHex(sha.digest(), 0, 16);
     }
 
-    private static void update(MessageDigest sha, String text) {
+    private static void update(MessageDigest sha, @Nullable String text) {
         sha.update((text == null ? "" : text).getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
     }

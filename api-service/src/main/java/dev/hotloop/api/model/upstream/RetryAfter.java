@@ -6,6 +6,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import org.springframework.http.HttpHeaders;
+import org.jspecify.annotations.Nullable;
 
 /** Reads how long a 429 (or 503) asks the client to wait. */
 public final class RetryAfter {
@@ -17,7 +18,7 @@ public final class RetryAfter {
      * OpenAI's {@code retry-after-ms} (milliseconds) when present, else {@code retry-after} as delay-seconds or as an
      * HTTP-date (RFC 9110); null when neither is there or readable. A date in the past is zero.
      */
-    public static Duration of(HttpHeaders headers, Clock clock) {
+    public static @Nullable Duration of(HttpHeaders headers, Clock clock) {
         Duration millis = number(headers.getFirst("retry-after-ms"), 1);
         if (millis != null) {
             return millis;
@@ -39,7 +40,7 @@ public final class RetryAfter {
         }
     }
 
-    private static Duration number(String value, double millisPerUnit) {
+    private static @Nullable Duration number(@Nullable String value, double millisPerUnit) {
         if (value == null) {
             return null;
         }

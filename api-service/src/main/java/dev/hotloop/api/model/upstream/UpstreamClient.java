@@ -21,6 +21,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP client of one upstream: a pooled keep-alive connection pool of its own, its key and extra headers on every
@@ -48,7 +49,7 @@ public final class UpstreamClient {
      * @param label  how logs and errors name this upstream (never its key)
      * @param apiKey the key, or null to send none
      */
-    public static UpstreamClient create(String label, ModelProperties.Upstream config, String apiKey) {
+    public static UpstreamClient create(String label, ModelProperties.Upstream config, @Nullable String apiKey) {
         HttpClient httpClient = HttpClient.create(ConnectionProvider.builder("upstream-" + label)
                         .maxConnections(1000)
                         .pendingAcquireMaxCount(-1)
@@ -133,7 +134,7 @@ public final class UpstreamClient {
     }
 
     /** OpenAI's {@code error.code} of an error body, or null. */
-    static String errorCode(String body) {
+    static @Nullable String errorCode(String body) {
         try {
             JsonNode json = ProtocolJson.mapper().readTree(body);
             return json == null ? null : json.path("error").path("code").stringValue(null);

@@ -1,6 +1,7 @@
 package dev.hotloop.api.model.upstream;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A failed call to an upstream model server, classified for the retry and failover decision. Its message is for
@@ -35,17 +36,17 @@ public final class UpstreamException extends RuntimeException {
 
     private final Kind kind;
     private final int status;
-    private final Duration retryAfter;
-    private final String detail;
-    private final String upstreamCode;
+    private final @Nullable Duration retryAfter;
+    private final @Nullable String detail;
+    private final @Nullable String upstreamCode;
 
-    public UpstreamException(Kind kind, int status, Duration retryAfter, String detail, String message,
-                             Throwable cause) {
+    public UpstreamException(Kind kind, int status, @Nullable Duration retryAfter, @Nullable String detail,
+                             String message, @Nullable Throwable cause) {
         this(kind, status, retryAfter, detail, null, message, cause);
     }
 
-    public UpstreamException(Kind kind, int status, Duration retryAfter, String detail, String upstreamCode,
-                             String message, Throwable cause) {
+    public UpstreamException(Kind kind, int status, @Nullable Duration retryAfter, @Nullable String detail,
+                             @Nullable String upstreamCode, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.status = status;
@@ -68,7 +69,7 @@ public final class UpstreamException extends RuntimeException {
     }
 
     /** How long a 429 asked to wait, or null when it did not say. */
-    public Duration retryAfter() {
+    public @Nullable Duration retryAfter() {
         return retryAfter;
     }
 
@@ -76,12 +77,12 @@ public final class UpstreamException extends RuntimeException {
      * What went wrong, fit for a client (no host, no key), such as {@code HTTP 503: overloaded} or
      * {@code the connection closed before the stream finished}; null when there is nothing to add to the kind.
      */
-    public String detail() {
+    public @Nullable String detail() {
         return detail;
     }
 
     /** The upstream's machine-readable error code (OpenAI's {@code error.code}), or null. */
-    public String upstreamCode() {
+    public @Nullable String upstreamCode() {
         return upstreamCode;
     }
 }

@@ -6,14 +6,15 @@ import dev.hotloop.protocol.item.Item;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.util.MultiValueMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One page of {@code GET /v1/responses/{id}/input_items}: OpenAI's list shape, newest first unless
  * {@code order=asc}, continuing after the item named by {@code after}.
  */
-record InputItemsPage(String object, List<Item> data, String firstId, String lastId, boolean hasMore) {
+record InputItemsPage(String object, List<Item> data, @Nullable String firstId, @Nullable String lastId, boolean hasMore) {
 
-    record Query(int limit, boolean ascending, String after) {
+    record Query(int limit, boolean ascending, @Nullable String after) {
 
         static Query of(MultiValueMap<String, String> params) {
             String order = params.getFirst("order");
@@ -23,7 +24,7 @@ record InputItemsPage(String object, List<Item> data, String firstId, String las
             return new Query(limit(params.getFirst("limit")), "asc".equals(order), params.getFirst("after"));
         }
 
-        private static int limit(String value) {
+        private static int limit(@Nullable String value) {
             if (value == null) {
                 return 20;
             }

@@ -19,6 +19,7 @@ import dev.hotloop.protocol.request.CreateRequestReader;
 import dev.hotloop.protocol.response.Response;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -135,7 +136,8 @@ public class ResponsesHandler {
 
     /** The W3C {@code Server-Timing} value of a finished turn: total, model, overhead and every stage, in ms. */
     private static String serverTiming(ResponseEvent.Lifecycle terminal) {
-        JsonNode timing = terminal.hotloopTiming();
+        // the engine times every non-streamed turn
+        JsonNode timing = Objects.requireNonNull(terminal.hotloopTiming());
         StringBuilder header = new StringBuilder()
                 .append("total;dur=").append(timing.path("total_ms").asDouble())
                 .append(", model;dur=").append(timing.path("model_ms").asDouble())

@@ -7,6 +7,7 @@ import dev.hotloop.protocol.request.CreateRequestReader;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One frame a client sent: a {@code response.create} event with a flat create body, or a refusal to
@@ -17,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * @param receivedNanos {@link System#nanoTime()} when the frame arrived
  * @param decodeNanos   time spent parsing and validating the frame (API overhead spent before the turn is queued)
  */
-record ClientFrame(String lane, String streamId, CreateRequest request, ApiException error, long receivedNanos,
+record ClientFrame(String lane, @Nullable String streamId, @Nullable CreateRequest request, @Nullable ApiException error,
+                   long receivedNanos,
                    long decodeNanos) {
 
     static final String DEFAULT_LANE = "";
@@ -58,11 +60,11 @@ record ClientFrame(String lane, String streamId, CreateRequest request, ApiExcep
         }
     }
 
-    static ClientFrame refused(String streamId, ApiException error) {
+    static ClientFrame refused(@Nullable String streamId, ApiException error) {
         return new ClientFrame(laneOf(streamId), streamId, null, error, System.nanoTime(), 0);
     }
 
-    private static String laneOf(String streamId) {
+    private static String laneOf(@Nullable String streamId) {
         return streamId == null ? DEFAULT_LANE : streamId;
     }
 }

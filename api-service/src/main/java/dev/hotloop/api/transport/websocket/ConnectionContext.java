@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import reactor.core.publisher.Mono;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One connection's conversations: the latest response of each lane ready to continue in memory, older ones in
@@ -65,7 +66,7 @@ final class ConnectionContext implements ContextSource {
     }
 
     /** The client's tool time when {@code responseId} ended with function calls: until the frame answering them. */
-    synchronized OptionalLong clientToolNanos(String responseId, long answeredNanos) {
+    synchronized OptionalLong clientToolNanos(@Nullable String responseId, long answeredNanos) {
         for (Latest latest : latestByLane.values()) {
             if (latest.responseId().equals(responseId) && latest.awaitingToolsSince() != 0) {
                 return OptionalLong.of(answeredNanos - latest.awaitingToolsSince());
@@ -85,7 +86,7 @@ final class ConnectionContext implements ContextSource {
         shared.release(connectionId);
     }
 
-    private synchronized Conversation cached(String responseId) {
+    private synchronized @Nullable Conversation cached(String responseId) {
         for (Latest latest : latestByLane.values()) {
             if (latest.responseId().equals(responseId)) {
                 return latest.conversation();

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The memory all WebSocket connections share for the conversations they keep besides their latest one per
@@ -54,7 +55,7 @@ public class ConversationCache {
         misses.increment();
     }
 
-    Conversation get(long connection, String responseId) {
+    @Nullable Conversation get(long connection, String responseId) {
         return entries.getIfPresent(new Key(connection, responseId));
     }
 

@@ -8,6 +8,7 @@ import dev.hotloop.api.security.ApiKeyFilter;
 import dev.hotloop.api.security.ApiKeys;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -44,7 +45,8 @@ public class ResponsesWebSocketHandler implements WebSocketHandler {
     @Override
     public Mono<Void> handle(WebSocketSession session) {
         // the handshake passed ApiKeyFilter, so the key is known
-        String tenant = apiKeys.tenantOf(ApiKeyFilter.bearerKey(session.getHandshakeInfo().getHeaders())).orElseThrow();
+        String tenant = apiKeys.tenantOf(Objects.requireNonNull(ApiKeyFilter.bearerKey(session.getHandshakeInfo().getHeaders())))
+                .orElseThrow();
         return Mono.defer(() -> {
             open.incrementAndGet();
             return new ResponsesConnection(session, tenant, engine, metrics, cache, store, settings, queued).serve();

@@ -5,6 +5,7 @@ import dev.hotloop.protocol.error.OpenAiError;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.json.ProtocolJson;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the server sends on a WebSocket: the protocol's events, one JSON object per text frame, echoing
@@ -16,7 +17,7 @@ final class ServerFrames {
     private ServerFrames() {
     }
 
-    static String event(ResponseEvent event, String streamId) {
+    static String event(ResponseEvent event, @Nullable String streamId) {
         if (streamId == null) {
             return ProtocolJson.mapper().writeValueAsString(event);
         }
@@ -25,11 +26,11 @@ final class ServerFrames {
         return json.toString();
     }
 
-    static String error(ApiException exception, String streamId) {
+    static String error(ApiException exception, @Nullable String streamId) {
         return error(exception.status(), exception.error(), streamId);
     }
 
-    static String error(int status, OpenAiError error, String streamId) {
+    static String error(int status, OpenAiError error, @Nullable String streamId) {
         ObjectNode frame = ProtocolJson.nodes().objectNode();
         frame.put("type", "error");
         frame.put("status", status);
