@@ -96,7 +96,8 @@ public final class SandboxRunner {
 
     /**
      * Kills the process and every descendant it has right now, with SIGKILL. Under bwrap this is the whole tree even
-     * if it forks meanwhile: bwrap's death kills the pid namespace's init, and the kernel then kills everything in it.
+     * if it forks meanwhile: a descendant is the pid namespace's init, whose death makes the kernel kill everything in
+     * the namespace.
      */
     static void killTree(Process process) {
         List<ProcessHandle> descendants = process.descendants().toList();
