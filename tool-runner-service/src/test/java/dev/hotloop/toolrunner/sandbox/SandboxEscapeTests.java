@@ -25,6 +25,7 @@ import dev.hotloop.toolrunner.ProcessTable;
 import dev.hotloop.toolrunner.ToolRunnerIntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -42,6 +43,14 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
      * cannot starve another) and it cannot create nested user namespaces.
      */
     abstract boolean ownUserNamespace();
+
+    @Autowired
+    SandboxRunner runner;
+
+    /** Whether each execution has a cgroup of its own, which bounds its memory, processes and CPU as a whole. */
+    boolean cgroupLimits() {
+        return runner.cgroupSubtree().isPresent();
+    }
 
     @AfterEach
     void serviceStaysHealthy() {
@@ -162,7 +171,8 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
                 .subscribe(result -> bombResult[0] = result);
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> processesWith(marker).size() >= 20);
-            // the bomb's shells, plus bwrap (which carries the command in its arguments)
+            // held by pids.max with a cgroup, else RLIMIT_NPROC: the bomb's shells, plus bwrap (which carries the
+            // command in its arguments)
             assertThat(processesWith(marker).size()).as("processes of the bomb").isLessThanOrEqualTo(properties.limits().processes() + 1);
 
             if (ownUserNamespace()) {
@@ -191,6 +201,24 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
         assertThat(stderr(awk).toLowerCase()).containsAnyOf("allocate", "memory");
         assertThat(stderr(body.get("output").get(1))).contains("No space left on device");
         assertThat(stderr(body.get("output").get(2))).contains("No space left on device");
+    }
+
+    @Test
+    void memoryIsBoundedPerSandboxWithACgroupAndOnlyPerProcessWithout() {
+        // three processes take 100 MB each, well under address-space, and hold it until all three have it: 300 MB
+        // together, more than the sandbox's memory
+        String hold = "N=$i awk 'BEGIN { s = sprintf(\"%104857600s\", \"\"); system(\"touch /tmp/held-\" ENVIRON[\"N\"] \"; "
+                + "until [ -e /tmp/held-1 -a -e /tmp/held-2 -a -e /tmp/held-3 ]; do sleep 0.05; done\"); print \"held\" }'";
+        JsonNode entry = only(shell(newChain(), List.of("for i in 1 2 3; do " + hold + " & done; wait"), 30_000));
+
+        assertThat(properties.limits().memory().toBytes()).isLessThan(300L * 1024 * 1024);
+        long held = stdout(entry).lines().filter("held"::equals).count();
+        if (cgroupLimits()) {
+            assertThat(held).as("processes that held their share of %s together", properties.limits().memory()).isLessThan(3);
+        } else {
+            // the documented fallback: each process is held to address-space, the sandbox only to processes × that
+            assertThat(held).isEqualTo(3);
+        }
     }
 
     @Test
