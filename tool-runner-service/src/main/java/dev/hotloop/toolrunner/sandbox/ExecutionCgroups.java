@@ -29,8 +29,8 @@ public final class ExecutionCgroups {
 
     private static final Logger log = LoggerFactory.getLogger(ExecutionCgroups.class);
     /** The controllers the limits need, enabled for the children of the subtree. */
-    static final List<String> CONTROLLERS = List.of("memory", "pids", "cpu");
-    /** Then the pid of the service that made it, so a sweep spares the cgroups of a service that still runs. */
+    private static final List<String> CONTROLLERS = List.of("memory", "pids", "cpu");
+    /** Followed by the pid of the service that made it and a UUID: a sweep spares the cgroups of a running service. */
     private static final String PREFIX = "sandbox-";
     /** Where the processes already in the subtree go: cgroup v2 keeps processes out of a cgroup that limits children. */
     private static final String SERVICE_LEAF = "service";
@@ -99,7 +99,7 @@ public final class ExecutionCgroups {
 
     /**
      * Checks the subtree, moves the processes in it to a leaf, enables the controllers for its children, removes the
-     * cgroups a previous run left, and proves that an execution's cgroup can be made.
+     * cgroups of services that ended, and proves that an execution's cgroup can be made and killed.
      *
      * @param ownCgroup whether the subtree is this service's own cgroup, found rather than configured
      * @throws IOException saying why the subtree cannot be used
@@ -140,17 +140,22 @@ public final class ExecutionCgroups {
                 new Cgroup(leftover).close();
             }
         }
-        create().close();
+        try (Cgroup probe = create()) {
+            if (!Files.exists(probe.directory.resolve("cgroup.kill"))) {
+                throw new IOException("the kernel has no cgroup.kill (Linux 5.14 or later)");
+            }
+        }
     }
 
     /** An execution's cgroup whose service has ended: it crashed, or was killed, before it could remove it. */
     private static boolean leftOver(Path child) {
         String name = child.getFileName().toString();
-        if (!name.startsWith(PREFIX) || name.indexOf('-', PREFIX.length()) < 0) {
+        int pidEnd = name.indexOf('-', PREFIX.length());
+        if (!name.startsWith(PREFIX) || pidEnd < 0) {
             return false;
         }
         try {
-            return ProcessHandle.of(Long.parseLong(name.substring(PREFIX.length(), name.indexOf('-', PREFIX.length())))).isEmpty();
+            return ProcessHandle.of(Long.parseLong(name.substring(PREFIX.length(), pidEnd))).isEmpty();
         } catch (NumberFormatException notOurs) {
             return false;
         }
@@ -232,10 +237,6 @@ public final class ExecutionCgroups {
             this.directory = directory;
         }
 
-        Path directory() {
-            return directory;
-        }
-
         /**
          * {@code argv} preceded by a shell that moves itself into this cgroup and then execs it: the same process,
          * so everything it starts is inside. The path and the command are arguments, never part of the script.
@@ -291,15 +292,5 @@ public final class ExecutionCgroups {
         private boolean populated() throws IOException {
             return read(directory.resolve("cgroup.events")).lines().anyMatch(line -> line.equals("populated 1"));
         }
-
-        @Override
-        public String toString() {
-            return directory.toString();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return subtree.toString();
     }
 }
