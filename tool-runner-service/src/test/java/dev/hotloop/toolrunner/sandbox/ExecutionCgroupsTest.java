@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -94,6 +95,27 @@ class ExecutionCgroupsTest {
         }
 
         assertThat(ProcessTable.processesWith(marker)).isEmpty();
+    }
+
+    @Test
+    void cancellingKillsEveryProcessOfTheCgroup() throws Exception {
+        SandboxRunner runner = new SandboxRunner(SandboxProbe.detect(properties(true), root), cgroupsWithoutLimits());
+        String marker = "cancelled-" + UUID.randomUUID();
+        Cancellation cancellation = new Cancellation();
+        try (WorkspaceRepository.Lease workspace = workspaces.open(new WorkspaceKey("t", "e"))) {
+            CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(() -> runner.run(workspace.directory(),
+                    List.of("/bin/bash", "-c", "(setsid bash -c 'sleep 300; : " + marker + "' >/dev/null 2>&1 &); sleep 300"),
+                    Duration.ofSeconds(60), 1_000, cancellation));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !ProcessTable.processesWith(marker).isEmpty());
+
+            cancellation.cancel();
+
+            assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(CancellationException.class);
+        }
+        assertThat(ProcessTable.processesWith(marker)).isEmpty();
+        try (var children = Files.list(subtree)) {
+            assertThat(children.filter(Files::isDirectory)).isEmpty();
+        }
     }
 
     @Test
