@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -70,16 +71,21 @@ public record ToolsProperties(
     }
 
     /**
-     * Per-process rlimits (set by {@code prlimit} inside the sandbox, just before the tool's program). They bound each
-     * process; {@code processes} bounds how many the sandbox may hold, so together they bound one execution.
+     * What one execution may use. The rlimits (set by {@code prlimit} inside the sandbox, just before the tool's
+     * program) always apply, to each process; {@code processes} bounds how many the sandbox may hold, so together they
+     * bound one execution. With a cgroup per execution ({@link Sandbox#cgroup()}), {@code memory}, {@code processes}
+     * and {@code cpus} also bound all its processes together.
      *
      * @param cpuTime      CPU time of one process ({@code RLIMIT_CPU}, whole seconds)
      * @param addressSpace virtual memory of one process ({@code RLIMIT_AS})
-     * @param processes    processes and threads of the sandbox user ({@code RLIMIT_NPROC}); counted per sandbox
-     *                     when it has its own user namespace
+     * @param processes    processes and threads of the sandbox user ({@code RLIMIT_NPROC}; counted per sandbox when it
+     *                     has its own user namespace), and of the whole sandbox ({@code pids.max}) with a cgroup
      * @param fileSize     the largest file a process may write ({@code RLIMIT_FSIZE})
      * @param openFiles    open file descriptors of one process ({@code RLIMIT_NOFILE})
      * @param tmpSize      size of the sandbox's private {@code /tmp} and {@code /dev/shm} (memory-backed)
+     * @param memory       memory of the whole sandbox, page cache and its {@code /tmp} included ({@code memory.max},
+     *                     no swap: {@code memory.swap.max=0}); with a cgroup only
+     * @param cpus         CPU cores the whole sandbox may use at once ({@code cpu.max}, e.g. 0.5); with a cgroup only
      */
     public record Limits(
             @DefaultValue("60s") @NotNull @DurationMin(seconds = 1) Duration cpuTime,
@@ -87,7 +93,9 @@ public record ToolsProperties(
             @DefaultValue("128") @Min(1) int processes,
             @DefaultValue("1GB") @NotNull DataSize fileSize,
             @DefaultValue("1024") @Min(16) int openFiles,
-            @DefaultValue("256MB") @NotNull DataSize tmpSize) {
+            @DefaultValue("256MB") @NotNull DataSize tmpSize,
+            @DefaultValue("2GB") @NotNull DataSize memory,
+            @DefaultValue("1") @DecimalMin("0.01") double cpus) {
     }
 
     /**
@@ -106,11 +114,12 @@ public record ToolsProperties(
      * @param environment       variables set in the sandbox on top of the fixed scrubbed set ({@code PATH},
      *                          {@code HOME=/workspace}, {@code LANG=C.UTF-8}, {@code TMPDIR=/tmp}, …); nothing of
      *                          the service's own environment is passed on
+     * @param cgroup            a cgroup v2 per execution, which bounds the sandbox as a whole
      */
     public record Sandbox(
             @DefaultValue("false") boolean insecureNoSandbox,
             @DefaultValue("bwrap") @NotBlank String bwrap,
-            @DefaultValue("auto") @NotNull UserNamespace userNamespace,
+            @DefaultValue("auto") @NotNull Use userNamespace,
             @DefaultValue("65534") @Min(1) int runAsUid,
             @DefaultValue("65534") @Min(1) int runAsGid,
             @DefaultValue({"/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
@@ -118,11 +127,31 @@ public record ToolsProperties(
                     "/etc/profile.d", "/etc/bash.bashrc", "/etc/inputrc", "/etc/nsswitch.conf", "/etc/mime.types",
                     "/etc/magic", "/etc/os-release", "/etc/debian_version", "/etc/gitconfig"})
             List<String> readOnlyPaths,
-            @DefaultValue Map<String, String> environment) {
+            @DefaultValue Map<String, String> environment,
+            @DefaultValue @Valid Cgroup cgroup) {
     }
 
-    /** Whether each sandbox gets its own user namespace. */
-    public enum UserNamespace { AUTO, REQUIRED, NEVER }
+    /**
+     * Each execution in a cgroup of its own under a delegated cgroup v2 subtree, with {@code memory.max},
+     * {@code memory.swap.max}, {@code pids.max} and {@code cpu.max} from {@link Limits}; killed as a whole
+     * ({@code cgroup.kill}) at its timeout and removed after.
+     *
+     * @param mode {@code auto}: when a writable subtree with the memory, pids and cpu controllers is found, else the
+     *             rlimits alone (logged at start, shown by health); {@code required}: refuse to start without one;
+     *             {@code never}: the rlimits alone
+     * @param path the delegated subtree (a directory of a cgroup2 mount, e.g.
+     *             {@code /sys/fs/cgroup/system.slice/hotloop.service}); unset: the service's own cgroup, which is
+     *             delegated in a container whose cgroup is mounted read-write, or in a systemd unit with
+     *             {@code Delegate=yes}. Processes already in it are moved to a {@code service} child, as cgroup v2
+     *             keeps processes out of a cgroup whose children it limits
+     */
+    public record Cgroup(
+            @DefaultValue("auto") @NotNull Use mode,
+            @Nullable Path path) {
+    }
+
+    /** Whether a sandbox feature is used: where available ({@code auto}), always or refuse to start, or never. */
+    public enum Use { AUTO, REQUIRED, NEVER }
 
     /**
      * A tool that runs one fixed program with arguments filled from the model's validated arguments; never a shell.

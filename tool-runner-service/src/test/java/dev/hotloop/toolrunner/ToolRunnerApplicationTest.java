@@ -67,6 +67,18 @@ class ToolRunnerApplicationTest {
     }
 
     @Test
+    void refusesToStartWithoutACgroupWhenOneIsRequired(@TempDir Path notACgroup) {
+        assertThatThrownBy(() -> ToolRunnerApplication.builder()
+                .properties("server.port=0", "hotloop.tools.workspace.root=" + workspaces,
+                        "hotloop.tools.sandbox.cgroup.mode=required", "hotloop.tools.sandbox.cgroup.path=" + notACgroup)
+                .run())
+                .rootCause()
+                .isInstanceOf(SandboxProbe.SandboxUnavailableException.class)
+                .hasMessageContaining("hotloop.tools.sandbox.cgroup.mode=required")
+                .hasMessageContaining(notACgroup + " is not a cgroup v2 directory");
+    }
+
+    @Test
     void insecureModeRunsWithoutBubblewrapAndHealthSaysSo() {
         try (ConfigurableApplicationContext context = ToolRunnerApplication.builder()
                 .properties("server.port=0", "hotloop.tools.workspace.root=" + workspaces,

@@ -23,9 +23,10 @@ import org.jspecify.annotations.Nullable;
  * user) namespaces, a read-only root made of the configured system paths and a synthetic {@code /etc/passwd},
  * {@code /etc/group} and {@code /etc/hosts}, fresh {@code /proc} and {@code /dev}, private size-capped tmpfs
  * {@code /tmp} and {@code /dev/shm}, and the workspace as the only writable host directory, at {@code /workspace}.
- * Every process in it runs without capabilities and with {@code no_new_privs} as a non-root user, dies with bwrap
- * ({@code --die-with-parent}: killing the bwrap process kills the whole tree, as the pid namespace's init dies), and
- * has no terminal ({@code --new-session}).
+ * Every process in it runs without capabilities and with {@code no_new_privs} as a non-root user, and has no terminal
+ * ({@code --new-session}). The command is the pid namespace's init ({@code --as-pid-1}) and bwrap's only child, so
+ * bwrap waits for it and leaves no orphan behind; when the command ends or is killed, the kernel kills everything
+ * else in the namespace.
  */
 final class BwrapLauncher implements SandboxLauncher {
 
@@ -111,7 +112,9 @@ final class BwrapLauncher implements SandboxLauncher {
         } else {
             args.addAll(List.of("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"));
         }
-        args.addAll(List.of("--hostname", "sandbox", "--die-with-parent", "--new-session"));
+        // without --as-pid-1, bwrap's own init outlives the bwrap that the service waits for: an orphan, and a zombie
+        // wherever PID 1 does not reap
+        args.addAll(List.of("--hostname", "sandbox", "--as-pid-1", "--die-with-parent", "--new-session"));
         for (String link : SYSTEM_LINKS) {
             Path path = Path.of(link);
             if (Files.isSymbolicLink(path)) {

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 public final class Cancellation {
 
     private boolean cancelled;
-    private @Nullable Process process;
+    private @Nullable Runnable kill;
     private @Nullable Thread worker;
 
     /** Idempotent. */
@@ -18,8 +18,8 @@ public final class Cancellation {
             return;
         }
         cancelled = true;
-        if (process != null) {
-            SandboxRunner.killTree(process);
+        if (kill != null) {
+            kill.run();
         }
         if (worker != null) {
             worker.interrupt();
@@ -35,17 +35,20 @@ public final class Cancellation {
         this.worker = thread;
     }
 
-    /** @return false (and the process is killed) when the execution was cancelled already */
-    synchronized boolean attach(Process started) {
+    /**
+     * @param killRunning kills the process tree that now runs
+     * @return false (and the tree is killed) when the execution was cancelled already
+     */
+    synchronized boolean attach(Runnable killRunning) {
         if (cancelled) {
-            SandboxRunner.killTree(started);
+            killRunning.run();
             return false;
         }
-        process = started;
+        kill = killRunning;
         return true;
     }
 
     synchronized void detach() {
-        process = null;
+        kill = null;
     }
 }

@@ -5,7 +5,10 @@ import dev.hotloop.toolrunner.workspace.WorkspaceRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The sandbox of this machine, detected and proven once at start-up: the context fails when there is none. */
+/**
+ * The sandbox of this machine and how executions are bounded, detected and proven once at start-up: the context fails
+ * when there is no sandbox (or no cgroup where one is required).
+ */
 @Configuration(proxyBeanMethods = false)
 class SandboxConfiguration {
 
@@ -15,7 +18,8 @@ class SandboxConfiguration {
     }
 
     @Bean
-    SandboxRunner sandboxRunner(SandboxLauncher launcher) {
-        return new SandboxRunner(launcher);
+    SandboxRunner sandboxRunner(SandboxLauncher launcher, ToolsProperties properties) {
+        return new SandboxRunner(launcher,
+                ExecutionCgroups.detect(properties.sandbox().cgroup(), properties.limits()).orElse(null));
     }
 }

@@ -6,16 +6,19 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one command in the sandbox and waits for it: blocking, so never on an event loop. Both output streams are
  * drained by virtual threads into bounded buffers while the process runs (a full pipe never stalls it); at the
- * wall-clock timeout, or on cancel, the whole process tree is killed.
+ * wall-clock timeout, or on cancel, the whole process tree is killed. With execution cgroups, each run gets its own
+ * cgroup, which is killed as a whole once the command ended and removed.
  */
 public final class SandboxRunner {
 
@@ -25,13 +28,26 @@ public final class SandboxRunner {
     private static final File NO_INPUT = new File("/dev/null");
 
     private final SandboxLauncher launcher;
+    private final @Nullable ExecutionCgroups cgroups;
 
+    /** Without a cgroup per execution: the rlimits alone bound it. */
     public SandboxRunner(SandboxLauncher launcher) {
+        this(launcher, null);
+    }
+
+    /** @param cgroups where each execution gets a cgroup of its own, or null for the rlimits alone */
+    public SandboxRunner(SandboxLauncher launcher, @Nullable ExecutionCgroups cgroups) {
         this.launcher = launcher;
+        this.cgroups = cgroups;
     }
 
     public SandboxMode mode() {
         return launcher.mode();
+    }
+
+    /** The delegated cgroup v2 subtree that bounds each execution as a whole, when there is one. */
+    public Optional<Path> cgroupSubtree() {
+        return Optional.ofNullable(cgroups).map(ExecutionCgroups::subtree);
     }
 
     /**
@@ -48,6 +64,17 @@ public final class SandboxRunner {
             throw new CancellationException("The execution was cancelled.");
         }
         ProcessBuilder builder = launcher.command(workspace, command).redirectInput(ProcessBuilder.Redirect.from(NO_INPUT));
+        if (cgroups == null) {
+            return run(builder, null, timeout, maxOutputLength, cancellation);
+        }
+        try (ExecutionCgroups.Cgroup cgroup = cgroups.create()) {
+            builder.command(cgroup.enter(builder.command()));
+            return run(builder, cgroup, timeout, maxOutputLength, cancellation);
+        }
+    }
+
+    private RunResult run(ProcessBuilder builder, ExecutionCgroups.@Nullable Cgroup cgroup, Duration timeout,
+                          int maxOutputLength, Cancellation cancellation) {
         long started = System.nanoTime();
         Process process;
         try {
@@ -55,28 +82,37 @@ public final class SandboxRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the sandbox: " + e.getMessage(), e);
         }
+        Runnable kill = () -> {
+            if (cgroup != null) {
+                cgroup.kill();
+            }
+            killTree(process);
+        };
         OutputCapture stdout = new OutputCapture(maxOutputLength);
         OutputCapture stderr = new OutputCapture(maxOutputLength);
         Thread stdoutReader = Thread.ofVirtual().name("sandbox-stdout-" + process.pid()).start(() -> stdout.drain(process.getInputStream()));
         Thread stderrReader = Thread.ofVirtual().name("sandbox-stderr-" + process.pid()).start(() -> stderr.drain(process.getErrorStream()));
         boolean timedOut = false;
         try {
-            if (!cancellation.attach(process)) {
+            if (!cancellation.attach(kill)) {
                 throw new CancellationException("The execution was cancelled.");
             }
             if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 timedOut = true;
-                killTree(process);
+                kill.run();
                 process.waitFor(DRAIN_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+            }
+            if (cgroup != null) {
+                cgroup.kill(); // whatever the command left behind ends with it, and no longer holds its output open
             }
             drained(stdoutReader, stderrReader);
         } catch (InterruptedException e) {
-            killTree(process);
+            kill.run();
             throw new CancellationException("The execution was cancelled.");
         } finally {
             cancellation.detach();
             if (process.isAlive()) {
-                killTree(process);
+                kill.run();
             }
         }
         if (cancellation.isCancelled()) {
@@ -96,7 +132,8 @@ public final class SandboxRunner {
 
     /**
      * Kills the process and every descendant it has right now, with SIGKILL. Under bwrap this is the whole tree even
-     * if it forks meanwhile: bwrap's death kills the pid namespace's init, and the kernel then kills everything in it.
+     * if it forks meanwhile: a descendant is the pid namespace's init, whose death makes the kernel kill everything in
+     * the namespace.
      */
     static void killTree(Process process) {
         List<ProcessHandle> descendants = process.descendants().toList();

@@ -14,12 +14,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import dev.hotloop.toolrunner.ProcessTable;
 import dev.hotloop.toolrunner.ToolRunnerIntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -37,6 +43,14 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
      * cannot starve another) and it cannot create nested user namespaces.
      */
     abstract boolean ownUserNamespace();
+
+    @Autowired
+    SandboxRunner runner;
+
+    /** Whether each execution has a cgroup of its own, which bounds its memory, processes and CPU as a whole. */
+    boolean cgroupLimits() {
+        return runner.cgroupSubtree().isPresent();
+    }
 
     @AfterEach
     void serviceStaysHealthy() {
@@ -157,8 +171,9 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
                 .subscribe(result -> bombResult[0] = result);
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> processesWith(marker).size() >= 20);
-            // the bomb's shells, plus bwrap and its init (which carry the command in their arguments)
-            assertThat(processesWith(marker).size()).as("processes of the bomb").isLessThanOrEqualTo(properties.limits().processes() + 2);
+            // held by pids.max with a cgroup, else RLIMIT_NPROC: the bomb's shells, plus bwrap (which carries the
+            // command in its arguments)
+            assertThat(processesWith(marker).size()).as("processes of the bomb").isLessThanOrEqualTo(properties.limits().processes() + 1);
 
             if (ownUserNamespace()) {
                 JsonNode neighbour = only(shell(newChain(), "for i in 1 2 3; do (echo forked-$i) & done; wait"));
@@ -189,6 +204,24 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
     }
 
     @Test
+    void memoryIsBoundedPerSandboxWithACgroupAndOnlyPerProcessWithout() {
+        // three processes take 100 MB each, well under address-space, and hold it until all three have it: 300 MB
+        // together, more than the sandbox's memory
+        String hold = "N=$i awk 'BEGIN { s = sprintf(\"%104857600s\", \"\"); system(\"touch /tmp/held-\" ENVIRON[\"N\"] \"; "
+                + "until [ -e /tmp/held-1 -a -e /tmp/held-2 -a -e /tmp/held-3 ]; do sleep 0.05; done\"); print \"held\" }'";
+        JsonNode entry = only(shell(newChain(), List.of("for i in 1 2 3; do " + hold + " & done; wait"), 30_000));
+
+        assertThat(properties.limits().memory().toBytes()).isLessThan(300L * 1024 * 1024);
+        long held = stdout(entry).lines().filter("held"::equals).count();
+        if (cgroupLimits()) {
+            assertThat(held).as("processes that held their share of %s together", properties.limits().memory()).isLessThan(3);
+        } else {
+            // the documented fallback: each process is held to address-space, the sandbox only to processes × that
+            assertThat(held).isEqualTo(3);
+        }
+    }
+
+    @Test
     void endlessLoopTimesOutAndItsWholeProcessTreeIsKilled() {
         String marker = "loop-" + UUID.randomUUID();
         JsonNode body = shell(newChain(), List.of(
@@ -206,6 +239,28 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
 
         assertThat(stdout(entry)).isEqualTo("started\n");
         await().atMost(Duration.ofSeconds(5)).until(() -> processesWith(marker).isEmpty());
+    }
+
+    @Test
+    void noRunLeavesAZombieBehind() throws Exception {
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+        Set<Long> processesOfTheRuns = new HashSet<>();
+        for (int run = 0; run < 3; run++) {
+            String chain = newChain();
+            String marker = "zombie-" + UUID.randomUUID();
+            CompletableFuture<JsonNode> result = client.post().uri(EXECUTIONS, TENANT, chain)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(shellRequest(List.of("until [ -e go ]; do sleep 0.05; done # " + marker), 20_000, null))
+                    .retrieve().bodyToMono(JsonNode.class).toFuture();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !processesWith(marker).isEmpty());
+            // every process of the running sandbox descends from this JVM: bwrap, and whatever it started
+            ProcessHandle.current().descendants().forEach(process -> processesOfTheRuns.add(process.pid()));
+            Files.createFile(WORKSPACES.resolve(TENANT).resolve(chain).resolve("work/go"));
+            assertThat(exitCode(only(result.get(20, TimeUnit.SECONDS)))).isZero();
+        }
+
+        // an orphan is re-parented to PID 1, which need not reap it (no init in a container, or one that reaps late)
+        assertThat(ProcessTable.zombies()).as("zombies among the runs' processes").doesNotContainAnyElementsOf(processesOfTheRuns);
     }
 
     @Test

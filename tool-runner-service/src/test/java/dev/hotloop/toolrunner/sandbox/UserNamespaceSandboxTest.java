@@ -20,6 +20,7 @@ class UserNamespaceSandboxTest extends SandboxEscapeTests {
                 .jsonPath("$.components.sandbox.details.sandbox").isEqualTo("bwrap")
                 .jsonPath("$.components.sandbox.details.mode").isEqualTo("user-namespace")
                 .jsonPath("$.components.sandbox.details.user_namespace").isEqualTo(true)
-                .jsonPath("$.components.sandbox.details.version").value(version -> assertThat((String) version).startsWith("bubblewrap "));
+                .jsonPath("$.components.sandbox.details.version").value(version -> assertThat((String) version).startsWith("bubblewrap "))
+                .jsonPath("$.components.sandbox.details.limits").isEqualTo(cgroupLimits() ? "cgroup" : "rlimits");
     }
 }
