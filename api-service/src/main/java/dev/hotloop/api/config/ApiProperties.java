@@ -44,7 +44,11 @@ public record ApiProperties(@DefaultValue("32MB") DataSize maxRequestSize, @Defa
      * @param maxInFlight       queued or running creates per connection; more are refused
      * @param maxLanes          distinct {@code stream_id} lanes per connection
      * @param maxBufferedFrames frames held for a client that does not read; past that the connection closes
-     * @param cacheBudget       memory for the conversations all connections keep besides their latest
+     * @param cacheBudget       memory for the conversations all connections keep, every lane's latest included;
+     *                          past it the least recently used are dropped (see {@code ConversationCache})
+     * @param drainTimeout      on shutdown, how long connections may finish their running responses before they
+     *                          are closed with 1001 anyway; keep it below
+     *                          {@code spring.lifecycle.timeout-per-shutdown-phase}
      */
     public record WebSocket(@DefaultValue("16MB") DataSize maxFrameSize,
                             @DefaultValue("60m") Duration maxConnectionAge,
@@ -53,7 +57,8 @@ public record ApiProperties(@DefaultValue("32MB") DataSize maxRequestSize, @Defa
                             @DefaultValue("16") int maxInFlight,
                             @DefaultValue("32") int maxLanes,
                             @DefaultValue("4096") int maxBufferedFrames,
-                            @DefaultValue("256MB") DataSize cacheBudget) {
+                            @DefaultValue("256MB") DataSize cacheBudget,
+                            @DefaultValue("30s") Duration drainTimeout) {
     }
 
     /**
