@@ -10,6 +10,8 @@ import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
+import dev.hotloop.api.config.ApiProperties;
+import org.springframework.util.unit.DataSize;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.model.FinishReason;
@@ -40,7 +42,8 @@ import reactor.test.StepVerifier;
 class TurnEngineTest {
 
     private static final TokenCounter TOKENS = new TokenCounter(
-            Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE), new SimpleMeterRegistry());
+            Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
+            new ApiProperties.Tokenizer(1, 16, DataSize.ofMegabytes(1)), new SimpleMeterRegistry());
     private static final ContextSource NEW_CONVERSATION = (tenant, request, trace) -> Mono.just(Conversation.EMPTY);
 
     private static TurnEngine engine(ModelProvider model) {
