@@ -30,17 +30,16 @@ public record ApiProperties(@DefaultValue("8MB") DataSize maxRequestSize, @Defau
                             @DefaultValue WebSocket websocket, @DefaultValue ToolRunner toolRunner) {
 
     /**
-     * Server-side limits on slow or silent clients. None of them cuts a response being streamed (SSE) or an upgraded
-     * WebSocket connection, which has its own {@code idle-timeout}.
+     * Limits on a client that sends its request body slowly or stops sending it: the request fails with 408 and its
+     * connection is closed. Neither applies to responses (SSE streams last as long as the model) nor to WebSocket
+     * connections; a connection waiting for a request (or the rest of its headers) is closed after
+     * {@code server.netty.idle-timeout}.
      *
-     * @param idleTimeout    a connection waiting for a request (a new one, or the rest of its headers) is closed after
-     *                       this
-     * @param readTimeout    longest silence while a request body is being read; then the request fails with 408
-     * @param requestTimeout longest time to read a whole request body; then the request fails with 408
+     * @param readTimeout longest silence while a request body is being received
+     * @param bodyTimeout longest time to receive a whole request body
      */
-    public record Http(@DefaultValue("60s") @DurationMin(millis = 100) Duration idleTimeout,
-                       @DefaultValue("15s") @DurationMin(millis = 100) Duration readTimeout,
-                       @DefaultValue("60s") @DurationMin(millis = 100) Duration requestTimeout) {
+    public record Http(@DefaultValue("15s") @DurationMin(millis = 100) Duration readTimeout,
+                       @DefaultValue("60s") @DurationMin(millis = 100) Duration bodyTimeout) {
     }
 
     /**

@@ -131,6 +131,14 @@ public class TokenCounter implements AutoCloseable {
         };
     }
 
+    /* for testing */ long preambleBytes() {
+        return preambles.policy().eviction().orElseThrow().weightedSize().orElseThrow();
+    }
+
+    /* for testing */ void cleanUpPreambles() {
+        preambles.cleanUp();
+    }
+
     @Override
     public void close() {
         scheduler.dispose();
