@@ -63,7 +63,8 @@ public class TokenCounter implements AutoCloseable {
         this.itemsCounted = Counter.builder("hotloop.tokenizer.items")
                 .description("Conversation items tokenized (each item once, when it enters a conversation)")
                 .register(meters);
-        this.scheduler = Schedulers.newBoundedElastic(settings.threads(), settings.maxQueued(), "hotloop-tokenizer");
+        this.scheduler = Schedulers.newBoundedElastic(settings.threads(), settings.maxQueued(), "hotloop-tokenizer", 60,
+                true);
         this.preambles = Caffeine.newBuilder()
                 .maximumWeight(settings.preambleCacheSize().toBytes())
                 .weigher((Preamble key, Counted counted) -> counted.bytes())
