@@ -28,7 +28,10 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.core.StreamWriteConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -42,6 +45,9 @@ class HostileCreateBodiesProperties {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonNodeFactory NODES = ProtocolJson.nodes();
+    /** Writes what no server would: nesting far past any limit. */
+    private static final JsonMapper UNLIMITED = JsonMapper.builder(JsonFactory.builder()
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(100_000).build()).build()).build();
     private static final long HEAP_SLACK = 96L * 1024 * 1024;
     private static final List<String> VALID = List.of(
             "{\"model\": \"hotloop-sim\", \"input\": \"Hello there\"}",
@@ -114,7 +120,7 @@ class HostileCreateBodiesProperties {
                     for (Function<ObjectNode, ObjectNode> mutation : trees) {
                         mutated = mutation.apply(mutated);
                     }
-                    String json = text.apply(ProtocolJson.mapper().writeValueAsString(mutated));
+                    String json = text.apply(UNLIMITED.writeValueAsString(mutated));
                     return bytes.apply(json.getBytes(StandardCharsets.UTF_8));
                 });
     }
