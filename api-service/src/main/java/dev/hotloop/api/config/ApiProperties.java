@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,15 +15,46 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The edge's own settings.
  *
- * @param maxRequestSize largest request body accepted; larger ones get 413
+ * @param maxRequestSize largest request body accepted; larger ones get 413. A body costs several times its size in
+ *                       heap while it is read, parsed, counted and answered: keep it a small fraction of the heap
+ * @param http           how long the HTTP server waits for clients
+ * @param tokenizer      token counting: its threads and its memory
  * @param session        how api-service reaches session-service
  * @param websocket      WebSocket mode ({@code GET /v1/responses} with an upgrade)
  * @param toolRunner     how api-service reaches tool-runner-service for hosted tools
  */
 @Validated
 @ConfigurationProperties("hotloop.api")
-public record ApiProperties(@DefaultValue("32MB") DataSize maxRequestSize, @DefaultValue @Valid Session session,
+public record ApiProperties(@DefaultValue("8MB") DataSize maxRequestSize, @DefaultValue @Valid Http http,
+                            @DefaultValue @Valid Tokenizer tokenizer, @DefaultValue @Valid Session session,
                             @DefaultValue WebSocket websocket, @DefaultValue ToolRunner toolRunner) {
+
+    /**
+     * Limits on a client that sends its request body slowly or stops sending it: the request fails with 408 and its
+     * connection is closed. Neither applies to responses (SSE streams last as long as the model) nor to WebSocket
+     * connections; a connection waiting for a request (or the rest of its headers) is closed after
+     * {@code server.netty.idle-timeout}.
+     *
+     * @param readTimeout longest silence while a request body is being received
+     * @param bodyTimeout longest time to receive a whole request body
+     */
+    public record Http(@DefaultValue("15s") @DurationMin(millis = 100) Duration readTimeout,
+                       @DefaultValue("60s") @DurationMin(millis = 100) Duration bodyTimeout) {
+    }
+
+    /**
+     * Token counting of long inputs runs on threads of its own, never on an event loop.
+     *
+     * @param threads           threads counting long inputs
+     * @param maxQueued         long inputs waiting for a thread; past that a request is refused with 503
+     *                          {@code server_is_overloaded}
+     * @param preambleCacheSize memory for the remembered counts of instructions and tool definitions, weighed by the
+     *                          text each entry holds
+     */
+    public record Tokenizer(@DefaultValue("2") @Min(1) int threads,
+                            @DefaultValue("256") @Min(1) int maxQueued,
+                            @DefaultValue("32MB") DataSize preambleCacheSize) {
+    }
 
     /**
      * @param url                base URL of tool-runner-service
