@@ -13,7 +13,6 @@ import org.springframework.core.codec.CodecException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
@@ -30,7 +29,6 @@ public final class UpstreamClient {
 
     private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
     };
-    private static final DataSize MAX_EVENT_SIZE = DataSize.ofMegabytes(16);
     private static final int MAX_MESSAGE_CHARS = 500;
 
     private final WebClient http;
@@ -52,7 +50,7 @@ public final class UpstreamClient {
                                         RemoteClients clients) {
         // no response timeout: the routed model times the first token and the gaps between events itself
         WebClient.Builder builder = clients.builder("upstream-" + label, config.pool(), config.connectTimeout(),
-                        config.maxIdleTime(), null, MAX_EVENT_SIZE)
+                        config.maxIdleTime(), null, config.maxEventSize())
                 .baseUrl(config.url().toString().replaceAll("/+$", ""));
         config.headers().forEach(builder::defaultHeader);
         if (apiKey != null) {
