@@ -9,6 +9,7 @@ import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.remote.RemoteClients;
 import dev.hotloop.api.remote.RendezvousRouter;
 import dev.hotloop.api.remote.Replicas;
+import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.toolrunner.ToolRunnerApplication;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -108,6 +110,19 @@ class ToolRunnerReplicasTest {
         assertThat(exitCode(result)).isZero();
         assertThat(result.path("output").path(0).path("stdout").asString()).isEqualTo("moved\n");
         assertThat(result.path("output").path(0).path("stderr").asString()).isEqualTo(ToolRunnerClient.MOVED);
+    }
+
+    @Test
+    void noReachableToolRunnerIsA503OfTheResponse() {
+        ToolRunnerClient client = client("http://127.0.0.1:" + closedPort());
+
+        StepVerifier.create(client.execute(TENANT, chain(), shell("echo never")))
+                .expectErrorSatisfies(error -> {
+                    ApiException unavailable = (ApiException) error;
+                    assertThat(unavailable.status()).isEqualTo(503);
+                    assertThat(unavailable.error().code()).isEqualTo("tool_runner_unavailable");
+                })
+                .verify(TIMEOUT);
     }
 
     @Test
