@@ -1,5 +1,8 @@
 package dev.hotloop.api.config;
 
+import dev.hotloop.api.remote.CircuitBreakerSettings;
+import dev.hotloop.api.remote.ConnectionPool;
+import dev.hotloop.api.remote.ReplicaAddresses;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +30,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("hotloop.api")
 public record ApiProperties(@DefaultValue("8MB") DataSize maxRequestSize, @DefaultValue @Valid Http http,
                             @DefaultValue @Valid Tokenizer tokenizer, @DefaultValue @Valid Session session,
-                            @DefaultValue WebSocket websocket, @DefaultValue ToolRunner toolRunner) {
+                            @DefaultValue WebSocket websocket, @DefaultValue @Valid ToolRunner toolRunner) {
 
     /**
      * Limits on a client that sends its request body slowly or stops sending it: the request fails with 408 and its
@@ -57,15 +60,34 @@ public record ApiProperties(@DefaultValue("8MB") DataSize maxRequestSize, @Defau
     }
 
     /**
-     * @param url                base URL of tool-runner-service
-     * @param connectTimeout     TCP connect timeout
-     * @param callTimeout        limit for one hosted tool call, sandbox time included
-     * @param maxConcurrentCalls calls in flight from this replica; more fail fast as overloaded
+     * @param url                base URL of tool-runner-service when it is one replica (or one address in front of
+     *                           several)
+     * @param replicas           base URLs of the tool-runner replicas; when set they replace {@code url}, and every
+     *                           call of a chain goes to the same replica (rendezvous hashing of its chain tag), where
+     *                           its workspace is
+     * @param dns                {@code <name>:<port>} (or {@code http://<name>:<port>}) where {@code <name>}
+     *                           resolves to every replica (a Kubernetes headless service); when set it replaces
+     *                           {@code replicas} and {@code url}, and is resolved again every {@code dnsRefresh}
+     * @param dnsRefresh         how often {@code dns} is resolved again
+     * @param connectTimeout     TCP connect timeout; a replica that cannot be reached in time is skipped for the next
+     * @param callTimeout        limit for one hosted tool call, sandbox time included (a time limiter)
+     * @param maxConcurrentCalls calls in flight from this replica (a bulkhead); more fail fast as overloaded
+     * @param maxIdleTime        an idle pooled connection is closed after this
+     * @param maxResultSize      largest result body read from tool-runner
+     * @param pool               the connection pool
+     * @param circuitBreaker     the breaker of each replica; a refused call (4xx) never counts
      */
     public record ToolRunner(@DefaultValue("http://127.0.0.1:8082") URI url,
-                             @DefaultValue("2s") Duration connectTimeout,
-                             @DefaultValue("5m") Duration callTimeout,
-                             @DefaultValue("64") int maxConcurrentCalls) {
+                             @DefaultValue List<URI> replicas,
+                             @Nullable URI dns,
+                             @DefaultValue("10s") @DurationMin(seconds = 1) Duration dnsRefresh,
+                             @DefaultValue("2s") @DurationMin(millis = 1) Duration connectTimeout,
+                             @DefaultValue("5m") @DurationMin(millis = 1) Duration callTimeout,
+                             @DefaultValue("64") @Min(1) int maxConcurrentCalls,
+                             @DefaultValue("30s") @DurationMin(millis = 1) Duration maxIdleTime,
+                             @DefaultValue("64MB") DataSize maxResultSize,
+                             @DefaultValue @Valid ConnectionPool pool,
+                             @DefaultValue @Valid CircuitBreakerSettings circuitBreaker) implements ReplicaAddresses {
     }
 
     /**
@@ -94,25 +116,37 @@ public record ApiProperties(@DefaultValue("8MB") DataSize maxRequestSize, @Defau
     }
 
     /**
-     * @param url            base URL of session-service when it is one replica (or one address in front of several)
-     * @param replicas       base URLs of the session-service replicas; when set they replace {@code url}, and every
-     *                       call of a chain goes to the same replica (rendezvous hashing of its chain tag), so that
-     *                       replica's near cache serves it
-     * @param dns            {@code http://<name>:<port>} where {@code <name>} resolves to every replica (a Kubernetes
-     *                       headless service); when set it replaces {@code replicas} and {@code url}, and is resolved
-     *                       again every {@code dnsRefresh}
-     * @param dnsRefresh     how often {@code dns} is resolved again (mind the JDK's own cache,
-     *                       {@code networkaddress.cache.ttl}, 30s by default)
-     * @param connectTimeout TCP connect timeout; a replica that cannot be reached in time is skipped for the next
-     * @param readTimeout    limit for one call, reads and writes alike
-     * @param readRetries    extra attempts for idempotent reads that failed on I/O or a 5xx
+     * @param url                base URL of session-service when it is one replica (or one address in front of
+     *                           several)
+     * @param replicas           base URLs of the session-service replicas; when set they replace {@code url}, and
+     *                           every call of a chain goes to the same replica (rendezvous hashing of its chain tag),
+     *                           so that replica's near cache serves it
+     * @param dns                {@code <name>:<port>} (or {@code http://<name>:<port>}) where {@code <name>}
+     *                           resolves to every replica (a Kubernetes headless service); when set it replaces
+     *                           {@code replicas} and {@code url}, and is resolved again every {@code dnsRefresh}
+     * @param dnsRefresh         how often {@code dns} is resolved again (mind the JDK's own cache,
+     *                           {@code networkaddress.cache.ttl}, 30s by default)
+     * @param connectTimeout     TCP connect timeout; a replica that cannot be reached in time is skipped for the next
+     * @param readTimeout        limit for one call, reads and writes alike (between network reads of its answer)
+     * @param readRetries        extra attempts for idempotent reads that failed on I/O, a timeout or a 502-504;
+     *                           never for a 4xx
+     * @param retryBackoff       wait before each extra attempt
+     * @param maxConcurrentCalls calls in flight from this replica (a bulkhead); more fail fast as unavailable
+     * @param maxIdleTime        an idle pooled connection is closed after this
+     * @param pool               the connection pool
+     * @param circuitBreaker     the breaker of each replica; a 4xx or a 500 for one response never counts
      */
     public record Session(@DefaultValue("http://127.0.0.1:8081") URI url,
                           @DefaultValue List<URI> replicas,
                           @Nullable URI dns,
                           @DefaultValue("10s") @DurationMin(seconds = 1) Duration dnsRefresh,
-                          @DefaultValue("2s") Duration connectTimeout,
-                          @DefaultValue("5s") Duration readTimeout,
-                          @DefaultValue("2") int readRetries) {
+                          @DefaultValue("2s") @DurationMin(millis = 1) Duration connectTimeout,
+                          @DefaultValue("5s") @DurationMin(millis = 1) Duration readTimeout,
+                          @DefaultValue("2") @Min(0) int readRetries,
+                          @DefaultValue("50ms") Duration retryBackoff,
+                          @DefaultValue("1000") @Min(1) int maxConcurrentCalls,
+                          @DefaultValue("30s") @DurationMin(millis = 1) Duration maxIdleTime,
+                          @DefaultValue @Valid ConnectionPool pool,
+                          @DefaultValue @Valid CircuitBreakerSettings circuitBreaker) implements ReplicaAddresses {
     }
 }

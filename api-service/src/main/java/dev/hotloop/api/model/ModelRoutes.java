@@ -6,6 +6,7 @@ import dev.hotloop.api.model.responses.OpenAiResponsesProvider;
 import dev.hotloop.api.model.routing.RoutedModel;
 import dev.hotloop.api.model.routing.UpstreamRoute;
 import dev.hotloop.api.model.upstream.UpstreamClient;
+import dev.hotloop.api.remote.RemoteClients;
 import dev.hotloop.protocol.model.ModelProvider;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -29,19 +30,23 @@ public final class ModelRoutes {
     private final UnaryOperator<String> environment;
     private final CircuitBreakerRegistry breakers;
     private final RetryRegistry retries;
+    private final RemoteClients clients;
     private final RandomGenerator random;
 
     /**
      * @param simulator   the embedded simulator, for {@code provider: simulator} upstreams
      * @param environment looks up the variables named by {@code api-key-env} (null when unset)
+     * @param clients     builds the upstreams' HTTP clients
      */
     public ModelRoutes(ModelProperties.Resilience resilience, ModelProvider simulator, UnaryOperator<String> environment,
-                       CircuitBreakerRegistry breakers, RetryRegistry retries, RandomGenerator random) {
+                       CircuitBreakerRegistry breakers, RetryRegistry retries, RemoteClients clients,
+                       RandomGenerator random) {
         this.resilience = resilience;
         this.simulator = simulator;
         this.environment = environment;
         this.breakers = breakers;
         this.retries = retries;
+        this.clients = clients;
         this.random = random;
     }
 
@@ -86,7 +91,7 @@ public final class ModelRoutes {
             throw new IllegalStateException(setting + ".url is missing: the upstream's base URL, such as "
                     + "http://localhost:8000/v1");
         }
-        UpstreamClient client = UpstreamClient.create(label, config, apiKey(config, setting));
+        UpstreamClient client = UpstreamClient.create(label, config, apiKey(config, setting), clients);
         String upstreamModel = config.upstreamModel() != null ? config.upstreamModel() : model;
         return switch (config.provider()) {
             case OPENAI_CHAT -> new OpenAiChatProvider(client, upstreamModel, config.maxTokensField(),
