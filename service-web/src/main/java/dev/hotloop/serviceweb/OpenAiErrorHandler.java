@@ -19,6 +19,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.DatabindException;
@@ -27,11 +28,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes every failure of a service as an OpenAI-shaped error body, also those raised before a handler is chosen
  * (unknown URL, wrong method or media type), so SDKs and api-service read one shape: bad input is a 4xx, and only
- * bugs a 500 (logged, never echoed). Register a subclass with {@code @Order(-2)}, before Boot's own handler.
+ * bugs a 500 (logged, never echoed); a client that went away is neither (recorded as 499). Register a subclass with {@code @Order(-2)}, before Boot's own handler.
  */
 public abstract class OpenAiErrorHandler implements WebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiErrorHandler.class);
+    /** nginx's "client closed request": what the request's metrics record when its client went away. */
+    private static final HttpStatusCode CLIENT_CLOSED_REQUEST = HttpStatusCode.valueOf(499);
 
     private final String service;
 
@@ -54,6 +57,13 @@ public abstract class OpenAiErrorHandler implements WebExceptionHandler {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.error(failure);
+        }
+        if (failure instanceof AbortedException || AbortedException.isConnectionReset(failure)) {
+            // an aborted upload or a vanished client is no failure of ours, and there is nobody left to answer
+            log.debug("Client went away during {} {}: {}", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath().value(), failure.toString());
+            response.setStatusCode(CLIENT_CLOSED_REQUEST);
+            return Mono.empty();
         }
         ApiException error = translate(failure).orElseGet(() -> common(exchange.getRequest(), failure));
         response.setStatusCode(HttpStatusCode.valueOf(error.status()));

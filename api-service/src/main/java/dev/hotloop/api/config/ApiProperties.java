@@ -1,9 +1,13 @@
 package dev.hotloop.api.config;
 
+import dev.hotloop.api.remote.CircuitBreakerSettings;
+import dev.hotloop.api.remote.ConnectionPool;
+import dev.hotloop.api.remote.ReplicaAddresses;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,26 +18,76 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The edge's own settings.
  *
- * @param maxRequestSize largest request body accepted; larger ones get 413
+ * @param maxRequestSize largest request body accepted; larger ones get 413. A body costs several times its size in
+ *                       heap while it is read, parsed, counted and answered: keep it a small fraction of the heap
+ * @param http           how long the HTTP server waits for clients
+ * @param tokenizer      token counting: its threads and its memory
  * @param session        how api-service reaches session-service
  * @param websocket      WebSocket mode ({@code GET /v1/responses} with an upgrade)
  * @param toolRunner     how api-service reaches tool-runner-service for hosted tools
  */
 @Validated
 @ConfigurationProperties("hotloop.api")
-public record ApiProperties(@DefaultValue("32MB") DataSize maxRequestSize, @DefaultValue @Valid Session session,
-                            @DefaultValue WebSocket websocket, @DefaultValue ToolRunner toolRunner) {
+public record ApiProperties(@DefaultValue("8MB") DataSize maxRequestSize, @DefaultValue @Valid Http http,
+                            @DefaultValue @Valid Tokenizer tokenizer, @DefaultValue @Valid Session session,
+                            @DefaultValue WebSocket websocket, @DefaultValue @Valid ToolRunner toolRunner) {
 
     /**
-     * @param url                base URL of tool-runner-service
-     * @param connectTimeout     TCP connect timeout
-     * @param callTimeout        limit for one hosted tool call, sandbox time included
-     * @param maxConcurrentCalls calls in flight from this replica; more fail fast as overloaded
+     * Limits on a client that sends its request body slowly or stops sending it: the request fails with 408 and its
+     * connection is closed. Neither applies to responses (SSE streams last as long as the model) nor to WebSocket
+     * connections; a connection waiting for a request (or the rest of its headers) is closed after
+     * {@code server.netty.idle-timeout}.
+     *
+     * @param readTimeout longest silence while a request body is being received
+     * @param bodyTimeout longest time to receive a whole request body
+     */
+    public record Http(@DefaultValue("15s") @DurationMin(millis = 100) Duration readTimeout,
+                       @DefaultValue("60s") @DurationMin(millis = 100) Duration bodyTimeout) {
+    }
+
+    /**
+     * Token counting of long inputs runs on threads of its own, never on an event loop.
+     *
+     * @param threads           threads counting long inputs
+     * @param maxQueued         long inputs waiting for a thread; past that a request is refused with 503
+     *                          {@code server_is_overloaded}
+     * @param preambleCacheSize memory for the remembered counts of instructions and tool definitions, weighed by the
+     *                          text each entry holds
+     */
+    public record Tokenizer(@DefaultValue("2") @Min(1) int threads,
+                            @DefaultValue("256") @Min(1) int maxQueued,
+                            @DefaultValue("32MB") DataSize preambleCacheSize) {
+    }
+
+    /**
+     * @param url                base URL of tool-runner-service when it is one replica (or one address in front of
+     *                           several)
+     * @param replicas           base URLs of the tool-runner replicas; when set they replace {@code url}, and every
+     *                           call of a chain goes to the same replica (rendezvous hashing of its chain tag), where
+     *                           its workspace is
+     * @param dns                {@code <name>:<port>} (or {@code http://<name>:<port>}) where {@code <name>}
+     *                           resolves to every replica (a Kubernetes headless service); when set it replaces
+     *                           {@code replicas} and {@code url}, and is resolved again every {@code dnsRefresh}
+     * @param dnsRefresh         how often {@code dns} is resolved again
+     * @param connectTimeout     TCP connect timeout; a replica that cannot be reached in time is skipped for the next
+     * @param callTimeout        limit for one hosted tool call, sandbox time included (a time limiter)
+     * @param maxConcurrentCalls calls in flight from this replica (a bulkhead); more fail fast as overloaded
+     * @param maxIdleTime        an idle pooled connection is closed after this
+     * @param maxResultSize      largest result body read from tool-runner
+     * @param pool               the connection pool
+     * @param circuitBreaker     the breaker of each replica; a refused call (4xx) never counts
      */
     public record ToolRunner(@DefaultValue("http://127.0.0.1:8082") URI url,
-                             @DefaultValue("2s") Duration connectTimeout,
-                             @DefaultValue("5m") Duration callTimeout,
-                             @DefaultValue("64") int maxConcurrentCalls) {
+                             @DefaultValue List<URI> replicas,
+                             @Nullable URI dns,
+                             @DefaultValue("10s") @DurationMin(seconds = 1) Duration dnsRefresh,
+                             @DefaultValue("2s") @DurationMin(millis = 1) Duration connectTimeout,
+                             @DefaultValue("5m") @DurationMin(millis = 1) Duration callTimeout,
+                             @DefaultValue("64") @Min(1) int maxConcurrentCalls,
+                             @DefaultValue("30s") @DurationMin(millis = 1) Duration maxIdleTime,
+                             @DefaultValue("64MB") DataSize maxResultSize,
+                             @DefaultValue @Valid ConnectionPool pool,
+                             @DefaultValue @Valid CircuitBreakerSettings circuitBreaker) implements ReplicaAddresses {
     }
 
     /**
@@ -44,7 +98,11 @@ public record ApiProperties(@DefaultValue("32MB") DataSize maxRequestSize, @Defa
      * @param maxInFlight       queued or running creates per connection; more are refused
      * @param maxLanes          distinct {@code stream_id} lanes per connection
      * @param maxBufferedFrames frames held for a client that does not read; past that the connection closes
-     * @param cacheBudget       memory for the conversations all connections keep besides their latest
+     * @param cacheBudget       memory for the conversations all connections keep, every lane's latest included;
+     *                          past it the least recently used are dropped (see {@code ConversationCache})
+     * @param drainTimeout      on shutdown, how long connections may finish their running responses before they
+     *                          are closed with 1001 anyway; keep it below
+     *                          {@code spring.lifecycle.timeout-per-shutdown-phase}
      */
     public record WebSocket(@DefaultValue("16MB") DataSize maxFrameSize,
                             @DefaultValue("60m") Duration maxConnectionAge,
@@ -53,29 +111,42 @@ public record ApiProperties(@DefaultValue("32MB") DataSize maxRequestSize, @Defa
                             @DefaultValue("16") int maxInFlight,
                             @DefaultValue("32") int maxLanes,
                             @DefaultValue("4096") int maxBufferedFrames,
-                            @DefaultValue("256MB") DataSize cacheBudget) {
+                            @DefaultValue("256MB") DataSize cacheBudget,
+                            @DefaultValue("30s") Duration drainTimeout) {
     }
 
     /**
-     * @param url            base URL of session-service when it is one replica (or one address in front of several)
-     * @param replicas       base URLs of the session-service replicas; when set they replace {@code url}, and every
-     *                       call of a chain goes to the same replica (rendezvous hashing of its chain tag), so that
-     *                       replica's near cache serves it
-     * @param dns            {@code http://<name>:<port>} where {@code <name>} resolves to every replica (a Kubernetes
-     *                       headless service); when set it replaces {@code replicas} and {@code url}, and is resolved
-     *                       again every {@code dnsRefresh}
-     * @param dnsRefresh     how often {@code dns} is resolved again (mind the JDK's own cache,
-     *                       {@code networkaddress.cache.ttl}, 30s by default)
-     * @param connectTimeout TCP connect timeout; a replica that cannot be reached in time is skipped for the next
-     * @param readTimeout    limit for one call, reads and writes alike
-     * @param readRetries    extra attempts for idempotent reads that failed on I/O or a 5xx
+     * @param url                base URL of session-service when it is one replica (or one address in front of
+     *                           several)
+     * @param replicas           base URLs of the session-service replicas; when set they replace {@code url}, and
+     *                           every call of a chain goes to the same replica (rendezvous hashing of its chain tag),
+     *                           so that replica's near cache serves it
+     * @param dns                {@code <name>:<port>} (or {@code http://<name>:<port>}) where {@code <name>}
+     *                           resolves to every replica (a Kubernetes headless service); when set it replaces
+     *                           {@code replicas} and {@code url}, and is resolved again every {@code dnsRefresh}
+     * @param dnsRefresh         how often {@code dns} is resolved again (mind the JDK's own cache,
+     *                           {@code networkaddress.cache.ttl}, 30s by default)
+     * @param connectTimeout     TCP connect timeout; a replica that cannot be reached in time is skipped for the next
+     * @param readTimeout        limit for one call, reads and writes alike (between network reads of its answer)
+     * @param readRetries        extra attempts for idempotent reads that failed on I/O, a timeout or a 502-504;
+     *                           never for a 4xx
+     * @param retryBackoff       wait before each extra attempt
+     * @param maxConcurrentCalls calls in flight from this replica (a bulkhead); more fail fast as unavailable
+     * @param maxIdleTime        an idle pooled connection is closed after this
+     * @param pool               the connection pool
+     * @param circuitBreaker     the breaker of each replica; a 4xx or a 500 for one response never counts
      */
     public record Session(@DefaultValue("http://127.0.0.1:8081") URI url,
                           @DefaultValue List<URI> replicas,
                           @Nullable URI dns,
                           @DefaultValue("10s") @DurationMin(seconds = 1) Duration dnsRefresh,
-                          @DefaultValue("2s") Duration connectTimeout,
-                          @DefaultValue("5s") Duration readTimeout,
-                          @DefaultValue("2") int readRetries) {
+                          @DefaultValue("2s") @DurationMin(millis = 1) Duration connectTimeout,
+                          @DefaultValue("5s") @DurationMin(millis = 1) Duration readTimeout,
+                          @DefaultValue("2") @Min(0) int readRetries,
+                          @DefaultValue("50ms") Duration retryBackoff,
+                          @DefaultValue("1000") @Min(1) int maxConcurrentCalls,
+                          @DefaultValue("30s") @DurationMin(millis = 1) Duration maxIdleTime,
+                          @DefaultValue @Valid ConnectionPool pool,
+                          @DefaultValue @Valid CircuitBreakerSettings circuitBreaker) implements ReplicaAddresses {
     }
 }

@@ -1,5 +1,7 @@
 package dev.hotloop.api.config;
 
+import dev.hotloop.api.remote.ConnectionPool;
+import jakarta.validation.Valid;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -78,6 +81,8 @@ public record ModelProperties(@DefaultValue("hotloop-sim") String defaultModel,
      * @param readTimeout        longest silence between two streamed events after the first
      * @param maxIdleTime        how long an idle pooled connection is kept; below the upstream's keep-alive
      *                           (uvicorn, under vLLM, closes after 5 s)
+     * @param pool               the upstream's connection pool
+     * @param maxEventSize       largest server-sent event (or error body) read from the upstream
      * @param headers            extra request headers, such as {@code OpenAI-Organization}
      * @param maxTokensField     {@code openai-chat}: the field carrying {@code max_output_tokens},
      *                           {@code max_tokens} (every server) or {@code max_completion_tokens} (OpenAI reasoning models)
@@ -100,6 +105,8 @@ public record ModelProperties(@DefaultValue("hotloop-sim") String defaultModel,
                            @DefaultValue("60s") Duration firstTokenTimeout,
                            @DefaultValue("60s") Duration readTimeout,
                            @DefaultValue("4s") Duration maxIdleTime,
+                           @DefaultValue @Valid ConnectionPool pool,
+                           @DefaultValue("16MB") DataSize maxEventSize,
                            Map<String, String> headers,
                            @DefaultValue("max_tokens") String maxTokensField,
                            @DefaultValue("system") String developerRole,

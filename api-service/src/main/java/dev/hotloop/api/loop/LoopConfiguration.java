@@ -2,6 +2,7 @@ package dev.hotloop.api.loop;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.model.ModelCatalog;
@@ -19,8 +20,9 @@ import org.springframework.context.annotation.Configuration;
 class LoopConfiguration {
 
     @Bean
-    TokenCounter tokenCounter(MeterRegistry meters) {
-        return new TokenCounter(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE), meters);
+    TokenCounter tokenCounter(ApiProperties properties, MeterRegistry meters) {
+        return new TokenCounter(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
+                properties.tokenizer(), meters);
     }
 
     @Bean

@@ -85,20 +85,21 @@ public class TurnEngine {
             String model = models.modelFor(request.model());
             ModelProvider provider = models.provider(model);
             long tokenizing = System.nanoTime();
-            List<ContextItem> input = count(request.input());
-            trace.addSince(Stage.TOKENIZE, tokenizing);
-            long loading = System.nanoTime();
-            return spans.mono("state_load", source.conversation(origin.tenant(), request, trace))
-                    .map(history -> {
-                trace.addSince(Stage.STATE_LOAD, loading);
-                long validating = System.nanoTime();
-                Conversation context = history.withInput(input);
-                trace.addSince(Stage.VALIDATE, validating);
-                String id = request.previousResponseId() == null ? ResponseIds.newChain()
-                        : ResponseIds.continuing(request.previousResponseId());
-                Response start = Response.start(id, model, request, clock.instant().getEpochSecond());
-                int inputTokens = tokens.preamble(request.instructions(), request.tools()) + context.tokens();
-                return new Turn(origin, request, start, provider, input, context, inputTokens, trace);
+            return tokens.count(request.input()).flatMap(input -> {
+                trace.addSince(Stage.TOKENIZE, tokenizing);
+                long loading = System.nanoTime();
+                return spans.mono("state_load", source.conversation(origin.tenant(), request, trace))
+                        .flatMap(history -> {
+                    trace.addSince(Stage.STATE_LOAD, loading);
+                    long validating = System.nanoTime();
+                    Conversation context = history.withInput(input);
+                    trace.addSince(Stage.VALIDATE, validating);
+                    String id = request.previousResponseId() == null ? ResponseIds.newChain()
+                            : ResponseIds.continuing(request.previousResponseId());
+                    Response start = Response.start(id, model, request, clock.instant().getEpochSecond());
+                    return tokens.preamble(request.instructions(), request.tools()).map(preamble ->
+                            new Turn(origin, request, start, provider, input, context, preamble + context.tokens(), trace));
+                });
             });
         });
     }
@@ -191,8 +192,13 @@ public class TurnEngine {
         if (turn.request().generate() && finish == null) {
             return Mono.error(new IllegalStateException("The model ended its stream without finishing"));
         }
+        return tokens.count(emitter.output()).flatMap(output -> finish(turn, emitter, listener, finish, output));
+    }
+
+    /** The terminal event of a turn whose output is counted: persisted first when the request stores. */
+    private Mono<ResponseEvent> finish(Turn turn, TurnEmitter emitter, TurnListener listener, ModelEvent.Finish finish,
+                                       List<ContextItem> output) {
         FinishReason reason = finish == null ? FinishReason.STOP : finish.reason();
-        List<ContextItem> output = count(emitter.output());
         ModelEvent.ModelUsage reported = finish == null ? null : finish.usage();
         // an upstream's own counts win; the engine's per-item count stands in where none is reported
         int inputTokens = reported != null && reported.inputTokens() > 0 ? reported.inputTokens() : turn.inputTokens();
@@ -258,14 +264,6 @@ public class TurnEngine {
         return new ModelRequest(turn.response().model(), request.instructions(), context, request.tools(),
                 request.toolChoice(), request.parallelToolCalls(), request.maxOutputTokens(), request.temperature(),
                 request.topP(), request.promptCacheKey());
-    }
-
-    private List<ContextItem> count(List<Item> items) {
-        List<ContextItem> counted = new ArrayList<>(items.size());
-        for (Item item : items) {
-            counted.add(new ContextItem(item, tokens.count(item)));
-        }
-        return counted;
     }
 
     private static int sum(List<ContextItem> items) {

@@ -1,6 +1,7 @@
 package dev.hotloop.api.model;
 
 import dev.hotloop.api.config.ModelProperties;
+import dev.hotloop.api.remote.RemoteClients;
 import dev.hotloop.api.tokens.TokenCounter;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.simulator.SimulatedModel;
@@ -24,13 +25,13 @@ class ModelConfiguration {
 
     @Bean
     ModelCatalog modelCatalog(ModelProperties properties, TokenCounter tokens, Environment environment,
-                              CircuitBreakerRegistry circuitBreakers, RetryRegistry retries) {
+                              CircuitBreakerRegistry circuitBreakers, RetryRegistry retries, RemoteClients clients) {
         ModelProperties.Simulator simulator = properties.simulator();
         Scenario scenario = simulator.scenario() == null ? Scenario.empty() : Scenario.load(simulator.scenario());
         ModelProvider simulated = new SimulatedModel(new SimulatorSettings(simulator.timeToFirstToken(),
                 simulator.tokensPerSecond(), scenario), tokens.encoding());
         ModelRoutes routes = new ModelRoutes(properties.resilience(), simulated, environment::getProperty,
-                circuitBreakers, retries, RandomGenerator.getDefault());
+                circuitBreakers, retries, clients, RandomGenerator.getDefault());
         Map<String, ModelProvider> providers = new LinkedHashMap<>();
         properties.routes().forEach((name, upstreams) -> providers.put(name, routes.route(name, upstreams)));
         ModelProvider fallback = null;

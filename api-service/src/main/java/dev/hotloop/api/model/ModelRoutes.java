@@ -6,6 +6,7 @@ import dev.hotloop.api.model.responses.OpenAiResponsesProvider;
 import dev.hotloop.api.model.routing.RoutedModel;
 import dev.hotloop.api.model.routing.UpstreamRoute;
 import dev.hotloop.api.model.upstream.UpstreamClient;
+import dev.hotloop.api.remote.RemoteClients;
 import dev.hotloop.protocol.model.ModelProvider;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -14,10 +15,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the routed model of a public name from its {@code hotloop.model.routes} entry. Configuration mistakes (no
@@ -28,23 +27,26 @@ public final class ModelRoutes {
 
     private final ModelProperties.Resilience resilience;
     private final ModelProvider simulator;
-    private final Function<String, @Nullable String> environment;
+    private final UnaryOperator<String> environment;
     private final CircuitBreakerRegistry breakers;
     private final RetryRegistry retries;
+    private final RemoteClients clients;
     private final RandomGenerator random;
 
     /**
      * @param simulator   the embedded simulator, for {@code provider: simulator} upstreams
      * @param environment looks up the variables named by {@code api-key-env} (null when unset)
+     * @param clients     builds the upstreams' HTTP clients
      */
-    public ModelRoutes(ModelProperties.Resilience resilience, ModelProvider simulator,
-                       Function<String, @Nullable String> environment,
-                       CircuitBreakerRegistry breakers, RetryRegistry retries, RandomGenerator random) {
+    public ModelRoutes(ModelProperties.Resilience resilience, ModelProvider simulator, UnaryOperator<String> environment,
+                       CircuitBreakerRegistry breakers, RetryRegistry retries, RemoteClients clients,
+                       RandomGenerator random) {
         this.resilience = resilience;
         this.simulator = simulator;
         this.environment = environment;
         this.breakers = breakers;
         this.retries = retries;
+        this.clients = clients;
         this.random = random;
     }
 
@@ -71,7 +73,7 @@ public final class ModelRoutes {
                 throw new IllegalStateException(setting + ".developer-role must be system or developer, not "
                         + config.developerRole());
             }
-            String label = model + "[" + i + "] " + config.provider().name().toLowerCase(Locale.ROOT).replace('_', '-') + " "
+            String label = model + "[" + i + "] " + config.provider().name().toLowerCase().replace('_', '-') + " "
                     + config.safeUrl();
             ModelProvider provider = provider(model, config, label, setting);
             upstreams.add(new UpstreamRoute(label, config.weight(), provider, breakers.circuitBreaker(
@@ -89,7 +91,7 @@ public final class ModelRoutes {
             throw new IllegalStateException(setting + ".url is missing: the upstream's base URL, such as "
                     + "http://localhost:8000/v1");
         }
-        UpstreamClient client = UpstreamClient.create(label, config, apiKey(config, setting));
+        UpstreamClient client = UpstreamClient.create(label, config, apiKey(config, setting), clients);
         String upstreamModel = config.upstreamModel() != null ? config.upstreamModel() : model;
         return switch (config.provider()) {
             case OPENAI_CHAT -> new OpenAiChatProvider(client, upstreamModel, config.maxTokensField(),
@@ -100,7 +102,7 @@ public final class ModelRoutes {
         };
     }
 
-    private @Nullable String apiKey(ModelProperties.Upstream config, String setting) {
+    private String apiKey(ModelProperties.Upstream config, String setting) {
         if (config.apiKeyEnv() != null && config.apiKeyFile() != null) {
             throw new IllegalStateException(setting + " sets both api-key-env and api-key-file: keep one");
         }

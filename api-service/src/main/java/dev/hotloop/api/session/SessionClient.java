@@ -2,63 +2,69 @@ package dev.hotloop.api.session;
 
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.StoredContext;
+import dev.hotloop.api.remote.RemoteFailures;
+import dev.hotloop.api.remote.RendezvousRouter;
+import dev.hotloop.api.remote.Replicas;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.response.Response;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * session-service over its internal HTTP API. Unknown ids and other tenants' ids are empty results; an
- * unreachable or failing store is a 503 {@code session_store_unavailable}. Reads retry, writes never do
- * (a write is not idempotent once its items are appended).
+ * session-service over its internal HTTP API. Unknown ids and other tenants' ids are empty results; a 4xx for any
+ * other reason (such as an id too long for a URL) is the request's fault, a 400 for the client; an unreachable or
+ * failing store is a 503 {@code session_store_unavailable}. Reads retry dependency failures
+ * ({@link RemoteFailures#isDependencyFailure}), writes never do (a write is not idempotent once its items are
+ * appended), and nothing else is retried.
  *
  * <p>With several replicas, every call of a chain goes to the replica that owns the chain by rendezvous hashing of
- * its chain tag, so that replica's near cache serves it. Each replica has its own circuit breaker. A call that never
- * reached its replica (connection refused or timed out, circuit open) goes on to the next replica in the chain's
- * rendezvous order, writes included: Redis is the truth, so any replica can serve any chain.
+ * its chain tag, so that replica's near cache serves it. Each replica has its own circuit breaker, which counts only
+ * dependency failures: a client's bad request, or one response the store cannot serve, never opens it for others. A
+ * call that never reached its replica (connection refused or timed out, circuit open) goes on to the next replica in
+ * the chain's rendezvous order, writes included: Redis is the truth, so any replica can serve any chain. All calls
+ * pass one bulkhead first, so a flood of calls fails fast here instead of queueing on the pool.
  */
 public class SessionClient {
 
     private static final String RESPONSES = "/internal/v1/tenants/{tenant}/responses";
 
     private final WebClient http;
-    private final SessionReplicas replicas;
+    private final Replicas replicas;
+    private final Bulkhead bulkhead;
     private final Retry readRetry;
-    private final Runnable onFailover;
 
-    /** One replica: the base URL of {@code http}, behind {@code circuitBreaker}. */
+    /** One replica: the base URL of {@code http}, behind {@code circuitBreaker}, with a default bulkhead. */
     public SessionClient(WebClient http, CircuitBreaker circuitBreaker, Retry readRetry) {
-        this(http, SessionReplicas.single(circuitBreaker), readRetry, () -> { });
+        this(http, Replicas.single(circuitBreaker), Bulkhead.ofDefaults("session-service"), readRetry);
     }
 
-    /**
-     * @param http       without a base URL: every call names its replica's
-     * @param onFailover runs each time a call moves on to the next replica
-     */
-    SessionClient(WebClient http, SessionReplicas replicas, Retry readRetry, Runnable onFailover) {
+    /** @param http without a base URL: every call names its replica's */
+    SessionClient(WebClient http, Replicas replicas, Bulkhead bulkhead, Retry readRetry) {
         this.http = http;
         this.replicas = replicas;
+        this.bulkhead = bulkhead;
         this.readRetry = readRetry;
-        this.onFailover = onFailover;
+    }
+
+    /** The replicas calls are routed over. */
+    Replicas replicas() {
+        return replicas;
     }
 
     /** The whole context of a stored response, or empty when the tenant has no such response. */
@@ -105,60 +111,39 @@ public class SessionClient {
                 .transformDeferred(RetryOperator.of(readRetry)));
     }
 
-    /** The call on the chain's owner, then on the next replicas in rendezvous order while it never reached one. */
+    /** The call on the chain's owner, then on the next replicas while it never reached one; behind the bulkhead. */
     private <T> Mono<T> routed(String responseId, Function<String, Mono<T>> call) {
-        return Mono.defer(() -> {
-            List<SessionReplica> order = replicas.route(responseId);
-            return order.isEmpty() ? Mono.error(new NoReplicaException()) : attempt(order, 0, call);
-        });
-    }
-
-    private <T> Mono<T> attempt(List<SessionReplica> order, int index, Function<String, Mono<T>> call) {
-        SessionReplica replica = order.get(index);
-        Mono<T> attempt = call.apply(replica.baseUrl()).transformDeferred(CircuitBreakerOperator.of(replica.circuitBreaker()));
-        if (index + 1 == order.size()) {
-            return attempt;
-        }
-        return attempt.onErrorResume(SessionClient::neverReached, error -> {
-            onFailover.run();
-            return attempt(order, index + 1, call);
-        });
+        return replicas.call(RendezvousRouter.chainKey(responseId), (replica, owner) -> call.apply(replica))
+                .transformDeferred(BulkheadOperator.of(bulkhead));
     }
 
     private static <T> Mono<T> guard(Mono<T> call) {
-        return call.onErrorMap(error -> !(error instanceof ApiException), SessionClient::unavailable);
+        return call.onErrorMap(error -> !(error instanceof ApiException), SessionClient::translate);
     }
 
-    private static ApiException unavailable(Throwable error) {
-        String reason = error instanceof CallNotPermittedException ? "circuit open"
-                : error instanceof NoReplicaException ? "no replica known"
-                : error instanceof WebClientResponseException http ? "HTTP " + http.getStatusCode().value()
-                : error.getClass().getSimpleName();
+    private static ApiException translate(Throwable error) {
+        if (RemoteFailures.isClientError(error)) {
+            return refused((WebClientResponseException) error);
+        }
+        String reason = switch (error) {
+            case CallNotPermittedException open -> "circuit open";
+            case BulkheadFullException full -> "too many calls in flight";
+            case Replicas.NoReplicaException none -> "no replica known";
+            case WebClientResponseException http -> "HTTP " + http.getStatusCode().value();
+            default -> error.getClass().getSimpleName();
+        };
         return ApiException.unavailable("session_store_unavailable",
                 "The response store is unavailable (" + reason + "). Please retry.");
     }
 
-    /** I/O failures, 5xx and 429: worth a retry, and what a replica's circuit breaker counts against it. */
-    static boolean retryable(Throwable error) {
-        return !(error instanceof WebClientResponseException http) || http.getStatusCode().is5xxServerError()
-                || http.getStatusCode().isSameCodeAs(HttpStatus.TOO_MANY_REQUESTS);
-    }
-
-    /** The request was never sent: no connection to the replica, or its circuit is open. Safe to send elsewhere. */
-    static boolean neverReached(Throwable error) {
-        if (error instanceof CallNotPermittedException) {
-            return true;
-        }
-        if (!(error instanceof WebClientRequestException)) {
-            return false;
-        }
-        for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof NoRouteToHostException
-                    || cause instanceof UnknownHostException) {
-                return true;
-            }
-        }
-        return false;
+    /** A 4xx of session-service (other than the 404s that are results): the request was bad, so a 400. */
+    private static ApiException refused(WebClientResponseException error) {
+        JsonNode detail = RemoteFailures.errorOf(error);
+        String message = detail.path("message").isString() ? detail.path("message").stringValue()
+                : "The response store refused the request (HTTP " + error.getStatusCode().value() + ").";
+        String code = detail.path("code").isString() ? detail.path("code").stringValue() : "invalid_request";
+        String param = detail.path("param").isString() ? detail.path("param").stringValue() : null;
+        return ApiException.invalidRequest(param, code, message);
     }
 
     private static StoredContext parseContext(byte[] json) {
@@ -169,13 +154,5 @@ public class SessionClient {
             context.add(new ContextItem(Item.of((ObjectNode) entry.get("item")), entry.path("tokens").asInt()));
         }
         return new StoredContext(context, root.path("input_count").asInt(), root.path("depth").asInt(1));
-    }
-
-    /** No replica is known yet: DNS has not answered. */
-    private static final class NoReplicaException extends RuntimeException {
-
-        NoReplicaException() {
-            super("no session-service replica known", null, false, false);
-        }
     }
 }

@@ -1,32 +1,24 @@
 package dev.hotloop.api.session;
 
 import dev.hotloop.api.config.ApiProperties;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import dev.hotloop.api.remote.RemoteClients;
+import dev.hotloop.api.remote.RemoteFailures;
+import dev.hotloop.api.remote.Replicas;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
-import io.netty.channel.ChannelOption;
-import java.net.InetAddress;
-import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 
 /**
- * The pooled keep-alive HTTP client to session-service, the replicas it routes over (from {@code dns}, else
- * {@code replicas}, else {@code url}) with a circuit breaker each, and its read retry.
+ * The client of session-service: the replicas it routes over (from {@code dns}, else {@code replicas}, else
+ * {@code url}) with a circuit breaker each, its bulkhead and its read retry, all from {@code hotloop.api.session}.
  */
 @Configuration(proxyBeanMethods = false)
 class SessionClientConfiguration {
@@ -34,68 +26,31 @@ class SessionClientConfiguration {
     static final String NAME = "session-service";
 
     @Bean
-    CircuitBreakerRegistry circuitBreakerRegistry(MeterRegistry meters) {
-        CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
-        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
-        return registry;
-    }
-
-    @Bean
-    RetryRegistry retryRegistry(MeterRegistry meters) {
-        RetryRegistry registry = RetryRegistry.ofDefaults();
-        TaggedRetryMetrics.ofRetryRegistry(registry).bindTo(meters);
-        return registry;
-    }
-
-    @Bean
-    SessionReplicas sessionReplicas(ApiProperties properties, CircuitBreakerRegistry circuitBreakers, MeterRegistry meters) {
+    Replicas sessionReplicas(ApiProperties properties, RemoteClients clients) {
         ApiProperties.Session session = properties.session();
-        // 404s and other answers of a healthy replica never open its circuit
-        CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.from(circuitBreakers.getDefaultConfig())
-                .recordException(SessionClient::retryable)
-                .build();
-        SessionReplicas replicas = new SessionReplicas(
-                baseUrl -> circuitBreakers.circuitBreaker(breakerName(baseUrl), breakerConfig),
-                baseUrl -> circuitBreakers.remove(breakerName(baseUrl)));
-        // an empty value (HOTLOOP_API_SESSION_DNS= in a template) means unset
-        if (session.dns() != null && !session.dns().toString().isEmpty()) {
-            replicas.discoverWith(new DnsReplicaDiscovery(session.dns(), session.dnsRefresh(), replicas, InetAddress::getAllByName));
-        } else {
-            List<URI> baseUrls = session.replicas().isEmpty() ? List.of(session.url()) : session.replicas();
-            replicas.update(baseUrls.stream().map(URI::toString).toList());
-        }
-        Gauge.builder("hotloop.session.replicas", replicas, known -> known.all().size())
-                .description("session-service replicas calls are routed over").register(meters);
-        return replicas;
+        return clients.replicas(NAME, "hotloop.api.session", session, session.circuitBreaker(), "hotloop.session");
     }
 
     @Bean
-    SessionClient sessionClient(ApiProperties properties, SessionReplicas replicas, RetryRegistry retries, MeterRegistry meters,
-                                ObservationRegistry observations) {
+    SessionClient sessionClient(ApiProperties properties, Replicas sessionReplicas, RemoteClients clients,
+                                BulkheadRegistry bulkheads, RetryRegistry retries) {
         ApiProperties.Session session = properties.session();
-        HttpClient httpClient = HttpClient.create(ConnectionProvider.builder(NAME).maxConnections(500)
-                        .maxIdleTime(Duration.ofSeconds(30)).build())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) session.connectTimeout().toMillis())
-                .responseTimeout(session.readTimeout());
-        // Boot 4.1.1's spring-boot-webclient module is not on Maven Central, so the builder is configured here.
-        // No base URL: each call names its replica's, over the one pool (kept per host and port by Reactor Netty).
-        WebClient http = WebClient.builder()
-                .observationRegistry(observations) // client spans, and W3C trace context to session-service
-                .clientConnector(new ReactorClientHttpConnector(httpClient))
-                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize((int) properties.maxRequestSize().toBytes() * 4))
-                .build();
+        // no base URL: each call names its replica's, over the one pool
+        WebClient http = clients.builder(NAME, session.pool(), session.connectTimeout(), session.maxIdleTime(),
+                session.readTimeout(),
+                maxContextSize(properties.maxRequestSize())).build();
+        Bulkhead bulkhead = bulkheads.bulkhead(NAME, BulkheadConfig.custom()
+                .maxConcurrentCalls(session.maxConcurrentCalls()).maxWaitDuration(Duration.ZERO).build());
         Retry readRetry = retries.retry(NAME + "-read", RetryConfig.custom()
                 .maxAttempts(session.readRetries() + 1)
-                .waitDuration(Duration.ofMillis(50))
-                .retryOnException(SessionClient::retryable)
+                .waitDuration(session.retryBackoff())
+                .retryOnException(RemoteFailures::isDependencyFailure)
                 .build());
-        Counter failovers = Counter.builder("hotloop.session.failovers")
-                .description("Calls that went on to the next session-service replica because theirs was unreachable")
-                .register(meters);
-        return new SessionClient(http, replicas, readRetry, failovers::increment);
+        return new SessionClient(http, sessionReplicas, bulkhead, readRetry);
     }
 
-    private static String breakerName(String baseUrl) {
-        return NAME + " " + baseUrl;
+    /** Largest context read back: four requests' worth, in {@code long} (as an {@code int} it wraps at 512 MB). */
+    static DataSize maxContextSize(DataSize maxRequestSize) {
+        return DataSize.ofBytes(maxRequestSize.toBytes() * 4);
     }
 }

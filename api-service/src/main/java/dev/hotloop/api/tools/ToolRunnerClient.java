@@ -1,40 +1,64 @@
 package dev.hotloop.api.tools;
 
+import dev.hotloop.api.remote.RemoteFailures;
+import dev.hotloop.api.remote.RendezvousRouter;
+import dev.hotloop.api.remote.Replicas;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.json.ProtocolJson;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
 import io.github.resilience4j.timelimiter.TimeLimiter;
+import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * tool-runner-service over its internal HTTP API, behind a bulkhead, a time limiter and a circuit breaker. A tool
- * that fails or times out is a result the model sees; tool-runner itself being down, overloaded or too slow is a
+ * tool-runner-service over its internal HTTP API, behind a bulkhead, and per replica a circuit breaker and a time
+ * limiter. Every call of a chain goes to the replica that owns the chain by rendezvous hashing of its chain tag,
+ * where the chain's workspace is. A call that never reached its replica (connection refused, circuit open) goes on
+ * to the next one, and its result tells the model that it ran in a workspace without the earlier calls' files.
+ *
+ * <p>What the model sees as the tool's result, never as an HTTP error: a tool that fails or times out; a call
+ * tool-runner refuses (a 4xx, such as too many commands), which never counts against a breaker; a call whose replica
+ * went away while it ran (its workspace is lost with it). tool-runner itself being down, overloaded or too slow is a
  * 503 ({@code tool_runner_unavailable}). Cancelling a call closes its connection, and tool-runner kills the process.
  */
 public class ToolRunnerClient {
 
+    private static final String EXECUTIONS = "/internal/v1/tenants/{tenant}/chains/{chain}/executions";
+    /** A refused call exits as a shell's usage errors do. */
+    private static final int REFUSED_EXIT_CODE = 2;
+    static final String MOVED = "[hotloop: this conversation's tool runner could not be reached, so this call ran on"
+            + " another one, in a workspace without the files of earlier calls]\n";
+    static final String LOST = "[hotloop: the tool runner running this call went away before it finished; whether"
+            + " the commands ran is unknown, and the conversation's workspace is lost: the next call starts in an"
+            + " empty one]";
+
     private final WebClient http;
+    private final Replicas replicas;
     private final Bulkhead bulkhead;
     private final TimeLimiter timeLimiter;
-    private final CircuitBreaker circuitBreaker;
 
-    public ToolRunnerClient(WebClient http, Bulkhead bulkhead, TimeLimiter timeLimiter, CircuitBreaker circuitBreaker) {
+    /** @param http without a base URL: every call names its replica's */
+    public ToolRunnerClient(WebClient http, Replicas replicas, Bulkhead bulkhead, TimeLimiter timeLimiter) {
         this.http = http;
+        this.replicas = replicas;
         this.bulkhead = bulkhead;
         this.timeLimiter = timeLimiter;
-        this.circuitBreaker = circuitBreaker;
+    }
+
+    /** The replicas calls are routed over. */
+    Replicas replicas() {
+        return replicas;
     }
 
     /** Runs a call in the workspace of the tenant's chain; emits the tool's result body. */
@@ -43,16 +67,54 @@ public class ToolRunnerClient {
         body.put("tool", call.tool());
         body.put("call_id", call.callId());
         body.set("arguments", call.action());
-        return http.post().uri("/internal/v1/tenants/{tenant}/chains/{chain}/executions", tenant, chain)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
-                .retrieve()
-                .bodyToMono(byte[].class)
-                .map(bytes -> ProtocolJson.mapper().readTree(bytes))
-                .transformDeferred(TimeLimiterOperator.of(timeLimiter))
-                .transformDeferred(CircuitBreakerOperator.of(circuitBreaker))
+        byte[] json = ProtocolJson.mapper().writeValueAsBytes(body);
+        return replicas.call(RendezvousRouter.tagKey(chain), (replica, owner) -> http.post()
+                        .uri(replica + EXECUTIONS, tenant, chain)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(json)
+                        .retrieve()
+                        .bodyToMono(byte[].class)
+                        .map(bytes -> owner ? ProtocolJson.mapper().readTree(bytes)
+                                : noted(ProtocolJson.mapper().readTree(bytes), MOVED))
+                        .transformDeferred(TimeLimiterOperator.of(timeLimiter)))
+                .onErrorResume(RemoteFailures::isClientError,
+                        error -> Mono.just(failed(call, refusal((WebClientResponseException) error))))
+                .onErrorResume(ToolRunnerClient::lostWhileRunning, error -> Mono.just(failed(call, LOST)))
                 .transformDeferred(BulkheadOperator.of(bulkhead))
                 .onErrorMap(error -> !(error instanceof ApiException), ToolRunnerClient::unavailable);
+    }
+
+    /** The call reached its replica, and the connection broke before the answer: the replica went away. */
+    static boolean lostWhileRunning(Throwable error) {
+        return error instanceof WebClientRequestException && !RemoteFailures.neverReached(error)
+                || error instanceof IOException;
+    }
+
+    private static String refusal(WebClientResponseException error) {
+        JsonNode detail = RemoteFailures.errorOf(error);
+        String reason = detail.path("message").isString() ? detail.path("message").stringValue()
+                : "HTTP " + error.getStatusCode().value();
+        return "[hotloop: the tool runner refused this call: " + reason + "]";
+    }
+
+    /** A result in the shape of the tool's own, with {@code message} as its error output. */
+    private static JsonNode failed(HostedCall call, String message) {
+        ObjectNode result = ProtocolJson.nodes().objectNode();
+        result.put("call_id", call.callId());
+        result.put("tool", call.tool());
+        ObjectNode command = result.putArray("output").addObject();
+        command.put("stdout", "");
+        command.put("stderr", message);
+        command.putObject("outcome").put("type", "exit").put("exit_code", REFUSED_EXIT_CODE);
+        return result;
+    }
+
+    /** The result with {@code note} ahead of its first command's error output. */
+    private static JsonNode noted(JsonNode result, String note) {
+        if (result.path("output").path(0) instanceof ObjectNode first) {
+            first.put("stderr", note + first.path("stderr").asString(""));
+        }
+        return result;
     }
 
     private static ApiException unavailable(Throwable error) {
@@ -60,8 +122,7 @@ public class ToolRunnerClient {
             case BulkheadFullException full -> "too many hosted tool calls in flight";
             case CallNotPermittedException open -> "circuit open";
             case TimeoutException slow -> "the call timed out";
-            case WebClientResponseException response when response.getStatusCode().value() == 400 ->
-                    "it refused the call: " + response.getResponseBodyAsString();
+            case Replicas.NoReplicaException none -> "no replica known";
             case WebClientResponseException response -> "HTTP " + response.getStatusCode().value();
             default -> error.getClass().getSimpleName();
         };

@@ -1,48 +1,47 @@
 package dev.hotloop.api.tools;
 
 import dev.hotloop.api.config.ApiProperties;
+import dev.hotloop.api.remote.RemoteClients;
+import dev.hotloop.api.remote.Replicas;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
-import io.netty.channel.ChannelOption;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 
-/** The pooled HTTP client to tool-runner-service and the Resilience4j guards around it. */
+/**
+ * The client of tool-runner-service: the replicas it routes chains over (from {@code dns}, else {@code replicas},
+ * else {@code url}) with a circuit breaker each, its bulkhead and time limiter, all from
+ * {@code hotloop.api.tool-runner}.
+ */
 @Configuration(proxyBeanMethods = false)
 class ToolRunnerConfiguration {
 
     static final String NAME = "tool-runner";
 
     @Bean
-    ToolRunnerClient toolRunnerClient(ApiProperties properties, CircuitBreakerRegistry circuitBreakers,
-                                      MeterRegistry meters, ObservationRegistry observations) {
+    Replicas toolRunnerReplicas(ApiProperties properties, RemoteClients clients) {
         ApiProperties.ToolRunner settings = properties.toolRunner();
-        HttpClient httpClient = HttpClient.create(ConnectionProvider.builder(NAME)
-                        .maxConnections(settings.maxConcurrentCalls()).maxIdleTime(Duration.ofSeconds(30)).build())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
-        WebClient http = WebClient.builder().baseUrl(settings.url().toString())
-                .observationRegistry(observations) // client spans, and W3C trace context to tool-runner
-                .clientConnector(new ReactorClientHttpConnector(httpClient))
-                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(64 * 1024 * 1024))
-                .build();
-        BulkheadRegistry bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
+        return clients.replicas(NAME, "hotloop.api.tool-runner", settings, settings.circuitBreaker(),
+                "hotloop.toolrunner");
+    }
+
+    @Bean
+    ToolRunnerClient toolRunnerClient(ApiProperties properties, Replicas toolRunnerReplicas, RemoteClients clients,
+                                      BulkheadRegistry bulkheads, TimeLimiterRegistry timeLimiters) {
+        ApiProperties.ToolRunner settings = properties.toolRunner();
+        // no response timeout: a call takes as long as its commands, up to the time limiter's limit
+        WebClient http = clients.builder(NAME, settings.pool(), settings.connectTimeout(), settings.maxIdleTime(), null,
+                settings.maxResultSize()).build();
+        Bulkhead bulkhead = bulkheads.bulkhead(NAME, BulkheadConfig.custom()
                 .maxConcurrentCalls(settings.maxConcurrentCalls()).maxWaitDuration(Duration.ZERO).build());
-        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
-        Bulkhead bulkhead = bulkheads.bulkhead(NAME);
-        TimeLimiter timeLimiter = TimeLimiter.of(NAME, TimeLimiterConfig.custom()
+        TimeLimiter timeLimiter = timeLimiters.timeLimiter(NAME, TimeLimiterConfig.custom()
                 .timeoutDuration(settings.callTimeout()).cancelRunningFuture(true).build());
-        return new ToolRunnerClient(http, bulkhead, timeLimiter, circuitBreakers.circuitBreaker(NAME));
+        return new ToolRunnerClient(http, toolRunnerReplicas, bulkhead, timeLimiter);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
 import dev.hotloop.api.metrics.TurnMetrics;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -40,7 +42,8 @@ import reactor.test.StepVerifier;
 class TurnEngineTest {
 
     private static final TokenCounter TOKENS = new TokenCounter(
-            Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE), new SimpleMeterRegistry());
+            Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
+            new ApiProperties.Tokenizer(1, 16, DataSize.ofMegabytes(1)), new SimpleMeterRegistry());
     private static final ContextSource NEW_CONVERSATION = (tenant, request, trace) -> Mono.just(Conversation.EMPTY);
 
     private static TurnEngine engine(ModelProvider model) {

@@ -63,7 +63,7 @@ class ModelRoutesTest {
                     .bindOrCreate("hotloop.model", ModelProperties.class);
             ModelRoutes routes = new ModelRoutes(properties.resilience(), null,
                     Map.of("VLLM_API_KEY", "k", "OPENAI_API_KEY", "k")::get,
-                    CircuitBreakerRegistry.ofDefaults(), RetryRegistry.ofDefaults(), TestRoutes.FIRST);
+                    CircuitBreakerRegistry.ofDefaults(), RetryRegistry.ofDefaults(), TestRoutes.CLIENTS, TestRoutes.FIRST);
             properties.routes().forEach((name, upstreams) -> routes.route(name, upstreams));
             assertThat(properties.routes()).containsKey(properties.defaultModel());
             routed.addAll(properties.routes().keySet());

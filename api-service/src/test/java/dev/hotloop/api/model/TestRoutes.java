@@ -2,16 +2,20 @@ package dev.hotloop.api.model;
 
 import dev.hotloop.api.config.ModelProperties;
 import dev.hotloop.api.model.routing.RoutedModel;
+import dev.hotloop.api.remote.RemoteClients;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.simulator.SimulatedModel;
 import dev.hotloop.simulator.SimulatorSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Routed models built as api-service builds them, from {@code hotloop.model.*} properties written as a user would,
@@ -23,6 +27,10 @@ public final class TestRoutes {
     public static final RandomGenerator FIRST = () -> 0L;
 
     private static final ModelProvider SIMULATOR = SimulatedModel.create(SimulatorSettings.unthrottled());
+
+    /** Remote clients as api-service builds them, without Boot's customizers. */
+    public static final RemoteClients CLIENTS = new RemoteClients(WebClient::builder, List.of(),
+            CircuitBreakerRegistry.ofDefaults(), new SimpleMeterRegistry());
 
     private TestRoutes() {
     }
@@ -42,6 +50,6 @@ public final class TestRoutes {
     public static RoutedModel route(String model, Map<String, String> properties, Map<String, String> environment) {
         ModelProperties bound = properties(properties);
         return new ModelRoutes(bound.resilience(), SIMULATOR, environment::get, CircuitBreakerRegistry.ofDefaults(),
-                RetryRegistry.ofDefaults(), FIRST).route(model, bound.routes().get(model));
+                RetryRegistry.ofDefaults(), CLIENTS, FIRST).route(model, bound.routes().get(model));
     }
 }

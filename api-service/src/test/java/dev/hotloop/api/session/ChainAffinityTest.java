@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.openai.client.OpenAIClient;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
+import dev.hotloop.api.remote.RendezvousRouter;
+import dev.hotloop.api.remote.Replica;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +34,7 @@ class ChainAffinityTest extends RoutedPlatformTest {
     private static final HttpClient SCRAPER = HttpClient.newHttpClient();
 
     @Autowired
-    private SessionReplicas replicas;
+    private SessionClient sessions;
 
     @Autowired
     private MeterRegistry meters;
@@ -51,9 +53,9 @@ class ChainAffinityTest extends RoutedPlatformTest {
             assertThat(client.responses().retrieve(second.id()).id()).isEqualTo(second.id());
             client.responses().delete(first.id());
 
-            List<SessionReplica> order = replicas.route(first.id());
+            List<Replica> order = sessions.replicas().route(RendezvousRouter.chainKey(first.id()));
             ownedByTheDeadReplica |= order.getFirst().baseUrl().equals(DEAD_REPLICA);
-            String expected = order.stream().map(SessionReplica::baseUrl).filter(url -> !url.equals(DEAD_REPLICA))
+            String expected = order.stream().map(Replica::baseUrl).filter(url -> !url.equals(DEAD_REPLICA))
                     .findFirst().orElseThrow();
             owners.add(expected);
             // two stores, a context read, a GET and a DELETE, all on the one replica

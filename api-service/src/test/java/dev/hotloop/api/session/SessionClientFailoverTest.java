@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hotloop.api.SessionServiceFixture;
 import dev.hotloop.api.context.ContextItem;
+import dev.hotloop.api.remote.RemoteFailures;
+import dev.hotloop.api.remote.RendezvousRouter;
+import dev.hotloop.api.remote.Replicas;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.request.CreateRequestReader;
 import dev.hotloop.protocol.response.Response;
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -35,11 +39,15 @@ class SessionClientFailoverTest {
     private static final String TENANT = "acme";
 
     private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-            .recordException(SessionClient::retryable).build());
-    private final SessionReplicas replicas = new SessionReplicas(breakers::circuitBreaker, breakers::remove);
+            .recordException(RemoteFailures::isDependencyFailure).build());
+    private final Replicas replicas = new Replicas(breakers::circuitBreaker, breakers::remove);
     private final AtomicInteger failovers = new AtomicInteger();
-    private final SessionClient client = new SessionClient(WebClient.create(), replicas,
-            Retry.of("read", RetryConfig.custom().maxAttempts(1).build()), failovers::incrementAndGet);
+    private final SessionClient client = new SessionClient(WebClient.create(), replicas, Bulkhead.ofDefaults("test"),
+            Retry.of("read", RetryConfig.custom().maxAttempts(1).build()));
+
+    {
+        replicas.onFailover(failovers::incrementAndGet);
+    }
 
     @Test
     void turnsOfAChainWhoseReplicaIsDownAreStoredAndReadOnItsNextReplica() throws IOException {
@@ -64,7 +72,7 @@ class SessionClientFailoverTest {
     void replicaWithAnOpenCircuitIsSkippedWithoutAConnectionAttempt() throws IOException {
         String dead = deadReplica();
         replicas.update(List.of(dead, SessionServiceFixture.url()));
-        CircuitBreaker deadBreaker = replicas.route(chainOwnedBy(dead)).getFirst().circuitBreaker();
+        CircuitBreaker deadBreaker = replicas.route(RendezvousRouter.chainKey(chainOwnedBy(dead))).getFirst().circuitBreaker();
         deadBreaker.transitionToOpenState();
 
         StepVerifier.create(client.context(TENANT, chainOwnedBy(dead))).expectComplete().verify(TIMEOUT);
@@ -87,7 +95,7 @@ class SessionClientFailoverTest {
 
         assertThat(failovers).hasValue(0);
         // a 404 says nothing about the replica's health
-        assertThat(replicas.route(live).getFirst().circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
+        assertThat(replicas.route(RendezvousRouter.chainKey(live)).getFirst().circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
     }
 
     @Test
@@ -109,7 +117,7 @@ class SessionClientFailoverTest {
         String id;
         do {
             id = ResponseIds.newChain();
-        } while (!replicas.route(id).getFirst().baseUrl().equals(baseUrl));
+        } while (!replicas.route(RendezvousRouter.chainKey(id)).getFirst().baseUrl().equals(baseUrl));
         return id;
     }
 

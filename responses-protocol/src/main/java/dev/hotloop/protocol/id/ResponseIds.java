@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
 public final class ResponseIds {
 
     public static final String PREFIX = "resp_";
+    /** Longest id a client may name: ours have 53 characters; anything much longer is no id of any server's. */
+    public static final int MAX_LENGTH = 256;
     static final int CHAIN_TAG_HEX = 16;
     static final int RANDOM_HEX = 32;
 

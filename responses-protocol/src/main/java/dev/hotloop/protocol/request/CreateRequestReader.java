@@ -1,6 +1,7 @@
 package dev.hotloop.protocol.request;
 
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.tool.Tool;
@@ -9,12 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Parses and validates a create body. Every failure is an {@link ApiException} with status 400 and the
- * offending field as {@code param}; unknown fields are ignored, as OpenAI's clients send new ones.
+ * offending field as {@code param}; unknown fields are ignored, as OpenAI's clients send new ones. Whatever it
+ * accepts can be stored and served back: no lone UTF-16 surrogates, nesting within
+ * {@link ProtocolJson#MAX_CLIENT_DEPTH}.
  */
 public final class CreateRequestReader {
 
@@ -30,7 +34,10 @@ public final class CreateRequestReader {
     public static CreateRequest read(byte[] body) {
         JsonNode tree;
         try {
-            tree = ProtocolJson.mapper().readTree(body);
+            tree = ProtocolJson.clientMapper().readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw ApiException.invalidRequest(null, "invalid_json", "The JSON body exceeds a limit of this server: "
+                    + e.getOriginalMessage());
         } catch (JacksonException e) {
             throw ApiException.invalidRequest(null, "invalid_json", "We could not parse the JSON body of your request. "
                     + "(HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a "
@@ -42,13 +49,15 @@ public final class CreateRequestReader {
         return read(tree);
     }
 
+    /** Validates a parsed body, e.g. a WebSocket frame's. */
     public static CreateRequest read(JsonNode tree) {
+        StorableJson.check(tree);
         JsonFields body = JsonFields.of(tree, "");
         if (Boolean.TRUE.equals(body.bool("background"))) {
             throw ApiException.invalidRequest("background", "unsupported_parameter",
                     "Background mode is not supported by this server.");
         }
-        String previousResponseId = body.string("previous_response_id");
+        String previousResponseId = previousResponseId(body);
         if (body.node("conversation") != null) {
             if (previousResponseId != null) {
                 throw ApiException.invalidRequest("conversation", "mutually_exclusive_parameters",
@@ -88,6 +97,24 @@ public final class CreateRequestReader {
                 body.string("safety_identifier"),
                 orDefault(body.bool("generate"), true),
                 body.string("stream_id"));
+    }
+
+    /** An id that cannot name a response is refused here, so that no store is ever asked for it. */
+    private static String previousResponseId(JsonFields body) {
+        String id = body.string("previous_response_id");
+        if (id == null) {
+            return null;
+        }
+        if (id.length() > ResponseIds.MAX_LENGTH) {
+            throw ApiException.invalidRequest("previous_response_id", "invalid_value", "Invalid "
+                    + "'previous_response_id': string too long. Expected a string with maximum length "
+                    + ResponseIds.MAX_LENGTH + ", but got a string with length " + id.length() + " instead.");
+        }
+        if (!id.startsWith(ResponseIds.PREFIX)) {
+            throw ApiException.invalidRequest("previous_response_id", "invalid_value", "Invalid "
+                    + "'previous_response_id': '" + id + "'. Expected an ID that begins with '" + ResponseIds.PREFIX + "'.");
+        }
+        return id;
     }
 
     private static Map<String, String> metadata(JsonFields body) {

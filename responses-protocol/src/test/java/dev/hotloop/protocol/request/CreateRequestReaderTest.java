@@ -2,6 +2,7 @@ package dev.hotloop.protocol.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.item.FunctionCallOutputItem;
@@ -12,7 +13,12 @@ import dev.hotloop.protocol.tool.FunctionTool;
 import dev.hotloop.protocol.tool.HostedTool;
 import dev.hotloop.protocol.tool.ToolChoice;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 class CreateRequestReaderTest {
 
@@ -108,5 +114,96 @@ class CreateRequestReaderTest {
         assertThatThrownBy(() -> read("{\"input\":")).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.status()).isEqualTo(400));
         assertThatThrownBy(() -> read("")).isInstanceOf(ApiException.class);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"input\":\"x\\ud800y\"}                                                          | input",
+            "{\"input\":\"x\\udc00\"}                                                           | input",
+            "{\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"\\ud83d\"}]}]} | input[0].content[0].text",
+            "{\"input\":\"hi\",\"instructions\":\"be \\udfff\"}                              | instructions",
+            "{\"input\":\"hi\",\"metadata\":{\"k\":\"\\ud800\"}}                              | metadata.k",
+            "{\"input\":\"hi\",\"metadata\":{\"\\ud800\":\"v\"}}                              | metadata",
+            "{\"input\":\"hi\",\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"description\":\"\\ud800\"}]} | tools[0].description",
+            "{\"input\":\"hi\",\"previous_response_id\":\"resp_\\ud800\"}                     | previous_response_id",
+            "{\"input\":\"hi\",\"brand_new\":[\"\\ud800\"]}                                   | brand_new[0]",
+    })
+    void loneSurrogatesAreRefusedNamingTheField(String json, String param) {
+        // a WebSocket frame's text is parsed to a tree before it is read; an HTTP body is read from its bytes
+        JsonNode frame = ProtocolJson.mapper().readTree(json);
+        ApiException fromTree = catchThrowableOfType(ApiException.class, () -> CreateRequestReader.read(frame));
+        ApiException fromBytes = failure(json);
+
+        for (ApiException error : List.of(fromTree, fromBytes)) {
+            assertThat(error.status()).isEqualTo(400);
+            // the error itself must be writable as UTF-8
+            assertThat(ProtocolJson.mapper().writeValueAsString(error.error().asBody())).isNotEmpty();
+        }
+        assertThat(fromTree.error().param()).isEqualTo(param);
+        assertThat(fromTree.error().code()).isEqualTo("invalid_value");
+        assertThat(fromTree.error().message()).contains("surrogate");
+        // the byte parser itself refuses a lone surrogate in a field name, as malformed JSON
+        assertThat(fromBytes.error().param()).isIn(param, null);
+    }
+
+    @Test
+    void surrogatePairsAreText() {
+        CreateRequest request = read("{\"input\":\"smile \\ud83d\\ude00\"}");
+
+        assertThat(((MessageItem) request.input().getFirst()).text()).isEqualTo("smile \uD83D\uDE00");
+    }
+
+    @Test
+    void whatIsAcceptedCanBeWrittenBackInAnyEnvelope() {
+        String deepest = nested(ProtocolJson.MAX_CLIENT_DEPTH - 3);
+        CreateRequest request = read("{\"input\":[{\"type\":\"reasoning\",\"summary\":[],\"x\":" + deepest + "}]}");
+
+        ObjectNode envelope = ProtocolJson.nodes().objectNode();
+        ObjectNode current = envelope;
+        for (int level = 0; level < 8; level++) {
+            current = current.putObject("wrapper");
+        }
+        current.putArray("items").add(request.input().getFirst().json());
+        byte[] written = ProtocolJson.mapper().writeValueAsBytes(envelope);
+        assertThat(ProtocolJson.mapper().readTree(written).findValue("items")).isNotNull();
+    }
+
+    @Test
+    void nestingDeeperThanTheLimitIsA400() {
+        String tooDeep = "{\"input\":\"hi\",\"text\":" + nested(ProtocolJson.MAX_CLIENT_DEPTH) + "}";
+
+        ApiException fromBytes = failure(tooDeep);
+        assertThat(fromBytes.status()).isEqualTo(400);
+        assertThat(fromBytes.error().message()).contains(String.valueOf(ProtocolJson.MAX_CLIENT_DEPTH));
+
+        // a tree parsed elsewhere (a WebSocket frame) is held to the same limit
+        JsonNode tree = ProtocolJson.mapper().readTree(tooDeep);
+        assertThatThrownBy(() -> CreateRequestReader.read(tree)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.error().param()).startsWith("text.a.a");
+            assertThat(e.error().message()).contains(String.valueOf(ProtocolJson.MAX_CLIENT_DEPTH));
+        });
+
+        assertThat(failure("{\"input\":\"hi\",\"text\":" + nested(2_000) + "}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void overlongOrForeignPreviousResponseIdsAreInvalidValues() {
+        ApiException overlong = failure("{\"input\":\"hi\",\"previous_response_id\":\"resp_" + "a".repeat(5_000) + "\"}");
+        assertThat(overlong.error().param()).isEqualTo("previous_response_id");
+        assertThat(overlong.error().code()).isEqualTo("invalid_value");
+        assertThat(overlong.error().message()).hasSizeLessThan(300);
+
+        ApiException foreign = failure("{\"input\":\"hi\",\"previous_response_id\":\"msg_1\"}");
+        assertThat(foreign.error().param()).isEqualTo("previous_response_id");
+        assertThat(foreign.error().code()).isEqualTo("invalid_value");
+
+        assertThat(read("{\"input\":\"hi\",\"previous_response_id\":\"resp_missing\"}").previousResponseId())
+                .isEqualTo("resp_missing");
+    }
+
+    /** {@code {"a":{"a":…{}…}}}, {@code depth} objects deep. */
+    private static String nested(int depth) {
+        return "{\"a\":".repeat(depth - 1) + "{}" + "}".repeat(depth - 1);
     }
 }

@@ -1,30 +1,27 @@
 package dev.hotloop.api.model.upstream;
 
 import dev.hotloop.api.config.ModelProperties;
+import dev.hotloop.api.remote.RemoteClients;
 import dev.hotloop.protocol.json.ProtocolJson;
-import io.netty.channel.ChannelOption;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.codec.CodecException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Flux;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import org.jspecify.annotations.Nullable;
 
 /**
- * The HTTP client of one upstream: a pooled keep-alive connection pool of its own, its key and extra headers on every
+ * The HTTP client of one upstream: a keep-alive connection pool of its own, its key and extra headers on every
  * request, and server-sent events read with Spring's decoder. Every failure comes out as an
  * {@link UpstreamException}; cancelling a stream closes its connection, which stops the upstream's generation.
  */
@@ -32,7 +29,6 @@ public final class UpstreamClient {
 
     private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
     };
-    private static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
     private static final int MAX_MESSAGE_CHARS = 500;
 
     private final WebClient http;
@@ -46,21 +42,16 @@ public final class UpstreamClient {
     }
 
     /**
-     * @param label  how logs and errors name this upstream (never its key)
-     * @param apiKey the key, or null to send none
+     * @param label   how logs and errors name this upstream (never its key)
+     * @param apiKey  the key, or null to send none
+     * @param clients builds the client, with its pool, metrics and tracing, as every remote client is built
      */
-    public static UpstreamClient create(String label, ModelProperties.Upstream config, @Nullable String apiKey) {
-        HttpClient httpClient = HttpClient.create(ConnectionProvider.builder("upstream-" + label)
-                        .maxConnections(1000)
-                        .pendingAcquireMaxCount(-1)
-                        .maxIdleTime(config.maxIdleTime())
-                        .build())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
-        // Boot 4.1.1's spring-boot-webclient module is not on Maven Central, so the builder is configured here
-        WebClient.Builder builder = WebClient.builder()
-                .baseUrl(config.url().toString().replaceAll("/+$", ""))
-                .clientConnector(new ReactorClientHttpConnector(httpClient))
-                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(MAX_EVENT_BYTES));
+    public static UpstreamClient create(String label, ModelProperties.Upstream config, @Nullable String apiKey,
+                                        RemoteClients clients) {
+        // no response timeout: the routed model times the first token and the gaps between events itself
+        WebClient.Builder builder = clients.builder("upstream-" + label, config.pool(), config.connectTimeout(),
+                        config.maxIdleTime(), null, config.maxEventSize())
+                .baseUrl(config.url().toString().replaceAll("/+$", ""));
         config.headers().forEach(builder::defaultHeader);
         if (apiKey != null) {
             boolean bearer = HttpHeaders.AUTHORIZATION.equalsIgnoreCase(config.apiKeyHeader());
@@ -134,7 +125,7 @@ public final class UpstreamClient {
     }
 
     /** OpenAI's {@code error.code} of an error body, or null. */
-    static @Nullable String errorCode(String body) {
+    static String errorCode(String body) {
         try {
             JsonNode json = ProtocolJson.mapper().readTree(body);
             return json == null ? null : json.path("error").path("code").stringValue(null);

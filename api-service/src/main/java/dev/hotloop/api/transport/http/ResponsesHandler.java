@@ -12,7 +12,9 @@ import dev.hotloop.api.loop.TurnEngine;
 import dev.hotloop.api.security.ApiKeyFilter;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.OpenAiError;
 import dev.hotloop.protocol.event.ResponseEvent;
+import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.request.CreateRequestReader;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
@@ -41,6 +44,7 @@ public class ResponsesHandler {
     private final StoredConversations conversations;
     private final SessionClient sessions;
     private final int maxRequestBytes;
+    private final ApiProperties.Http limits;
 
     public ResponsesHandler(TurnEngine engine, StoredConversations conversations, SessionClient sessions,
                             ApiProperties properties) {
@@ -48,6 +52,7 @@ public class ResponsesHandler {
         this.conversations = conversations;
         this.sessions = sessions;
         this.maxRequestBytes = (int) properties.maxRequestSize().toBytes();
+        this.limits = properties.http();
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
@@ -78,14 +83,14 @@ public class ResponsesHandler {
     }
 
     public Mono<ServerResponse> get(ServerRequest request) {
-        String id = request.pathVariable("id");
+        String id = pathId(request);
         return sessions.response(ApiKeyFilter.tenant(request.exchange()), id)
                 .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)))
                 .flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json));
     }
 
     public Mono<ServerResponse> delete(ServerRequest request) {
-        String id = request.pathVariable("id");
+        String id = pathId(request);
         return sessions.delete(ApiKeyFilter.tenant(request.exchange()), id)
                 .flatMap(deleted -> deleted
                         ? json(Map.of("id", id, "object", "response", "deleted", true))
@@ -93,7 +98,7 @@ public class ResponsesHandler {
     }
 
     public Mono<ServerResponse> inputItems(ServerRequest request) {
-        String id = request.pathVariable("id");
+        String id = pathId(request);
         InputItemsPage.Query query = InputItemsPage.Query.of(request.queryParams());
         return sessions.context(ApiKeyFilter.tenant(request.exchange()), id)
                 .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)))
@@ -101,6 +106,15 @@ public class ResponsesHandler {
                     List<ContextItem> input = context.items().subList(0, context.inputCount());
                     return json(InputItemsPage.of(input, query));
                 });
+    }
+
+    /** The id in the path; one longer than any id is absent, without asking the store (which refuses such URLs). */
+    private static String pathId(ServerRequest request) {
+        String id = request.pathVariable("id");
+        if (id.length() > ResponseIds.MAX_LENGTH) {
+            throw ApiException.responseNotFound(id.substring(0, ResponseIds.MAX_LENGTH) + "…");
+        }
+        return id;
     }
 
     /** A failed non-streamed response is an HTTP error with its cause's status, so that SDKs raise it and may retry. */
@@ -152,7 +166,13 @@ public class ResponsesHandler {
         if (declared > maxRequestBytes) {
             return Mono.error(tooLarge());
         }
-        return DataBufferUtils.join(request.exchange().getRequest().getBody(), maxRequestBytes)
+        // here rather than in Reactor Netty, whose read and request timeouts also close upgraded WebSocket connections
+        Flux<DataBuffer> received = request.exchange().getRequest().getBody()
+                .timeout(limits.readTimeout(), Mono.error(() -> timedOut("no part of the body arrived for "
+                        + limits.readTimeout().toMillis() + " ms")));
+        return DataBufferUtils.join(received, maxRequestBytes)
+                .timeout(limits.bodyTimeout(), Mono.error(() -> timedOut("the body took longer than "
+                        + limits.bodyTimeout().toMillis() + " ms to arrive")))
                 .map(buffer -> {
                     byte[] bytes = new byte[buffer.readableByteCount()];
                     buffer.read(bytes);
@@ -161,6 +181,11 @@ public class ResponsesHandler {
                 })
                 .defaultIfEmpty(new byte[0])
                 .onErrorMap(DataBufferLimitException.class, e -> tooLarge());
+    }
+
+    private static ApiException timedOut(String why) {
+        return new ApiException(408, new OpenAiError("Request timed out: " + why + ".", "invalid_request_error", null,
+                "request_timeout"));
     }
 
     private ApiException tooLarge() {

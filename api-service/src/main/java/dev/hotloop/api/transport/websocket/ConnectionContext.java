@@ -10,18 +10,18 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import reactor.core.publisher.Mono;
-import org.jspecify.annotations.Nullable;
 
 /**
- * One connection's conversations: the latest response of each lane ready to continue in memory, older ones in
- * the shared {@link ConversationCache}. A hit costs no store read and no re-tokenizing; a miss is hydrated from
- * the store only for {@code store:true} requests ({@code store:false} state never leaves this connection, so a
- * miss there is {@code previous_response_not_found}). Lanes run concurrently, hence the lock.
+ * One connection's conversations, all of them (every lane's latest too) in the shared, bounded
+ * {@link ConversationCache}; this keeps only which response is each lane's latest. A hit costs no store read and no
+ * re-tokenizing; a miss is hydrated from the store only for {@code store:true} requests ({@code store:false} state
+ * never leaves this connection, so a miss there is {@code previous_response_not_found}). Lanes run concurrently,
+ * hence the lock.
  */
 final class ConnectionContext implements ContextSource {
 
     /** @param awaitingToolsSince when it finished with function calls left to the client, else 0 */
-    private record Latest(String responseId, Conversation conversation, long awaitingToolsSince) {
+    private record Latest(String responseId, long awaitingToolsSince) {
     }
 
     private final long connectionId;
@@ -41,7 +41,7 @@ final class ConnectionContext implements ContextSource {
         if (previous == null) {
             return Mono.just(Conversation.EMPTY);
         }
-        Conversation cached = cached(previous);
+        Conversation cached = shared.get(connectionId, previous);
         if (cached != null) {
             shared.hit();
             trace.tier(TurnTrace.Tier.CONNECTION);
@@ -56,17 +56,15 @@ final class ConnectionContext implements ContextSource {
                 .switchIfEmpty(Mono.error(() -> ApiException.previousResponseNotFound(previous)));
     }
 
-    /** Makes {@code conversation} the lane's latest; the one it replaces moves to the shared, bounded cache. */
+    /** Keeps {@code conversation} within the shared budget, as the lane's latest. */
     synchronized void remember(String lane, String responseId, Conversation conversation) {
         long awaitingTools = conversation.ledger().unanswered().isEmpty() ? 0 : System.nanoTime();
-        Latest replaced = latestByLane.put(lane, new Latest(responseId, conversation, awaitingTools));
-        if (replaced != null) {
-            shared.put(connectionId, replaced.responseId(), replaced.conversation());
-        }
+        latestByLane.put(lane, new Latest(responseId, awaitingTools));
+        shared.put(connectionId, responseId, conversation);
     }
 
     /** The client's tool time when {@code responseId} ended with function calls: until the frame answering them. */
-    synchronized OptionalLong clientToolNanos(@Nullable String responseId, long answeredNanos) {
+    synchronized OptionalLong clientToolNanos(String responseId, long answeredNanos) {
         for (Latest latest : latestByLane.values()) {
             if (latest.responseId().equals(responseId) && latest.awaitingToolsSince() != 0) {
                 return OptionalLong.of(answeredNanos - latest.awaitingToolsSince());
@@ -84,14 +82,5 @@ final class ConnectionContext implements ContextSource {
     synchronized void release() {
         latestByLane.clear();
         shared.release(connectionId);
-    }
-
-    private synchronized @Nullable Conversation cached(String responseId) {
-        for (Latest latest : latestByLane.values()) {
-            if (latest.responseId().equals(responseId)) {
-                return latest.conversation();
-            }
-        }
-        return shared.get(connectionId, responseId);
     }
 }

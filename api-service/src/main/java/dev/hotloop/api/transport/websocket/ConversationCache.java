@@ -1,19 +1,26 @@
 package dev.hotloop.api.transport.websocket;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.Conversation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.stereotype.Component;
-import org.jspecify.annotations.Nullable;
 
 /**
- * The memory all WebSocket connections share for the conversations they keep besides their latest one per
- * lane (those stay with their connection): one weighted LRU under a global budget, so many idle
- * connections cannot exhaust the heap. Entries are keyed by connection, never visible to another.
+ * The memory all WebSocket connections share for the conversations they keep, every lane's latest included: one
+ * least-recently-used order under one weight budget ({@code hotloop.api.websocket.cache-budget}), so neither many
+ * idle connections nor one connection with many lanes can exhaust the heap. When a conversation would take the total
+ * past the budget, the least recently used ones, whichever connection they belong to, are dropped until it fits (a
+ * conversation heavier than the whole budget is not kept at all). A dropped conversation is hydrated from the store
+ * when the request continuing it has {@code store:true}; with {@code store:false} it is
+ * {@code previous_response_not_found}, as with OpenAI. Entries are keyed by connection, never visible to another.
+ *
+ * <p>A strict LRU rather than Caffeine's frequency-based admission: a lane's latest conversation, the one most
+ * likely to be continued, must never be the one refused in favour of an older one.
  */
 @Component
 public class ConversationCache {
@@ -21,29 +28,26 @@ public class ConversationCache {
     record Key(long connection, String responseId) {
     }
 
-    private final Cache<Key, Conversation> entries;
+    private final long budget;
+    private final Map<Key, Conversation> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private long weight;
+    private final Counter evictions;
     private final Counter hits;
     private final Counter misses;
 
     public ConversationCache(ApiProperties properties, MeterRegistry meters) {
-        Counter evictions = Counter.builder("hotloop.cache.evictions").tag("tier", "connection")
+        this.budget = properties.websocket().cacheBudget().toBytes();
+        this.evictions = Counter.builder("hotloop.cache.evictions").tag("tier", "connection")
                 .description("Conversations dropped from connection caches to stay within the memory budget")
                 .register(meters);
-        this.entries = Caffeine.newBuilder()
-                .maximumWeight(properties.websocket().cacheBudget().toBytes())
-                .weigher((Key key, Conversation conversation) -> (int) Math.min(Integer.MAX_VALUE, conversation.weight()))
-                .removalListener((key, value, cause) -> {
-                    if (cause.wasEvicted()) {
-                        evictions.increment();
-                    }
-                })
-                .executor(Runnable::run)
-                .build();
         this.hits = Counter.builder("hotloop.cache.requests").tag("tier", "connection").tag("result", "hit")
                 .register(meters);
         this.misses = Counter.builder("hotloop.cache.requests").tag("tier", "connection").tag("result", "miss")
                 .register(meters);
-        Gauge.builder("hotloop.cache.entries", entries, cache -> cache.estimatedSize()).tag("tier", "connection")
+        Gauge.builder("hotloop.cache.entries", this, ConversationCache::size).tag("tier", "connection")
+                .register(meters);
+        Gauge.builder("hotloop.cache.weight", this, ConversationCache::weight).tag("tier", "connection")
+                .baseUnit("bytes").description("Estimated bytes held by the conversations of WebSocket connections")
                 .register(meters);
     }
 
@@ -55,20 +59,47 @@ public class ConversationCache {
         misses.increment();
     }
 
-    @Nullable Conversation get(long connection, String responseId) {
-        return entries.getIfPresent(new Key(connection, responseId));
+    /** The conversation, now the most recently used; null when it was never kept or has been dropped. */
+    synchronized Conversation get(long connection, String responseId) {
+        return entries.get(new Key(connection, responseId));
     }
 
-    void put(long connection, String responseId, Conversation conversation) {
-        entries.put(new Key(connection, responseId), conversation);
+    /** Keeps a conversation as the most recently used, dropping the least recently used ones past the budget. */
+    synchronized void put(long connection, String responseId, Conversation conversation) {
+        Conversation replaced = entries.put(new Key(connection, responseId), conversation);
+        weight += conversation.weight() - (replaced == null ? 0 : replaced.weight());
+        Iterator<Conversation> oldestFirst = entries.values().iterator();
+        while (weight > budget && oldestFirst.hasNext()) {
+            weight -= oldestFirst.next().weight();
+            oldestFirst.remove();
+            evictions.increment();
+        }
     }
 
-    void evict(long connection, String responseId) {
-        entries.invalidate(new Key(connection, responseId));
+    synchronized void evict(long connection, String responseId) {
+        Conversation removed = entries.remove(new Key(connection, responseId));
+        if (removed != null) {
+            weight -= removed.weight();
+        }
     }
 
     /** Drops everything a closed connection kept. */
-    void release(long connection) {
-        entries.asMap().keySet().removeIf(key -> key.connection() == connection);
+    synchronized void release(long connection) {
+        Iterator<Map.Entry<Key, Conversation>> all = entries.entrySet().iterator();
+        while (all.hasNext()) {
+            Map.Entry<Key, Conversation> entry = all.next();
+            if (entry.getKey().connection() == connection) {
+                weight -= entry.getValue().weight();
+                all.remove();
+            }
+        }
+    }
+
+    synchronized long weight() {
+        return weight;
+    }
+
+    synchronized int size() {
+        return entries.size();
     }
 }

@@ -15,7 +15,6 @@ import dev.hotloop.protocol.error.OpenAiError;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.response.Response;
 import java.util.HashSet;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,9 +30,10 @@ import reactor.core.publisher.Sinks;
 
 /**
  * One client's WebSocket: {@code response.create} frames run one at a time per lane (the default lane, or one per
- * {@code stream_id}), lanes run side by side, and every event goes out as one text frame. The connection ends when
- * the client leaves (cancelling whatever runs), when it reaches its maximum age, when it idles, or when the
- * client stops reading.
+ * {@code stream_id}), lanes run side by side, and every event goes out as one text frame. Pings and pongs are the
+ * transport's keepalive, never events nor activity. The connection ends when the client leaves (cancelling whatever
+ * runs), when it reaches its maximum age, when it idles, when the client stops reading, or when the server drains:
+ * then no further create starts, and once the running ones have finished it closes with 1001 (going away).
  */
 final class ResponsesConnection {
 
@@ -44,6 +44,8 @@ final class ResponsesConnection {
 
     private record Admission(String group, ClientFrame frame) {
     }
+
+    private enum Ending { AGED, IDLE, DRAINED }
 
     private final WebSocketSession session;
     private final String tenant;
@@ -58,6 +60,9 @@ final class ResponsesConnection {
     private final AtomicInteger waiting = new AtomicInteger();
     private final boolean showTiming;
     private volatile long lastActivity = System.nanoTime();
+    private volatile boolean draining;
+    private final Sinks.One<Ending> drained = Sinks.one();
+    private final Sinks.Empty<Void> closed = Sinks.empty();
 
     ResponsesConnection(WebSocketSession session, String tenant, TurnEngine engine, TurnMetrics metrics,
                         ConversationCache cache, StoredConversations store, ApiProperties.WebSocket settings,
@@ -80,6 +85,8 @@ final class ResponsesConnection {
         Sinks.One<Boolean> gone = Sinks.one();
         Flux<WebSocketMessage> frames = session.receive()
                 .doFinally(signal -> gone.tryEmitValue(true))
+                .filter(message -> message.getType() == WebSocketMessage.Type.TEXT
+                        || message.getType() == WebSocketMessage.Type.BINARY)
                 .map(this::admit)
                 .groupBy(Admission::group)
                 .flatMap(group -> REFUSED.equals(group.key())
@@ -91,11 +98,12 @@ final class ResponsesConnection {
         Flux<WebSocketMessage> pings = Flux.interval(settings.pingInterval())
                 .map(tick -> session.pingMessage(buffers -> buffers.wrap(new byte[0])))
                 .takeUntilOther(gone.asMono());
-        Flux<WebSocketMessage> ending = Mono.firstWithValue(ageLimit(), idle())
+        Flux<WebSocketMessage> ending = Mono.firstWithValue(ageLimit(), idle(), drained.asMono())
                 .takeUntilOther(gone.asMono())
-                .flatMapMany(aged -> Flux.concat(
-                        aged ? Mono.just(session.textMessage(connectionLimitFrame())) : Mono.empty(),
-                        Mono.defer(() -> session.close(CloseStatus.NORMAL)).then(Mono.empty())));
+                .flatMapMany(end -> Flux.concat(
+                        end == Ending.AGED ? Mono.just(session.textMessage(connectionLimitFrame())) : Mono.empty(),
+                        Mono.defer(() -> session.close(end == Ending.DRAINED ? CloseStatus.GOING_AWAY : CloseStatus.NORMAL))
+                                .then(Mono.empty())));
         Flux<WebSocketMessage> outbound = Flux.merge(frames, pings, ending)
                 .onBackpressureBuffer(settings.maxBufferedFrames(), BufferOverflowStrategy.ERROR);
         return session.send(outbound)
@@ -106,7 +114,30 @@ final class ResponsesConnection {
                 .doFinally(signal -> {
                     queued.addAndGet(-waiting.getAndSet(0));
                     context.release();
+                    closed.tryEmitEmpty();
                 });
+    }
+
+    /** Starts no further create; closes with 1001 once the running ones have finished. */
+    void drain() {
+        draining = true;
+        closeIfDrained();
+    }
+
+    /** Closes at once with 1001, cancelling whatever still runs. */
+    void goAway() {
+        session.close(CloseStatus.GOING_AWAY).subscribe();
+    }
+
+    /** Completes when the connection has ended. */
+    Mono<Void> closed() {
+        return closed.asMono();
+    }
+
+    private void closeIfDrained() {
+        if (draining && inFlight.get() == 0) {
+            drained.tryEmitValue(Ending.DRAINED);
+        }
     }
 
     private Admission admit(WebSocketMessage message) {
@@ -137,26 +168,27 @@ final class ResponsesConnection {
         queued.decrementAndGet();
         waiting.decrementAndGet();
         ClientFrame frame = admission.frame();
-        CreateRequest request = frame.request();
-        Flux<String> frames;
-        if (request == null) {
-            frames = Flux.just(refusal(frame));
-        } else {
-            context.clientToolNanos(request.previousResponseId(), frame.receivedNanos())
+        if (frame.request() != null) {
+            context.clientToolNanos(frame.request().previousResponseId(), frame.receivedNanos())
                     .ifPresent(nanos -> metrics.clientToolTime(Transport.WEBSOCKET, nanos));
-            // queueing behind the lane's previous response is the client's wait, not API overhead
-            frames = engine.prepare(new TurnOrigin(tenant, Transport.WEBSOCKET, System.nanoTime() - frame.decodeNanos(),
-                            frame.decodeNanos(), 0, showTiming), request, context)
-                    .flatMapMany(turn -> engine.run(turn, listener(frame.lane())))
-                    .map(event -> ServerFrames.event(event, frame.streamId()))
-                    .onErrorResume(error -> {
-                        forgetPrevious(request);
-                        return Mono.just(ServerFrames.error(asApiException(error), frame.streamId()));
-                    });
         }
+        Flux<String> frames = frame.error() != null
+                ? Flux.just(ServerFrames.error(frame.error(), frame.streamId()))
+                // a create not started before the drain is left to the client, which sends it again elsewhere
+                : draining ? Flux.empty()
+                // queueing behind the lane's previous response is the client's wait, not API overhead
+                : engine.prepare(new TurnOrigin(tenant, Transport.WEBSOCKET, System.nanoTime() - frame.decodeNanos(),
+                                frame.decodeNanos(), 0, showTiming), frame.request(), context)
+                        .flatMapMany(turn -> engine.run(turn, listener(frame.lane())))
+                        .map(event -> ServerFrames.event(event, frame.streamId()))
+                        .onErrorResume(error -> {
+                            forgetPrevious(frame.request());
+                            return Mono.just(ServerFrames.error(asApiException(error), frame.streamId()));
+                        });
         return frames.doFinally(signal -> {
             inFlight.decrementAndGet();
             lastActivity = System.nanoTime();
+            closeIfDrained();
         });
     }
 
@@ -175,29 +207,27 @@ final class ResponsesConnection {
     }
 
     private void forgetPrevious(CreateRequest request) {
-        String previous = request.previousResponseId();
-        if (previous != null) {
-            context.forget(previous);
+        if (request.previousResponseId() != null) {
+            context.forget(request.previousResponseId());
         }
     }
 
     private String refusal(ClientFrame frame) {
-        return ServerFrames.error(Objects.requireNonNull(frame.error(), "a refused frame carries its error"),
-                frame.streamId());
+        return ServerFrames.error(frame.error(), frame.streamId());
     }
 
-    /** True when the connection reached its maximum age. */
-    private Mono<Boolean> ageLimit() {
-        return Mono.delay(settings.maxConnectionAge()).thenReturn(true);
+    /** When the connection reached its maximum age. */
+    private Mono<Ending> ageLimit() {
+        return Mono.delay(settings.maxConnectionAge()).thenReturn(Ending.AGED);
     }
 
-    /** False when the connection idled: nothing in flight and no frame for the idle timeout. */
-    private Mono<Boolean> idle() {
+    /** When the connection idled: nothing in flight and no frame for the idle timeout. */
+    private Mono<Ending> idle() {
         long idleNanos = settings.idleTimeout().toNanos();
         return Flux.interval(settings.idleTimeout().dividedBy(4))
                 .filter(tick -> inFlight.get() == 0 && System.nanoTime() - lastActivity > idleNanos)
                 .next()
-                .thenReturn(false);
+                .thenReturn(Ending.IDLE);
     }
 
     private String connectionLimitFrame() {

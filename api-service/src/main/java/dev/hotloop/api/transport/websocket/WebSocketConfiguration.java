@@ -1,6 +1,7 @@
 package dev.hotloop.api.transport.websocket;
 
 import dev.hotloop.api.config.ApiProperties;
+import dev.hotloop.protocol.error.ApiException;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,7 +11,7 @@ import org.springframework.web.reactive.socket.server.support.HandshakeWebSocket
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.reactive.socket.server.support.WebSocketUpgradeHandlerPredicate;
-import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.server.WebsocketServerSpec;
 
 /** WebSocket mode shares {@code /v1/responses} with POST: only a GET with an upgrade reaches the handler. */
@@ -31,11 +32,18 @@ class WebSocketConfiguration implements WebFluxConfigurer {
         return mapping;
     }
 
-    /** Used by WebFlux's own WebSocket handler adapter: frame limit and permessage-deflate. */
+    /**
+     * Used by WebFlux's own WebSocket handler adapter: frame limit and permessage-deflate; a draining replica refuses
+     * the upgrade with 503, so the client connects to another one.
+     */
     @Override
     public WebSocketService getWebSocketService() {
         int maxFrame = (int) properties.websocket().maxFrameSize().toBytes();
-        return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+        WebSocketService handshake = new HandshakeWebSocketService(new StrictUpgradeStrategy(
                 () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame).compress(true)));
+        return (exchange, handler) -> handler instanceof ResponsesWebSocketHandler responses && !responses.accepting()
+                ? Mono.error(ApiException.unavailable("server_shutting_down",
+                        "This server is shutting down: open a new connection, it will reach another one."))
+                : handshake.handleRequest(exchange, handler);
     }
 }

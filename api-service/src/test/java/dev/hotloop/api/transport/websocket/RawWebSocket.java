@@ -67,6 +67,22 @@ public final class RawWebSocket implements AutoCloseable {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
 
+    void sendPing() {
+        socket.sendPing(ByteBuffer.wrap(new byte[] {1})).join();
+    }
+
+    /** An unsolicited pong, which RFC 6455 allows as a one-way heartbeat. */
+    void sendPong() {
+        socket.sendPong(ByteBuffer.wrap(new byte[] {2})).join();
+    }
+
+    /** The frames received and not yet read. */
+    java.util.List<JsonNode> unread() {
+        java.util.List<JsonNode> unread = new java.util.ArrayList<>();
+        frames.drainTo(unread);
+        return unread;
+    }
+
     /** The next frame, failing after 10 s. */
     JsonNode next() throws InterruptedException {
         JsonNode frame = frames.poll(10, TimeUnit.SECONDS);

@@ -6,13 +6,25 @@ import static org.awaitility.Awaitility.await;
 
 import dev.hotloop.api.PlatformTest;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
 import tools.jackson.databind.JsonNode;
 
-/** The WebSocket wire protocol frame by frame: handshake, error shapes, lanes, limits, cancel on disconnect. */
+/**
+ * The WebSocket wire protocol frame by frame: handshake, error shapes, control frames, RFC 6455 strictness, lanes,
+ * limits, cancel on disconnect.
+ */
 class WebSocketProtocolTest extends PlatformTest {
 
     @Autowired
@@ -64,6 +76,72 @@ class WebSocketProtocolTest extends PlatformTest {
             assertThat(socket.until("response.completed").getLast().at("/response/status").asString())
                     .isEqualTo("completed");
         }
+    }
+
+    @Test
+    void pingsAndPongsAreNotEvents() throws Exception {
+        try (RawWebSocket socket = RawWebSocket.connect(port, ACME_KEY)) {
+            socket.sendPong();
+            socket.sendPing();
+            socket.send(create(",\"input\":\"after the keepalive\""));
+
+            assertThat(socket.next().path("type").asString()).isEqualTo("response.created");
+            assertThat(socket.until("response.completed")).noneMatch(frame -> frame.path("type").asString().equals("error"));
+        }
+    }
+
+    @Test
+    void invalidUtf8InATextFrameClosesWith1007() throws Exception {
+        byte[] invalid = "{\"type\":\"response.create\",\"input\":\"x?y\"}".getBytes(StandardCharsets.UTF_8);
+        invalid[invalid.length - 4] = (byte) 0xFF;
+        try (FrameSocket socket = new FrameSocket(port, ACME_KEY)) {
+            socket.send(FrameSocket.TEXT, 0, invalid);
+            assertThat(socket.untilClose().closeCode()).isEqualTo(1007);
+        }
+    }
+
+    @Test
+    void overlongUtf8IsNotASlashButClosesWith1007() throws Exception {
+        byte[] overlong = "{\"type\":\"response.create\",\"input\":\"..??etc\"}".getBytes(StandardCharsets.UTF_8);
+        int slash = overlong.length - 7;
+        overlong[slash] = (byte) 0xC0;
+        overlong[slash + 1] = (byte) 0xAF;
+        try (FrameSocket socket = new FrameSocket(port, ACME_KEY)) {
+            socket.send(FrameSocket.TEXT, 0, overlong);
+            assertThat(socket.untilClose().closeCode()).isEqualTo(1007);
+        }
+    }
+
+    @Test
+    void reservedBitsWithoutANegotiatedExtensionCloseWith1002() throws Exception {
+        for (int bit : new int[] {FrameSocket.RSV1, FrameSocket.RSV2}) {
+            try (FrameSocket socket = new FrameSocket(port, ACME_KEY)) {
+                socket.send(FrameSocket.TEXT, bit, create(",\"input\":\"reserved\"").getBytes(StandardCharsets.UTF_8));
+                assertThat(socket.untilClose().closeCode()).as("bits %x", bit).isEqualTo(1002);
+            }
+        }
+    }
+
+    @Test
+    void compressedFramesWorkWhenPermessageDeflateIsNegotiated() {
+        String input = "compress me ".repeat(500);
+        ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient(HttpClient.create(),
+                () -> WebsocketClientSpec.builder().compress(true));
+        HttpHeaders headers = new HttpHeaders();
+        headers.setBearerAuth(ACME_KEY);
+        List<String> extensions = new ArrayList<>();
+        List<String> events = new ArrayList<>();
+        client.execute(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), headers, session -> {
+            extensions.addAll(session.getHandshakeInfo().getHeaders().getOrEmpty("Sec-WebSocket-Extensions"));
+            return session.send(Mono.just(session.textMessage(create(",\"input\":\"" + input + "\""))))
+                    .thenMany(session.receive().map(WebSocketMessage::getPayloadAsText)
+                            .doOnNext(events::add)
+                            .takeUntil(text -> text.contains("\"type\":\"response.completed\"")))
+                    .then();
+        }).block(Duration.ofSeconds(20));
+
+        assertThat(extensions).anySatisfy(extension -> assertThat(extension).contains("permessage-deflate"));
+        assertThat(events.getLast()).contains("\"status\":\"completed\"");
     }
 
     @Test

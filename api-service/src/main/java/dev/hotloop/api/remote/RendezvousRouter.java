@@ -1,4 +1,4 @@
-package dev.hotloop.api.session;
+package dev.hotloop.api.remote;
 
 import dev.hotloop.protocol.id.ResponseIds;
 import java.nio.ByteBuffer;
@@ -10,12 +10,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Rendezvous (highest-random-weight) hashing of chains over session-service replicas. Each replica scores a chain
+ * Rendezvous (highest-random-weight) hashing of chains over the replicas of a dependency. Each replica scores a chain
  * with a hash of both; the highest score owns the chain, and the rest in score order are its failover order. Every
  * call of a chain thus reaches one replica while the set stands; a new replica takes over only the chains it now
  * scores highest on (about 1/n of them) and a removed one hands over only its own.
  */
-final class RendezvousRouter {
+public final class RendezvousRouter {
 
     private RendezvousRouter() {
     }
@@ -24,11 +24,18 @@ final class RendezvousRouter {
      * The routing key of a response id: its chain tag, 64 random bits that every response of the chain shares. A
      * malformed id owns nothing anywhere, so any replica may answer it.
      */
-    static long chainKey(String responseId) {
-        if (ResponseIds.isWellFormed(responseId)) {
-            return Long.parseUnsignedLong(ResponseIds.chainTag(responseId), 16);
+    public static long chainKey(String responseId) {
+        return ResponseIds.isWellFormed(responseId) ? tagKey(ResponseIds.chainTag(responseId))
+                : mix(responseId.hashCode());
+    }
+
+    /** The routing key of a chain tag (16 hex digits); anything else is hashed, so it still routes somewhere. */
+    public static long tagKey(String chainTag) {
+        try {
+            return Long.parseUnsignedLong(chainTag, 16);
+        } catch (NumberFormatException e) {
+            return mix(chainTag.hashCode());
         }
-        return mix(responseId.hashCode());
     }
 
     /** A replica's identity in the scores: the first 64 bits of the SHA-256 of its base URL. */
@@ -46,11 +53,11 @@ final class RendezvousRouter {
     }
 
     /** The replicas by descending score for a chain: the owner first, then the failover order. */
-    static List<SessionReplica> order(long chainKey, List<SessionReplica> replicas) {
-        List<SessionReplica> ordered = new ArrayList<>(replicas);
+    static List<Replica> order(long chainKey, List<Replica> replicas) {
+        List<Replica> ordered = new ArrayList<>(replicas);
         // ties need 64 equal bits; the base URL still keeps the order total
-        ordered.sort(Comparator.<SessionReplica>comparingLong(replica -> score(chainKey, replica.seed()))
-                .thenComparing(SessionReplica::baseUrl).reversed());
+        ordered.sort(Comparator.<Replica>comparingLong(replica -> score(chainKey, replica.seed()))
+                .thenComparing(Replica::baseUrl).reversed());
         return ordered;
     }
 

@@ -1,4 +1,4 @@
-package dev.hotloop.api.session;
+package dev.hotloop.api.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -31,11 +31,11 @@ class RendezvousRouterTest {
 
     @Test
     void orderIsStableAndIndependentOfHowTheReplicasAreListed() {
-        List<SessionReplica> replicas = replicas("http://10.0.0.1:8081", "http://10.0.0.2:8081", "http://10.0.0.3:8081");
-        List<SessionReplica> reversed = replicas.reversed();
+        List<Replica> replicas = replicas("http://10.0.0.1:8081", "http://10.0.0.2:8081", "http://10.0.0.3:8081");
+        List<Replica> reversed = replicas.reversed();
 
         for (long key : CHAIN_KEYS.subList(0, 1_000)) {
-            List<SessionReplica> order = RendezvousRouter.order(key, replicas);
+            List<Replica> order = RendezvousRouter.order(key, replicas);
             assertThat(order).containsExactlyInAnyOrderElementsOf(replicas);
             assertThat(RendezvousRouter.order(key, reversed)).isEqualTo(order);
         }
@@ -46,7 +46,7 @@ class RendezvousRouterTest {
 
     @Test
     void chainsSpreadEvenlyOverTheReplicas() {
-        List<SessionReplica> replicas = replicas("http://10.0.0.1:8081", "http://10.0.0.2:8081", "http://10.0.0.3:8081",
+        List<Replica> replicas = replicas("http://10.0.0.1:8081", "http://10.0.0.2:8081", "http://10.0.0.3:8081",
                 "http://10.0.0.4:8081", "http://10.0.0.5:8081");
 
         Map<String, Integer> owned = owners(replicas).values().stream()
@@ -59,8 +59,8 @@ class RendezvousRouterTest {
 
     @Test
     void addingAReplicaMovesAboutOneChainInNAndOnlyToTheNewReplica() {
-        List<SessionReplica> three = replicas("http://10.0.0.1:8081", "http://10.0.0.2:8081", "http://10.0.0.3:8081");
-        List<SessionReplica> four = new ArrayList<>(three);
+        List<Replica> three = replicas("http://10.0.0.1:8081", "http://10.0.0.2:8081", "http://10.0.0.3:8081");
+        List<Replica> four = new ArrayList<>(three);
         four.add(replica("http://10.0.0.4:8081"));
 
         Map<Long, String> before = owners(three);
@@ -78,11 +78,11 @@ class RendezvousRouterTest {
 
     @Test
     void removingAReplicaMovesOnlyItsChainsEachToItsNextInOrder() {
-        List<SessionReplica> three = replicas("http://10.0.0.1:8081", "http://10.0.0.2:8081", "http://10.0.0.3:8081");
-        List<SessionReplica> two = three.subList(0, 2);
+        List<Replica> three = replicas("http://10.0.0.1:8081", "http://10.0.0.2:8081", "http://10.0.0.3:8081");
+        List<Replica> two = three.subList(0, 2);
 
         for (long key : CHAIN_KEYS) {
-            List<SessionReplica> order = RendezvousRouter.order(key, three);
+            List<Replica> order = RendezvousRouter.order(key, three);
             String owner = RendezvousRouter.order(key, two).getFirst().baseUrl();
             if (order.getFirst().baseUrl().equals("http://10.0.0.3:8081")) {
                 // the failover order a call saw before is where the chain lives after
@@ -93,7 +93,7 @@ class RendezvousRouterTest {
         }
     }
 
-    private static Map<Long, String> owners(List<SessionReplica> replicas) {
+    private static Map<Long, String> owners(List<Replica> replicas) {
         Map<Long, String> owners = new HashMap<>();
         CHAIN_KEYS.forEach(key -> owners.put(key, RendezvousRouter.order(key, replicas).getFirst().baseUrl()));
         return owners;
@@ -111,15 +111,15 @@ class RendezvousRouterTest {
         return List.copyOf(keys);
     }
 
-    private static List<SessionReplica> replicas(String... baseUrls) {
+    private static List<Replica> replicas(String... baseUrls) {
         return replicas(List.of(baseUrls));
     }
 
-    private static List<SessionReplica> replicas(List<String> baseUrls) {
+    private static List<Replica> replicas(List<String> baseUrls) {
         return baseUrls.stream().map(RendezvousRouterTest::replica).toList();
     }
 
-    private static SessionReplica replica(String baseUrl) {
-        return new SessionReplica(baseUrl, RendezvousRouter.seed(baseUrl), CircuitBreaker.ofDefaults(baseUrl));
+    private static Replica replica(String baseUrl) {
+        return new Replica(baseUrl, RendezvousRouter.seed(baseUrl), CircuitBreaker.ofDefaults(baseUrl));
     }
 }

@@ -1,4 +1,4 @@
-package dev.hotloop.api.session;
+package dev.hotloop.api.remote;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -16,10 +16,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Keeps {@link SessionReplicas} in step with the addresses a DNS name resolves to (a headless service lists one per
+ * Keeps {@link Replicas} in step with the addresses a DNS name resolves to (a headless service lists one per
  * ready replica): once on start, then every refresh interval. The JDK resolver blocks, so lookups run on
- * {@code boundedElastic}. A failed or empty lookup keeps the last set: Redis holds the truth, so a replica that is
- * gone costs a failover, never data.
+ * {@code boundedElastic}. A failed or empty lookup keeps the last set: a replica that is gone costs a failover.
  */
 final class DnsReplicaDiscovery {
 
@@ -32,20 +31,27 @@ final class DnsReplicaDiscovery {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
+    private final String property;
     private final URI dns;
     private final Duration refresh;
-    private final SessionReplicas replicas;
+    private final Replicas replicas;
     private final Resolver resolver;
     private volatile @Nullable Disposable running;
 
     /**
-     * @param dns {@code scheme://name:port}; every address of {@code name} becomes {@code scheme://address:port}
+     * @param property the setting {@code dns} comes from, named in errors and logs
+     * @param dns      {@code scheme://name:port}, or {@code name:port} for {@code http://name:port}; every address
+     *                 of {@code name} becomes {@code scheme://address:port}
+     * @throws IllegalArgumentException naming {@code property} when {@code dns} has no host name or no port
      */
-    DnsReplicaDiscovery(URI dns, Duration refresh, SessionReplicas replicas, Resolver resolver) {
-        if (dns.getHost() == null || dns.getPort() < 0 || dns.getScheme() == null) {
-            throw new IllegalArgumentException("hotloop.api.session.dns must be http://<name>:<port>, not " + dns);
+    DnsReplicaDiscovery(String property, URI dns, Duration refresh, Replicas replicas, Resolver resolver) {
+        // "name:8081" parses as scheme "name" with an opaque part: what a template renders without a scheme
+        URI withScheme = dns.isOpaque() ? URI.create("http://" + dns) : dns;
+        if (withScheme.getHost() == null || withScheme.getPort() < 0) {
+            throw new IllegalArgumentException(property + " must be <name>:<port> or http://<name>:<port>, not " + dns);
         }
-        this.dns = dns;
+        this.property = property;
+        this.dns = withScheme;
         this.refresh = refresh;
         this.replicas = replicas;
         this.resolver = resolver;
@@ -58,13 +64,14 @@ final class DnsReplicaDiscovery {
                 .map(this::baseUrls)
                 .doOnNext(baseUrls -> {
                     if (baseUrls.isEmpty()) {
-                        log.warn("{} resolved to no address; keeping {}", dns.getHost(), current());
+                        log.warn("{}: {} resolved to no address; keeping {}", property, dns.getHost(), current());
                     } else if (replicas.update(baseUrls)) {
-                        log.info("session-service replicas from {}: {}", dns.getHost(), current());
+                        log.info("{}: replicas from {}: {}", property, dns.getHost(), current());
                     }
                 })
                 .onErrorResume(error -> {
-                    log.warn("Cannot resolve {} ({}); keeping {}", dns.getHost(), error.toString(), current());
+                    log.warn("{}: cannot resolve {} ({}); keeping {}", property, dns.getHost(), error.toString(),
+                            current());
                     return Mono.empty();
                 })
                 .then(Mono.fromSupplier(this::current));
@@ -95,7 +102,7 @@ final class DnsReplicaDiscovery {
     }
 
     private List<String> current() {
-        return replicas.all().stream().map(SessionReplica::baseUrl).toList();
+        return replicas.all().stream().map(Replica::baseUrl).toList();
     }
 
     private static String literal(InetAddress address) {

@@ -1,4 +1,4 @@
-package dev.hotloop.api.session;
+package dev.hotloop.api.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import dev.hotloop.api.SessionServiceFixture;
 import dev.hotloop.protocol.id.ResponseIds;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.retry.Retry;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -16,14 +15,16 @@ import java.util.List;
 import java.util.Queue;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 class DnsReplicaDiscoveryTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final String PROPERTY = "hotloop.api.session.dns";
 
     private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
-    private final SessionReplicas replicas = new SessionReplicas(breakers::circuitBreaker, breakers::remove);
+    private final Replicas replicas = new Replicas(breakers::circuitBreaker, breakers::remove);
 
     @Test
     void everyLookupReplacesTheReplicasAndAFailedOrEmptyOneKeepsThem() throws UnknownHostException {
@@ -32,7 +33,7 @@ class DnsReplicaDiscoveryTest {
                 new UnknownHostException("session-headless"),
                 addresses(),
                 addresses("10.0.0.2", "10.0.0.3", "10.0.0.3")));
-        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(URI.create("http://session-headless:8081"), Duration.ofSeconds(10),
+        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(PROPERTY, URI.create("http://session-headless:8081"), Duration.ofSeconds(10),
                 replicas, host -> {
                     Object answer = answers.remove();
                     if (answer instanceof UnknownHostException e) {
@@ -54,7 +55,7 @@ class DnsReplicaDiscoveryTest {
     @Test
     void ipv6AddressesBecomeBracketedHosts() throws UnknownHostException {
         InetAddress v6 = InetAddress.getByName("fd00::5");
-        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(URI.create("http://session-headless:9000"), Duration.ofSeconds(10),
+        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(PROPERTY, URI.create("http://session-headless:9000"), Duration.ofSeconds(10),
                 replicas, host -> new InetAddress[] {v6});
 
         StepVerifier.create(discovery.refresh()).expectNext(List.of("http://[fd00:0:0:0:0:0:0:5]:9000"))
@@ -62,24 +63,41 @@ class DnsReplicaDiscoveryTest {
     }
 
     @Test
-    void dnsWithoutAPortIsRefused() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new DnsReplicaDiscovery(URI.create("http://session-headless"),
-                Duration.ofSeconds(10), replicas, InetAddress::getAllByName));
+    void dnsWithoutAPortIsRefusedNamingTheProperty() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new DnsReplicaDiscovery(PROPERTY,
+                        URI.create("http://session-headless"), Duration.ofSeconds(10), replicas, InetAddress::getAllByName))
+                .withMessageContaining(PROPERTY);
+        assertThatIllegalArgumentException().isThrownBy(() -> new DnsReplicaDiscovery(PROPERTY,
+                        URI.create("session-headless"), Duration.ofSeconds(10), replicas, InetAddress::getAllByName))
+                .withMessageContaining(PROPERTY);
+    }
+
+    @Test
+    void nameAndPortWithoutASchemeAsTheHelmChartRendersItMeansHttp() {
+        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(PROPERTY,
+                URI.create("hotloop-session-service-headless:8081"), Duration.ofSeconds(10), replicas,
+                host -> {
+                    assertThat(host).isEqualTo("hotloop-session-service-headless");
+                    return addresses("10.0.0.7");
+                });
+
+        StepVerifier.create(discovery.refresh()).expectNext(List.of("http://10.0.0.7:8081"))
+                .expectComplete().verify(TIMEOUT);
     }
 
     @Test
     void clientReachesSessionServiceThroughTheJdkResolver() {
         int port = URI.create(SessionServiceFixture.url()).getPort();
-        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(URI.create("http://localhost:" + port), Duration.ofSeconds(1),
+        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(PROPERTY, URI.create("http://localhost:" + port), Duration.ofSeconds(1),
                 replicas, InetAddress::getAllByName);
         replicas.discoverWith(discovery);
         replicas.start();
         try {
-            assertThat(replicas.all()).extracting(SessionReplica::baseUrl).contains("http://127.0.0.1:" + port);
-            SessionClient client = new SessionClient(WebClient.create(), replicas, Retry.ofDefaults("read"), () -> { });
+            assertThat(replicas.all()).extracting(Replica::baseUrl).contains("http://127.0.0.1:" + port);
+            Mono<String> health = replicas.call(RendezvousRouter.chainKey(ResponseIds.newChain()), (baseUrl, owner) ->
+                    WebClient.create().get().uri(baseUrl + "/actuator/health").retrieve().bodyToMono(String.class));
 
-            // a 404 from the real service: an empty answer, not the 503 of an unreachable store
-            StepVerifier.create(client.context("acme", ResponseIds.newChain())).expectComplete().verify(TIMEOUT);
+            StepVerifier.create(health).assertNext(body -> assertThat(body).contains("UP")).expectComplete().verify(TIMEOUT);
         } finally {
             replicas.stop();
         }

@@ -1,4 +1,4 @@
-package dev.hotloop.api.session;
+package dev.hotloop.api.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,10 +8,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SessionReplicasTest {
+class ReplicasTest {
 
     private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
-    private final SessionReplicas replicas = new SessionReplicas(breakers::circuitBreaker, breakers::remove);
+    private final Replicas replicas = new Replicas(breakers::circuitBreaker, breakers::remove);
 
     @Test
     void replicasThatStayKeepTheirCircuitBreakerAndThoseThatLeaveLoseIt() {
@@ -21,7 +21,7 @@ class SessionReplicasTest {
         boolean changed = replicas.update(List.of("http://10.0.0.1:8081", "http://10.0.0.3:8081"));
 
         assertThat(changed).isTrue();
-        assertThat(replicas.all()).extracting(SessionReplica::baseUrl).containsExactly("http://10.0.0.1:8081", "http://10.0.0.3:8081");
+        assertThat(replicas.all()).extracting(Replica::baseUrl).containsExactly("http://10.0.0.1:8081", "http://10.0.0.3:8081");
         assertThat(replicas.all().getFirst().circuitBreaker()).isSameAs(staying);
         assertThat(breakers.getAllCircuitBreakers()).extracting(CircuitBreaker::getName)
                 .containsExactlyInAnyOrder("http://10.0.0.1:8081", "http://10.0.0.3:8081");
@@ -33,20 +33,20 @@ class SessionReplicasTest {
         replicas.update(List.of("http://10.0.0.1:8081", "http://10.0.0.2:8081", "http://10.0.0.3:8081"));
         String id = ResponseIds.newChain();
 
-        List<SessionReplica> route = replicas.route(id);
+        List<Replica> route = replicas.route(RendezvousRouter.chainKey(id));
 
         assertThat(route).containsExactlyInAnyOrderElementsOf(replicas.all());
         assertThat(route).isEqualTo(RendezvousRouter.order(RendezvousRouter.chainKey(id), replicas.all()));
-        assertThat(replicas.route(ResponseIds.continuing(id))).isEqualTo(route);
+        assertThat(replicas.route(RendezvousRouter.chainKey(ResponseIds.continuing(id)))).isEqualTo(route);
     }
 
     @Test
     void singleReplicaIsTheWebClientsOwnBaseUrl() {
         CircuitBreaker breaker = CircuitBreaker.ofDefaults("one");
 
-        SessionReplicas single = SessionReplicas.single(breaker);
+        Replicas single = Replicas.single(breaker);
 
-        assertThat(single.route(ResponseIds.newChain())).singleElement()
+        assertThat(single.route(RendezvousRouter.chainKey(ResponseIds.newChain()))).singleElement()
                 .satisfies(replica -> {
                     assertThat(replica.baseUrl()).isEmpty();
                     assertThat(replica.circuitBreaker()).isSameAs(breaker);

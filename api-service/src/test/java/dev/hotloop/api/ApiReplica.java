@@ -1,0 +1,32 @@
+package dev.hotloop.api;
+
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * An api-service started outside Spring's test context, on a free port, in front of the test JVM's session-service:
+ * for tests that shut a replica down, or that run where no Spring test context can be injected (jqwik properties).
+ */
+public final class ApiReplica {
+
+    private ApiReplica() {
+    }
+
+    /** @param settings further {@code --name=value} arguments */
+    public static ConfigurableApplicationContext start(String... settings) {
+        String[] base = {"--server.port=0",
+                "--hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY,
+                "--hotloop.model.simulator.time-to-first-token=0ms",
+                "--hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",
+                "--hotloop.api.session.url=" + SessionServiceFixture.url(),
+                "--hotloop.api.tool-runner.url=" + ToolRunnerFixture.url()};
+        String[] args = new String[base.length + settings.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(settings, 0, args, base.length, settings.length);
+        return ApiServiceApplication.builder().run(args);
+    }
+
+    public static int port(ConfigurableApplicationContext replica) {
+        return ((WebServerApplicationContext) replica).getWebServer().getPort();
+    }
+}
