@@ -41,6 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent loop, one engine under every transport: {@link #prepare} resolves and validates a request
@@ -196,7 +197,7 @@ public class TurnEngine {
     }
 
     /** The terminal event of a turn whose output is counted: persisted first when the request stores. */
-    private Mono<ResponseEvent> finish(Turn turn, TurnEmitter emitter, TurnListener listener, ModelEvent.Finish finish,
+    private Mono<ResponseEvent> finish(Turn turn, TurnEmitter emitter, TurnListener listener, ModelEvent.@Nullable Finish finish,
                                        List<ContextItem> output) {
         FinishReason reason = finish == null ? FinishReason.STOP : finish.reason();
         ModelEvent.ModelUsage reported = finish == null ? null : finish.usage();

@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.Locale;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the routed model of a public name from its {@code hotloop.model.routes} entry. Configuration mistakes (no
@@ -27,7 +29,7 @@ public final class ModelRoutes {
 
     private final ModelProperties.Resilience resilience;
     private final ModelProvider simulator;
-    private final UnaryOperator<String> environment;
+    private final Function<String, @Nullable String> environment;
     private final CircuitBreakerRegistry breakers;
     private final RetryRegistry retries;
     private final RemoteClients clients;
@@ -38,7 +40,8 @@ public final class ModelRoutes {
      * @param environment looks up the variables named by {@code api-key-env} (null when unset)
      * @param clients     builds the upstreams' HTTP clients
      */
-    public ModelRoutes(ModelProperties.Resilience resilience, ModelProvider simulator, UnaryOperator<String> environment,
+    public ModelRoutes(ModelProperties.Resilience resilience, ModelProvider simulator,
+                       Function<String, @Nullable String> environment,
                        CircuitBreakerRegistry breakers, RetryRegistry retries, RemoteClients clients,
                        RandomGenerator random) {
         this.resilience = resilience;
@@ -73,7 +76,7 @@ public final class ModelRoutes {
                 throw new IllegalStateException(setting + ".developer-role must be system or developer, not "
                         + config.developerRole());
             }
-            String label = model + "[" + i + "] " + config.provider().name().toLowerCase().replace('_', '-') + " "
+            String label = model + "[" + i + "] " + config.provider().name().toLowerCase(Locale.ROOT).replace('_', '-') + " "
                     + config.safeUrl();
             ModelProvider provider = provider(model, config, label, setting);
             upstreams.add(new UpstreamRoute(label, config.weight(), provider, breakers.circuitBreaker(
@@ -102,7 +105,7 @@ public final class ModelRoutes {
         };
     }
 
-    private String apiKey(ModelProperties.Upstream config, String setting) {
+    private @Nullable String apiKey(ModelProperties.Upstream config, String setting) {
         if (config.apiKeyEnv() != null && config.apiKeyFile() != null) {
             throw new IllegalStateException(setting + " sets both api-key-env and api-key-file: keep one");
         }

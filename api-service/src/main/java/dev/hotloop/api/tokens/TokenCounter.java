@@ -23,6 +23,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts tokens as the model would see the rendered prompt (o200k_base), item by item, so that a
@@ -46,7 +47,7 @@ public class TokenCounter implements AutoCloseable {
     /** Below this, counting takes microseconds: less than handing it to another thread. */
     static final int INLINE_CHARS = 8 * 1_024;
 
-    private record Preamble(String instructions, List<Tool> tools) {
+    private record Preamble(@Nullable String instructions, List<Tool> tools) {
     }
 
     /** A remembered preamble count and the bytes its key holds. */
@@ -91,7 +92,7 @@ public class TokenCounter implements AutoCloseable {
     }
 
     /** Tokens of the parts that are not items: instructions and tool definitions; remembered, so usually inline. */
-    public Mono<Integer> preamble(String instructions, List<Tool> tools) {
+    public Mono<Integer> preamble(@Nullable String instructions, List<Tool> tools) {
         if (instructions == null && tools.isEmpty()) {
             return Mono.just(0);
         }

@@ -100,7 +100,7 @@ public final class CreateRequestReader {
     }
 
     /** An id that cannot name a response is refused here, so that no store is ever asked for it. */
-    private static String previousResponseId(JsonFields body) {
+    private static @Nullable String previousResponseId(JsonFields body) {
         String id = body.string("previous_response_id");
         if (id == null) {
             return null;

@@ -4,6 +4,7 @@ import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.json.ProtocolJson;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Refuses, with a 400 naming the field, what a parser accepts but hotloop could not store and serve back: nesting
@@ -13,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 final class StorableJson {
 
     /** Where a node is, rendered only when it is reported. */
-    private record Path(Path parent, String field, int index) {
+    private record Path(@Nullable Path parent, @Nullable String field, int index) {
 
         Path field(String name) {
             return new Path(this, name, -1);
@@ -23,7 +24,7 @@ final class StorableJson {
             return new Path(this, null, position);
         }
 
-        String param() {
+        @Nullable String param() {
             if (parent == null) {
                 return null;
             }
@@ -71,7 +72,7 @@ final class StorableJson {
         }
     }
 
-    private static ApiException loneSurrogate(String param) {
+    private static ApiException loneSurrogate(@Nullable String param) {
         return ApiException.invalidRequest(param, "invalid_value", (param == null ? "The body" : "Invalid '" + param
                 + "': it") + " holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape), which is not valid "
                 + "Unicode text.");

@@ -126,7 +126,7 @@ public final class ExecutionCgroups {
             if (!Files.isDirectory(leaf)) {
                 Files.createDirectory(leaf);
             }
-            for (String pid : residents.split("\n")) {
+            for (String pid : residents.lines().toList()) {
                 moveProcess(pid, leaf);
             }
             log.info("Moved the processes of {} ({}) to {}, so that its children can be limited", subtree,

@@ -82,6 +82,7 @@ final class OutputCapture {
      * @param tail  its last bytes, following {@code head} directly when {@code total == head + tail}
      * @param total how many bytes it produced in all
      */
+    @SuppressWarnings("ArrayRecordComponent") // a copy taken once, read once, never compared
     record Snapshot(byte[] head, byte[] tail, long total) {
 
         boolean complete() {

@@ -125,7 +125,9 @@ public final class SandboxRunner {
     }
 
     private static void drained(Thread stdoutReader, Thread stderrReader) throws InterruptedException {
-        if (!stdoutReader.join(DRAIN_GRACE) | !stderrReader.join(DRAIN_GRACE)) {
+        boolean stdoutDrained = stdoutReader.join(DRAIN_GRACE);
+        boolean stderrDrained = stderrReader.join(DRAIN_GRACE);
+        if (!stdoutDrained || !stderrDrained) {
             log.warn("A sandboxed command's output was still open {} after it ended; keeping what was read", DRAIN_GRACE);
         }
     }

@@ -125,7 +125,7 @@ public final class UpstreamClient {
     }
 
     /** OpenAI's {@code error.code} of an error body, or null. */
-    static String errorCode(String body) {
+    static @Nullable String errorCode(String body) {
         try {
             JsonNode json = ProtocolJson.mapper().readTree(body);
             return json == null ? null : json.path("error").path("code").stringValue(null);

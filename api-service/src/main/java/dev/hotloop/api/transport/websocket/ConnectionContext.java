@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import reactor.core.publisher.Mono;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One connection's conversations, all of them (every lane's latest too) in the shared, bounded
@@ -64,7 +65,7 @@ final class ConnectionContext implements ContextSource {
     }
 
     /** The client's tool time when {@code responseId} ended with function calls: until the frame answering them. */
-    synchronized OptionalLong clientToolNanos(String responseId, long answeredNanos) {
+    synchronized OptionalLong clientToolNanos(@Nullable String responseId, long answeredNanos) {
         for (Latest latest : latestByLane.values()) {
             if (latest.responseId().equals(responseId) && latest.awaitingToolsSince() != 0) {
                 return OptionalLong.of(answeredNanos - latest.awaitingToolsSince());

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The memory all WebSocket connections share for the conversations they keep, every lane's latest included: one
@@ -60,7 +61,7 @@ public class ConversationCache {
     }
 
     /** The conversation, now the most recently used; null when it was never kept or has been dropped. */
-    synchronized Conversation get(long connection, String responseId) {
+    synchronized @Nullable Conversation get(long connection, String responseId) {
         return entries.get(new Key(connection, responseId));
     }
 

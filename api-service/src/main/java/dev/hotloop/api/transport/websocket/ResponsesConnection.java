@@ -15,6 +15,7 @@ import dev.hotloop.protocol.error.OpenAiError;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.response.Response;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -168,23 +169,26 @@ final class ResponsesConnection {
         queued.decrementAndGet();
         waiting.decrementAndGet();
         ClientFrame frame = admission.frame();
-        if (frame.request() != null) {
-            context.clientToolNanos(frame.request().previousResponseId(), frame.receivedNanos())
+        CreateRequest request = frame.request();
+        Flux<String> frames;
+        if (request == null) {
+            frames = Flux.just(refusal(frame));
+        } else if (draining) {
+            // a create not started before the drain is left to the client, which sends it again elsewhere
+            frames = Flux.empty();
+        } else {
+            context.clientToolNanos(request.previousResponseId(), frame.receivedNanos())
                     .ifPresent(nanos -> metrics.clientToolTime(Transport.WEBSOCKET, nanos));
+            // queueing behind the lane's previous response is the client's wait, not API overhead
+            frames = engine.prepare(new TurnOrigin(tenant, Transport.WEBSOCKET, System.nanoTime() - frame.decodeNanos(),
+                            frame.decodeNanos(), 0, showTiming), request, context)
+                    .flatMapMany(turn -> engine.run(turn, listener(frame.lane())))
+                    .map(event -> ServerFrames.event(event, frame.streamId()))
+                    .onErrorResume(error -> {
+                        forgetPrevious(request);
+                        return Mono.just(ServerFrames.error(asApiException(error), frame.streamId()));
+                    });
         }
-        Flux<String> frames = frame.error() != null
-                ? Flux.just(ServerFrames.error(frame.error(), frame.streamId()))
-                // a create not started before the drain is left to the client, which sends it again elsewhere
-                : draining ? Flux.empty()
-                // queueing behind the lane's previous response is the client's wait, not API overhead
-                : engine.prepare(new TurnOrigin(tenant, Transport.WEBSOCKET, System.nanoTime() - frame.decodeNanos(),
-                                frame.decodeNanos(), 0, showTiming), frame.request(), context)
-                        .flatMapMany(turn -> engine.run(turn, listener(frame.lane())))
-                        .map(event -> ServerFrames.event(event, frame.streamId()))
-                        .onErrorResume(error -> {
-                            forgetPrevious(frame.request());
-                            return Mono.just(ServerFrames.error(asApiException(error), frame.streamId()));
-                        });
         return frames.doFinally(signal -> {
             inFlight.decrementAndGet();
             lastActivity = System.nanoTime();
@@ -207,13 +211,15 @@ final class ResponsesConnection {
     }
 
     private void forgetPrevious(CreateRequest request) {
-        if (request.previousResponseId() != null) {
-            context.forget(request.previousResponseId());
+        String previous = request.previousResponseId();
+        if (previous != null) {
+            context.forget(previous);
         }
     }
 
     private String refusal(ClientFrame frame) {
-        return ServerFrames.error(frame.error(), frame.streamId());
+        return ServerFrames.error(Objects.requireNonNull(frame.error(), "a refused frame carries its error"),
+                frame.streamId());
     }
 
     /** When the connection reached its maximum age. */

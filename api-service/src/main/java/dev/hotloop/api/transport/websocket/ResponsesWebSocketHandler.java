@@ -9,6 +9,7 @@ import dev.hotloop.api.security.ApiKeys;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +59,8 @@ public class ResponsesWebSocketHandler implements WebSocketHandler, SmartLifecyc
     @Override
     public Mono<Void> handle(WebSocketSession session) {
         // the handshake passed ApiKeyFilter, so the key is known
-        String tenant = apiKeys.tenantOf(ApiKeyFilter.bearerKey(session.getHandshakeInfo().getHeaders())).orElseThrow();
+        String tenant = apiKeys.tenantOf(Objects.requireNonNull(ApiKeyFilter.bearerKey(session.getHandshakeInfo().getHeaders())))
+                .orElseThrow();
         return Mono.using(() -> open(session, tenant), ResponsesConnection::serve, connections::remove);
     }
 
