@@ -3,6 +3,7 @@ package dev.hotloop.api.session;
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.StoredContext;
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.response.Response;
@@ -134,7 +135,7 @@ public class SessionClient {
                 : error instanceof NoReplicaException ? "no replica known"
                 : error instanceof WebClientResponseException http ? "HTTP " + http.getStatusCode().value()
                 : error.getClass().getSimpleName();
-        return ApiException.unavailable("session_store_unavailable",
+        return ApiException.unavailable(ErrorCodes.SESSION_STORE_UNAVAILABLE,
                 "The response store is unavailable (" + reason + "). Please retry.");
     }
 

@@ -1,6 +1,7 @@
 package dev.hotloop.api.tools;
 
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.json.ProtocolJson;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
@@ -65,7 +66,7 @@ public class ToolRunnerClient {
             case WebClientResponseException response -> "HTTP " + response.getStatusCode().value();
             default -> error.getClass().getSimpleName();
         };
-        return ApiException.unavailable("tool_runner_unavailable", "The hosted tool runner is unavailable ("
+        return ApiException.unavailable(ErrorCodes.TOOL_RUNNER_UNAVAILABLE, "The hosted tool runner is unavailable ("
                 + reason + ").");
     }
 }

@@ -2,6 +2,7 @@ package dev.hotloop.session.web;
 
 import dev.hotloop.protocol.error.ApiException;
 
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.session.cache.CachingResponseRepository;
 import dev.hotloop.session.store.RecordCodec;
 import dev.hotloop.session.store.ResponseRepository;
@@ -39,13 +40,13 @@ class ResponseStateController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<StoredTurnBody>> store(@PathVariable String tenant, @RequestBody StoreTurnRequest request) {
         if (!ResponseRepository.isValidTenant(tenant)) {
-            throw ApiException.invalidRequest("tenant", "invalid_value", "The tenant must match [A-Za-z0-9._-]{1,64}.");
+            throw ApiException.invalidRequest("tenant", ErrorCodes.INVALID_VALUE, "The tenant must match [A-Za-z0-9._-]{1,64}.");
         }
         Turn turn = request.toTurn(codec);
         return repository.store(tenant, turn).map(result -> switch (result) {
             case StoreResult.Stored(int depth) ->
                     ResponseEntity.status(HttpStatus.CREATED).body(new StoredTurnBody(turn.id(), depth));
-            case StoreResult.AlreadyExists() -> throw ApiException.conflict("response.id", "response_already_exists", "Response with id '" + turn.id() + "' already exists.");
+            case StoreResult.AlreadyExists() -> throw ApiException.conflict("response.id", ErrorCodes.RESPONSE_ALREADY_EXISTS, "Response with id '" + turn.id() + "' already exists.");
             case StoreResult.PreviousNotFound() -> throw StoreTurnRequest.previousNotFound(turn.previousId());
         });
     }
