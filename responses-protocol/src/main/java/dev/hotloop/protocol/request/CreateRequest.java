@@ -40,10 +40,4 @@ public record CreateRequest(
         String safetyIdentifier,
         boolean generate,
         String streamId) {
-
-    public CreateRequest withModel(String newModel) {
-        return new CreateRequest(newModel, input, instructions, tools, toolChoice, parallelToolCalls, previousResponseId,
-                store, stream, maxOutputTokens, maxToolCalls, metadata, temperature, topP, truncation, text, reasoning,
-                include, promptCacheKey, serviceTier, user, safetyIdentifier, generate, streamId);
-    }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.hotloop.protocol.id.ResponseIds;
+import dev.hotloop.session.store.EncodedTurn;
 import dev.hotloop.session.store.RecordCodec;
-import dev.hotloop.session.store.Turn;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -40,7 +40,7 @@ record StoreTurnRequest(
      *
      * @throws ApiException 400 for a malformed turn, 404 for a malformed previous response id
      */
-    Turn toTurn(RecordCodec codec) {
+    EncodedTurn toTurn(RecordCodec codec) {
         if (!(response instanceof ObjectNode responseObject)) {
             throw ApiException.invalidRequest("response", ErrorCodes.INVALID_VALUE, "'response' must be a Response object.");
         }
@@ -64,7 +64,7 @@ record StoreTurnRequest(
                 && (!responseOutput.isArray() || responseOutput.size() != outputItems.size())) {
             throw ApiException.invalidRequest("output", ErrorCodes.INVALID_VALUE, "'output' must hold the same items as 'response.output'.");
         }
-        return new Turn(id, previousResponseId, codec.responseWithoutOutput(responseObject),
+        return new EncodedTurn(id, previousResponseId, codec.responseWithoutOutput(responseObject),
                 encode("input", input == null ? List.of() : input, codec), encode("output", outputItems, codec));
     }
 

@@ -76,11 +76,6 @@ final class ArgvTemplate {
         return new ArgvTemplate(List.copyOf(elements));
     }
 
-    /** The program path. */
-    String program() {
-        return elements.getFirst().literal();
-    }
-
     /**
      * The argv for validated arguments.
      *

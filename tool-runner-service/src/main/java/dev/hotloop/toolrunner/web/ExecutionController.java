@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
+import dev.hotloop.protocol.id.TenantIds;
 import dev.hotloop.toolrunner.execution.ToolExecutor;
 import dev.hotloop.toolrunner.registry.PreparedCall;
 import dev.hotloop.toolrunner.registry.ToolDefinition;
@@ -85,9 +86,9 @@ class ExecutionController {
     }
 
     private static WorkspaceKey workspace(String tenant, String chain) {
-        if (!WorkspaceKey.isValidTenant(tenant)) {
+        if (!TenantIds.isValid(tenant)) {
             throw ApiException.invalidRequest("tenant", ErrorCodes.INVALID_VALUE,
-                    "The tenant must be 1-64 of [A-Za-z0-9._-], not starting with a dot.");
+                    "The tenant must be " + TenantIds.RULE + ".");
         }
         if (!WorkspaceKey.isValidChain(chain)) {
             throw ApiException.invalidRequest("chain", ErrorCodes.INVALID_VALUE,
