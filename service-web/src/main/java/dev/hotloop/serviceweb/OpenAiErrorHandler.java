@@ -1,7 +1,7 @@
 package dev.hotloop.serviceweb;
 
 import dev.hotloop.protocol.error.ApiException;
-import dev.hotloop.protocol.error.OpenAiError;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.json.ProtocolJson;
 import java.util.List;
 import java.util.Optional;
@@ -79,16 +79,14 @@ public abstract class OpenAiErrorHandler implements WebExceptionHandler {
             case DataBufferLimitException tooLarge -> ApiException.tooLarge("Request body too large.");
             case ServerWebInputException input -> unreadable(input);
             case ResponseStatusException status when status.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND) ->
-                    new ApiException(404, new OpenAiError("Unknown request URL: " + request.getMethod() + " "
-                            + request.getPath().value() + ". Please check the URL for typos.",
-                            "invalid_request_error", null, "unknown_url"));
+                    ApiException.notFound(null, ErrorCodes.UNKNOWN_URL, "Unknown request URL: " + request.getMethod()
+                            + " " + request.getPath().value() + ". Please check the URL for typos.");
             case ResponseStatusException status when status.getStatusCode().is4xxClientError() ->
-                    new ApiException(status.getStatusCode().value(), new OpenAiError(
-                            status.getReason() != null ? status.getReason() : status.getStatusCode().toString(),
-                            "invalid_request_error", null, null));
+                    ApiException.clientError(status.getStatusCode().value(),
+                            status.getReason() != null ? status.getReason() : status.getStatusCode().toString());
             default -> {
                 log.error("Unexpected failure serving {} {}", request.getMethod(), request.getPath().value(), failure);
-                yield ApiException.serverError("server_error", "The " + service + " had an error while processing "
+                yield ApiException.serverError(ErrorCodes.SERVER_ERROR, "The " + service + " had an error while processing "
                         + "the request.");
             }
         };
@@ -101,15 +99,14 @@ public abstract class OpenAiErrorHandler implements WebExceptionHandler {
             JacksonException jackson = (JacksonException) cause;
             String param = param(jackson.getPath());
             String where = param == null ? "The body" : "'" + param + "'";
-            return ApiException.invalidRequest(param, "invalid_json",
+            return ApiException.invalidRequest(param, ErrorCodes.INVALID_JSON,
                     where + " has the wrong JSON type: " + jackson.getOriginalMessage());
         }
         if (cause instanceof JacksonException jackson) {
-            return ApiException.invalidRequest(null, "invalid_json",
+            return ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON,
                     "The body is not valid JSON: " + jackson.getOriginalMessage());
         }
-        return new ApiException(400, new OpenAiError(input.getReason() == null ? "Invalid request." : input.getReason(),
-                "invalid_request_error", null, null));
+        return ApiException.invalidRequest(null, input.getReason() == null ? "Invalid request." : input.getReason());
     }
 
     /** A JSON path such as {@code input[0].tokens}. */

@@ -1,12 +1,15 @@
 package dev.hotloop.session;
 
+import dev.hotloop.serviceweb.OwnEventLoopsConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@Import(OwnEventLoopsConfiguration.class) // api-service may share the JVM
 public class SessionServiceApplication {
 
     /** Configuration is read from {@code session-service.yml}, so it never picks up another app's {@code application.yml}. */

@@ -7,6 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -26,7 +32,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("hotloop.model")
 public record ModelProperties(@DefaultValue("hotloop-sim") String defaultModel,
                               @DefaultValue Simulator simulator,
-                              Map<String, List<Upstream>> routes,
+                              Map<String, @NotEmpty List<@Valid Upstream>> routes,
                               @DefaultValue Resilience resilience) {
 
     public ModelProperties {
@@ -94,13 +100,13 @@ public record ModelProperties(@DefaultValue("hotloop-sim") String defaultModel,
      *                           the upstream's {@code previous_response_id}; false: stateless, {@code store:false} and
      *                           the full input every turn
      */
-    public record Upstream(Provider provider,
+    public record Upstream(@NotNull(message = "is missing: openai-chat, openai-responses or simulator") Provider provider,
                            URI url,
                            String upstreamModel,
                            String apiKeyEnv,
                            Path apiKeyFile,
                            @DefaultValue("Authorization") String apiKeyHeader,
-                           @DefaultValue("1") int weight,
+                           @DefaultValue("1") @PositiveOrZero int weight,
                            @DefaultValue("5s") Duration connectTimeout,
                            @DefaultValue("60s") Duration firstTokenTimeout,
                            @DefaultValue("60s") Duration readTimeout,
@@ -108,13 +114,27 @@ public record ModelProperties(@DefaultValue("hotloop-sim") String defaultModel,
                            @DefaultValue @Valid ConnectionPool pool,
                            @DefaultValue("16MB") DataSize maxEventSize,
                            Map<String, String> headers,
-                           @DefaultValue("max_tokens") String maxTokensField,
-                           @DefaultValue("system") String developerRole,
+                           @DefaultValue("max_tokens") @Pattern(regexp = "max_tokens|max_completion_tokens",
+                                   message = "must be max_tokens or max_completion_tokens") String maxTokensField,
+                           @DefaultValue("system") @Pattern(regexp = "system|developer",
+                                   message = "must be system or developer") String developerRole,
                            @DefaultValue("true") boolean promptCacheKey,
                            @DefaultValue("false") boolean previousResponseId) {
 
         public Upstream {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+
+        /** Every upstream but the embedded simulator is reached at a URL. */
+        @AssertTrue(message = "url is missing: the upstream's base URL, such as http://localhost:8000/v1")
+        public boolean isUrlGiven() {
+            return url != null || provider == Provider.SIMULATOR;
+        }
+
+        /** A key comes from one place, so that no one wonders which one is used. */
+        @AssertTrue(message = "sets both api-key-env and api-key-file: keep one")
+        public boolean isOneKeySource() {
+            return apiKeyEnv == null || apiKeyFile == null;
         }
 
         /** Header values are left out: they may be credentials too. */

@@ -14,6 +14,7 @@ import dev.hotloop.api.tokens.TokenCounter;
 import dev.hotloop.api.tools.HostedCall;
 import dev.hotloop.api.tools.ToolRunnerClient;
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.Item;
@@ -235,10 +236,10 @@ public class TurnEngine {
             cause = api;
         } else {
             log.warn("Response {} failed", turn.response().id(), error);
-            cause = ApiException.serverError("server_error", "The model failed to generate a response.");
+            cause = ApiException.serverError(ErrorCodes.SERVER_ERROR, "The model failed to generate a response.");
         }
         listener.failed(turn, cause);
-        String code = cause.status() == 429 ? "rate_limit_exceeded" : "server_error";
+        String code = cause.status() == 429 ? ErrorCodes.RATE_LIMIT_EXCEEDED : ErrorCodes.SERVER_ERROR;
         Response response = turn.response().finish(Response.FAILED, emitter.output(), null,
                 new Response.ResponseError(code, cause.error().message()), null, clock.instant().getEpochSecond());
         return emitter.lifecycle("response.failed", response);

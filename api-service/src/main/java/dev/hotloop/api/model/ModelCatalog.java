@@ -1,6 +1,7 @@
 package dev.hotloop.api.model;
 
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.model.ModelProvider;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ public record ModelCatalog(String defaultModel, Map<String, ModelProvider> provi
     public ModelProvider provider(String model) {
         ModelProvider provider = providers.getOrDefault(model, fallback);
         if (provider == null) {
-            throw ApiException.invalidRequest("model", "model_not_found",
+            throw ApiException.invalidRequest("model", ErrorCodes.MODEL_NOT_FOUND,
                     "The requested model '" + model + "' does not exist.");
         }
         return provider;

@@ -21,9 +21,9 @@ import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds the routed model of a public name from its {@code hotloop.model.routes} entry. Configuration mistakes (no
- * URL, two key sources, a key variable that is not set, an unreadable key file) fail at start-up with a message that
- * names the route and the setting, never the key.
+ * Builds the routed model of a public name from its {@code hotloop.model.routes} entry, validated as
+ * {@link ModelProperties} binds. What binding cannot know (a key variable that is not set, an unreadable key file)
+ * fails at start-up with a message that names the route and the setting, never the key.
  */
 public final class ModelRoutes {
 
@@ -54,28 +54,10 @@ public final class ModelRoutes {
     }
 
     public RoutedModel route(String model, List<ModelProperties.Upstream> configs) {
-        if (configs == null || configs.isEmpty()) {
-            throw new IllegalStateException("hotloop.model.routes." + model + " lists no upstream");
-        }
         List<UpstreamRoute> upstreams = new ArrayList<>(configs.size());
         for (int i = 0; i < configs.size(); i++) {
             ModelProperties.Upstream config = configs.get(i);
             String setting = "hotloop.model.routes." + model + "[" + i + "]";
-            if (config.provider() == null) {
-                throw new IllegalStateException(setting
-                        + ".provider is missing: openai-chat, openai-responses or simulator");
-            }
-            if (config.weight() < 0) {
-                throw new IllegalStateException(setting + ".weight must not be negative");
-            }
-            if (!List.of("max_tokens", "max_completion_tokens").contains(config.maxTokensField())) {
-                throw new IllegalStateException(setting + ".max-tokens-field must be max_tokens or "
-                        + "max_completion_tokens, not " + config.maxTokensField());
-            }
-            if (!List.of("system", "developer").contains(config.developerRole())) {
-                throw new IllegalStateException(setting + ".developer-role must be system or developer, not "
-                        + config.developerRole());
-            }
             String label = model + "[" + i + "] " + config.provider().name().toLowerCase(Locale.ROOT).replace('_', '-') + " "
                     + config.safeUrl();
             ModelProvider provider = provider(model, config, label, setting);
@@ -90,10 +72,6 @@ public final class ModelRoutes {
         if (config.provider() == ModelProperties.Provider.SIMULATOR) {
             return simulator;
         }
-        if (config.url() == null) {
-            throw new IllegalStateException(setting + ".url is missing: the upstream's base URL, such as "
-                    + "http://localhost:8000/v1");
-        }
         UpstreamClient client = UpstreamClient.create(label, config, apiKey(config, setting), clients);
         String upstreamModel = config.upstreamModel() != null ? config.upstreamModel() : model;
         return switch (config.provider()) {
@@ -106,9 +84,6 @@ public final class ModelRoutes {
     }
 
     private @Nullable String apiKey(ModelProperties.Upstream config, String setting) {
-        if (config.apiKeyEnv() != null && config.apiKeyFile() != null) {
-            throw new IllegalStateException(setting + " sets both api-key-env and api-key-file: keep one");
-        }
         if (config.apiKeyEnv() != null) {
             String key = environment.apply(config.apiKeyEnv());
             if (key == null || key.isBlank()) {

@@ -1,6 +1,7 @@
 package dev.hotloop.api.security;
 
 import dev.hotloop.api.config.SecurityProperties;
+import dev.hotloop.protocol.id.TenantIds;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,14 +9,11 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /** Maps API keys to tenants. Keys are held only as SHA-256 digests, so a heap dump or log never shows one. */
 @Component
 public class ApiKeys {
-
-    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final Map<String, String> tenantByDigest = new HashMap<>();
 
@@ -26,8 +24,8 @@ public class ApiKeys {
                 throw new IllegalArgumentException("hotloop.security.api-keys entries are 'tenant:key'; one is not");
             }
             String tenant = entry.substring(0, colon);
-            if (!TENANT.matcher(tenant).matches()) {
-                throw new IllegalArgumentException("Tenant '" + tenant + "' must match " + TENANT.pattern());
+            if (!TenantIds.isValid(tenant)) {
+                throw new IllegalArgumentException("Tenant '" + tenant + "' must be " + TenantIds.RULE);
             }
             tenantByDigest.put(digest(entry.substring(colon + 1)), tenant);
         }

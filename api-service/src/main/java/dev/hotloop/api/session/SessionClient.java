@@ -6,6 +6,7 @@ import dev.hotloop.api.remote.RemoteFailures;
 import dev.hotloop.api.remote.RendezvousRouter;
 import dev.hotloop.api.remote.Replicas;
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.response.Response;
@@ -132,7 +133,7 @@ public class SessionClient {
             case WebClientResponseException http -> "HTTP " + http.getStatusCode().value();
             default -> error.getClass().getSimpleName();
         };
-        return ApiException.unavailable("session_store_unavailable",
+        return ApiException.unavailable(ErrorCodes.SESSION_STORE_UNAVAILABLE,
                 "The response store is unavailable (" + reason + "). Please retry.");
     }
 

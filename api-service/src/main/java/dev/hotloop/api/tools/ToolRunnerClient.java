@@ -4,6 +4,7 @@ import dev.hotloop.api.remote.RemoteFailures;
 import dev.hotloop.api.remote.RendezvousRouter;
 import dev.hotloop.api.remote.Replicas;
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.json.ProtocolJson;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
@@ -126,7 +127,7 @@ public class ToolRunnerClient {
             case WebClientResponseException response -> "HTTP " + response.getStatusCode().value();
             default -> error.getClass().getSimpleName();
         };
-        return ApiException.unavailable("tool_runner_unavailable", "The hosted tool runner is unavailable ("
+        return ApiException.unavailable(ErrorCodes.TOOL_RUNNER_UNAVAILABLE, "The hosted tool runner is unavailable ("
                 + reason + ").");
     }
 }

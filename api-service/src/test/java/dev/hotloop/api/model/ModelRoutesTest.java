@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.PropertySource;
@@ -59,8 +59,7 @@ class ModelRoutesTest {
             }
             List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("readme",
                     new ByteArrayResource(blocks.group(1).getBytes(StandardCharsets.UTF_8)));
-            ModelProperties properties = new Binder(ConfigurationPropertySources.from(sources))
-                    .bindOrCreate("hotloop.model", ModelProperties.class);
+            ModelProperties properties = TestRoutes.bind(ConfigurationPropertySources.from(sources));
             ModelRoutes routes = new ModelRoutes(properties.resilience(), null,
                     Map.of("VLLM_API_KEY", "k", "OPENAI_API_KEY", "k")::get,
                     CircuitBreakerRegistry.ofDefaults(), RetryRegistry.ofDefaults(), TestRoutes.CLIENTS, TestRoutes.FIRST);
@@ -99,19 +98,26 @@ class ModelRoutesTest {
         assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat",
                 "routes.m[0].url", "http://127.0.0.1:9/v1", "routes.m[0].api-key-file", file.toString(),
                 "routes.m[0].api-key-env", "K"), Map.of("K", "v")))
-                .hasMessageContaining("both api-key-env and api-key-file");
+                .isInstanceOf(BindException.class).hasStackTraceContaining("hotloop.model.routes.m[0]")
+                .hasStackTraceContaining("both api-key-env and api-key-file");
     }
 
     @Test
-    void missingOrMistypedSettingsFailNamingTheSetting() {
+    void missingOrMistypedSettingsFailAtBindingNamingTheSetting() {
         assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat")))
-                .hasMessageStartingWith("hotloop.model.routes.m[0].url is missing");
+                .isInstanceOf(BindException.class).hasStackTraceContaining("hotloop.model.routes.m[0]")
+                .hasStackTraceContaining("url is missing");
         assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].url", "http://x/v1")))
-                .hasMessageStartingWith("hotloop.model.routes.m[0].provider is missing");
+                .isInstanceOf(BindException.class).hasStackTraceContaining("hotloop.model.routes.m[0]")
+                .hasStackTraceContaining("is missing: openai-chat, openai-responses or simulator");
         assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat",
                 "routes.m[0].url", "http://x/v1", "routes.m[0].max-tokens-field", "max_token")))
-                .hasMessage("hotloop.model.routes.m[0].max-tokens-field must be max_tokens or max_completion_tokens, "
-                        + "not max_token");
+                .isInstanceOf(BindException.class).hasStackTraceContaining("hotloop.model.routes.m[0]")
+                .hasStackTraceContaining("must be max_tokens or max_completion_tokens");
+        assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].provider", "simulator",
+                "routes.m[0].weight", "-1", "routes.m[0].developer-role", "assistant")))
+                .isInstanceOf(BindException.class).hasStackTraceContaining("hotloop.model.routes.m[0]")
+                .hasStackTraceContaining("must be greater than or equal to 0").hasStackTraceContaining("must be system or developer");
     }
 
     @Test

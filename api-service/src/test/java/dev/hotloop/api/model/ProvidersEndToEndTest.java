@@ -16,7 +16,7 @@ import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStreamEvent;
-import dev.hotloop.api.RoutedPlatformTest;
+import dev.hotloop.api.ModelRoutesPlatformTest;
 import dev.hotloop.api.SdkTools;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The official openai-java client against hotloop routed to real upstream servers over loopback sockets. */
-class ProvidersEndToEndTest extends RoutedPlatformTest {
+class ProvidersEndToEndTest extends ModelRoutesPlatformTest {
 
     private static final FunctionTool WEATHER = SdkTools.function("get_weather", "city");
 

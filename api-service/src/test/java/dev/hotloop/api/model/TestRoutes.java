@@ -13,8 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import jakarta.validation.Validation;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -27,6 +32,8 @@ public final class TestRoutes {
     public static final RandomGenerator FIRST = () -> 0L;
 
     private static final ModelProvider SIMULATOR = SimulatedModel.create(SimulatorSettings.unthrottled());
+    private static final SpringValidatorAdapter VALIDATOR =
+            new SpringValidatorAdapter(Validation.buildDefaultValidatorFactory().getValidator());
 
     /** Remote clients as api-service builds them, without Boot's customizers. */
     public static final RemoteClients CLIENTS = new RemoteClients(WebClient::builder, List.of(),
@@ -35,11 +42,25 @@ public final class TestRoutes {
     private TestRoutes() {
     }
 
-    /** The properties bound as {@code hotloop.model}; keys are relative to it, like {@code routes.m[0].url}. */
+    /**
+     * The properties bound and validated as {@code hotloop.model}; keys are relative to it, like
+     * {@code routes.m[0].url}.
+     */
     public static ModelProperties properties(Map<String, String> properties) {
         Map<String, String> full = new LinkedHashMap<>();
         properties.forEach((key, value) -> full.put("hotloop.model." + key, value));
-        return new Binder(new MapConfigurationPropertySource(full)).bindOrCreate("hotloop.model", ModelProperties.class);
+        return bind(new MapConfigurationPropertySource(full));
+    }
+
+    /** {@code hotloop.model} bound and validated as api-service binds it at start-up. */
+    public static ModelProperties bind(Iterable<ConfigurationPropertySource> sources) {
+        // a ValidationBindHandler keeps what one bind saw: one per bind
+        return new Binder(sources).bindOrCreate("hotloop.model", Bindable.of(ModelProperties.class),
+                new ValidationBindHandler(VALIDATOR));
+    }
+
+    private static ModelProperties bind(ConfigurationPropertySource source) {
+        return bind(List.of(source));
     }
 
     public static RoutedModel route(String model, Map<String, String> properties) {

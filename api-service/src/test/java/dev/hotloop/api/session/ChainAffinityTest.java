@@ -28,7 +28,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * api-service over two live session-service replicas and a dead one: every call of a chain reaches one replica,
  * the chain's owner or, when the owner is down, the next live one in the chain's rendezvous order.
  */
-class ChainAffinityTest extends RoutedPlatformTest {
+class ChainAffinityTest extends SessionReplicasPlatformTest {
 
     private static final int MAX_CHAINS = 60;
     private static final HttpClient SCRAPER = HttpClient.newHttpClient();

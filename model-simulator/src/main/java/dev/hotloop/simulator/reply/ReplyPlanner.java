@@ -6,7 +6,7 @@ import dev.hotloop.protocol.model.ModelRequest;
 import dev.hotloop.protocol.tool.FunctionTool;
 import dev.hotloop.protocol.tool.Tool;
 import dev.hotloop.protocol.tool.ToolChoice;
-import dev.hotloop.simulator.scenario.Conversation;
+import dev.hotloop.simulator.scenario.ContextFacts;
 import dev.hotloop.simulator.scenario.Scenario;
 import dev.hotloop.simulator.scenario.ScenarioStep;
 import java.util.ArrayList;
@@ -47,19 +47,19 @@ public final class ReplyPlanner {
         if (Compaction.INSTRUCTIONS.equals(request.instructions())) {
             return List.of(new Reply.Message(Summarizer.summarize(request.context())));
         }
-        Conversation conversation = Conversation.of(request.context());
-        List<Reply> replies = scenario.firstMatch(conversation)
-                .map(step -> scripted(step, conversation, request))
-                .orElseGet(() -> byDefault(conversation, request));
-        return constrained(replies, conversation, request);
+        ContextFacts facts = ContextFacts.of(request.context());
+        List<Reply> replies = scenario.firstMatch(facts)
+                .map(step -> scripted(step, facts, request))
+                .orElseGet(() -> byDefault(facts, request));
+        return constrained(replies, facts, request);
     }
 
-    private List<Reply> scripted(ScenarioStep step, Conversation conversation, ModelRequest request) {
+    private List<Reply> scripted(ScenarioStep step, ContextFacts facts, ModelRequest request) {
         boolean callsAllowed = modeOf(request) != ToolChoice.Mode.NONE;
         List<Reply> replies = new ArrayList<>();
         for (ScenarioStep.Emit emit : step.emit()) {
             switch (emit) {
-                case ScenarioStep.Message message -> replies.add(new Reply.Message(message.render(conversation)));
+                case ScenarioStep.Message message -> replies.add(new Reply.Message(message.render(facts)));
                 case ScenarioStep.FunctionCall call when callsAllowed -> Optional.ofNullable(call.name())
                         .or(() -> defaultFunction(request))
                         .ifPresent(name -> replies.add(callOf(name, call.arguments(), request)));
@@ -71,17 +71,17 @@ public final class ReplyPlanner {
         return replies;
     }
 
-    private List<Reply> byDefault(Conversation conversation, ModelRequest request) {
+    private List<Reply> byDefault(ContextFacts facts, ModelRequest request) {
         ToolChoice.Mode mode = modeOf(request);
         boolean forced = mode == ToolChoice.Mode.REQUIRED || mode == ToolChoice.Mode.FUNCTION;
         Optional<String> function = defaultFunction(request);
-        if (function.isPresent() && (forced || !conversation.afterToolOutput())) {
+        if (function.isPresent() && (forced || !facts.afterToolOutput())) {
             return List.of(callOf(function.get(), null, request));
         }
-        return List.of(defaultMessage(conversation));
+        return List.of(defaultMessage(facts));
     }
 
-    private static List<Reply> constrained(List<Reply> replies, Conversation conversation, ModelRequest request) {
+    private static List<Reply> constrained(List<Reply> replies, ContextFacts facts, ModelRequest request) {
         List<Reply> kept = new ArrayList<>();
         boolean called = false;
         for (Reply reply : replies) {
@@ -94,20 +94,20 @@ public final class ReplyPlanner {
                 kept.add(reply);
             }
         }
-        return kept.isEmpty() ? List.of(defaultMessage(conversation)) : kept;
+        return kept.isEmpty() ? List.of(defaultMessage(facts)) : kept;
     }
 
-    private static Reply.Message defaultMessage(Conversation conversation) {
-        if (conversation.afterToolOutput()) {
-            return new Reply.Message(conversation.trailingToolOutputs().stream()
+    private static Reply.Message defaultMessage(ContextFacts facts) {
+        if (facts.afterToolOutput()) {
+            return new Reply.Message(facts.trailingToolOutputs().stream()
                     .map(output -> (output.toolName().isEmpty() ? "The tool" : "The tool " + output.toolName())
                             + " returned: " + quoted(output.text()))
                     .collect(Collectors.joining(" ")));
         }
-        if (conversation.lastUserMessage().isEmpty()) {
+        if (facts.lastUserMessage().isEmpty()) {
             return new Reply.Message("Hello from the hotloop simulated model.");
         }
-        return new Reply.Message("You said: " + quoted(conversation.lastUserMessage()));
+        return new Reply.Message("You said: " + quoted(facts.lastUserMessage()));
     }
 
     /** The function {@code tool_choice} names, else the first function tool; none when the model may not call one. */

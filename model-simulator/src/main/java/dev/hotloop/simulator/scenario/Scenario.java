@@ -95,8 +95,8 @@ public record Scenario(List<ScenarioStep> steps) {
     }
 
     /** The first step matching the conversation, if any. */
-    public Optional<ScenarioStep> firstMatch(Conversation conversation) {
-        return steps.stream().filter(step -> step.matches(conversation)).findFirst();
+    public Optional<ScenarioStep> firstMatch(ContextFacts facts) {
+        return steps.stream().filter(step -> step.matches(facts)).findFirst();
     }
 
     private static Scenario parse(String content, Format format, String invalid) {

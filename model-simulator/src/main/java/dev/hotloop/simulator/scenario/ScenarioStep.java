@@ -31,14 +31,14 @@ public record ScenarioStep(When when, List<Emit> emit) {
         emit = List.copyOf(emit);
     }
 
-    public boolean matches(Conversation conversation) {
-        return when.matches(conversation);
+    public boolean matches(ContextFacts facts) {
+        return when.matches(facts);
     }
 
     /**
      * Conditions on the conversation; every one given must hold, and none given always matches.
      *
-     * @param turn            the conversation's turn number ({@link Conversation#turn()}), from 1
+     * @param turn            the conversation's turn number ({@link ContextFacts#turn()}), from 1
      * @param afterToolOutput whether the context ends with tool outputs
      * @param inputContains   a case-insensitive substring of the last user message
      */
@@ -52,10 +52,10 @@ public record ScenarioStep(When when, List<Emit> emit) {
             }
         }
 
-        public boolean matches(Conversation conversation) {
-            return (turn == null || turn == conversation.turn())
-                    && (afterToolOutput == null || afterToolOutput == conversation.afterToolOutput())
-                    && (inputContains == null || lowerCase(conversation.lastUserMessage()).contains(lowerCase(inputContains)));
+        public boolean matches(ContextFacts facts) {
+            return (turn == null || turn == facts.turn())
+                    && (afterToolOutput == null || afterToolOutput == facts.afterToolOutput())
+                    && (inputContains == null || lowerCase(facts.lastUserMessage()).contains(lowerCase(inputContains)));
         }
 
         private static String lowerCase(String text) {
@@ -81,11 +81,11 @@ public record ScenarioStep(When when, List<Emit> emit) {
     public record Message(String template) implements Emit {
 
         private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.*?)}}");
-        private static final Map<String, Function<Conversation, String>> VALUES = Map.of(
-                "last_user_message", Conversation::lastUserMessage,
-                "last_tool_output", Conversation::lastToolOutput,
-                "tool_outputs", conversation -> String.join(" | ", conversation.toolOutputsSinceUser()),
-                "turn", conversation -> Integer.toString(conversation.turn()));
+        private static final Map<String, Function<ContextFacts, String>> VALUES = Map.of(
+                "last_user_message", ContextFacts::lastUserMessage,
+                "last_tool_output", ContextFacts::lastToolOutput,
+                "tool_outputs", facts -> String.join(" | ", facts.toolOutputsSinceUser()),
+                "turn", facts -> Integer.toString(facts.turn()));
 
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         public Message {
@@ -102,10 +102,10 @@ public record ScenarioStep(When when, List<Emit> emit) {
         }
 
         /** The text with its placeholders replaced by the conversation's values, in one pass. */
-        public String render(Conversation conversation) {
+        public String render(ContextFacts facts) {
             // the constructor admits only known placeholders
             return PLACEHOLDER.matcher(template).replaceAll(placeholder -> Matcher.quoteReplacement(
-                    Objects.requireNonNull(VALUES.get(placeholder.group(1))).apply(conversation)));
+                    Objects.requireNonNull(VALUES.get(placeholder.group(1))).apply(facts)));
         }
     }
 

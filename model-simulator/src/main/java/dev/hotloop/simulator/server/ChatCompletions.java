@@ -3,6 +3,7 @@ package dev.hotloop.simulator.server;
 import dev.hotloop.protocol.chat.ChatMessages;
 import dev.hotloop.protocol.chat.ChatTools;
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
@@ -41,7 +42,7 @@ final class ChatCompletions {
 
     static Call parse(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw ApiException.invalidRequest(null, "invalid_json", "The request body must be a JSON object.");
+            throw ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON, "The request body must be a JSON object.");
         }
         List<Item> context = ChatMessages.fromChat(body.get("messages"));
         List<Tool> tools = ChatTools.fromChat(body.get("tools"));

@@ -4,7 +4,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.hotloop.protocol.error.ApiException;
-import dev.hotloop.protocol.error.OpenAiError;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.Item;
@@ -215,10 +215,10 @@ public final class SimulatorServer implements AutoCloseable {
             try {
                 json = ProtocolJson.mapper().readTree(bytes);
             } catch (JacksonException e) {
-                throw ApiException.invalidRequest(null, "invalid_json", "We could not parse the JSON body of your request.");
+                throw ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON, "We could not parse the JSON body of your request.");
             }
             if (json == null || json.isMissingNode()) {
-                throw ApiException.invalidRequest(null, "invalid_json", "The request body is empty.");
+                throw ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON, "The request body is empty.");
             }
             recentBodies.addLast(json);
             while (recentBodies.size() > RECENT_BODIES) {
@@ -245,11 +245,9 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     private Mono<Void> failure(HttpServerResponse response, Throwable error) {
-        if (error instanceof ApiException api) {
-            return json(response, HttpResponseStatus.valueOf(api.status()), api.error().asBody());
-        }
-        return json(response, HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                new OpenAiError("The simulator failed: " + error, "server_error", null, "server_error").asBody());
+        ApiException api = error instanceof ApiException known ? known
+                : ApiException.serverError(ErrorCodes.SERVER_ERROR, "The simulator failed: " + error);
+        return json(response, HttpResponseStatus.valueOf(api.status()), api.error().asBody());
     }
 
     private ObjectNode modelList() {

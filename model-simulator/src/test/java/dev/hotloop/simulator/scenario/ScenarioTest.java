@@ -62,16 +62,16 @@ class ScenarioTest {
     void noMatchingStepLeavesTheDefaultBehaviour() {
         Scenario scenario = Scenario.parse("steps: [ { when: { turn: 2 }, emit: [ message: second ] } ]", Scenario.Format.YAML);
 
-        assertThat(scenario.firstMatch(Conversation.of(List.of(user("first"))))).isEmpty();
-        assertThat(Scenario.empty().firstMatch(Conversation.of(List.of(user("first"))))).isEmpty();
+        assertThat(scenario.firstMatch(ContextFacts.of(List.of(user("first"))))).isEmpty();
+        assertThat(Scenario.empty().firstMatch(ContextFacts.of(List.of(user("first"))))).isEmpty();
     }
 
     @Test
     void turnCountsModelTurnsInTheContext() {
         ScenarioStep.When third = new ScenarioStep.When(3, null, null);
 
-        assertThat(third.matches(Conversation.of(List.of(user("a"), assistant("b"), user("c"))))).isFalse();
-        assertThat(third.matches(Conversation.of(List.of(user("a"), assistant("b"), user("c"), assistant("d"), user("e")))))
+        assertThat(third.matches(ContextFacts.of(List.of(user("a"), assistant("b"), user("c"))))).isFalse();
+        assertThat(third.matches(ContextFacts.of(List.of(user("a"), assistant("b"), user("c"), assistant("d"), user("e")))))
                 .isTrue();
     }
 
@@ -81,26 +81,26 @@ class ScenarioTest {
         ScenarioStep.When freshTurn = new ScenarioStep.When(null, false, null);
         List<Item> answered = List.of(user("a"), call("call_1", "f", "{}"), output("call_1", "done"));
 
-        assertThat(afterOutput.matches(Conversation.of(answered))).isTrue();
-        assertThat(freshTurn.matches(Conversation.of(answered))).isFalse();
-        assertThat(freshTurn.matches(Conversation.of(List.of(user("a"))))).isTrue();
+        assertThat(afterOutput.matches(ContextFacts.of(answered))).isTrue();
+        assertThat(freshTurn.matches(ContextFacts.of(answered))).isFalse();
+        assertThat(freshTurn.matches(ContextFacts.of(List.of(user("a"))))).isTrue();
     }
 
     @Test
     void inputContainsIsACaseInsensitiveSubstringOfTheLastUserMessage() {
         ScenarioStep.When hello = new ScenarioStep.When(null, null, "HeLLo");
 
-        assertThat(hello.matches(Conversation.of(List.of(user("Say hello, world"))))).isTrue();
-        assertThat(hello.matches(Conversation.of(List.of(user("hello"), assistant("hi"), user("bye"))))).isFalse();
+        assertThat(hello.matches(ContextFacts.of(List.of(user("Say hello, world"))))).isTrue();
+        assertThat(hello.matches(ContextFacts.of(List.of(user("hello"), assistant("hi"), user("bye"))))).isFalse();
     }
 
     @Test
     void everyGivenConditionMustHold() {
         ScenarioStep.When both = new ScenarioStep.When(1, null, "weather");
 
-        assertThat(both.matches(Conversation.of(List.of(user("weather?"))))).isTrue();
-        assertThat(both.matches(Conversation.of(List.of(user("time?"))))).isFalse();
-        assertThat(both.matches(Conversation.of(List.of(user("x"), assistant("y"), user("weather?"))))).isFalse();
+        assertThat(both.matches(ContextFacts.of(List.of(user("weather?"))))).isTrue();
+        assertThat(both.matches(ContextFacts.of(List.of(user("time?"))))).isFalse();
+        assertThat(both.matches(ContextFacts.of(List.of(user("x"), assistant("y"), user("weather?"))))).isFalse();
     }
 
     @Test
@@ -108,7 +108,7 @@ class ScenarioTest {
         ScenarioStep.Message message = new ScenarioStep.Message("[{{turn}}] {{last_user_message}} / {{last_tool_output}}");
         List<Item> context = List.of(user("{{turn}} $1 \\"), call("call_1", "f", "{}"), output("call_1", "42"));
 
-        assertThat(message.render(Conversation.of(context))).isEqualTo("[2] {{turn}} $1 \\ / 42");
+        assertThat(message.render(ContextFacts.of(context))).isEqualTo("[2] {{turn}} $1 \\ / 42");
     }
 
     @ParameterizedTest
@@ -147,9 +147,9 @@ class ScenarioTest {
     }
 
     private static Optional<String> render(Scenario scenario, List<Item> context) {
-        Conversation conversation = Conversation.of(context);
-        return scenario.firstMatch(conversation)
+        ContextFacts facts = ContextFacts.of(context);
+        return scenario.firstMatch(facts)
                 .map(step -> step.emit().getFirst())
-                .map(emit -> ((ScenarioStep.Message) emit).render(conversation));
+                .map(emit -> ((ScenarioStep.Message) emit).render(facts));
     }
 }

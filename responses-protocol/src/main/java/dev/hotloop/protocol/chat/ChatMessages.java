@@ -1,6 +1,7 @@
 package dev.hotloop.protocol.chat;
 
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.FunctionCallItem;
 import dev.hotloop.protocol.item.FunctionCallOutputItem;
@@ -84,21 +85,21 @@ public final class ChatMessages {
      */
     public static List<Item> fromChat(JsonNode messages) {
         if (messages == null || !messages.isArray()) {
-            throw ApiException.invalidRequest("messages", "invalid_type", "'messages' must be an array.");
+            throw ApiException.invalidRequest("messages", ErrorCodes.INVALID_TYPE, "'messages' must be an array.");
         }
         List<Item> items = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             JsonNode message = messages.get(i);
             String path = "messages[" + i + "]";
             if (!message.isObject()) {
-                throw ApiException.invalidRequest(path, "invalid_type", "'" + path + "' must be an object.");
+                throw ApiException.invalidRequest(path, ErrorCodes.INVALID_TYPE, "'" + path + "' must be an object.");
             }
             String role = message.path("role").asString("");
             switch (role) {
                 case "system", "developer", "user" -> items.add(messageItem(role, parts(message.get("content"), "input_text", path)));
                 case "assistant" -> assistantItems(message, path, items);
                 case "tool" -> items.add(outputItem(message, path));
-                default -> throw ApiException.invalidRequest(path + ".role", "invalid_value",
+                default -> throw ApiException.invalidRequest(path + ".role", ErrorCodes.INVALID_VALUE,
                         "Invalid value for '" + path + ".role': '" + role + "'. Supported values are: 'system', "
                                 + "'developer', 'user', 'assistant' and 'tool'.");
             }
@@ -262,7 +263,7 @@ public final class ChatMessages {
             return parts.add(textPart(textType, content.stringValue()));
         }
         if (!content.isArray()) {
-            throw ApiException.invalidRequest(path + ".content", "invalid_type",
+            throw ApiException.invalidRequest(path + ".content", ErrorCodes.INVALID_TYPE,
                     "'" + path + ".content' must be a string or an array of content parts.");
         }
         for (JsonNode part : content) {

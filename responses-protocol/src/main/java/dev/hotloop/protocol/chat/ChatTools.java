@@ -1,6 +1,7 @@
 package dev.hotloop.protocol.chat;
 
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.tool.FunctionTool;
 import dev.hotloop.protocol.tool.HostedTool;
@@ -98,7 +99,7 @@ public final class ChatTools {
             JsonNode function = tools.get(i).path("function");
             String name = function.path("name").stringValue(null);
             if (!"function".equals(tools.get(i).path("type").asString("function")) || name == null) {
-                throw ApiException.invalidRequest("tools[" + i + "]", "invalid_value",
+                throw ApiException.invalidRequest("tools[" + i + "]", ErrorCodes.INVALID_VALUE,
                         "'tools[" + i + "]' must be a function tool with a name.");
             }
             ObjectNode tool = NODES.objectNode().put("type", "function");
@@ -123,7 +124,7 @@ public final class ChatTools {
         }
         String name = choice.path("function").path("name").stringValue(null);
         if (name == null) {
-            throw ApiException.invalidRequest("tool_choice", "invalid_value",
+            throw ApiException.invalidRequest("tool_choice", ErrorCodes.INVALID_VALUE,
                     "'tool_choice' must be 'auto', 'none', 'required' or {\"type\":\"function\",\"function\":{\"name\":…}}.");
         }
         return new ToolChoice(ToolChoice.Mode.FUNCTION, name, NODES.objectNode().put("type", "function").put("name", name));

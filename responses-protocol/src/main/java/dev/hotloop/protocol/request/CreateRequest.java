@@ -41,10 +41,4 @@ public record CreateRequest(
         @Nullable String safetyIdentifier,
         boolean generate,
         @Nullable String streamId) {
-
-    public CreateRequest withModel(String newModel) {
-        return new CreateRequest(newModel, input, instructions, tools, toolChoice, parallelToolCalls, previousResponseId,
-                store, stream, maxOutputTokens, maxToolCalls, metadata, temperature, topP, truncation, text, reasoning,
-                include, promptCacheKey, serviceTier, user, safetyIdentifier, generate, streamId);
-    }
 }

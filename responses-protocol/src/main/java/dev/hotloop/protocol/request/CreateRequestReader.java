@@ -1,6 +1,7 @@
 package dev.hotloop.protocol.request;
 
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
@@ -39,12 +40,12 @@ public final class CreateRequestReader {
             throw ApiException.invalidRequest(null, "invalid_json", "The JSON body exceeds a limit of this server: "
                     + e.getOriginalMessage());
         } catch (JacksonException e) {
-            throw ApiException.invalidRequest(null, "invalid_json", "We could not parse the JSON body of your request. "
+            throw ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON, "We could not parse the JSON body of your request. "
                     + "(HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a "
                     + "JSON payload, but what was sent was not valid JSON.)");
         }
         if (tree == null || tree.isMissingNode()) {
-            throw ApiException.invalidRequest(null, "invalid_json", "The request body is empty: expected a JSON object.");
+            throw ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON, "The request body is empty: expected a JSON object.");
         }
         return read(tree);
     }
@@ -54,16 +55,16 @@ public final class CreateRequestReader {
         StorableJson.check(tree);
         JsonFields body = JsonFields.of(tree, "");
         if (Boolean.TRUE.equals(body.bool("background"))) {
-            throw ApiException.invalidRequest("background", "unsupported_parameter",
+            throw ApiException.invalidRequest("background", ErrorCodes.UNSUPPORTED_PARAMETER,
                     "Background mode is not supported by this server.");
         }
         String previousResponseId = previousResponseId(body);
         if (body.node("conversation") != null) {
             if (previousResponseId != null) {
-                throw ApiException.invalidRequest("conversation", "mutually_exclusive_parameters",
+                throw ApiException.invalidRequest("conversation", ErrorCodes.MUTUALLY_EXCLUSIVE_PARAMETERS,
                         "'previous_response_id' and 'conversation' cannot be used together.");
             }
-            throw ApiException.invalidRequest("conversation", "unsupported_parameter",
+            throw ApiException.invalidRequest("conversation", ErrorCodes.UNSUPPORTED_PARAMETER,
                     "Conversations are not supported by this server: chain responses with 'previous_response_id'.");
         }
         List<Tool> tools = ToolReader.tools(body.array("tools"));
@@ -123,7 +124,7 @@ public final class CreateRequestReader {
             return Map.of();
         }
         if (metadata.size() > METADATA_MAX_PAIRS) {
-            throw ApiException.invalidRequest("metadata", "object_above_max_properties", "Invalid 'metadata': too many "
+            throw ApiException.invalidRequest("metadata", ErrorCodes.OBJECT_ABOVE_MAX_PROPERTIES, "Invalid 'metadata': too many "
                     + "properties. Expected an object with at most " + METADATA_MAX_PAIRS + " properties, but got "
                     + metadata.size() + " instead.");
         }
@@ -131,12 +132,12 @@ public final class CreateRequestReader {
         JsonFields fields = JsonFields.of(metadata, "metadata");
         for (String key : metadata.propertyNames()) {
             if (key.length() > METADATA_KEY_MAX) {
-                throw ApiException.invalidRequest("metadata", "string_above_max_length", "Invalid 'metadata': key '"
+                throw ApiException.invalidRequest("metadata", ErrorCodes.STRING_ABOVE_MAX_LENGTH, "Invalid 'metadata': key '"
                         + key.substring(0, 16) + "…' is longer than " + METADATA_KEY_MAX + " characters.");
             }
             String value = fields.requiredString(key);
             if (value.length() > METADATA_VALUE_MAX) {
-                throw ApiException.invalidRequest(fields.param(key), "string_above_max_length", "Invalid '"
+                throw ApiException.invalidRequest(fields.param(key), ErrorCodes.STRING_ABOVE_MAX_LENGTH, "Invalid '"
                         + fields.param(key) + "': string too long. Expected at most " + METADATA_VALUE_MAX + " characters.");
             }
             pairs.put(key, value);

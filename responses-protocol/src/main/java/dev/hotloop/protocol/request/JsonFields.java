@@ -2,6 +2,7 @@ package dev.hotloop.protocol.request;
 
 import org.jspecify.annotations.Nullable;
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import tools.jackson.databind.JsonNode;
 
 /** Typed reads of one JSON object's fields, failing with OpenAI's wording and the field's full path as {@code param}. */
@@ -63,7 +64,7 @@ record JsonFields(JsonNode object, String path) {
             throw ApiException.invalidType(param(field), "an integer", describe(value));
         }
         if (value.intValue() < minimum) {
-            throw ApiException.invalidRequest(param(field), "integer_below_min_value", "Invalid '" + param(field)
+            throw ApiException.invalidRequest(param(field), ErrorCodes.INTEGER_BELOW_MIN_VALUE, "Invalid '" + param(field)
                     + "': integer below minimum value. Expected a value >= " + minimum + ", but got "
                     + value.intValue() + " instead.");
         }
@@ -80,7 +81,7 @@ record JsonFields(JsonNode object, String path) {
         }
         double number = value.doubleValue();
         if (number < minimum || number > maximum) {
-            throw ApiException.invalidRequest(param(field), "decimal_out_of_range", "Invalid '" + param(field)
+            throw ApiException.invalidRequest(param(field), ErrorCodes.DECIMAL_OUT_OF_RANGE, "Invalid '" + param(field)
                     + "': expected a value between " + minimum + " and " + maximum + ", but got " + number + " instead.");
         }
         return number;

@@ -1,6 +1,7 @@
 package dev.hotloop.protocol.request;
 
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.item.ItemTypes;
 import dev.hotloop.protocol.tool.FunctionTool;
 import dev.hotloop.protocol.tool.HostedTool;
@@ -39,11 +40,11 @@ final class ToolReader {
             if ("function".equals(type)) {
                 String name = fields.requiredString("name");
                 if (!FUNCTION_NAME.matcher(name).matches()) {
-                    throw ApiException.invalidRequest(fields.param("name"), "invalid_function_name", "Invalid '"
+                    throw ApiException.invalidRequest(fields.param("name"), ErrorCodes.INVALID_FUNCTION_NAME, "Invalid '"
                             + fields.param("name") + "': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$' of at most 64 characters.");
                 }
                 if (!functionNames.add(name)) {
-                    throw ApiException.invalidRequest(fields.param("name"), "duplicate_function_name",
+                    throw ApiException.invalidRequest(fields.param("name"), ErrorCodes.DUPLICATE_FUNCTION_NAME,
                             "Duplicate function name '" + name + "' in tools.");
                 }
                 fields.string("description");

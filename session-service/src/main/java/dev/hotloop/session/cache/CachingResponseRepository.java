@@ -1,10 +1,10 @@
 package dev.hotloop.session.cache;
 
+import dev.hotloop.session.store.EncodedTurn;
 import dev.hotloop.session.store.RecordCodec;
 import dev.hotloop.session.store.ResponseContext;
 import dev.hotloop.session.store.ResponseRepository;
 import dev.hotloop.session.store.StoreResult;
-import dev.hotloop.session.store.Turn;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
 
@@ -29,7 +29,7 @@ public class CachingResponseRepository {
     }
 
     /** {@link ResponseRepository#store}, then caches the new response's context when it is known. */
-    public Mono<StoreResult> store(String tenant, Turn turn) {
+    public Mono<StoreResult> store(String tenant, EncodedTurn turn) {
         return Mono.defer(() -> {
             NearCache.Fill fill = cache.beginFill(tenant, turn.id());
             return repository.store(tenant, turn).doOnNext(result -> {
@@ -73,7 +73,7 @@ public class CachingResponseRepository {
         });
     }
 
-    private void fillStored(NearCache.Fill fill, String tenant, Turn turn, int depth) {
+    private void fillStored(NearCache.Fill fill, String tenant, EncodedTurn turn, int depth) {
         if (turn.previousId() == null) {
             cache.putContext(fill, codec.storedContext(null, turn, depth));
             return;

@@ -3,7 +3,7 @@ package dev.hotloop.session.cache;
 import java.time.Duration;
 import java.util.List;
 
-import dev.hotloop.session.store.ResponseRepository;
+import dev.hotloop.session.store.ChainKeys;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.resource.ClientResources;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +26,7 @@ import reactor.util.retry.Retry;
 
 /**
  * Keeps the {@link NearCache} in step with deletes on every replica: subscribes to
- * {@link ResponseRepository#INVALIDATIONS} and drops each published {@code <tenant>:<id>}.
+ * {@link ChainKeys#INVALIDATIONS} and drops each published {@code <tenant>:<id>}.
  *
  * <p>The cache serves only while the subscription is confirmed, and starts empty on every confirmation (the first
  * one and each one after Lettuce reconnected), because messages published meanwhile are lost. It is also emptied
@@ -48,7 +48,7 @@ class InvalidationSubscriber implements SmartLifecycle {
         @Override
         public void onChannelSubscribed(byte[] channel, long count) {
             cache.activate();
-            log.info("Near cache on: subscribed to {}", ResponseRepository.INVALIDATIONS);
+            log.info("Near cache on: subscribed to {}", ChainKeys.INVALIDATIONS);
         }
     };
 
@@ -77,7 +77,7 @@ class InvalidationSubscriber implements SmartLifecycle {
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_BACKOFF).maxBackoff(MAX_BACKOFF).transientErrors(true)
                         .doBeforeRetry(signal -> log.atLevel(signal.totalRetriesInARow() == 0 ? Level.WARN : Level.DEBUG)
                                 .log("Near cache off: no subscription to {} ({}); retrying",
-                                        ResponseRepository.INVALIDATIONS, signal.failure().toString())))
+                                        ChainKeys.INVALIDATIONS, signal.failure().toString())))
                 .subscribe(this::invalidate));
         running = subscriptions;
     }
@@ -110,7 +110,7 @@ class InvalidationSubscriber implements SmartLifecycle {
         return Flux.defer(() -> {
             ReactiveRedisMessageListenerContainer attempt = new ReactiveRedisMessageListenerContainer(connectionFactory);
             container = attempt;
-            return attempt.receive(List.of(ChannelTopic.of(ResponseRepository.INVALIDATIONS)), confirmations)
+            return attempt.receive(List.of(ChannelTopic.of(ChainKeys.INVALIDATIONS)), confirmations)
                     .map(ReactiveSubscription.Message::getMessage)
                     .concatWith(Mono.error(() -> new IllegalStateException("subscription ended")))
                     .onErrorResume(error -> {
@@ -120,11 +120,8 @@ class InvalidationSubscriber implements SmartLifecycle {
         });
     }
 
-    /** A message is {@code <tenant>:<id>}; a tenant never contains a colon. */
+    /** A message is a response's {@link ChainKeys#ref()}. */
     private void invalidate(String ref) {
-        int colon = ref.indexOf(':');
-        if (colon > 0) {
-            cache.invalidate(ref.substring(0, colon), ref.substring(colon + 1));
-        }
+        ChainKeys.ofRef(ref).ifPresent(keys -> cache.invalidate(keys.tenant(), keys.responseId()));
     }
 }

@@ -2,54 +2,69 @@ package dev.hotloop.session.store;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import dev.hotloop.protocol.id.ResponseIds;
+import dev.hotloop.protocol.id.TenantIds;
 
 /**
- * The Redis keys of one response and of its chain. Every key carries the chain tag as hash tag, so a chain
- * lives in one Redis Cluster slot; the tenant is part of the record key, so another tenant reads nothing.
+ * The Redis layout: every key, and the invalidation channel, is named here. Every key of a response carries its
+ * chain tag as hash tag, so a chain lives in one Redis Cluster slot; the tenant is part of the record key, so another
+ * tenant reads nothing.
  *
  * <pre>
- * hl:{tag}:r:&lt;tenant&gt;:&lt;id&gt;  HASH  response (JSON without output), depth, outputs, own, checkpoint, parent
- * hl:{tag}:items               LIST  every item of the chain, stored once: {"tokens":n,"item":{…}}
- * hl:{tag}:meta                HASH  live, children:&lt;ref&gt;, retained:&lt;ref&gt; (see delete-response.lua)
+ * hl:{tag}:r:&lt;tenant&gt;:&lt;id&gt;  HASH     response (JSON without output), depth, outputs, own, checkpoint, parent
+ * hl:{tag}:items               LIST     every item of the chain, stored once: {"tokens":n,"item":{…}}
+ * hl:{tag}:meta                HASH     live, children:&lt;ref&gt;, retained:&lt;ref&gt; (see delete-response.lua)
+ * hl:invalidate                channel  the ref of every deleted response, for the replicas' near caches
  * </pre>
  *
  * @param chainTag the chain tag of the response id
  * @param tenant a valid tenant
  * @param responseId a well-formed response id
  */
-record ChainKeys(String chainTag, String tenant, String responseId) {
+public record ChainKeys(String chainTag, String tenant, String responseId) {
 
-    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /**
+     * The pub/sub channel on which every successful delete publishes the response's {@link #ref()}, atomically with
+     * the delete.
+     */
+    public static final String INVALIDATIONS = "hl:invalidate";
+
+    private static final String PREFIX = "hl:";
 
     /** The keys of a response, or empty when the tenant or the id is malformed and so owns nothing. */
     static Optional<ChainKeys> of(String tenant, String responseId) {
-        if (!isValidTenant(tenant) || !ResponseIds.isWellFormed(responseId)) {
+        if (!TenantIds.isValid(tenant) || !ResponseIds.isWellFormed(responseId)) {
             return Optional.empty();
         }
         return Optional.of(new ChainKeys(ResponseIds.chainTag(responseId), tenant, responseId));
     }
 
-    static boolean isValidTenant(String tenant) {
-        return tenant != null && TENANT.matcher(tenant).matches();
+    /** The keys of the response a {@link #ref()} names, or empty when it names none. */
+    public static Optional<ChainKeys> ofRef(String ref) {
+        int colon = ref.indexOf(':');
+        return colon < 0 ? Optional.empty() : of(ref.substring(0, colon), ref.substring(colon + 1));
+    }
+
+    /** A {@code SCAN} pattern matching every key of the chain tagged {@code chainTag}. */
+    static String chainPattern(String chainTag) {
+        return chainPrefix(chainTag) + "*";
     }
 
     String record() {
-        return prefix() + "r:" + tenant + ":" + responseId;
+        return chainPrefix(chainTag) + "r:" + tenant + ":" + responseId;
     }
 
     String items() {
-        return prefix() + "items";
+        return chainPrefix(chainTag) + "items";
     }
 
     String meta() {
-        return prefix() + "meta";
+        return chainPrefix(chainTag) + "meta";
     }
 
-    /** How the chain meta names this response: tenant and id, unique within the chain. */
-    String ref() {
+    /** How the chain meta and the invalidations name this response: tenant and id (a tenant holds no colon). */
+    public String ref() {
         return tenant + ":" + responseId;
     }
 
@@ -58,7 +73,7 @@ record ChainKeys(String chainTag, String tenant, String responseId) {
         return List.of(record(), items(), meta());
     }
 
-    private String prefix() {
-        return "hl:{" + chainTag + "}:";
+    private static String chainPrefix(String chainTag) {
+        return PREFIX + "{" + chainTag + "}:";
     }
 }

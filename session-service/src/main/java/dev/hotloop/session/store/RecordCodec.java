@@ -46,7 +46,7 @@ public class RecordCodec {
      * @param parent the context of {@code turn.previousId()}, or {@code null} when the turn has no parent
      * @param depth the depth the store reported
      */
-    public ResponseContext storedContext(@Nullable ResponseContext parent, Turn turn, int depth) {
+    public ResponseContext storedContext(@Nullable ResponseContext parent, EncodedTurn turn, int depth) {
         List<String> parentItems = parent == null ? List.of() : parent.items();
         List<String> items = new ArrayList<>(parentItems.size() + turn.input().size() + turn.output().size());
         // the parent's item strings are shared, not copied: contexts are immutable

@@ -20,12 +20,6 @@ import reactor.core.publisher.Mono;
 @Repository
 public class ResponseRepository {
 
-    /**
-     * The pub/sub channel on which every successful delete publishes {@code <tenant>:<id>}, atomically with the
-     * delete, for the replicas' near caches.
-     */
-    public static final String INVALIDATIONS = "hl:invalidate";
-
     private static final RedisScript<Long> STORE_TURN = script("store-turn.lua", Long.class);
     private static final RedisScript<List<String>> RESPONSE = listScript("response.lua");
     private static final RedisScript<List<String>> RESPONSE_CONTEXT = listScript("response-context.lua");
@@ -45,16 +39,11 @@ public class ResponseRepository {
         this.ttlMillis = Long.toString(properties.ttl().toMillis());
     }
 
-    /** Whether a tenant name can own responses: {@code [A-Za-z0-9._-]{1,64}}. */
-    public static boolean isValidTenant(String tenant) {
-        return ChainKeys.isValidTenant(tenant);
-    }
-
     /**
      * Stores a turn atomically, writing only its new items. Emits an {@link IllegalArgumentException} when the
      * tenant or an id is malformed or the id is not of the parent's chain (callers validate first).
      */
-    public Mono<StoreResult> store(String tenant, Turn turn) {
+    public Mono<StoreResult> store(String tenant, EncodedTurn turn) {
         ChainKeys keys = ChainKeys.of(tenant, turn.id()).orElse(null);
         ChainKeys parent = turn.previousId() == null ? null : ChainKeys.of(tenant, turn.previousId()).orElse(null);
         if (keys == null || (turn.previousId() != null && (parent == null || !parent.chainTag().equals(keys.chainTag())))) {
@@ -93,12 +82,12 @@ public class ResponseRepository {
     }
 
     /**
-     * Deletes a response and publishes its {@code <tenant>:<id>} on {@link #INVALIDATIONS}; emits whether it existed.
+     * Deletes a response and publishes its {@code <tenant>:<id>} on {@link ChainKeys#INVALIDATIONS}; emits whether it existed.
      * Its children keep their whole context.
      */
     public Mono<Boolean> delete(String tenant, String responseId) {
         return Mono.justOrEmpty(ChainKeys.of(tenant, responseId))
-                .flatMap(keys -> redis.execute(DELETE_RESPONSE, keys.readKeys(), List.of(keys.ref(), ttlMillis, INVALIDATIONS)).single())
+                .flatMap(keys -> redis.execute(DELETE_RESPONSE, keys.readKeys(), List.of(keys.ref(), ttlMillis, ChainKeys.INVALIDATIONS)).single())
                 .map(deleted -> deleted == 1)
                 .defaultIfEmpty(false);
     }

@@ -1,6 +1,7 @@
 package dev.hotloop.session.web;
 
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.serviceweb.OpenAiErrorHandler;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -25,7 +26,7 @@ class ApiErrorHandler extends OpenAiErrorHandler {
     protected Optional<ApiException> translate(Throwable failure) {
         if (failure instanceof DataAccessResourceFailureException || failure instanceof TransientDataAccessException) {
             log.warn("Session store unavailable: {}", failure.getMessage());
-            return Optional.of(ApiException.unavailable("session_store_unavailable", "The session store is unavailable."));
+            return Optional.of(ApiException.unavailable(ErrorCodes.SESSION_STORE_UNAVAILABLE, "The session store is unavailable."));
         }
         return Optional.empty();
     }

@@ -2,11 +2,12 @@ package dev.hotloop.session.web;
 
 import dev.hotloop.protocol.error.ApiException;
 
+import dev.hotloop.protocol.error.ErrorCodes;
+import dev.hotloop.protocol.id.TenantIds;
 import dev.hotloop.session.cache.CachingResponseRepository;
+import dev.hotloop.session.store.EncodedTurn;
 import dev.hotloop.session.store.RecordCodec;
-import dev.hotloop.session.store.ResponseRepository;
 import dev.hotloop.session.store.StoreResult;
-import dev.hotloop.session.store.Turn;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -38,14 +39,14 @@ class ResponseStateController {
     /** Stores one turn: 201 with id and depth; 400 malformed; 404 unknown previous response; 409 id taken. */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<StoredTurnBody>> store(@PathVariable String tenant, @RequestBody StoreTurnRequest request) {
-        if (!ResponseRepository.isValidTenant(tenant)) {
-            throw ApiException.invalidRequest("tenant", "invalid_value", "The tenant must match [A-Za-z0-9._-]{1,64}.");
+        if (!TenantIds.isValid(tenant)) {
+            throw ApiException.invalidRequest("tenant", ErrorCodes.INVALID_VALUE, "The tenant must be " + TenantIds.RULE + ".");
         }
-        Turn turn = request.toTurn(codec);
+        EncodedTurn turn = request.toTurn(codec);
         return repository.store(tenant, turn).map(result -> switch (result) {
             case StoreResult.Stored(int depth) ->
                     ResponseEntity.status(HttpStatus.CREATED).body(new StoredTurnBody(turn.id(), depth));
-            case StoreResult.AlreadyExists() -> throw ApiException.conflict("response.id", "response_already_exists", "Response with id '" + turn.id() + "' already exists.");
+            case StoreResult.AlreadyExists() -> throw ApiException.conflict("response.id", ErrorCodes.RESPONSE_ALREADY_EXISTS, "Response with id '" + turn.id() + "' already exists.");
             case StoreResult.PreviousNotFound() -> throw StoreTurnRequest.previousNotFound(turn.previousId());
         });
     }

@@ -119,7 +119,7 @@ class ChainLayoutTest extends SessionServiceIntegrationTest {
                 .expectComplete().verify(TIMEOUT);
         StepVerifier.create(repository.findResponse(TENANT, "resp_nope")).expectComplete().verify(TIMEOUT);
         StepVerifier.create(repository.delete("bad tenant", "resp_nope")).expectNext(false).expectComplete().verify(TIMEOUT);
-        Turn otherChain = new Turn(ResponseIds.newChain(), ResponseIds.newChain(), "{}", List.of(), List.of());
+        EncodedTurn otherChain = new EncodedTurn(ResponseIds.newChain(), ResponseIds.newChain(), "{}", List.of(), List.of());
         StepVerifier.create(repository.store(TENANT, otherChain)).expectError(IllegalArgumentException.class).verify(TIMEOUT);
     }
 

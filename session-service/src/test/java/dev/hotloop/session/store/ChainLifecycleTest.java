@@ -129,7 +129,7 @@ class ChainLifecycleTest extends SessionServiceIntegrationTest {
     }
 
     private List<String> keysOfChain(ChainKeys keys) {
-        return redis.scan(ScanOptions.scanOptions().match("hl:{" + keys.chainTag() + "}:*").build())
+        return redis.scan(ScanOptions.scanOptions().match(ChainKeys.chainPattern(keys.chainTag())).build())
                 .collectList().block(TIMEOUT);
     }
 

@@ -48,8 +48,8 @@ class RecordCodecTest {
         String out = codec.item(5, mapper.readTree("{\"out\":1}"));
         ResponseContext parent = new ResponseContext("{\"id\":\"p\",\"output\":[]}", List.of("a", "b"), 1, 1);
 
-        ResponseContext root = codec.storedContext(null, new Turn("r", null, "{\"id\":\"r\"}", List.of(in), List.of(out)), 1);
-        ResponseContext child = codec.storedContext(parent, new Turn("c", "p", "{\"id\":\"c\"}", List.of(in), List.of(out)), 2);
+        ResponseContext root = codec.storedContext(null, new EncodedTurn("r", null, "{\"id\":\"r\"}", List.of(in), List.of(out)), 1);
+        ResponseContext child = codec.storedContext(parent, new EncodedTurn("c", "p", "{\"id\":\"c\"}", List.of(in), List.of(out)), 2);
 
         assertThat(root).isEqualTo(new ResponseContext("{\"id\":\"r\",\"output\":[{\"out\":1}]}", List.of(in, out), 1, 1));
         assertThat(child).isEqualTo(new ResponseContext("{\"id\":\"c\",\"output\":[{\"out\":1}]}", List.of("a", "b", in, out), 3, 2));

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import dev.hotloop.protocol.error.ApiException;
-import dev.hotloop.protocol.error.OpenAiError;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.toolrunner.sandbox.Cancellation;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -25,8 +25,6 @@ import reactor.core.publisher.MonoSink;
  * i.e. once its processes are gone, and before the result is emitted.
  */
 public final class ExecutionGate implements AutoCloseable {
-
-    static final String OVERLOADED = "tool_runner_overloaded";
 
     private final int maxConcurrent;
     private final int capacity;
@@ -51,8 +49,9 @@ public final class ExecutionGate implements AutoCloseable {
     public <T> Mono<T> submit(Function<Cancellation, T> work) {
         return Mono.create(sink -> {
             if (!admitted.tryAcquire()) {
-                sink.error(new ApiException(503, new OpenAiError("All " + maxConcurrent + " tool execution slots and the "
-                        + (capacity - maxConcurrent) + " queue places are taken; retry shortly.", "server_error", null, OVERLOADED)));
+                sink.error(ApiException.unavailable(ErrorCodes.TOOL_RUNNER_OVERLOADED, "All " + maxConcurrent
+                        + " tool execution slots and the " + (capacity - maxConcurrent)
+                        + " queue places are taken; retry shortly."));
                 return;
             }
             Cancellation cancellation = new Cancellation();
@@ -63,7 +62,7 @@ public final class ExecutionGate implements AutoCloseable {
             } catch (RejectedExecutionException e) {
                 inFlight.remove(cancellation);
                 admitted.release();
-                sink.error(ApiException.unavailable("tool_runner_shutting_down", "The tool runner is shutting down."));
+                sink.error(ApiException.unavailable(ErrorCodes.TOOL_RUNNER_SHUTTING_DOWN, "The tool runner is shutting down."));
             }
         });
     }

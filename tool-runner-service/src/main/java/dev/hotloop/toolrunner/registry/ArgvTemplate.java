@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -76,11 +77,6 @@ final class ArgvTemplate {
         return new ArgvTemplate(List.copyOf(elements));
     }
 
-    /** The program path. */
-    String program() {
-        return Objects.requireNonNull(elements.getFirst().literal(), "the program is not a placeholder");
-    }
-
     /**
      * The argv for validated arguments.
      *
@@ -115,7 +111,7 @@ final class ArgvTemplate {
         }
         String text = value.asString();
         if (text.indexOf('\0') >= 0) {
-            throw ApiException.invalidRequest(param, "invalid_value", "'" + param + "' must not contain NUL characters.");
+            throw ApiException.invalidRequest(param, ErrorCodes.INVALID_VALUE, "'" + param + "' must not contain NUL characters.");
         }
         return path ? workspacePath(text, param) : text;
     }
@@ -141,7 +137,7 @@ final class ArgvTemplate {
     }
 
     private static ApiException outside(String param) {
-        return ApiException.invalidRequest(param, "invalid_value",
+        return ApiException.invalidRequest(param, ErrorCodes.INVALID_VALUE,
                 "'" + param + "' must be a path inside the workspace, such as notes/today.txt.");
     }
 

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -63,11 +64,11 @@ final class JsonSchema {
         }
         JsonNode allowed = schema.get("enum");
         if (allowed != null && !contains(allowed, value)) {
-            throw ApiException.invalidRequest(path, "invalid_value", "'" + path + "' must be one of " + allowed + ".");
+            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must be one of " + allowed + ".");
         }
         JsonNode constant = schema.get("const");
         if (constant != null && !constant.equals(value)) {
-            throw ApiException.invalidRequest(path, "invalid_value", "'" + path + "' must be " + constant + ".");
+            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must be " + constant + ".");
         }
         if (value.isString()) {
             validateString(schema, value.stringValue(), path);
@@ -83,35 +84,35 @@ final class JsonSchema {
     private static void validateString(JsonNode schema, String value, String path) {
         int length = value.codePointCount(0, value.length());
         if (schema.has("minLength") && length < schema.get("minLength").intValue()) {
-            throw ApiException.invalidRequest(path, "invalid_value", "'" + path + "' must have at least "
+            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must have at least "
                     + schema.get("minLength").intValue() + " characters.");
         }
         if (schema.has("maxLength") && length > schema.get("maxLength").intValue()) {
-            throw ApiException.invalidRequest(path, "invalid_value", "'" + path + "' must have at most "
+            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must have at most "
                     + schema.get("maxLength").intValue() + " characters.");
         }
         if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").stringValue()).matcher(value).find()) {
-            throw ApiException.invalidRequest(path, "invalid_value", "'" + path + "' must match the pattern "
+            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must match the pattern "
                     + schema.get("pattern").stringValue() + ".");
         }
     }
 
     private static void validateNumber(JsonNode schema, BigDecimal value, String path) {
         if (schema.has("minimum") && value.compareTo(schema.get("minimum").decimalValue()) < 0) {
-            throw ApiException.invalidRequest(path, "invalid_value", "'" + path + "' must be at least " + schema.get("minimum") + ".");
+            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must be at least " + schema.get("minimum") + ".");
         }
         if (schema.has("maximum") && value.compareTo(schema.get("maximum").decimalValue()) > 0) {
-            throw ApiException.invalidRequest(path, "invalid_value", "'" + path + "' must be at most " + schema.get("maximum") + ".");
+            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must be at most " + schema.get("maximum") + ".");
         }
     }
 
     private static void validateArray(JsonNode schema, JsonNode value, String path) {
         if (schema.has("minItems") && value.size() < schema.get("minItems").intValue()) {
-            throw ApiException.invalidRequest(path, "invalid_value", "'" + path + "' must have at least "
+            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must have at least "
                     + schema.get("minItems").intValue() + " items.");
         }
         if (schema.has("maxItems") && value.size() > schema.get("maxItems").intValue()) {
-            throw ApiException.invalidRequest(path, "invalid_value", "'" + path + "' must have at most "
+            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must have at most "
                     + schema.get("maxItems").intValue() + " items.");
         }
         JsonNode items = schema.get("items");
@@ -140,7 +141,7 @@ final class JsonSchema {
             if (propertySchema != null) {
                 validate(propertySchema, property.getValue(), at);
             } else if (additional != null && additional.isBoolean() && !additional.booleanValue()) {
-                throw ApiException.invalidRequest(at, "unknown_parameter", "Unknown parameter: '" + at + "'.");
+                throw ApiException.invalidRequest(at, ErrorCodes.UNKNOWN_PARAMETER, "Unknown parameter: '" + at + "'.");
             } else if (additional != null && additional.isObject()) {
                 validate(additional, property.getValue(), at);
             }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.toolrunner.ToolsProperties;
 import tools.jackson.databind.JsonNode;
@@ -49,7 +50,7 @@ public record ShellTool(ToolsProperties.Execution limits) implements ToolDefinit
             throw ApiException.invalidType("arguments.commands", "an array of strings", "something else");
         }
         if (commands.isEmpty() || commands.size() > limits.maxCommands()) {
-            throw ApiException.invalidRequest("arguments.commands", "invalid_value",
+            throw ApiException.invalidRequest("arguments.commands", ErrorCodes.INVALID_VALUE,
                     "'arguments.commands' must hold 1 to " + limits.maxCommands() + " commands.");
         }
         List<List<String>> argvs = new ArrayList<>(commands.size());
@@ -61,7 +62,7 @@ public record ShellTool(ToolsProperties.Execution limits) implements ToolDefinit
             }
             String script = command.stringValue();
             if (script.length() > MAX_COMMAND_LENGTH || script.indexOf('\0') >= 0) {
-                throw ApiException.invalidRequest(param, "invalid_value",
+                throw ApiException.invalidRequest(param, ErrorCodes.INVALID_VALUE,
                         "'" + param + "' must be at most " + MAX_COMMAND_LENGTH + " characters, without NUL.");
             }
             argvs.add(List.of("/bin/bash", "-lc", script));
@@ -82,7 +83,7 @@ public record ShellTool(ToolsProperties.Execution limits) implements ToolDefinit
             throw ApiException.invalidType(param, "an integer", value.isNumber() ? "a decimal number" : "something else");
         }
         if (!value.canConvertToLong() || value.longValue() < 1) {
-            throw ApiException.invalidRequest(param, "invalid_value", "'" + param + "' must be a positive integer.");
+            throw ApiException.invalidRequest(param, ErrorCodes.INVALID_VALUE, "'" + param + "' must be a positive integer.");
         }
         return value.longValue();
     }

@@ -1,7 +1,7 @@
 package dev.hotloop.toolrunner.web;
 
 import dev.hotloop.protocol.error.ApiException;
-import dev.hotloop.protocol.error.OpenAiError;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.serviceweb.OpenAiErrorHandler;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -18,8 +18,6 @@ import org.springframework.stereotype.Component;
 @Order(-2) // before Boot's ErrorWebExceptionHandler (-1), which would answer in its own shape
 class ApiErrorHandler extends OpenAiErrorHandler {
 
-    private static final String OVERLOADED = "tool_runner_overloaded";
-
     ApiErrorHandler() {
         super("tool runner");
     }
@@ -27,15 +25,14 @@ class ApiErrorHandler extends OpenAiErrorHandler {
     @Override
     protected Optional<ApiException> translate(Throwable failure) {
         if (failure instanceof CancellationException) {
-            return Optional.of(new ApiException(503, new OpenAiError("The execution was cancelled.", "server_error",
-                    null, "execution_cancelled")));
+            return Optional.of(ApiException.unavailable(ErrorCodes.EXECUTION_CANCELLED, "The execution was cancelled."));
         }
         return Optional.empty();
     }
 
     @Override
     protected void decorate(ServerHttpResponse response, ApiException error) {
-        if (OVERLOADED.equals(error.error().code())) {
+        if (ErrorCodes.TOOL_RUNNER_OVERLOADED.equals(error.error().code())) {
             response.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
         }
     }

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.hotloop.protocol.error.ApiException;
-import dev.hotloop.protocol.error.OpenAiError;
+import dev.hotloop.protocol.error.ErrorCodes;
+import dev.hotloop.protocol.id.TenantIds;
 import dev.hotloop.toolrunner.execution.ToolExecutor;
 import dev.hotloop.toolrunner.registry.PreparedCall;
 import dev.hotloop.toolrunner.registry.ToolDefinition;
@@ -64,8 +65,8 @@ class ExecutionController {
         if (request.tool() == null || request.tool().isBlank()) {
             throw ApiException.missingParameter("tool");
         }
-        ToolDefinition tool = registry.find(request.tool()).orElseThrow(() -> new ApiException(404, new OpenAiError(
-                "No hosted tool named '" + request.tool() + "'.", "invalid_request_error", "tool", "tool_not_found")));
+        ToolDefinition tool = registry.find(request.tool()).orElseThrow(() -> ApiException.notFound("tool",
+                ErrorCodes.TOOL_NOT_FOUND, "No hosted tool named '" + request.tool() + "'."));
         PreparedCall call = tool.prepare(arguments(request.arguments()));
         return executor.execute(workspace, call).map(result -> ExecutionBody.of(request.callId(), result));
     }
@@ -76,7 +77,7 @@ class ExecutionController {
         WorkspaceKey workspace = workspace(tenant, chain);
         return Mono.fromCallable(() -> workspaces.remove(workspace))
                 .subscribeOn(Schedulers.boundedElastic())
-                .onErrorMap(WorkspaceRepository.WorkspaceInUseException.class, e -> ApiException.conflict(null, "workspace_in_use", String.valueOf(e.getMessage())))
+                .onErrorMap(WorkspaceRepository.WorkspaceInUseException.class, e -> ApiException.conflict(null, ErrorCodes.WORKSPACE_IN_USE, String.valueOf(e.getMessage())))
                 .map(removed -> {
                     if (!removed) {
                         throw ApiException.notFound("No workspace for this chain.");
@@ -86,12 +87,12 @@ class ExecutionController {
     }
 
     private static WorkspaceKey workspace(String tenant, String chain) {
-        if (!WorkspaceKey.isValidTenant(tenant)) {
-            throw ApiException.invalidRequest("tenant", "invalid_value",
-                    "The tenant must be 1-64 of [A-Za-z0-9._-], not starting with a dot.");
+        if (!TenantIds.isValid(tenant)) {
+            throw ApiException.invalidRequest("tenant", ErrorCodes.INVALID_VALUE,
+                    "The tenant must be " + TenantIds.RULE + ".");
         }
         if (!WorkspaceKey.isValidChain(chain)) {
-            throw ApiException.invalidRequest("chain", "invalid_value",
+            throw ApiException.invalidRequest("chain", ErrorCodes.INVALID_VALUE,
                     "The chain must be 1-128 of [A-Za-z0-9._-], not starting with a dot.");
         }
         return new WorkspaceKey(tenant, chain);
@@ -105,7 +106,7 @@ class ExecutionController {
         try {
             return mapper.readTree(arguments.stringValue());
         } catch (JacksonException e) {
-            throw ApiException.invalidRequest("arguments", "invalid_json", "'arguments' is not valid JSON: " + e.getOriginalMessage());
+            throw ApiException.invalidRequest("arguments", ErrorCodes.INVALID_JSON, "'arguments' is not valid JSON: " + e.getOriginalMessage());
         }
     }
 }

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.hotloop.protocol.id.TenantIds;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,7 +125,7 @@ public final class WorkspaceRepository {
         try (DirectoryStream<Path> tenants = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path tenantDir : tenants) {
                 String tenant = tenantDir.getFileName().toString();
-                if (!WorkspaceKey.isValidTenant(tenant)) {
+                if (!TenantIds.isValid(tenant)) {
                     continue;
                 }
                 try (DirectoryStream<Path> chains = Files.newDirectoryStream(tenantDir)) {
@@ -141,11 +142,6 @@ public final class WorkspaceRepository {
         }
         emptyTrash();
         return removed;
-    }
-
-    /** How many workspaces are open right now. */
-    public int inUse() {
-        return leases.size();
     }
 
     private boolean expire(WorkspaceKey key, Instant cutoff) {

@@ -15,6 +15,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import dev.hotloop.protocol.id.TenantIds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,12 +105,12 @@ class WorkspaceRepositoryTest {
     @Test
     void idsCanNeverNameAnotherDirectory() {
         for (String bad : List.of("", ".", "..", ".hidden", "a/b", "a\\b", "../x", "a b", "é", "x".repeat(65))) {
-            assertThat(WorkspaceKey.isValidTenant(bad)).as("tenant '%s'", bad).isFalse();
+            assertThat(TenantIds.isValid(bad)).as("tenant '%s'", bad).isFalse();
         }
         for (String bad : List.of("", ".", "..", "..%2F", "a/b", "x".repeat(129))) {
             assertThat(WorkspaceKey.isValidChain(bad)).as("chain '%s'", bad).isFalse();
         }
-        assertThat(WorkspaceKey.isValidTenant("acme-1.eu_west")).isTrue();
+        assertThat(TenantIds.isValid("acme-1.eu_west")).isTrue();
         assertThat(WorkspaceKey.isValidChain("0123456789abcdef")).isTrue();
         assertThatThrownBy(() -> new WorkspaceKey("..", "c")).isInstanceOf(IllegalArgumentException.class);
     }

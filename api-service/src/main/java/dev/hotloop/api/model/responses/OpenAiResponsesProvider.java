@@ -2,6 +2,7 @@ package dev.hotloop.api.model.responses;
 
 import dev.hotloop.api.model.upstream.UpstreamClient;
 import dev.hotloop.api.model.upstream.UpstreamException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.model.ModelEvent;
 import dev.hotloop.protocol.model.ModelProvider;
@@ -86,6 +87,6 @@ public final class OpenAiResponsesProvider implements ModelProvider {
 
     private static boolean previousResponseGone(Throwable error) {
         return error instanceof UpstreamException upstream
-                && "previous_response_not_found".equals(upstream.upstreamCode());
+                && ErrorCodes.PREVIOUS_RESPONSE_NOT_FOUND.equals(upstream.upstreamCode());
     }
 }

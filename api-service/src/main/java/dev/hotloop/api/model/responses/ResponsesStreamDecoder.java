@@ -1,6 +1,7 @@
 package dev.hotloop.api.model.responses;
 
 import dev.hotloop.api.model.upstream.UpstreamException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.model.FinishReason;
 import dev.hotloop.protocol.model.ModelEvent;
@@ -128,8 +129,8 @@ final class ResponsesStreamDecoder {
         String code = error.path("code").asString("");
         String message = error.path("message").asString("unknown error");
         UpstreamException.Kind kind = switch (code) {
-            case "rate_limit_exceeded" -> UpstreamException.Kind.RATE_LIMITED;
-            case "server_error", "", "server_is_overloaded", "slow_down" -> UpstreamException.Kind.UNAVAILABLE;
+            case ErrorCodes.RATE_LIMIT_EXCEEDED -> UpstreamException.Kind.RATE_LIMITED;
+            case ErrorCodes.SERVER_ERROR, "", ErrorCodes.SERVER_IS_OVERLOADED, ErrorCodes.SLOW_DOWN -> UpstreamException.Kind.UNAVAILABLE;
             default -> UpstreamException.Kind.REJECTED;
         };
         return new UpstreamException(kind, 0, null, "response failed: " + message, code.isEmpty() ? null : code,

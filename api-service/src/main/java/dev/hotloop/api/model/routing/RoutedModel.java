@@ -2,7 +2,7 @@ package dev.hotloop.api.model.routing;
 
 import dev.hotloop.api.model.upstream.UpstreamException;
 import dev.hotloop.protocol.error.ApiException;
-import dev.hotloop.protocol.error.OpenAiError;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.model.ModelEvent;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.model.ModelRequest;
@@ -135,9 +135,8 @@ public final class RoutedModel implements ModelProvider {
         }
         String tried = attempts.count == 1 ? "" : " after " + attempts.count + " attempts";
         return switch (failure.kind()) {
-            case RATE_LIMITED -> new ApiException(429, new OpenAiError("The model '" + model
-                    + "' is rate limited upstream" + detail + tried + ". Retry later.", "server_error", null,
-                    "rate_limit_exceeded"));
+            case RATE_LIMITED -> ApiException.serverError(429, ErrorCodes.RATE_LIMIT_EXCEEDED, "The model '" + model
+                    + "' is rate limited upstream" + detail + tried + ". Retry later.");
             case TIMEOUT -> serverError(504, "The model '" + model + "' did not answer in time" + detail + tried + ".");
             case UNAVAILABLE -> serverError(503, "The model '" + model + "' is unavailable" + detail + tried + ".");
             case MALFORMED -> serverError(502, "The model '" + model + "' sent a response hotloop cannot read"
@@ -145,13 +144,13 @@ public final class RoutedModel implements ModelProvider {
             case REJECTED -> failure.status() == 401 || failure.status() == 403
                     ? serverError(502, "The model '" + model + "' refused hotloop's credentials (HTTP "
                     + failure.status() + "): check its api key.")
-                    : new ApiException(400, new OpenAiError("The model '" + model + "' refused the request" + detail
-                    + ".", "invalid_request_error", null, "invalid_prompt"));
+                    : ApiException.invalidRequest(null, ErrorCodes.INVALID_PROMPT, "The model '" + model
+                    + "' refused the request" + detail + ".");
         };
     }
 
     private static ApiException serverError(int status, String message) {
-        return new ApiException(status, new OpenAiError(message, "server_error", null, "server_error"));
+        return ApiException.serverError(status, ErrorCodes.SERVER_ERROR, message);
     }
 
     private UpstreamException upstreamFailure(Throwable error) {

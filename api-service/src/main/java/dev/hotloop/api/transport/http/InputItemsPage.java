@@ -2,6 +2,7 @@ package dev.hotloop.api.transport.http;
 
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.item.Item;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ record InputItemsPage(String object, List<Item> data, @Nullable String firstId, 
             } catch (NumberFormatException ignored) {
                 // reported below with the range
             }
-            throw ApiException.invalidRequest("limit", "invalid_value",
+            throw ApiException.invalidRequest("limit", ErrorCodes.INVALID_VALUE,
                     "Invalid 'limit': expected an integer between 1 and 100, but got '" + value + "'.");
         }
     }
@@ -51,7 +52,7 @@ record InputItemsPage(String object, List<Item> data, @Nullable String firstId, 
         if (query.after() != null) {
             start = indexOf(ordered, query.after()) + 1;
             if (start == 0) {
-                throw ApiException.invalidRequest("after", "invalid_value",
+                throw ApiException.invalidRequest("after", ErrorCodes.INVALID_VALUE,
                         "Invalid 'after': no input item with id '" + query.after() + "' in this response.");
             }
         }

@@ -1,6 +1,7 @@
 package dev.hotloop.api.transport.websocket;
 
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.request.CreateRequestReader;
@@ -37,20 +38,20 @@ record ClientFrame(String lane, @Nullable String streamId, @Nullable CreateReque
         try {
             tree = ProtocolJson.mapper().readTree(text);
         } catch (JacksonException e) {
-            return refused(null, ApiException.invalidRequest(null, "invalid_json",
+            return refused(null, ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON,
                     "The frame is not valid JSON: send one JSON event per text frame."));
         }
         if (tree == null || !tree.isObject()) {
-            return refused(null, ApiException.invalidRequest(null, "invalid_json", "A frame must be a JSON object."));
+            return refused(null, ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON, "A frame must be a JSON object."));
         }
         String streamId = tree.path("stream_id").stringValue(null);
         if (tree.has("stream_id") && (streamId == null || !STREAM_ID.matcher(streamId).matches())) {
-            return refused(null, ApiException.invalidRequest("stream_id", "invalid_stream_id",
+            return refused(null, ApiException.invalidRequest("stream_id", ErrorCodes.INVALID_STREAM_ID,
                     "Invalid 'stream_id': expected 1 to 64 characters of letters, digits, '_', '.', ':' or '-'."));
         }
         String type = tree.path("type").stringValue(null);
         if (!"response.create".equals(type)) {
-            return refused(streamId, ApiException.invalidRequest("type", "unsupported_event_type",
+            return refused(streamId, ApiException.invalidRequest("type", ErrorCodes.UNSUPPORTED_EVENT_TYPE,
                     "Unsupported event type '" + type + "': the only client event is 'response.create'."));
         }
         try {

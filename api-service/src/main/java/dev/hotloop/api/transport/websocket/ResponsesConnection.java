@@ -11,7 +11,7 @@ import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.loop.TurnOrigin;
 import dev.hotloop.api.loop.TurnOrigin.Transport;
 import dev.hotloop.protocol.error.ApiException;
-import dev.hotloop.protocol.error.OpenAiError;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.response.Response;
 import java.util.HashSet;
@@ -145,7 +145,7 @@ final class ResponsesConnection {
         lastActivity = System.nanoTime();
         ClientFrame frame = message.getType() == WebSocketMessage.Type.TEXT
                 ? ClientFrame.parse(message.getPayloadAsText())
-                : ClientFrame.refused(null, ApiException.invalidRequest(null, "invalid_frame",
+                : ClientFrame.refused(null, ApiException.invalidRequest(null, ErrorCodes.INVALID_FRAME,
                         "Only text frames carrying JSON events are accepted."));
         synchronized (lanes) {
             if (frame.streamId() != null && !lanes.contains(frame.lane()) && lanes.size() >= settings.maxLanes()) {
@@ -237,13 +237,13 @@ final class ResponsesConnection {
     }
 
     private String connectionLimitFrame() {
-        return ServerFrames.error(400, new OpenAiError("Responses websocket connection limit reached ("
-                + settings.maxConnectionAge().toMinutes() + " minutes). Create a new websocket connection to continue.",
-                "invalid_request_error", null, "websocket_connection_limit_reached"), null);
+        return ServerFrames.error(ApiException.invalidRequest(null, ErrorCodes.WEBSOCKET_CONNECTION_LIMIT_REACHED,
+                "Responses websocket connection limit reached (" + settings.maxConnectionAge().toMinutes()
+                + " minutes). Create a new websocket connection to continue."), null);
     }
 
     private static ApiException limit(String message) {
-        return ApiException.invalidRequest("stream_id", "websocket_stream_limit_reached", message);
+        return ApiException.invalidRequest("stream_id", ErrorCodes.WEBSOCKET_STREAM_LIMIT_REACHED, message);
     }
 
     private static ApiException asApiException(Throwable error) {
@@ -251,6 +251,6 @@ final class ResponsesConnection {
             return api;
         }
         log.error("Unexpected failure on a WebSocket turn", error);
-        return ApiException.serverError("server_error", "The server had an error while processing your request.");
+        return ApiException.serverError(ErrorCodes.SERVER_ERROR, "The server had an error while processing your request.");
     }
 }

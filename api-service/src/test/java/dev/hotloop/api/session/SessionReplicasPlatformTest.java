@@ -14,7 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@link PlatformTest}'s api-service, routing over three session-service replicas: two live ones on the test
  * JVM's Redis and one that is down. Every subclass shares this one context (keep the configuration identical).
  */
-abstract class RoutedPlatformTest extends PlatformTest {
+abstract class SessionReplicasPlatformTest extends PlatformTest {
 
     static final String DEAD_REPLICA = "http://127.0.0.1:" + closedPort();
 

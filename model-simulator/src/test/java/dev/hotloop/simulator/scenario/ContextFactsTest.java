@@ -11,11 +11,11 @@ import dev.hotloop.protocol.item.Item;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ConversationTest {
+class ContextFactsTest {
 
     @Test
     void anEmptyContextIsTheFirstTurn() {
-        assertThat(Conversation.of(List.of())).isEqualTo(new Conversation(1, "", "", List.of(), List.of()));
+        assertThat(ContextFacts.of(List.of())).isEqualTo(new ContextFacts(1, "", "", List.of(), List.of()));
     }
 
     @Test
@@ -27,7 +27,7 @@ class ConversationTest {
                 assistant("Sunny."),
                 user("thanks"));
 
-        assertThat(Conversation.of(context).turn()).isEqualTo(3);
+        assertThat(ContextFacts.of(context).turn()).isEqualTo(3);
     }
 
     @Test
@@ -40,14 +40,14 @@ class ConversationTest {
                 item("{\"type\":\"shell_call_output\",\"call_id\":\"call_2\",\"output\":[{\"stdout\":\"Mon\\n\",\"stderr\":\"\"}]}"),
                 output("call_unknown", "lost"));
 
-        Conversation conversation = Conversation.of(context);
+        ContextFacts facts = ContextFacts.of(context);
 
-        assertThat(conversation.afterToolOutput()).isTrue();
-        assertThat(conversation.trailingToolOutputs()).containsExactly(
-                new Conversation.ToolOutput("get_weather", "sunny"),
-                new Conversation.ToolOutput("shell", "Mon\n"),
-                new Conversation.ToolOutput("", "lost"));
-        assertThat(conversation.lastToolOutput()).isEqualTo("lost");
+        assertThat(facts.afterToolOutput()).isTrue();
+        assertThat(facts.trailingToolOutputs()).containsExactly(
+                new ContextFacts.ToolOutput("get_weather", "sunny"),
+                new ContextFacts.ToolOutput("shell", "Mon\n"),
+                new ContextFacts.ToolOutput("", "lost"));
+        assertThat(facts.lastToolOutput()).isEqualTo("lost");
     }
 
     @Test
@@ -55,22 +55,22 @@ class ConversationTest {
         List<Item> context = List.of(user("weather?"), call("call_1", "get_weather", "{}"), output("call_1", "sunny"),
                 assistant("Sunny."), user("and tomorrow?"));
 
-        Conversation conversation = Conversation.of(context);
+        ContextFacts facts = ContextFacts.of(context);
 
-        assertThat(conversation.afterToolOutput()).isFalse();
-        assertThat(conversation.lastToolOutput()).isEqualTo("sunny");
-        assertThat(conversation.lastUserMessage()).isEqualTo("and tomorrow?");
+        assertThat(facts.afterToolOutput()).isFalse();
+        assertThat(facts.lastToolOutput()).isEqualTo("sunny");
+        assertThat(facts.lastUserMessage()).isEqualTo("and tomorrow?");
     }
 
     @Test
     void itemTextIsWhatTheModelReads() {
-        assertThat(Conversation.textOf(user("hi"))).isEqualTo("hi");
-        assertThat(Conversation.textOf(call("call_1", "f", "{\"a\":1}"))).isEqualTo("{\"a\":1}");
-        assertThat(Conversation.textOf(output("call_1", "done"))).isEqualTo("done");
-        assertThat(Conversation.textOf(item("{\"type\":\"custom_tool_call\",\"call_id\":\"c\",\"name\":\"patch\",\"input\":\"diff\"}")))
+        assertThat(ContextFacts.textOf(user("hi"))).isEqualTo("hi");
+        assertThat(ContextFacts.textOf(call("call_1", "f", "{\"a\":1}"))).isEqualTo("{\"a\":1}");
+        assertThat(ContextFacts.textOf(output("call_1", "done"))).isEqualTo("done");
+        assertThat(ContextFacts.textOf(item("{\"type\":\"custom_tool_call\",\"call_id\":\"c\",\"name\":\"patch\",\"input\":\"diff\"}")))
                 .isEqualTo("diff");
-        assertThat(Conversation.textOf(item("{\"type\":\"custom_tool_call_output\",\"call_id\":\"c\",\"output\":[{\"type\":\"input_text\",\"text\":\"ok\"}]}")))
+        assertThat(ContextFacts.textOf(item("{\"type\":\"custom_tool_call_output\",\"call_id\":\"c\",\"output\":[{\"type\":\"input_text\",\"text\":\"ok\"}]}")))
                 .isEqualTo("ok");
-        assertThat(Conversation.textOf(item("{\"type\":\"reasoning\",\"summary\":[]}"))).isEmpty();
+        assertThat(ContextFacts.textOf(item("{\"type\":\"reasoning\",\"summary\":[]}"))).isEmpty();
     }
 }

@@ -13,5 +13,5 @@ import org.jspecify.annotations.Nullable;
  * @param input the elements of this turn's new input items
  * @param output the elements of this response's output items
  */
-public record Turn(String id, @Nullable String previousId, String response, List<String> input, List<String> output) {
+public record EncodedTurn(String id, @Nullable String previousId, String response, List<String> input, List<String> output) {
 }

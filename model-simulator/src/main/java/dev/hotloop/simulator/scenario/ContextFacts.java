@@ -22,13 +22,13 @@ import tools.jackson.databind.JsonNode;
  * @param toolOutputsSinceUser texts of every tool output after the last user message, in order (the results of a
  *                            response that ran hosted tools several times)
  */
-public record Conversation(int turn, String lastUserMessage, String lastToolOutput,
+public record ContextFacts(int turn, String lastUserMessage, String lastToolOutput,
                            List<ToolOutput> trailingToolOutputs, List<String> toolOutputsSinceUser) {
 
     private static final String OUTPUT_SUFFIX = "_call_output";
     private static final String CALL_SUFFIX = "_call";
 
-    public Conversation {
+    public ContextFacts {
         trailingToolOutputs = List.copyOf(trailingToolOutputs);
         toolOutputsSinceUser = List.copyOf(toolOutputsSinceUser);
     }
@@ -41,7 +41,7 @@ public record Conversation(int turn, String lastUserMessage, String lastToolOutp
     public record ToolOutput(String toolName, String text) {
     }
 
-    public static Conversation of(List<Item> context) {
+    public static ContextFacts of(List<Item> context) {
         int turn = 1;
         boolean inModelTurn = false;
         String lastUserMessage = "";
@@ -73,7 +73,7 @@ public record Conversation(int turn, String lastUserMessage, String lastToolOutp
                 sinceUser.clear();
             }
         }
-        return new Conversation(turn, lastUserMessage, lastToolOutput, trailing, sinceUser);
+        return new ContextFacts(turn, lastUserMessage, lastToolOutput, trailing, sinceUser);
     }
 
     /** True when the context ends with tool outputs, i.e. the model is answering tool results. */

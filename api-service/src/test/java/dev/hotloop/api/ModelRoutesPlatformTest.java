@@ -21,7 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY,
                 "hotloop.model.default-model=sim-chat",
                 "hotloop.model.resilience.backoff=10ms"})
-public abstract class RoutedPlatformTest {
+public abstract class ModelRoutesPlatformTest {
 
     private static final int CLOSED_PORT = closedPort();
 

@@ -1,0 +1,55 @@
+package dev.hotloop.session.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashSet;
+import java.util.SequencedSet;
+
+import dev.hotloop.protocol.id.ResponseIds;
+import io.lettuce.core.cluster.SlotHash;
+import org.junit.jupiter.api.Test;
+
+class ChainKeysTest {
+
+    @Test
+    void everyKeyOfAChainIsInOneClusterSlotWhateverTheTenant() {
+        String first = ResponseIds.newChain();
+        String second = ResponseIds.continuing(first);
+        SequencedSet<String> keys = new LinkedHashSet<>();
+        keys.addAll(ChainKeys.of("acme", first).orElseThrow().readKeys());
+        keys.addAll(ChainKeys.of("beta", second).orElseThrow().readKeys());
+        int slot = SlotHash.getSlot(keys.getFirst());
+
+        // two records, and the items and meta the chain shares
+        assertThat(keys).hasSize(4).allSatisfy(key -> assertThat(SlotHash.getSlot(key)).isEqualTo(slot));
+    }
+
+    @Test
+    void theSlotIsTheChainTagsSoTheScanPatternFindsEveryKey() {
+        ChainKeys keys = ChainKeys.of("acme", ResponseIds.newChain()).orElseThrow();
+
+        assertThat(SlotHash.getSlot(keys.record())).isEqualTo(SlotHash.getSlot(keys.chainTag()));
+        assertThat(keys.readKeys()).allSatisfy(key -> assertThat(key)
+                .startsWith(ChainKeys.chainPattern(keys.chainTag()).replace("*", "")));
+    }
+
+    @Test
+    void aRefNamesItsResponseAgain() {
+        ChainKeys keys = ChainKeys.of("acme.eu", ResponseIds.newChain()).orElseThrow();
+
+        assertThat(ChainKeys.ofRef(keys.ref())).contains(keys);
+        assertThat(ChainKeys.ofRef("no-colon")).isEmpty();
+    }
+
+    @Test
+    void malformedTenantsAndIdsOwnNoKeys() {
+        String id = ResponseIds.newChain();
+
+        assertThat(ChainKeys.of("acme", id)).isPresent();
+        // a tenant the workspaces refuse must own no responses either (it once could, and every tool call was a 400)
+        assertThat(ChainKeys.of(".acme", id)).isEmpty();
+        assertThat(ChainKeys.of("..", id)).isEmpty();
+        assertThat(ChainKeys.of("a:b", id)).isEmpty();
+        assertThat(ChainKeys.of("acme", "resp_nothex")).isEmpty();
+    }
+}
