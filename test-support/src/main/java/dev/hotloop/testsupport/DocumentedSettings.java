@@ -29,6 +29,7 @@ public final class DocumentedSettings {
     public static final Path METADATA = Path.of("target", "classes", "META-INF", "spring-configuration-metadata.json");
 
     private static final Pattern ROW = Pattern.compile("^\\| (`[^|]+`) \\| ([^|]+) \\|", Pattern.MULTILINE);
+    private static final Pattern SLASH = Pattern.compile(" / ");
     private static final Pattern CODE = Pattern.compile("`([^`]*)`");
     private static final Pattern CODE_LIST = Pattern.compile("`[^`]*`(, `[^`]*`)*");
 
@@ -45,8 +46,8 @@ public final class DocumentedSettings {
         Map<String, String> settings = new TreeMap<>();
         Matcher row = ROW.matcher(read(readme));
         while (row.find()) {
-            String[] names = row.group(1).split(" / ");
-            String[] defaults = row.group(2).strip().split(" / ");
+            String[] names = SLASH.split(row.group(1));
+            String[] defaults = SLASH.split(row.group(2).strip());
             String first = unquote(names[0]);
             if (!first.startsWith(prefix)) {
                 continue;

@@ -59,7 +59,7 @@ public final class ApiException extends RuntimeException {
         return notFound(null, ErrorCodes.NOT_FOUND, message);
     }
 
-    public static ApiException notFound(String param, String code, String message) {
+    public static ApiException notFound(@Nullable String param, String code, String message) {
         return new ApiException(404, new OpenAiError(message, ErrorTypes.INVALID_REQUEST, param, code));
     }
 
