@@ -5,6 +5,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseOutputMessage;
+import dev.hotloop.testsupport.TestRedis;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -54,6 +55,8 @@ public abstract class PlatformTest {
     static void sessionService(DynamicPropertyRegistry registry) {
         registry.add("hotloop.api.session.url", SessionServiceFixture::url);
         registry.add("hotloop.api.tool-runner.url", ToolRunnerFixture::url);
+        registry.add("spring.data.redis.host", TestRedis::host);
+        registry.add("spring.data.redis.port", TestRedis::port);
     }
 
     protected String baseUrl() {

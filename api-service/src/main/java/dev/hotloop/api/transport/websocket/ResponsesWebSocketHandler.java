@@ -2,6 +2,7 @@ package dev.hotloop.api.transport.websocket;
 
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.StoredConversations;
+import dev.hotloop.api.limits.TenantLimiter;
 import dev.hotloop.api.loop.TurnEngine;
 import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.security.ApiKeyFilter;
@@ -24,11 +25,14 @@ public class ResponsesWebSocketHandler implements WebSocketHandler {
     private final ConversationCache cache;
     private final StoredConversations store;
     private final ApiProperties.WebSocket settings;
+    private final TenantLimiter limiter;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
 
     public ResponsesWebSocketHandler(ApiKeys apiKeys, TurnEngine engine, TurnMetrics metrics, ConversationCache cache,
-                                     StoredConversations store, ApiProperties properties, MeterRegistry meters) {
+                                     StoredConversations store, ApiProperties properties, MeterRegistry meters,
+                                     TenantLimiter limiter) {
+        this.limiter = limiter;
         this.apiKeys = apiKeys;
         this.metrics = metrics;
         this.engine = engine;
@@ -47,7 +51,7 @@ public class ResponsesWebSocketHandler implements WebSocketHandler {
         String tenant = apiKeys.tenantOf(ApiKeyFilter.bearerKey(session.getHandshakeInfo().getHeaders())).orElseThrow();
         return Mono.defer(() -> {
             open.incrementAndGet();
-            return new ResponsesConnection(session, tenant, engine, metrics, cache, store, settings, queued).serve();
+            return new ResponsesConnection(session, tenant, engine, metrics, cache, store, settings, queued, limiter).serve();
         }).doFinally(signal -> open.decrementAndGet());
     }
 }
