@@ -5,6 +5,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseOutputMessage;
+import dev.hotloop.api.limits.LimitedTenants;
 import dev.hotloop.testsupport.TestRedis;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -23,7 +24,9 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
                 "spring.config.name=api-service",
                 "hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY + ","
-                        + PlatformTest.OTHER + ":" + PlatformTest.OTHER_KEY,
+                        + PlatformTest.OTHER + ":" + PlatformTest.OTHER_KEY + "," + LimitedTenants.API_KEYS,
+                LimitedTenants.RPM, LimitedTenants.SOLO, LimitedTenants.METERED, LimitedTenants.NOISY_RPM,
+                LimitedTenants.NOISY_TPM, LimitedTenants.NOISY_RESPONSES,
                 "hotloop.model.simulator.time-to-first-token=0ms",
                 "hotloop.model.simulator.tokens-per-second=0",
                 "hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",
