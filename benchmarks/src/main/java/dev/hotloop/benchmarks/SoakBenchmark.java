@@ -25,14 +25,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Soak: {@code connections} WebSocket connections, half with {@code store: true} and half {@code store: false}, each
- * running a chain of {@code turns} turns at once; counts lost responses (no terminal event, a failed one, or a stored
- * one that cannot be read back) and duplicated ones (a turn answered twice, a response id seen twice), turn latency
- * and heap. Then two tenants: tenant B's turn latency alone and while tenant A floods bad requests, huge inputs and
+ * running a chain of {@code turns} turns at once; counts lost turns (never answered, or acknowledged as stored but not
+ * readable), duplicated ones (a turn answered twice, a response id seen twice) and failed answers (retried), turn
+ * latency and heap. Then two tenants: tenant B's turn latency alone and while tenant A floods bad requests, huge inputs and
  * failing hosted tool calls (the ratio of B's p99s is the isolation figure). Bounded in count and time.
  *
  * <p>Arguments: connections (default 50), turns per connection (default 30), B's turns per phase (default 200).
@@ -47,6 +48,7 @@ public final class SoakBenchmark {
     private static final String MODEL = "hotloop-sim";
     private static final Duration TURN_TIMEOUT = Duration.ofSeconds(60);
     private static final int FLOODERS = 4;
+    private static final int ATTEMPTS = 3;
     private static final String SCENARIO = """
             steps:
               - when: { input_contains: "SHELLFAIL", turn: 1 }
@@ -64,9 +66,19 @@ public final class SoakBenchmark {
         this.port = port;
     }
 
-    /** What a soak saw; latencies in milliseconds, heap in MB. */
-    public record SoakResult(int connections, int turns, long completed, long lost, long duplicated, double p50,
-                             double p99, double heapBeforeMb, double heapPeakMb, double heapAfterMb) {
+    /**
+     * What a soak saw; latencies in milliseconds, heap in MB.
+     *
+     * @param completed    turns answered by {@code response.completed}
+     * @param failed       answers that were {@code response.failed} or an error frame (the turn is retried, up to
+     *                     {@value #ATTEMPTS} times); not a loss: the client was told
+     * @param lost         turns never answered, and acknowledged stored responses that cannot be read back
+     * @param duplicated   answers to a turn already answered, and response ids seen twice
+     * @param firstFailure the first failed answer, for the record
+     */
+    public record SoakResult(int connections, int turns, long completed, long failed, long lost, long duplicated,
+                             double p50, double p99, double heapBeforeMb, double heapPeakMb, double heapAfterMb,
+                             String firstFailure) {
     }
 
     /** B's turns in one phase. */
@@ -103,11 +115,14 @@ public final class SoakBenchmark {
             SoakBenchmark benchmark = new SoakBenchmark(platform.apiPort());
             benchmark.soak(Math.min(connections, 4), 5); // warm-up
             SoakResult soak = benchmark.soak(connections, turns);
-            System.out.printf("%n| connections × turns | completed | lost | duplicated | turn p50 (ms) | turn p99 (ms) "
-                    + "| heap before / peak / after (MB) |%n|---|---:|---:|---:|---:|---:|---|%n");
-            System.out.printf("| %d × %d | %d | %d | %d | %.1f | %.1f | %.0f / %.0f / %.0f |%n", soak.connections(),
-                    soak.turns(), soak.completed(), soak.lost(), soak.duplicated(), soak.p50(), soak.p99(),
-                    soak.heapBeforeMb(), soak.heapPeakMb(), soak.heapAfterMb());
+            System.out.printf("%n| connections × turns | completed | failed | lost | duplicated | turn p50 (ms) "
+                    + "| turn p99 (ms) | heap before / peak / after (MB) |%n|---|---:|---:|---:|---:|---:|---:|---|%n");
+            System.out.printf("| %d × %d | %d | %d | %d | %d | %.1f | %.1f | %.0f / %.0f / %.0f |%n",
+                    soak.connections(), soak.turns(), soak.completed(), soak.failed(), soak.lost(), soak.duplicated(),
+                    soak.p50(), soak.p99(), soak.heapBeforeMb(), soak.heapPeakMb(), soak.heapAfterMb());
+            if (soak.firstFailure() != null) {
+                System.out.println("First failed answer: " + soak.firstFailure());
+            }
 
             benchmark.steady(20, null);
             SteadyResult baseline = benchmark.steady(steadyTurns, null);
@@ -144,6 +159,8 @@ public final class SoakBenchmark {
         Set<String> ids = ConcurrentHashMap.newKeySet();
         AtomicLong duplicated = new AtomicLong();
         AtomicLong lost = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
         List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> stored = java.util.Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -151,7 +168,8 @@ public final class SoakBenchmark {
             for (int c = 0; c < connections; c++) {
                 boolean store = c % 2 == 0;
                 chains.add(clients.submit(() -> {
-                    chain(turns, store, ids, duplicated, lost, latencies, store ? stored : null);
+                    chain(turns, store, new Tally(ids, duplicated, lost, failed, firstFailure, latencies),
+                            store ? stored : null);
                     return null;
                 }));
             }
@@ -171,13 +189,21 @@ public final class SoakBenchmark {
         System.gc();
         double heapAfter = memory.getHeapMemoryUsage().getUsed() / 1e6;
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        return new SoakResult(connections, turns, sorted.length, lost.get(), duplicated.get(), percentile(sorted, 0.50),
-                percentile(sorted, 0.99), heapBefore, heapPeak.get() / 1e6, heapAfter);
+        return new SoakResult(connections, turns, sorted.length, failed.get(), lost.get(), duplicated.get(),
+                percentile(sorted, 0.50), percentile(sorted, 0.99), heapBefore, heapPeak.get() / 1e6, heapAfter,
+                firstFailure.get());
     }
 
-    /** One connection's chain; every turn names itself in metadata, so an answer to another turn is a duplicate. */
-    private void chain(int turns, boolean store, Set<String> ids, AtomicLong duplicated, AtomicLong lost,
-                       List<Long> latencies, List<String> stored) throws Exception {
+    /** What all chains of a soak count together. */
+    private record Tally(Set<String> ids, AtomicLong duplicated, AtomicLong lost, AtomicLong failed,
+                         AtomicReference<String> firstFailure, List<Long> latencies) {
+    }
+
+    /**
+     * One connection's chain; every turn names itself in metadata, so an answer to another turn is a duplicate. A
+     * failed turn is sent again, as a client would; a turn never answered ends the chain.
+     */
+    private void chain(int turns, boolean store, Tally tally, List<String> stored) throws Exception {
         LinkedBlockingQueue<JsonNode> terminal = new LinkedBlockingQueue<>();
         WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + SOAK_KEY)
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), new TerminalFrames(terminal)).join();
@@ -191,17 +217,29 @@ public final class SoakBenchmark {
                 if (previous != null) {
                     create.put("previous_response_id", previous);
                 }
-                long started = System.nanoTime();
-                socket.sendText(create.toString(), true).join();
-                JsonNode answer = answerTo(turn, terminal, duplicated);
-                if (answer == null || !"response.completed".equals(answer.path("type").asString())) {
-                    lost.addAndGet(turns - turn); // the chain cannot go on without this turn
-                    return;
+                JsonNode answer = null;
+                for (int attempt = 0; attempt < ATTEMPTS && answer == null; attempt++) {
+                    long started = System.nanoTime();
+                    socket.sendText(create.toString(), true).join();
+                    answer = answerTo(turn, terminal, tally.duplicated());
+                    if (answer == null) {
+                        tally.lost().incrementAndGet(); // never answered: the chain cannot go on
+                        return;
+                    }
+                    if (!"response.completed".equals(answer.path("type").asString())) {
+                        tally.failed().incrementAndGet();
+                        tally.firstFailure().compareAndSet(null, answer.toString());
+                        answer = null;
+                        continue;
+                    }
+                    tally.latencies().add(System.nanoTime() - started);
                 }
-                latencies.add(System.nanoTime() - started);
+                if (answer == null) {
+                    return; // failed every attempt: reported as failures
+                }
                 previous = answer.at("/response/id").asString();
-                if (!ids.add(previous)) {
-                    duplicated.incrementAndGet();
+                if (!tally.ids().add(previous)) {
+                    tally.duplicated().incrementAndGet();
                 }
                 if (stored != null) {
                     stored.add(previous);
@@ -209,7 +247,7 @@ public final class SoakBenchmark {
             }
             JsonNode late = terminal.poll(200, TimeUnit.MILLISECONDS); // an answer after the last one is a duplicate
             for (; late != null; late = terminal.poll(200, TimeUnit.MILLISECONDS)) {
-                duplicated.incrementAndGet();
+                tally.duplicated().incrementAndGet();
             }
         } finally {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
@@ -223,7 +261,7 @@ public final class SoakBenchmark {
         while (true) {
             JsonNode event = terminal.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             if (event == null || !event.has("response")) {
-                return event;
+                return event; // an error frame has no response and answers the turn at the head of the lane
             }
             if (event.at("/response/metadata/turn").asString().equals(Integer.toString(turn))) {
                 return event;
