@@ -26,7 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY + ","
                         + PlatformTest.OTHER + ":" + PlatformTest.OTHER_KEY + "," + LimitedTenants.API_KEYS,
                 LimitedTenants.RPM, LimitedTenants.SOLO, LimitedTenants.METERED, LimitedTenants.NOISY_RPM,
-                LimitedTenants.NOISY_TPM, LimitedTenants.NOISY_RESPONSES,
+                LimitedTenants.NOISY_TPM, LimitedTenants.NOISY_RESPONSES, LimitedTenants.REDIS_DECIDES,
                 "hotloop.model.simulator.time-to-first-token=0ms",
                 "hotloop.model.simulator.tokens-per-second=0",
                 "hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",

@@ -14,6 +14,8 @@ public final class LimitedTenants {
     public static final String NOISY_RPM = "hotloop.api.limits.tenants.noisy.requests-per-minute=120";
     public static final String NOISY_TPM = "hotloop.api.limits.tenants.noisy.tokens-per-minute=20000";
     public static final String NOISY_RESPONSES = "hotloop.api.limits.tenants.noisy.concurrent-responses=2";
+    /** Limits shared through Redis even on a loaded machine (deciding locally is {@link TenantLimiterTest}'s). */
+    public static final String REDIS_DECIDES = "hotloop.api.limits.redis-timeout=10s";
 
     static final String RPM_KEY = "sk-rpm-test-key";
     static final String SOLO_KEY = "sk-solo-test-key";
