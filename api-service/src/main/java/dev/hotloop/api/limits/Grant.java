@@ -5,12 +5,14 @@ import dev.hotloop.protocol.error.OpenAiError;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.response.Usage;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Signal;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The answer to one call's check: admitted or refused, and the tenant's standing for OpenAI's {@code x-ratelimit-*}
@@ -55,8 +57,7 @@ public final class Grant {
         if (signal.isOnNext() && signal.get() instanceof ResponseEvent.Lifecycle event && event.terminal()) {
             Usage usage = event.response().usage();
             if (usage != null) {
-                signal.getContextView().<Grant>getOrEmpty(Grant.class)
-                        .ifPresent(grant -> grant.used(usage.totalTokens()));
+                in(signal.getContextView()).ifPresent(grant -> grant.used(usage.totalTokens()));
             }
         }
     }
@@ -64,6 +65,11 @@ public final class Grant {
     /** Records what the response actually used, to settle its estimate on release. */
     void used(long tokens) {
         usedTokens.set(tokens);
+    }
+
+    /** The grant a call runs under, from its Reactor context. */
+    public static Optional<Grant> in(ContextView context) {
+        return context.getOrEmpty(Grant.class);
     }
 
     /** {@code context} with this grant in it, so that the response running under it can report its usage. */
@@ -95,7 +101,7 @@ public final class Grant {
         return limits;
     }
 
-    Demand.Kind kind() {
+    public Demand.Kind kind() {
         return demand.kind();
     }
 

@@ -40,8 +40,12 @@ public class RateLimitFilter implements WebFilter {
                     if (!grant.admitted()) {
                         return Mono.error(grant.refusal());
                     }
-                    // the slot is held until the response is written or the client leaves
-                    return chain.filter(exchange).contextWrite(grant::into).doFinally(signal -> grant.release());
+                    Mono<Void> handled = chain.filter(exchange).contextWrite(grant::into);
+                    // a response's slot is held until it is written or the client leaves; a connection's ends after
+                    // the handshake, so its WebSocket handler releases the slot, unless the upgrade failed
+                    return grant.kind() == Demand.Kind.CONNECTION
+                            ? handled.doOnError(failure -> grant.release()).doOnCancel(grant::release)
+                            : handled.doFinally(signal -> grant.release());
                 });
     }
 

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -45,7 +46,7 @@ public class TenantLimiter implements DisposableBean {
     private final Set<Grant> held = ConcurrentHashMap.newKeySet();
     private final Counter decidedLocally;
     private final MeterRegistry meters;
-    private final Disposable renewal;
+    private final @Nullable Disposable renewal;
 
     public TenantLimiter(LimitsProperties properties, ReactiveStringRedisTemplate redis, MeterRegistry meters) {
         this.properties = properties;

@@ -2,6 +2,7 @@ package dev.hotloop.api.transport.websocket;
 
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.StoredConversations;
+import dev.hotloop.api.limits.Grant;
 import dev.hotloop.api.limits.TenantLimiter;
 import dev.hotloop.api.loop.TurnEngine;
 import dev.hotloop.api.metrics.TurnMetrics;
@@ -49,9 +50,15 @@ public class ResponsesWebSocketHandler implements WebSocketHandler {
     public Mono<Void> handle(WebSocketSession session) {
         // the handshake passed ApiKeyFilter, so the key is known
         String tenant = apiKeys.tenantOf(ApiKeyFilter.bearerKey(session.getHandshakeInfo().getHeaders())).orElseThrow();
-        return Mono.defer(() -> {
+        // the connection's slot, taken by RateLimitFilter on the handshake, is held until the connection ends
+        return Mono.deferContextual(context -> {
             open.incrementAndGet();
-            return new ResponsesConnection(session, tenant, engine, metrics, cache, store, settings, queued, limiter).serve();
-        }).doFinally(signal -> open.decrementAndGet());
+            return new ResponsesConnection(session, tenant, engine, metrics, cache, store, settings, queued, limiter)
+                    .serve()
+                    .doFinally(signal -> {
+                        open.decrementAndGet();
+                        Grant.in(context).ifPresent(Grant::release);
+                    });
+        });
     }
 }
