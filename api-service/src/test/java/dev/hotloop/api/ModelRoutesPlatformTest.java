@@ -2,6 +2,7 @@ package dev.hotloop.api;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import dev.hotloop.testsupport.TestRedis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -32,6 +33,8 @@ public abstract class ModelRoutesPlatformTest {
     @DynamicPropertySource
     static void upstreams(DynamicPropertyRegistry registry) {
         registry.add("hotloop.api.session.url", SessionServiceFixture::url);
+        registry.add("spring.data.redis.host", TestRedis::host);
+        registry.add("spring.data.redis.port", TestRedis::port);
         registry.add("hotloop.model.routes.sim-chat[0].provider", () -> "openai-chat");
         registry.add("hotloop.model.routes.sim-chat[0].url", UpstreamFixtures::simulatorUrl);
         registry.add("hotloop.model.routes.sim-chat[0].upstream-model", () -> "hotloop-sim");

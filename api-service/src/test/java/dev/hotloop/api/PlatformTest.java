@@ -5,6 +5,8 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseOutputMessage;
+import dev.hotloop.api.limits.LimitedTenants;
+import dev.hotloop.testsupport.TestRedis;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -22,7 +24,9 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
                 "spring.config.name=api-service",
                 "hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY + ","
-                        + PlatformTest.OTHER + ":" + PlatformTest.OTHER_KEY,
+                        + PlatformTest.OTHER + ":" + PlatformTest.OTHER_KEY + "," + LimitedTenants.API_KEYS,
+                LimitedTenants.RPM, LimitedTenants.SOLO, LimitedTenants.METERED, LimitedTenants.NOISY_RPM,
+                LimitedTenants.NOISY_TPM, LimitedTenants.NOISY_RESPONSES, LimitedTenants.REDIS_DECIDES,
                 "hotloop.model.simulator.time-to-first-token=0ms",
                 "hotloop.model.simulator.tokens-per-second=0",
                 "hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",
@@ -54,6 +58,8 @@ public abstract class PlatformTest {
     static void sessionService(DynamicPropertyRegistry registry) {
         registry.add("hotloop.api.session.url", SessionServiceFixture::url);
         registry.add("hotloop.api.tool-runner.url", ToolRunnerFixture::url);
+        registry.add("spring.data.redis.host", TestRedis::host);
+        registry.add("spring.data.redis.port", TestRedis::port);
     }
 
     protected String baseUrl() {

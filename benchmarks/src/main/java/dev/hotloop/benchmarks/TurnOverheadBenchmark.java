@@ -52,6 +52,9 @@ public final class TurnOverheadBenchmark {
         int measured = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         try (LocalPlatform platform = LocalPlatform.start("bench:" + KEY, "--server.port=0",
                 "--hotloop.model.simulator.time-to-first-token=0ms", "--hotloop.model.simulator.tokens-per-second=0",
+                // limits are checked on every turn as in production, but never reached at this pace
+                "--hotloop.api.limits.tenants.bench.requests-per-minute=100000000",
+                "--hotloop.api.limits.tenants.bench.tokens-per-minute=2000000000",
                 "--logging.level.root=WARN")) {
             TurnOverheadBenchmark benchmark = new TurnOverheadBenchmark(platform);
             benchmark.http(1_000, warmUp);

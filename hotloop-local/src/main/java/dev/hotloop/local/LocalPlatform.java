@@ -49,10 +49,13 @@ public final class LocalPlatform implements AutoCloseable {
                 .run("--server.port=0", "--spring.data.redis.host=" + redis.host(),
                         "--spring.data.redis.port=" + redis.port());
         ConfigurableApplicationContext tools = startToolRunner();
-        String[] arguments = Arrays.copyOf(apiArguments, apiArguments.length + 2);
+        String[] arguments = Arrays.copyOf(apiArguments, apiArguments.length + 4);
         arguments[apiArguments.length] = "--hotloop.api.session.url=http://127.0.0.1:" + port(session);
         arguments[apiArguments.length + 1] = "--hotloop.api.tool-runner.url=http://127.0.0.1:"
                 + (tools == null ? 1 : port(tools));
+        // the same Redis holds api-service's per-tenant limits
+        arguments[apiArguments.length + 2] = "--spring.data.redis.host=" + redis.host();
+        arguments[apiArguments.length + 3] = "--spring.data.redis.port=" + redis.port();
         ConfigurableApplicationContext api = ApiServiceApplication.builder()
                 .registerShutdownHook(false)
                 .properties("hotloop.security.api-keys=" + defaultApiKeys)

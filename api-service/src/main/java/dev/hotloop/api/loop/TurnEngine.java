@@ -3,6 +3,7 @@ package dev.hotloop.api.loop;
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
+import dev.hotloop.api.limits.Grant;
 import dev.hotloop.api.metrics.Stage;
 import dev.hotloop.api.metrics.StageSpans;
 import dev.hotloop.api.metrics.TurnMetrics;
@@ -121,7 +122,8 @@ public class TurnEngine {
             return opening.concatWith(sampling)
                     .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
                     .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)))
-                    .map(event -> event.terminal() ? measured(turn, (ResponseEvent.Lifecycle) event) : event);
+                    .map(event -> event.terminal() ? measured(turn, (ResponseEvent.Lifecycle) event) : event)
+                    .doOnEach(Grant::recordUsage);
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.hotloop.api.security;
 
 import dev.hotloop.protocol.error.ApiException;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -14,7 +15,11 @@ import org.jspecify.annotations.Nullable;
  * tenant on the exchange; a missing or unknown key is a 401 before any work is done (also for WebSocket upgrades).
  */
 @Component
+@Order(ApiKeyFilter.ORDER)
 public class ApiKeyFilter implements WebFilter {
+
+    /** Filters that need the tenant order themselves after this. */
+    public static final int ORDER = 0;
 
     private static final String TENANT_ATTRIBUTE = ApiKeyFilter.class.getName() + ".tenant";
     private static final String AUTH_NANOS_ATTRIBUTE = ApiKeyFilter.class.getName() + ".nanos";

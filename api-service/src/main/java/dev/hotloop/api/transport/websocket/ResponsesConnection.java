@@ -3,6 +3,8 @@ package dev.hotloop.api.transport.websocket;
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.Conversation;
 import dev.hotloop.api.context.StoredConversations;
+import dev.hotloop.api.limits.Demand;
+import dev.hotloop.api.limits.TenantLimiter;
 import dev.hotloop.api.loop.Turn;
 import dev.hotloop.api.loop.TurnEngine;
 import dev.hotloop.api.loop.TurnListener;
@@ -43,7 +45,7 @@ final class ResponsesConnection {
     /** Frames refused at the door (limits) are answered at once, not behind a lane's running response. */
     private static final String REFUSED = "\u0000refused";
 
-    private record Admission(String group, ClientFrame frame) {
+    private record Admission(String group, ClientFrame frame, int bytes) {
     }
 
     private enum Ending { AGED, IDLE, DRAINED }
@@ -52,6 +54,7 @@ final class ResponsesConnection {
     private final String tenant;
     private final TurnEngine engine;
     private final TurnMetrics metrics;
+    private final TenantLimiter limiter;
     private final ApiProperties.WebSocket settings;
     private final ConnectionContext context;
     private final Set<String> lanes = new HashSet<>();
@@ -67,7 +70,8 @@ final class ResponsesConnection {
 
     ResponsesConnection(WebSocketSession session, String tenant, TurnEngine engine, TurnMetrics metrics,
                         ConversationCache cache, StoredConversations store, ApiProperties.WebSocket settings,
-                        AtomicInteger queued) {
+                        AtomicInteger queued, TenantLimiter limiter) {
+        this.limiter = limiter;
         this.queued = queued;
         this.session = session;
         this.metrics = metrics;
@@ -143,6 +147,7 @@ final class ResponsesConnection {
 
     private Admission admit(WebSocketMessage message) {
         lastActivity = System.nanoTime();
+        int bytes = message.getPayload().readableByteCount();
         ClientFrame frame = message.getType() == WebSocketMessage.Type.TEXT
                 ? ClientFrame.parse(message.getPayloadAsText())
                 : ClientFrame.refused(null, ApiException.invalidRequest(null, ErrorCodes.INVALID_FRAME,
@@ -150,18 +155,18 @@ final class ResponsesConnection {
         synchronized (lanes) {
             if (frame.streamId() != null && !lanes.contains(frame.lane()) && lanes.size() >= settings.maxLanes()) {
                 return new Admission(REFUSED, ClientFrame.refused(frame.streamId(), limit(
-                        "This connection already has " + settings.maxLanes() + " stream lanes.")));
+                        "This connection already has " + settings.maxLanes() + " stream lanes.")), bytes);
             }
             if (inFlight.get() >= settings.maxInFlight()) {
                 return new Admission(REFUSED, ClientFrame.refused(frame.streamId(), limit(
-                        "This connection already has " + settings.maxInFlight() + " responses in flight.")));
+                        "This connection already has " + settings.maxInFlight() + " responses in flight.")), bytes);
             }
             lanes.add(frame.lane());
             inFlight.incrementAndGet();
             queued.incrementAndGet();
             waiting.incrementAndGet();
         }
-        return new Admission(frame.lane(), frame);
+        return new Admission(frame.lane(), frame, bytes);
     }
 
     /** Runs one admitted frame to its last event; a refused request is one error frame and evicts what it named. */
@@ -179,21 +184,38 @@ final class ResponsesConnection {
         } else {
             context.clientToolNanos(request.previousResponseId(), frame.receivedNanos())
                     .ifPresent(nanos -> metrics.clientToolTime(Transport.WEBSOCKET, nanos));
-            // queueing behind the lane's previous response is the client's wait, not API overhead
-            frames = engine.prepare(new TurnOrigin(tenant, Transport.WEBSOCKET, System.nanoTime() - frame.decodeNanos(),
-                            frame.decodeNanos(), 0, showTiming), request, context)
-                    .flatMapMany(turn -> engine.run(turn, listener(frame.lane())))
-                    .map(event -> ServerFrames.event(event, frame.streamId()))
-                    .onErrorResume(error -> {
-                        forgetPrevious(request);
-                        return Mono.just(ServerFrames.error(asApiException(error), frame.streamId()));
-                    });
+            frames = limitedResponse(frame, request, admission.bytes());
         }
         return frames.doFinally(signal -> {
             inFlight.decrementAndGet();
             lastActivity = System.nanoTime();
             closeIfDrained();
         });
+    }
+
+    /** The frame's response, started now: queueing behind the lane's previous one is the client's wait, not overhead. */
+    private Flux<String> respond(ClientFrame frame, CreateRequest request) {
+        return engine.prepare(new TurnOrigin(tenant, Transport.WEBSOCKET, System.nanoTime() - frame.decodeNanos(),
+                        frame.decodeNanos(), 0, showTiming), request, context)
+                .flatMapMany(turn -> engine.run(turn, listener(frame.lane())))
+                .map(event -> ServerFrames.event(event, frame.streamId()))
+                .onErrorResume(error -> {
+                    forgetPrevious(request);
+                    return Mono.just(ServerFrames.error(asApiException(error), frame.streamId()));
+                });
+    }
+
+    /**
+     * The frame's response when the tenant's limits admit it, holding its slot until it ends; else one
+     * {@code rate_limit_exceeded} error frame, and the connection stays open.
+     */
+    private Flux<String> limitedResponse(ClientFrame frame, CreateRequest request, int bytes) {
+        if (!limiter.enabled()) {
+            return respond(frame, request);
+        }
+        return limiter.admit(tenant, Demand.response(bytes)).flatMapMany(grant -> grant.admitted()
+                ? respond(frame, request).contextWrite(grant::into).doFinally(signal -> grant.release())
+                : Flux.just(ServerFrames.error(grant.refusal(), frame.streamId())));
     }
 
     private TurnListener listener(String lane) {

@@ -2,6 +2,8 @@ package dev.hotloop.api.transport.websocket;
 
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.StoredConversations;
+import dev.hotloop.api.limits.Grant;
+import dev.hotloop.api.limits.TenantLimiter;
 import dev.hotloop.api.loop.TurnEngine;
 import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.security.ApiKeyFilter;
@@ -39,11 +41,14 @@ public class ResponsesWebSocketHandler implements WebSocketHandler, SmartLifecyc
     private final StoredConversations store;
     private final ApiProperties.WebSocket settings;
     private final Set<ResponsesConnection> connections = ConcurrentHashMap.newKeySet();
+    private final TenantLimiter limiter;
     private final AtomicInteger queued = new AtomicInteger();
     private volatile boolean accepting;
 
     public ResponsesWebSocketHandler(ApiKeys apiKeys, TurnEngine engine, TurnMetrics metrics, ConversationCache cache,
-                                     StoredConversations store, ApiProperties properties, MeterRegistry meters) {
+                                     StoredConversations store, ApiProperties properties, MeterRegistry meters,
+                                     TenantLimiter limiter) {
+        this.limiter = limiter;
         this.apiKeys = apiKeys;
         this.metrics = metrics;
         this.engine = engine;
@@ -61,12 +66,17 @@ public class ResponsesWebSocketHandler implements WebSocketHandler, SmartLifecyc
         // the handshake passed ApiKeyFilter, so the key is known
         String tenant = apiKeys.tenantOf(Objects.requireNonNull(ApiKeyFilter.bearerKey(session.getHandshakeInfo().getHeaders())))
                 .orElseThrow();
-        return Mono.using(() -> open(session, tenant), ResponsesConnection::serve, connections::remove);
+        // the connection's slot, taken by RateLimitFilter on the handshake, is held until the connection ends
+        return Mono.deferContextual(context -> Mono.using(() -> open(session, tenant), ResponsesConnection::serve,
+                connection -> {
+                    connections.remove(connection);
+                    Grant.in(context).ifPresent(Grant::release);
+                }));
     }
 
     private ResponsesConnection open(WebSocketSession session, String tenant) {
         ResponsesConnection connection = new ResponsesConnection(session, tenant, engine, metrics, cache, store,
-                settings, queued);
+                settings, queued, limiter);
         connections.add(connection);
         if (!accepting) {
             connection.drain(); // upgraded while the drain began
