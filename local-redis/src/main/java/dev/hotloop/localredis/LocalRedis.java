@@ -8,17 +8,22 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
+import redis.embedded.core.RedisServerBuilder;
 
 /**
  * A private Redis on a free loopback port: {@code redis-server} from {@code PATH} when there is one, else the
- * binary bundled with embedded-redis. Nothing is persisted; {@link #close()} stops it.
+ * binary bundled with embedded-redis. {@link #startPersistent} keeps its data across restarts, {@link #startEphemeral}
+ * keeps nothing; {@link #close()} stops it.
  */
 public final class LocalRedis implements AutoCloseable {
 
@@ -31,6 +36,8 @@ public final class LocalRedis implements AutoCloseable {
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(250);
     private static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    /** No snapshot, no append-only file. */
+    /* for testing */ static final Map<String, String> EPHEMERAL = Map.of("save", "", "appendonly", "no");
 
     private final int port;
     private final Runnable stopper;
@@ -42,12 +49,36 @@ public final class LocalRedis implements AutoCloseable {
     }
 
     /**
-     * Starts a Redis and returns once it answers {@code PING}.
+     * Starts a Redis that persists nothing (for tests) and returns once it answers {@code PING}.
      *
      * @throws IllegalStateException when no Redis could be started within the time limit
      */
-    public static LocalRedis start() {
-        return findOnPath("redis-server").map(LocalRedis::startProcess).orElseGet(LocalRedis::startEmbedded);
+    public static LocalRedis startEphemeral() {
+        return start(EPHEMERAL);
+    }
+
+    /**
+     * Starts a Redis whose data survives a restart on the same directory, and returns once it answers {@code PING}:
+     * every write goes to an append-only file fsynced every second, so a crash of the machine loses at most the
+     * last second, a crash of Redis or of this JVM nothing. Redis replays the file on start.
+     *
+     * @param dataDir where the append-only file lives; created when absent
+     * @throws IllegalStateException when no Redis could be started within the time limit
+     */
+    public static LocalRedis startPersistent(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create the Redis data directory " + dataDir, e);
+        }
+        return start(Map.of("dir", dataDir.toAbsolutePath().toString(), "save", "", "appendonly", "yes",
+                "appendfsync", "everysec"));
+    }
+
+    /** @param settings redis.conf directives by name */
+    private static LocalRedis start(Map<String, String> settings) {
+        return findOnPath("redis-server").map(executable -> startProcess(executable, settings))
+                .orElseGet(() -> startEmbedded(settings));
     }
 
     public String host() {
@@ -73,15 +104,13 @@ public final class LocalRedis implements AutoCloseable {
     }
 
     /* for testing */
-    static LocalRedis startEmbedded() {
+    static LocalRedis startEmbedded(Map<String, String> settings) {
         int port = freePort();
         try {
-            RedisServer server = RedisServer.newRedisServer()
-                    .bind(HOST)
-                    .port(port)
-                    .setting("save \"\"")
-                    .setting("appendonly no")
-                    .build();
+            RedisServerBuilder builder = RedisServer.newRedisServer().bind(HOST).port(port);
+            // the library writes each setting as a line of a config file, where a value is quoted
+            settings.forEach((name, value) -> builder.setting(name + " \"" + value + "\""));
+            RedisServer server = builder.build();
             // the library blocks until the server logs that it accepts connections
             server.start();
             log.info("No redis-server on PATH; started the embedded Redis on {}:{}", HOST, port);
@@ -91,11 +120,11 @@ public final class LocalRedis implements AutoCloseable {
         }
     }
 
-    private static LocalRedis startProcess(Path executable) {
+    private static LocalRedis startProcess(Path executable, Map<String, String> settings) {
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = freePort();
             Path logFile = createLogFile();
-            Process process = launch(executable, port, logFile);
+            Process process = launch(executable, port, settings, logFile);
             if (awaitPong(process, port)) {
                 log.info("Started {} on {}:{} (pid {})", executable, HOST, port, process.pid());
                 return new LocalRedis(port, () -> stopProcess(process, logFile));
@@ -106,10 +135,14 @@ public final class LocalRedis implements AutoCloseable {
         throw new IllegalStateException(executable + " did not start in " + START_ATTEMPTS + " attempts");
     }
 
-    private static Process launch(Path executable, int port, Path logFile) {
+    private static Process launch(Path executable, int port, Map<String, String> settings, Path logFile) {
+        List<String> command = new ArrayList<>(List.of(executable.toString(), "--bind", HOST, "--port", Integer.toString(port)));
+        settings.forEach((name, value) -> {
+            command.add("--" + name);
+            command.add(value);
+        });
         try {
-            return new ProcessBuilder(executable.toString(), "--bind", HOST, "--port", Integer.toString(port),
-                    "--save", "", "--appendonly", "no")
+            return new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
                     .start();
