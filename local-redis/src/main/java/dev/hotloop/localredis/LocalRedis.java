@@ -75,9 +75,27 @@ public final class LocalRedis implements AutoCloseable {
                 "appendfsync", "everysec"));
     }
 
+    /**
+     * Starts {@code redis-server} from {@code PATH} (there is no embedded fallback) on a free loopback port with these
+     * arguments in front of {@code --bind} and {@code --port}, and returns once it answers {@code PING}: for test
+     * topologies, e.g. {@code --cluster-enabled yes}, {@code --replicaof …}, or a config file and {@code --sentinel}.
+     *
+     * @throws IllegalStateException when there is no {@code redis-server} on {@code PATH} or it did not start
+     */
+    public static LocalRedis startServer(List<String> arguments) {
+        Path executable = findOnPath("redis-server")
+                .orElseThrow(() -> new IllegalStateException("No redis-server on PATH (apt-get install redis-server)"));
+        return startProcess(executable, arguments);
+    }
+
     /** @param settings redis.conf directives by name */
     private static LocalRedis start(Map<String, String> settings) {
-        return findOnPath("redis-server").map(executable -> startProcess(executable, settings))
+        List<String> arguments = new ArrayList<>();
+        settings.forEach((name, value) -> {
+            arguments.add("--" + name);
+            arguments.add(value);
+        });
+        return findOnPath("redis-server").map(executable -> startProcess(executable, arguments))
                 .orElseGet(() -> startEmbedded(settings));
     }
 
@@ -120,11 +138,11 @@ public final class LocalRedis implements AutoCloseable {
         }
     }
 
-    private static LocalRedis startProcess(Path executable, Map<String, String> settings) {
+    private static LocalRedis startProcess(Path executable, List<String> arguments) {
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = freePort();
             Path logFile = createLogFile();
-            Process process = launch(executable, port, settings, logFile);
+            Process process = launch(executable, port, arguments, logFile);
             if (awaitPong(process, port)) {
                 log.info("Started {} on {}:{} (pid {})", executable, HOST, port, process.pid());
                 return new LocalRedis(port, () -> stopProcess(process, logFile));
@@ -135,12 +153,12 @@ public final class LocalRedis implements AutoCloseable {
         throw new IllegalStateException(executable + " did not start in " + START_ATTEMPTS + " attempts");
     }
 
-    private static Process launch(Path executable, int port, Map<String, String> settings, Path logFile) {
-        List<String> command = new ArrayList<>(List.of(executable.toString(), "--bind", HOST, "--port", Integer.toString(port)));
-        settings.forEach((name, value) -> {
-            command.add("--" + name);
-            command.add(value);
-        });
+    private static Process launch(Path executable, int port, List<String> arguments, Path logFile) {
+        List<String> command = new ArrayList<>();
+        command.add(executable.toString());
+        // a config file must come first
+        command.addAll(arguments);
+        command.addAll(List.of("--bind", HOST, "--port", Integer.toString(port)));
         try {
             return new ProcessBuilder(command)
                     .redirectErrorStream(true)

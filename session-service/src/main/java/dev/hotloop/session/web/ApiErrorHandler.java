@@ -3,8 +3,12 @@ package dev.hotloop.session.web;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.serviceweb.OpenAiErrorHandler;
 import java.util.Optional;
+import java.util.regex.Pattern;
+
+import io.lettuce.core.RedisCommandExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
@@ -16,6 +20,7 @@ import org.springframework.stereotype.Component;
 class ApiErrorHandler extends OpenAiErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
+    private static final Pattern FAILOVER_ERRORS = Pattern.compile("(MOVED|ASK|READONLY|CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN) ");
 
     ApiErrorHandler() {
         super("session service");
@@ -23,10 +28,17 @@ class ApiErrorHandler extends OpenAiErrorHandler {
 
     @Override
     protected Optional<ApiException> translate(Throwable failure) {
-        if (failure instanceof DataAccessResourceFailureException || failure instanceof TransientDataAccessException) {
+        if (failure instanceof DataAccessResourceFailureException || failure instanceof TransientDataAccessException
+                || isFailover(failure)) {
             log.warn("Session store unavailable: {}", failure.getMessage());
             return Optional.of(ApiException.unavailable("session_store_unavailable", "The session store is unavailable."));
         }
         return Optional.empty();
+    }
+
+    /** Redis refusing a command while its primaries change (Sentinel or Cluster failover, resharding): retryable. */
+    private static boolean isFailover(Throwable failure) {
+        return NestedExceptionUtils.getMostSpecificCause(failure) instanceof RedisCommandExecutionException refused
+                && refused.getMessage() != null && FAILOVER_ERRORS.matcher(refused.getMessage()).lookingAt();
     }
 }
