@@ -16,6 +16,7 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
@@ -48,7 +49,7 @@ public class ReplicatedWrites implements DisposableBean {
     private final Duration timeout;
     /** The own connection, opened on first use off the event loops; a failed attempt is not cached. */
     private final Mono<StatefulConnection<String, String>> connection;
-    private volatile StatefulConnection<String, String> opened;
+    private volatile @Nullable StatefulConnection<String, String> opened;
 
     public ReplicatedWrites(ReactiveStringRedisTemplate redis, LettuceConnectionFactory connectionFactory,
                             SessionProperties properties) {
