@@ -8,13 +8,15 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The whole platform in this JVM: a private Redis, session-service and tool-runner-service on free ports, and
+ * The whole platform in this JVM: a private Redis that keeps its data in {@link #redisDataDir} (append-only file,
+ * fsynced every second), session-service and tool-runner-service on free ports, and
  * api-service configured by {@code apiArguments} (Spring command-line arguments, e.g. {@code --server.port=0}).
  * Closing stops them all in reverse order. Used by {@link HotloopLocal} and by the benchmarks.
  *
@@ -43,7 +45,7 @@ public final class LocalPlatform implements AutoCloseable {
      * @param defaultApiKeys {@code tenant:key} pairs used unless the environment configures keys
      */
     public static LocalPlatform start(String defaultApiKeys, String... apiArguments) {
-        LocalRedis redis = LocalRedis.start();
+        LocalRedis redis = LocalRedis.startPersistent(redisDataDir(System.getenv()));
         ConfigurableApplicationContext session = SessionServiceApplication.builder()
                 .registerShutdownHook(false)
                 .run("--server.port=0", "--spring.data.redis.host=" + redis.host(),
@@ -61,6 +63,21 @@ public final class LocalPlatform implements AutoCloseable {
                 .properties("hotloop.security.api-keys=" + defaultApiKeys)
                 .run(arguments);
         return new LocalPlatform(redis, session, tools, api);
+    }
+
+    /**
+     * Where Redis keeps its append-only file, so stored responses survive a restart of the launcher:
+     * {@code $HOTLOOP_DATA_DIR/redis}, else {@code $XDG_DATA_HOME/hotloop/redis}, else
+     * {@code ~/.local/share/hotloop/redis}.
+     */
+    static Path redisDataDir(Map<String, String> environment) {
+        String hotloop = environment.get("HOTLOOP_DATA_DIR");
+        if (hotloop != null && !hotloop.isBlank()) {
+            return Path.of(hotloop, "redis");
+        }
+        String xdg = environment.get("XDG_DATA_HOME");
+        Path data = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return data.resolve("hotloop").resolve("redis");
     }
 
     private static @Nullable ConfigurableApplicationContext startToolRunner() {

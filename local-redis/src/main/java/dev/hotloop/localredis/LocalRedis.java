@@ -8,17 +8,22 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
+import redis.embedded.core.RedisServerBuilder;
 
 /**
  * A private Redis on a free loopback port: {@code redis-server} from {@code PATH} when there is one, else the
- * binary bundled with embedded-redis. Nothing is persisted; {@link #close()} stops it.
+ * binary bundled with embedded-redis. {@link #startPersistent} keeps its data across restarts, {@link #startEphemeral}
+ * keeps nothing; {@link #close()} stops it.
  */
 public final class LocalRedis implements AutoCloseable {
 
@@ -31,6 +36,8 @@ public final class LocalRedis implements AutoCloseable {
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(250);
     private static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    /** No snapshot, no append-only file. */
+    /* for testing */ static final Map<String, String> EPHEMERAL = Map.of("save", "", "appendonly", "no");
 
     private final int port;
     private final Runnable stopper;
@@ -42,12 +49,54 @@ public final class LocalRedis implements AutoCloseable {
     }
 
     /**
-     * Starts a Redis and returns once it answers {@code PING}.
+     * Starts a Redis that persists nothing (for tests) and returns once it answers {@code PING}.
      *
      * @throws IllegalStateException when no Redis could be started within the time limit
      */
-    public static LocalRedis start() {
-        return findOnPath("redis-server").map(LocalRedis::startProcess).orElseGet(LocalRedis::startEmbedded);
+    public static LocalRedis startEphemeral() {
+        return start(EPHEMERAL);
+    }
+
+    /**
+     * Starts a Redis whose data survives a restart on the same directory, and returns once it answers {@code PING}:
+     * every write goes to an append-only file fsynced every second, so a crash of the machine loses at most the
+     * last second, a crash of Redis or of this JVM nothing. Redis replays the file on start.
+     *
+     * @param dataDir where the append-only file lives; created when absent
+     * @throws IllegalStateException when no Redis could be started within the time limit
+     */
+    public static LocalRedis startPersistent(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create the Redis data directory " + dataDir, e);
+        }
+        return start(Map.of("dir", dataDir.toAbsolutePath().toString(), "save", "", "appendonly", "yes",
+                "appendfsync", "everysec"));
+    }
+
+    /**
+     * Starts {@code redis-server} from {@code PATH} (there is no embedded fallback) on a free loopback port with these
+     * arguments in front of {@code --bind} and {@code --port}, and returns once it answers {@code PING}: for test
+     * topologies, e.g. {@code --cluster-enabled yes}, {@code --replicaof …}, or a config file and {@code --sentinel}.
+     *
+     * @throws IllegalStateException when there is no {@code redis-server} on {@code PATH} or it did not start
+     */
+    public static LocalRedis startServer(List<String> arguments) {
+        Path executable = findOnPath("redis-server")
+                .orElseThrow(() -> new IllegalStateException("No redis-server on PATH (apt-get install redis-server)"));
+        return startProcess(executable, arguments);
+    }
+
+    /** @param settings redis.conf directives by name */
+    private static LocalRedis start(Map<String, String> settings) {
+        List<String> arguments = new ArrayList<>();
+        settings.forEach((name, value) -> {
+            arguments.add("--" + name);
+            arguments.add(value);
+        });
+        return findOnPath("redis-server").map(executable -> startProcess(executable, arguments))
+                .orElseGet(() -> startEmbedded(settings));
     }
 
     public String host() {
@@ -73,15 +122,13 @@ public final class LocalRedis implements AutoCloseable {
     }
 
     /* for testing */
-    static LocalRedis startEmbedded() {
+    static LocalRedis startEmbedded(Map<String, String> settings) {
         int port = freePort();
         try {
-            RedisServer server = RedisServer.newRedisServer()
-                    .bind(HOST)
-                    .port(port)
-                    .setting("save \"\"")
-                    .setting("appendonly no")
-                    .build();
+            RedisServerBuilder builder = RedisServer.newRedisServer().bind(HOST).port(port);
+            // the library writes each setting as a line of a config file, where a value is quoted
+            settings.forEach((name, value) -> builder.setting(name + " \"" + value + "\""));
+            RedisServer server = builder.build();
             // the library blocks until the server logs that it accepts connections
             server.start();
             log.info("No redis-server on PATH; started the embedded Redis on {}:{}", HOST, port);
@@ -91,11 +138,11 @@ public final class LocalRedis implements AutoCloseable {
         }
     }
 
-    private static LocalRedis startProcess(Path executable) {
+    private static LocalRedis startProcess(Path executable, List<String> arguments) {
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = freePort();
             Path logFile = createLogFile();
-            Process process = launch(executable, port, logFile);
+            Process process = launch(executable, port, arguments, logFile);
             if (awaitPong(process, port)) {
                 log.info("Started {} on {}:{} (pid {})", executable, HOST, port, process.pid());
                 return new LocalRedis(port, () -> stopProcess(process, logFile));
@@ -106,10 +153,14 @@ public final class LocalRedis implements AutoCloseable {
         throw new IllegalStateException(executable + " did not start in " + START_ATTEMPTS + " attempts");
     }
 
-    private static Process launch(Path executable, int port, Path logFile) {
+    private static Process launch(Path executable, int port, List<String> arguments, Path logFile) {
+        List<String> command = new ArrayList<>();
+        command.add(executable.toString());
+        // a config file must come first
+        command.addAll(arguments);
+        command.addAll(List.of("--bind", HOST, "--port", Integer.toString(port)));
         try {
-            return new ProcessBuilder(executable.toString(), "--bind", HOST, "--port", Integer.toString(port),
-                    "--save", "", "--appendonly", "no")
+            return new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
                     .start();

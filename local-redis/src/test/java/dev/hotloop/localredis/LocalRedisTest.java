@@ -9,16 +9,18 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LocalRedisTest {
 
     @Test
     void startedRedisAnswersPingOnLoopbackAndStopsOnClose() throws IOException {
         int port;
-        try (LocalRedis redis = LocalRedis.start()) {
+        try (LocalRedis redis = LocalRedis.startEphemeral()) {
             port = redis.port();
             assertThat(redis.host()).isEqualTo("127.0.0.1");
             assertThat(port).isNotEqualTo(6379);
@@ -30,7 +32,7 @@ class LocalRedisTest {
     @Test
     void embeddedFallbackAnswersPingAndStopsOnClose() throws IOException {
         int port;
-        try (LocalRedis redis = LocalRedis.startEmbedded()) {
+        try (LocalRedis redis = LocalRedis.startEmbedded(LocalRedis.EPHEMERAL)) {
             port = redis.port();
             assertThat(ping(redis.host(), port)).isEqualTo("+PONG\r\n");
         }
@@ -38,8 +40,21 @@ class LocalRedisTest {
     }
 
     @Test
+    void persistentRedisKeepsItsDataAcrossARestartOnTheSameDirectory(@TempDir Path dataDir) {
+        try (LocalRedis redis = LocalRedis.startPersistent(dataDir.resolve("redis"))) {
+            RespClient client = RespClient.of(redis.host(), redis.port(), Duration.ofSeconds(2));
+            assertThat(client.call("INFO", "persistence")).contains("aof_enabled:1");
+            assertThat(client.call("SET", "turn", "acknowledged")).isEqualTo("+OK");
+        }
+        try (LocalRedis redis = LocalRedis.startPersistent(dataDir.resolve("redis"))) {
+            assertThat(RespClient.of(redis.host(), redis.port(), Duration.ofSeconds(2)).call("GET", "turn"))
+                    .isEqualTo("acknowledged");
+        }
+    }
+
+    @Test
     void respClientReadsBulkReplies() {
-        try (LocalRedis redis = LocalRedis.start()) {
+        try (LocalRedis redis = LocalRedis.startEphemeral()) {
             RespClient client = RespClient.of(redis.host(), redis.port(), Duration.ofSeconds(2));
             assertThat(client.call("SET", "greeting", "héllo")).isEqualTo("+OK");
             assertThat(client.call("GET", "greeting")).isEqualTo("héllo");

@@ -72,7 +72,7 @@ public final class TestRedis {
             log.info("Test Redis: container {} at {}:{}", IMAGE, container.getHost(), container.getMappedPort(CONTAINER_PORT));
             return new TestRedis(container.getHost(), container.getMappedPort(CONTAINER_PORT));
         }
-        LocalRedis redis = LocalRedis.start();
+        LocalRedis redis = LocalRedis.startEphemeral();
         Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "test-redis-stop"));
         log.info("Test Redis: no Docker, using {}", redis);
         return new TestRedis(redis.host(), redis.port());

@@ -30,18 +30,24 @@ public class ResponseRepository {
     private static final int STORE_FIXED_ARGS = 5;
 
     private final ReactiveStringRedisTemplate redis;
+    private final SharedRedisConnection connection;
+    private final ReplicatedWrites writes;
     private final RecordCodec codec;
     private final String ttlMillis;
 
-    public ResponseRepository(ReactiveStringRedisTemplate redis, RecordCodec codec, SessionProperties properties) {
+    public ResponseRepository(ReactiveStringRedisTemplate redis, SharedRedisConnection connection, ReplicatedWrites writes,
+                              RecordCodec codec, SessionProperties properties) {
         this.redis = redis;
+        this.connection = connection;
+        this.writes = writes;
         this.codec = codec;
         this.ttlMillis = Long.toString(properties.ttl().toMillis());
     }
 
     /**
-     * Stores a turn atomically, writing only its new items. Emits an {@link IllegalArgumentException} when the
-     * tenant or an id is malformed or the id is not of the parent's chain (callers validate first).
+     * Stores a turn atomically, writing only its new items, and emits once as many replicas as configured have it
+     * ({@link ReplicatedWrites}). Emits an {@link IllegalArgumentException} when the tenant or an id is malformed or
+     * the id is not of the parent's chain (callers validate first).
      */
     public Mono<StoreResult> store(String tenant, EncodedTurn turn) {
         ChainKeys keys = ChainKeys.of(tenant, turn.id()).orElse(null);
@@ -62,13 +68,13 @@ public class ResponseRepository {
         args.add(parent == null ? "" : parent.ref());
         args.addAll(turn.input());
         args.addAll(turn.output());
-        return redis.execute(STORE_TURN, scriptKeys, args).single().map(ResponseRepository::storeResult);
+        return connection.call(() -> writes.execute(STORE_TURN, scriptKeys, args)).map(ResponseRepository::storeResult);
     }
 
     /** The response JSON with its output, or empty when absent; refreshes the chain's TTL. */
     public Mono<String> findResponse(String tenant, String responseId) {
         return Mono.justOrEmpty(ChainKeys.of(tenant, responseId))
-                .flatMap(keys -> redis.execute(RESPONSE, keys.readKeys(), List.of(ttlMillis)).single())
+                .flatMap(keys -> connection.call(() -> redis.execute(RESPONSE, keys.readKeys(), List.of(ttlMillis)).single()))
                 .filter(reply -> !reply.isEmpty())
                 .map(reply -> codec.withOutput(reply.getFirst(), reply.subList(1, reply.size())));
     }
@@ -76,7 +82,7 @@ public class ResponseRepository {
     /** The response with its whole context, or empty when absent; refreshes the chain's TTL. */
     public Mono<ResponseContext> findContext(String tenant, String responseId) {
         return Mono.justOrEmpty(ChainKeys.of(tenant, responseId))
-                .flatMap(keys -> redis.execute(RESPONSE_CONTEXT, keys.readKeys(), List.of(ttlMillis)).single())
+                .flatMap(keys -> connection.call(() -> redis.execute(RESPONSE_CONTEXT, keys.readKeys(), List.of(ttlMillis)).single()))
                 .filter(reply -> !reply.isEmpty())
                 .map(this::context);
     }
@@ -87,7 +93,8 @@ public class ResponseRepository {
      */
     public Mono<Boolean> delete(String tenant, String responseId) {
         return Mono.justOrEmpty(ChainKeys.of(tenant, responseId))
-                .flatMap(keys -> redis.execute(DELETE_RESPONSE, keys.readKeys(), List.of(keys.ref(), ttlMillis, ChainKeys.INVALIDATIONS)).single())
+                .flatMap(keys -> connection.call(() -> redis.execute(DELETE_RESPONSE, keys.readKeys(),
+                        List.of(keys.ref(), ttlMillis, ChainKeys.INVALIDATIONS)).single()))
                 .map(deleted -> deleted == 1)
                 .defaultIfEmpty(false);
     }

@@ -136,7 +136,8 @@ class NearCacheTest {
     }
 
     private static SessionProperties properties(Duration redisTtl, boolean enabled, DataSize maxSize, Duration ttl) {
-        return new SessionProperties(redisTtl, new SessionProperties.NearCache(enabled, maxSize, ttl));
+        return new SessionProperties(redisTtl, new SessionProperties.NearCache(enabled, maxSize, ttl),
+                SessionProperties.withTtl(redisTtl).redis());
     }
 
     private static ResponseContext context(String id, int itemChars) {

@@ -13,12 +13,19 @@ import dev.hotloop.session.SessionServiceIntegrationTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
 import reactor.test.StepVerifier;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChainLayoutTest extends SessionServiceIntegrationTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    @Autowired
+    private SharedRedisConnection connection;
+
+    @Autowired
+    private ReplicatedWrites writes;
 
     private List<String> longChain;
 
@@ -112,8 +119,8 @@ class ChainLayoutTest extends SessionServiceIntegrationTest {
 
     @Test
     void repositoryEmitsNothingForAnAbsentOrMalformedResponseAndAnErrorForAMalformedTurn() {
-        ResponseRepository repository = new ResponseRepository(redis, new RecordCodec(json),
-                SessionProperties.withTtl(Duration.ofMinutes(1)));
+        SessionProperties properties = SessionProperties.withTtl(Duration.ofMinutes(1));
+        ResponseRepository repository = new ResponseRepository(redis, connection, writes, new RecordCodec(json), properties);
 
         StepVerifier.create(repository.findContext(TENANT, ResponseIds.newChain()))
                 .expectComplete().verify(TIMEOUT);
