@@ -1,8 +1,12 @@
 package dev.hotloop.benchmarks;
 
+import dev.hotloop.benchmarks.rollout.RolloutBenchmark;
 import java.util.Arrays;
 
-/** Entry point of the benchmarks jar: {@code turn-overhead [warm-up] [measured]} or {@code drive}. */
+/**
+ * Entry point of the benchmarks jar: {@code turn-overhead [warm-up] [measured]}, {@code rollout [--quick]} or
+ * {@code drive}.
+ */
 public final class Benchmarks {
 
     private Benchmarks() {
@@ -13,7 +17,8 @@ public final class Benchmarks {
         switch (args.length == 0 ? "turn-overhead" : args[0]) {
             case "turn-overhead" -> TurnOverheadBenchmark.main(rest);
             case "drive" -> LoopDriver.main(rest);
-            default -> throw new IllegalArgumentException("Unknown command '" + args[0] + "': turn-overhead or drive");
+            case "rollout" -> RolloutBenchmark.main(rest);
+            default -> throw new IllegalArgumentException("Unknown command '" + args[0] + "': turn-overhead, rollout or drive");
         }
     }
 }
