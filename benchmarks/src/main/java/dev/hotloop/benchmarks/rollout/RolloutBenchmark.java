@@ -219,7 +219,9 @@ public final class RolloutBenchmark {
     }
 
     private Path writeRoutes(Map<Integer, ServiceProcess> simulators) throws Exception {
-        StringBuilder yaml = new StringBuilder("hotloop:\n  model:\n    routes:\n");
+        StringBuilder yaml = new StringBuilder("hotloop:\n  model:\n    default-model: ")
+                .append(new Cell(PROVIDERS.getFirst(), simulators.keySet().iterator().next(), 0, 0, 0).model())
+                .append("\n    routes:\n");
         simulators.forEach((rate, simulator) -> PROVIDERS.forEach(provider -> yaml
                 .append("      ").append(new Cell(provider, rate, 0, 0, 0).model()).append(":\n")
                 .append("        - provider: ").append(provider).append('\n')

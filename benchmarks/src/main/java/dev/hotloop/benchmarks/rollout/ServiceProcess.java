@@ -53,6 +53,8 @@ final class ServiceProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(logDirectory.resolve(name + ".log").toFile()).start();
         ServiceProcess service = new ServiceProcess(name, process, port);
+        // an interrupted benchmark leaves no service behind
+        Runtime.getRuntime().addShutdownHook(new Thread(service::stop, name + "-stop"));
         service.awaitReady(readyPath, apiKey, Duration.ofMinutes(3));
         return service;
     }
@@ -107,11 +109,15 @@ final class ServiceProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.toHandle().descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
+        stop();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
+    }
+
+    private void stop() {
+        process.toHandle().descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
     }
 
     private void awaitReady(String path, String apiKey, Duration timeout) throws Exception {
