@@ -171,9 +171,9 @@ final class RolloutClient {
 
     /** The {@code response} of the stream's {@code response.completed} event. */
     private static JsonNode completedResponse(String stream) {
-        for (String line : stream.split("\n")) {
-            if (line.startsWith("data: ") && line.contains("\"type\":\"response.completed\"")) {
-                return ProtocolJson.mapper().readTree(line.substring(6)).path("response");
+        for (String data : data(stream)) {
+            if (data.contains("\"type\":\"response.completed\"")) {
+                return ProtocolJson.mapper().readTree(data).path("response");
             }
         }
         throw new IllegalStateException("No response.completed in " + stream);
@@ -184,11 +184,11 @@ final class RolloutClient {
         String id = null;
         String name = null;
         StringBuilder arguments = new StringBuilder();
-        for (String line : stream.split("\n")) {
-            if (!line.startsWith("data: {")) {
-                continue;
+        for (String data : data(stream)) {
+            if (!data.startsWith("{")) {
+                continue; // [DONE]
             }
-            for (JsonNode delta : ProtocolJson.mapper().readTree(line.substring(6)).at("/choices/0/delta/tool_calls")) {
+            for (JsonNode delta : ProtocolJson.mapper().readTree(data).at("/choices/0/delta/tool_calls")) {
                 id = delta.hasNonNull("id") ? delta.path("id").asString() : id;
                 JsonNode function = delta.path("function");
                 name = function.hasNonNull("name") ? function.path("name").asString() : name;
@@ -201,6 +201,11 @@ final class RolloutClient {
         ObjectNode call = ProtocolJson.nodes().objectNode().put("id", id).put("type", "function");
         call.putObject("function").put("name", name).put("arguments", arguments.toString());
         return call;
+    }
+
+    /** The data of each server-sent event ({@code data:} with or without a space). */
+    private static List<String> data(String stream) {
+        return stream.lines().filter(line -> line.startsWith("data:")).map(line -> line.substring(5).strip()).toList();
     }
 
     private Exchange post(String url, ObjectNode body) throws Exception {
