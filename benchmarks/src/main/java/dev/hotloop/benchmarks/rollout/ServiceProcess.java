@@ -55,7 +55,7 @@ final class ServiceProcess implements AutoCloseable {
         ServiceProcess service = new ServiceProcess(name, process, port);
         // an interrupted benchmark leaves no service behind
         Runtime.getRuntime().addShutdownHook(new Thread(service::stop, name + "-stop"));
-        service.awaitReady(readyPath, apiKey, Duration.ofMinutes(3));
+        service.awaitReady(readyPath, apiKey, Duration.ofMinutes(10));
         return service;
     }
 
