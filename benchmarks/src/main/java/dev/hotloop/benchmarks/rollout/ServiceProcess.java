@@ -75,8 +75,7 @@ final class ServiceProcess implements AutoCloseable {
     Map<String, Long> cpuNanos() {
         Map<String, Long> cpu = new LinkedHashMap<>();
         cpu.put(name, cpuNanos(process.pid()));
-        process.descendants().forEach(child -> cpu.merge(name + "/" + child.info().command()
-                .map(command -> Path.of(command).getFileName().toString()).orElse("child"), cpuNanos(child.pid()),
+        process.descendants().forEach(child -> cpu.merge(name + "/" + command(child.pid()), cpuNanos(child.pid()),
                 Long::sum));
         return cpu;
     }
@@ -149,6 +148,15 @@ final class ServiceProcess implements AutoCloseable {
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK; // utime, stime
         } catch (IOException gone) {
             return 0;
+        }
+    }
+
+    /** The process's name as the kernel knows it ({@code redis-server}, not the binary it links to). */
+    private static String command(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+        } catch (IOException gone) {
+            return "child";
         }
     }
 
