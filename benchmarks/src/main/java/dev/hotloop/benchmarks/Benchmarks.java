@@ -1,10 +1,11 @@
 package dev.hotloop.benchmarks;
 
+import dev.hotloop.benchmarks.rollout.RolloutBenchmark;
 import java.util.Arrays;
 
 /**
  * Entry point of the benchmarks jar: {@code turn-overhead [warm-up] [measured]},
- * {@code soak [connections] [turns] [steady turns]} or {@code drive}.
+ * {@code soak [connections] [turns] [steady turns]}, {@code rollout [--quick]} or {@code drive}.
  */
 public final class Benchmarks {
 
@@ -17,8 +18,9 @@ public final class Benchmarks {
             case "turn-overhead" -> TurnOverheadBenchmark.main(rest);
             case "soak" -> SoakBenchmark.main(rest);
             case "drive" -> LoopDriver.main(rest);
+            case "rollout" -> RolloutBenchmark.main(rest);
             default -> throw new IllegalArgumentException("Unknown command '" + args[0]
-                    + "': turn-overhead, soak or drive");
+                    + "': turn-overhead, soak, rollout or drive");
         }
     }
 }

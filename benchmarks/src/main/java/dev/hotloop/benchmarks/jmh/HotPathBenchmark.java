@@ -1,0 +1,80 @@
+package dev.hotloop.benchmarks.jmh;
+
+import dev.hotloop.api.tokens.TokenCounter;
+import dev.hotloop.benchmarks.rollout.SyntheticText;
+import dev.hotloop.protocol.event.ResponseEvent;
+import dev.hotloop.protocol.item.FunctionCallItem;
+import dev.hotloop.protocol.item.Item;
+import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.protocol.request.InputReader;
+import dev.hotloop.session.store.RecordCodec;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.EncodingType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The per-turn hot paths with public entry points: encoding response events as they go out, the persist codec's
+ * item element, and counting the tokens of a new item (a 200-token tool output).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class HotPathBenchmark {
+
+    private ResponseEvent.ArgumentsDelta argumentsDelta;
+    private ResponseEvent.OutputItem outputItemDone;
+    private RecordCodec codec;
+    private ObjectNode toolOutputJson;
+    private Item toolOutput;
+    private TokenCounter tokens;
+
+    @Setup
+    public void setUp() {
+        argumentsDelta = new ResponseEvent.ArgumentsDelta("response.function_call_arguments.delta", 7,
+                "fc_0123456789abcdef", 0, "{\"q\":");
+        outputItemDone = new ResponseEvent.OutputItem("response.output_item.done", 9, 0, FunctionCallItem.of(
+                "fc_0123456789abcdef", "call_0123456789abcdef0123456789abcdef", "lookup", "{\"q\":\"example\"}",
+                "completed"));
+        codec = new RecordCodec(ProtocolJson.mapper());
+        toolOutputJson = ProtocolJson.nodes().objectNode().put("type", "function_call_output")
+                .put("call_id", "call_0123456789abcdef0123456789abcdef").put("output", SyntheticText.words(7, 200));
+        toolOutput = InputReader.read(ProtocolJson.nodes().arrayNode().add(toolOutputJson)).getFirst();
+        tokens = new TokenCounter(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
+                new SimpleMeterRegistry());
+    }
+
+    @Benchmark
+    public String encodeArgumentsDelta() {
+        return ProtocolJson.mapper().writeValueAsString(argumentsDelta);
+    }
+
+    @Benchmark
+    public String encodeOutputItemDone() {
+        return ProtocolJson.mapper().writeValueAsString(outputItemDone);
+    }
+
+    @Benchmark
+    public String persistCodecItem() {
+        return codec.item(210, toolOutputJson);
+    }
+
+    @Benchmark
+    public int countToolOutputTokens() {
+        return tokens.count(toolOutput);
+    }
+}
