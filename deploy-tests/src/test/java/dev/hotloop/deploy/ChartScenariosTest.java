@@ -270,6 +270,7 @@ class ChartScenariosTest {
             return;
         }
         // unset, the workspace root lands on the read-only root file system and the start-up sandbox probe fails
+        assertThat(chart.env(TOOL_RUNNER, "HOTLOOP_TOOLS_WORKSPACE_ROOT")).as("tool-runner's workspace root").isPresent();
         String root = chart.env(TOOL_RUNNER, "HOTLOOP_TOOLS_WORKSPACE_ROOT").orElseThrow();
         Container container = chart.container(TOOL_RUNNER);
         var pod = chart.get(Deployment.class, TOOL_RUNNER).getSpec().getTemplate().getSpec();

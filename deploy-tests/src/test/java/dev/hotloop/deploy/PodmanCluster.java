@@ -99,7 +99,7 @@ final class PodmanCluster implements AutoCloseable {
         Map<String, PodTemplateSpec> workloads = new LinkedHashMap<>();
         Map<String, Integer> replicas = new LinkedHashMap<>();
         Map<String, List<String>> claimTemplates = new LinkedHashMap<>();
-        // Redis and session-service first, as a scheduler would start them all at once: order only spares retries
+        // StatefulSets (Redis) first: a cluster starts every pod at once, this order only spares session-service reconnects
         for (StatefulSet set : chart.all(StatefulSet.class)) {
             workloads.put(set.getMetadata().getName(), set.getSpec().getTemplate());
             replicas.put(set.getMetadata().getName(), set.getSpec().getReplicas());
