@@ -47,7 +47,7 @@ import java.util.Objects;
 final class PodmanCluster implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    /** First host id of the user namespaces given to hostUsers: false pods; each pod gets its own 65536 ids. */
+    /** First host id of the user namespace given to hostUsers: false pods. */
     private static final int USER_NAMESPACE_BASE = 1_000_000;
 
     private final String name;
@@ -57,7 +57,6 @@ final class PodmanCluster implements AutoCloseable {
     private final List<String> containers = new ArrayList<>();
     private final List<String> volumes = new ArrayList<>();
     private final Map<String, List<Pod>> pods = new LinkedHashMap<>();
-    private int userNamespaces;
 
     /** A running pod: its container, the rendered container spec, and its address on the network. */
     record Pod(String container, Container spec, String address) {
@@ -193,9 +192,9 @@ final class PodmanCluster implements AutoCloseable {
             args.addAll(List.of("--security-opt", "unmask=ALL"));
         }
         if (Boolean.FALSE.equals(spec.getHostUsers())) {
-            // a user namespace of its own, as the kubelet gives such a pod: ids 0-65535 inside map to a free host range
-            int base = USER_NAMESPACE_BASE + 65_536 * userNamespaces++;
-            args.addAll(List.of("--uidmap", "0:" + base + ":65536", "--gidmap", "0:" + base + ":65536"));
+            // a user namespace: ids 0-65535 inside map to unprivileged host ids. One range for every such pod here,
+            // standing in for the kubelet's idmapped volume mounts, through which pods of distinct ranges share a volume.
+            args.addAll(List.of("--uidmap", "0:" + USER_NAMESPACE_BASE + ":65536", "--gidmap", "0:" + USER_NAMESPACE_BASE + ":65536"));
         }
         Quantity memory = container.getResources().getLimits().get("memory");
         if (memory != null) {
