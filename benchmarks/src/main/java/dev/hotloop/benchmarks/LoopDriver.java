@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
  * Starts the whole platform, drives a real agent loop through every transport (HTTP, SSE, WebSocket with function
  * calls, compaction, a hosted shell when tool-runner runs, and some refused requests), then prints
  * {@code TARGETS host:port…} (each service's actuator) and keeps serving until its standard input closes, so that a
- * Prometheus can scrape what a real loop produced ({@code deploy/observability/check} in .ci/run).
+ * Prometheus can scrape what a real loop produced ({@code observability/check} in .ci/run).
  */
 public final class LoopDriver {
 

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,12 +24,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 
 /** Every ci/*-values.yaml scenario, rendered by real Helm, holds the chart's invariants. */
 class ChartScenariosTest {
@@ -102,10 +105,14 @@ class ChartScenariosTest {
                 assertThat(security.getPrivileged()).as("%s privileged", where).isNotEqualTo(Boolean.TRUE);
                 assertThat(security.getCapabilities().getDrop()).as("%s dropped capabilities", where).containsExactly("ALL");
                 assertThat(security.getCapabilities().getAdd()).as("%s added capabilities", where).isNullOrEmpty();
-                // bubblewrap needs unshare/clone(CLONE_NEWUSER)/mount, which the runtime's default seccomp profile refuses
-                String seccomp = security.getSeccompProfile().getType();
-                assertThat(seccomp).as("%s seccomp profile", where)
-                        .isEqualTo(workload.equals(TOOL_RUNNER) ? "Unconfined" : "RuntimeDefault");
+                // bubblewrap needs unshare/clone(CLONE_NEWUSER)/mount, which the runtime's default seccomp profile refuses,
+                // and a /proc it may mount: unmasked, which Kubernetes allows only in a user-namespaced pod
+                boolean sandbox = workload.equals(TOOL_RUNNER);
+                assertThat(security.getSeccompProfile().getType()).as("%s seccomp profile", where)
+                        .isEqualTo(sandbox ? "Unconfined" : "RuntimeDefault");
+                assertThat(security.getProcMount()).as("%s procMount", where).isEqualTo(sandbox ? "Unmasked" : null);
+                assertThat(pod.getSpec().getHostUsers()).as("%s hostUsers", where).isEqualTo(sandbox ? false : null);
+                assertThat(security.getAppArmorProfile()).as("%s AppArmor profile (Unconfined fails baseline)", where).isNull();
                 assertThat(container.getVolumeMounts()).as("%s writable /tmp", where)
                         .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
             });
@@ -116,12 +123,25 @@ class ChartScenariosTest {
 
     @ParameterizedTest
     @MethodSource("scenarios")
-    void hotloopServicesProbeTheActuatorHealthGroups(Path scenario) {
+    void hotloopServicesProbeTheActuatorHealthGroupsOnTheManagementPortOnly(Path scenario) {
         Rendered chart = rendered(scenario);
+        ScenarioValues values = ScenarioValues.of(scenario);
+        int management = values.integer("/managementPort");
         assertThat(chart.all(Deployment.class)).isNotEmpty().allSatisfy(deployment -> {
             Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+            String name = deployment.getMetadata().getName();
+            assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
             assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
             assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+            assertThat(List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe()))
+                    .allSatisfy(probe -> assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management"));
+            assertThat(container.getPorts()).anySatisfy(port -> {
+                assertThat(port.getName()).isEqualTo("management");
+                assertThat(port.getContainerPort()).isEqualTo(management);
+            });
+            // the application moves /actuator off the API port only when told to
+            assertThat(chart.env(name, "MANAGEMENT_SERVER_PORT")).contains(String.valueOf(management));
+            assertThat(chart.env(name, "SERVER_PORT")).isNotEqualTo(chart.env(name, "MANAGEMENT_SERVER_PORT"));
             String image = container.getName().equals("tool-runner") ? "tool-runner-service" : container.getName();
             assertThat(container.getImage()).matches("ghcr\\.io/hotloop/" + image + ":[0-9].*");
         });
@@ -167,20 +187,31 @@ class ChartScenariosTest {
             return;
         }
         Map<String, String> apiPods = Map.of("app.kubernetes.io/name", "api-service", "app.kubernetes.io/instance", HotloopChart.RELEASE);
-        List<String> protectedApps = new ArrayList<>(List.of("session-service"));
+        List<String> apps = new ArrayList<>(List.of("api-service", "session-service"));
         if (values.bool("/toolRunner/enabled")) {
-            protectedApps.add("tool-runner");
+            apps.add("tool-runner");
         }
-        for (String app : protectedApps) {
+        for (String app : apps) {
             NetworkPolicy policy = chart.get(NetworkPolicy.class, "hotloop-" + app);
             assertThat(policy.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", app);
             assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
-            assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
-                assertThat(rule.getFrom().getFirst().getPodSelector().getMatchLabels()).isEqualTo(apiPods);
-                assertThat(rule.getFrom().getFirst().getNamespaceSelector()).isNull();
-            });
+            assertThat(policy.getSpec().getIngress()).as("%s ingress rules", app).hasSize(2).satisfiesExactly(
+                    api -> {
+                        assertThat(api.getPorts()).singleElement().satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("http"));
+                        if (app.equals("api-service")) {
+                            assertThat(api.getFrom()).as("api-service's API port is the open edge").isNullOrEmpty();
+                        } else {
+                            assertThat(api.getFrom()).singleElement().satisfies(peer -> {
+                                assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(apiPods);
+                                assertThat(peer.getNamespaceSelector()).isNull();
+                            });
+                        }
+                    },
+                    scrape -> {
+                        assertThat(scrape.getPorts()).singleElement().satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("management"));
+                        assertThat(scrape.getFrom()).isNotEmpty().noneSatisfy(peer -> assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(apiPods));
+                    });
         }
-        assertThat(chart.find(NetworkPolicy.class, "hotloop-api-service")).as("api-service is the open edge").isEmpty();
         if (values.bool("/redis/enabled")) {
             assertThat(chart.get(NetworkPolicy.class, "hotloop-redis").getSpec().getIngress()).singleElement()
                     .satisfies(rule -> assertThat(rule.getFrom()).singleElement().satisfies(peer ->
@@ -208,13 +239,64 @@ class ChartScenariosTest {
         assertThat(headless.getSpec().getSelector()).isEqualTo(session.getSpec().getSelector());
         int replicas = values.integer("/sessionService/replicas");
         assertThat(chart.get(Deployment.class, "hotloop-session-service").getSpec().getReplicas()).isEqualTo(replicas);
-        assertThat(chart.env("hotloop-api-service", "HOTLOOP_API_SESSION_DNS"))
-                .isEqualTo(replicas > 1 ? java.util.Optional.of("hotloop-session-service-headless:8081") : java.util.Optional.empty());
+        // hotloop.api.session.dns is a URI: http://<headless name>:<port> (without the scheme, Java reads the host as one)
+        Optional<URI> dns = chart.env("hotloop-api-service", "HOTLOOP_API_SESSION_DNS").map(URI::create);
+        assertThat(dns).isEqualTo(replicas > 1 ? Optional.of(URI.create("http://hotloop-session-service-headless:8081")) : Optional.empty());
+        dns.ifPresent(uri -> {
+            assertThat(uri.getScheme()).isEqualTo("http");
+            assertThat(uri.getHost()).isEqualTo(headless.getMetadata().getName());
+            assertThat(uri.getPort()).isEqualTo(headless.getSpec().getPorts().getFirst().getPort());
+        });
 
         boolean toolRunner = values.bool("/toolRunner/enabled");
         assertThat(chart.find(Deployment.class, TOOL_RUNNER).isPresent()).isEqualTo(toolRunner);
         assertThat(chart.env("hotloop-api-service", "HOTLOOP_API_TOOLRUNNER_URL"))
-                .isEqualTo(toolRunner ? java.util.Optional.of("http://hotloop-tool-runner:8082") : java.util.Optional.empty());
+                .isEqualTo(toolRunner ? Optional.of("http://hotloop-tool-runner:8082") : Optional.empty());
+        boolean toolRunners = toolRunner && values.integer("/toolRunner/replicas") > 1;
+        assertThat(chart.env("hotloop-api-service", "HOTLOOP_API_TOOLRUNNER_DNS").map(URI::create))
+                .isEqualTo(toolRunners ? Optional.of(URI.create("http://hotloop-tool-runner-headless:8082")) : Optional.empty());
+        if (toolRunner) {
+            Service runners = chart.service("hotloop-tool-runner-headless");
+            assertThat(runners.getSpec().getClusterIP()).isEqualTo("None");
+            assertThat(runners.getSpec().getSelector()).isEqualTo(chart.service(TOOL_RUNNER).getSpec().getSelector());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void toolRunnerWorkspacesLiveOnTheMountedVolume(Path scenario) {
+        Rendered chart = rendered(scenario);
+        if (!ScenarioValues.of(scenario).bool("/toolRunner/enabled")) {
+            return;
+        }
+        // unset, the workspace root lands on the read-only root file system and the start-up sandbox probe fails
+        assertThat(chart.env(TOOL_RUNNER, "HOTLOOP_TOOLS_WORKSPACE_ROOT")).as("tool-runner's workspace root").isPresent();
+        String root = chart.env(TOOL_RUNNER, "HOTLOOP_TOOLS_WORKSPACE_ROOT").orElseThrow();
+        Container container = chart.container(TOOL_RUNNER);
+        var pod = chart.get(Deployment.class, TOOL_RUNNER).getSpec().getTemplate().getSpec();
+        assertThat(container.getVolumeMounts()).filteredOn(mount -> mount.getMountPath().equals(root)).singleElement()
+                .satisfies(mount -> {
+                    assertThat(mount.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+                    assertThat(pod.getVolumes()).anySatisfy(volume -> assertThat(volume.getName()).isEqualTo(mount.getName()));
+                });
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void podsDrainWithinTheirGracePeriod(Path scenario) {
+        Rendered chart = rendered(scenario);
+        assertThat(chart.all(Deployment.class)).isNotEmpty().allSatisfy(deployment -> {
+            var pod = deployment.getSpec().getTemplate().getSpec();
+            Container container = pod.getContainers().getFirst();
+            int preStop = container.getLifecycle().getPreStop().getSleep().getSeconds().intValue();
+            String phase = chart.env(deployment.getMetadata().getName(), "SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE").orElseThrow();
+            int phaseSeconds = Integer.parseInt(phase.replace("s", ""));
+            // api-service drains in two phases: in-flight responses, then its WebSockets
+            int phases = container.getName().equals("api-service") ? 2 : 1;
+            assertThat(preStop).as("%s preStop sleep", container.getName()).isPositive();
+            assertThat(pod.getTerminationGracePeriodSeconds()).as("%s grace period", container.getName())
+                    .isGreaterThanOrEqualTo(preStop + (long) phases * phaseSeconds + 10);
+        });
     }
 
     @ParameterizedTest
@@ -224,7 +306,7 @@ class ChartScenariosTest {
         ScenarioValues values = ScenarioValues.of(scenario);
         if (values.bool("/redis/enabled")) {
             StatefulSet redis = chart.get(StatefulSet.class, "hotloop-redis");
-            assertThat(redis.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("redis:7.4.2-alpine");
+            assertThat(redis.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("docker.io/library/redis:7.4.2-alpine");
             assertThat(chart.env("hotloop-session-service", "SPRING_DATA_REDIS_HOST")).contains("hotloop-redis");
             assertThat(chart.env("hotloop-session-service", "SPRING_DATA_REDIS_PORT")).contains("6379");
             assertThat(redis.getSpec().getVolumeClaimTemplates().isEmpty()).isEqualTo(!values.bool("/redis/persistence/enabled"));
@@ -250,6 +332,26 @@ class ChartScenariosTest {
         assertThat(chart.find(ConfigMap.class, "hotloop-alert-rules").isPresent())
                 .isEqualTo(!operator && values.bool("/monitoring/rulesConfigMap/enabled"));
         assertThat(chart.all("ServiceMonitor")).hasSize(values.bool("/monitoring/serviceMonitor/enabled") ? 1 : 0);
+        String release = values.string("/monitoring/prometheusRelease");
+        for (var resource : chart.all("PrometheusRule", "ServiceMonitor")) {
+            assertThat(resource.getMetadata().getLabels().get("release")).as("%s release label", resource.getKind())
+                    .isEqualTo(release.isEmpty() ? null : release);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void serviceMonitorScrapesTheManagementPortOfEveryService(Path scenario) {
+        Rendered chart = rendered(scenario);
+        for (var monitor : chart.all("ServiceMonitor")) {
+            JsonNode spec = Rendered.tree(monitor).get("spec");
+            assertThat(spec.at("/endpoints/0/port").asString()).isEqualTo("management");
+            assertThat(spec.at("/endpoints/0/path").asString()).isEqualTo("/actuator/prometheus");
+            List<String> apps = new ArrayList<>();
+            spec.at("/selector/matchExpressions/0/values").forEach(app -> apps.add(app.asString()));
+            assertThat(apps).isNotEmpty().allSatisfy(app -> assertThat(chart.service("hotloop-" + app).getSpec().getPorts())
+                    .anySatisfy(port -> assertThat(port.getName()).isEqualTo("management")));
+        }
     }
 
     @ParameterizedTest

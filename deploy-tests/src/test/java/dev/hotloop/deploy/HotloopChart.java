@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** The chart in deploy/helm/hotloop, rendered by real Helm (helm-java's embedded library) and parsed by fabric8. */
+/** The chart in helm/hotloop, rendered by real Helm (helm-java's embedded library) and parsed by fabric8. */
 final class HotloopChart {
 
     static final Path ROOT = Path.of(System.getProperty("hotloop.root", "..")).toAbsolutePath().normalize();
-    static final Path CHART = ROOT.resolve("deploy/helm/hotloop");
+    static final Path CHART = ROOT.resolve("helm/hotloop");
     static final Path DASHBOARDS = CHART.resolve("files/dashboards");
     static final Path ALERTS = CHART.resolve("files/alerts/hotloop-alerts.yaml");
     static final String RELEASE = "hotloop";
@@ -39,7 +39,7 @@ final class HotloopChart {
         }
     }
 
-    /** {@code helm template hotloop deploy/helm/hotloop [-f valuesFile] [--set key=value...]}; Helm's errors are thrown. */
+    /** {@code helm template hotloop helm/hotloop [-f valuesFile] [--set key=value...]}; Helm's errors are thrown. */
     static String template(Path valuesFile, Map<String, ?> set) {
         return template(RELEASE, valuesFile, set);
     }

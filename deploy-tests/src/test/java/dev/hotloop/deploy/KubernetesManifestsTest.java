@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class KubernetesManifestsTest {
 
-    /** Files in deploy/k8s that are not generated. */
+    /** Files in k8s that are not generated. */
     private static final Set<String> SOURCES = Set.of("values.yaml", "generate", "README.md");
 
     @Test
@@ -24,7 +24,7 @@ class KubernetesManifestsTest {
             write(fresh);
         }
         assertThat(committed())
-                .as("deploy/k8s is stale: run deploy/k8s/generate and commit the result")
+                .as("k8s is stale: run k8s/generate and commit the result")
                 .isEqualTo(new TreeMap<>(fresh));
     }
 

@@ -2,7 +2,6 @@ package dev.hotloop.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +47,7 @@ class ObservabilityFilesTest {
         Rendered chart = HotloopChart.render(Map.of("monitoring.prometheusRule.enabled", true,
                 "monitoring.runbookUrl", "https://wiki.example/runbooks"));
 
-        GenericKubernetesResource rule = chart.all("PrometheusRule").getFirst();
-        JsonNode spec = JSON.valueToTree(rule.getAdditionalProperties().get("spec"));
+        JsonNode spec = Rendered.tree(chart.all("PrometheusRule").getFirst()).get("spec");
         JsonNode expected = ScenarioValues.YAML.readTree(HotloopChart.read(HotloopChart.ALERTS).replace(RUNBOOKS, "https://wiki.example/runbooks"));
         assertThat(spec).isEqualTo(expected);
     }
@@ -88,7 +86,7 @@ class ObservabilityFilesTest {
 
     @Test
     void observabilityDirectoryPointsAtTheChartFiles() throws IOException {
-        Path observability = HotloopChart.ROOT.resolve("deploy/observability");
+        Path observability = HotloopChart.ROOT.resolve("observability");
 
         assertThat(Files.isSameFile(observability.resolve("dashboards"), HotloopChart.DASHBOARDS)).isTrue();
         assertThat(Files.isSameFile(observability.resolve("alerts/hotloop-alerts.yaml"), HotloopChart.ALERTS)).isTrue();

@@ -2,19 +2,22 @@ package dev.hotloop.deploy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /** One rendering of the chart: the YAML Helm printed and the resources in it. */
 record Rendered(String yaml, List<HasMetadata> resources) {
+
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     static Rendered of(String yaml) {
         return new Rendered(yaml, HotloopChart.parse(yaml));
@@ -24,9 +27,15 @@ record Rendered(String yaml, List<HasMetadata> resources) {
         return resources.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
-    List<GenericKubernetesResource> all(String kind) {
-        return resources.stream().filter(r -> kind.equals(r.getKind()))
-                .map(GenericKubernetesResource.class::cast).toList();
+    /** Resources by kind, also those fabric8 has no typed model for (PrometheusRule, ServiceMonitor). */
+    List<HasMetadata> all(String... kinds) {
+        List<String> wanted = List.of(kinds);
+        return resources.stream().filter(r -> wanted.contains(r.getKind())).toList();
+    }
+
+    /** A resource as a JSON tree, for kinds without a typed model. */
+    static JsonNode tree(HasMetadata resource) {
+        return ScenarioValues.YAML.readTree(SERIALIZATION.asJson(resource));
     }
 
     <T extends HasMetadata> Optional<T> find(Class<T> type, String name) {
