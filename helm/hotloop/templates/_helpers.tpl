@@ -118,6 +118,27 @@ Usage: include "hotloop.image" (dict "root" $ "service" "api-service" "values" .
 {{- end }}
 
 {{/*
+How a component reaches Redis: session-service for response state, api-service for the per-tenant limits.
+*/}}
+{{- define "hotloop.redisEnv" -}}
+- name: SPRING_DATA_REDIS_HOST
+  value: {{ include "hotloop.redisHost" . | quote }}
+- name: SPRING_DATA_REDIS_PORT
+  value: {{ include "hotloop.redisPort" . | quote }}
+{{- if and (not .Values.redis.enabled) .Values.externalRedis.existingSecret }}
+- name: SPRING_DATA_REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.externalRedis.existingSecret }}
+      key: {{ .Values.externalRedis.existingSecretKey }}
+{{- end }}
+{{- if and (not .Values.redis.enabled) .Values.externalRedis.ssl }}
+- name: SPRING_DATA_REDIS_SSL_ENABLED
+  value: "true"
+{{- end }}
+{{- end }}
+
+{{/*
 Whether session-service may run more than one replica, which makes api-service discover them.
 */}}
 {{- define "hotloop.sessionReplicated" -}}

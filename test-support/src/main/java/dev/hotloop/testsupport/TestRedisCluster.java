@@ -1,5 +1,6 @@
 package dev.hotloop.testsupport;
 
+import java.nio.charset.StandardCharsets;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -99,7 +100,7 @@ public final class TestRedisCluster implements AutoCloseable {
         command.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
             }
@@ -146,7 +147,7 @@ public final class TestRedisCluster implements AutoCloseable {
 
     private static String call(String address, String... command) {
         int colon = address.lastIndexOf(':');
-        return RespClient.of(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), CALL_TIMEOUT)
-                .call(command);
+        return String.valueOf(RespClient.of(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)),
+                CALL_TIMEOUT).call(command));
     }
 }

@@ -115,6 +115,6 @@ public final class TestRedisSentinel implements AutoCloseable {
     }
 
     private static String call(LocalRedis server, String... command) {
-        return RespClient.of(server.host(), server.port(), CALL_TIMEOUT).call(command);
+        return String.valueOf(RespClient.of(server.host(), server.port(), CALL_TIMEOUT).call(command));
     }
 }

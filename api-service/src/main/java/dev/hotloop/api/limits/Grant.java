@@ -160,8 +160,8 @@ public final class Grant {
     /** How long until the refused call would pass (for slots, a guess). */
     private long retryAfterMillis() {
         return switch (tally.refused()) {
-            case "requests" -> refillMillis(tally.requestsLeft(), 1, limits.requestsPerMinute());
-            case "tokens" -> refillMillis(tally.tokensLeft(), demand.tokens(), limits.tokensPerMinute());
+            case "requests" -> refillMillis((double) tally.requestsLeft(), 1, limits.requestsPerMinute());
+            case "tokens" -> refillMillis((double) tally.tokensLeft(), (double) demand.tokens(), limits.tokensPerMinute());
             case null, default -> SLOT_RETRY_MILLIS;
         };
     }

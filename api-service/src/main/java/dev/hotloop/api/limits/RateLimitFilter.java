@@ -1,5 +1,6 @@
 package dev.hotloop.api.limits;
 
+import java.util.Objects;
 import dev.hotloop.api.security.ApiKeyFilter;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -38,7 +39,7 @@ public class RateLimitFilter implements WebFilter {
                 .flatMap(grant -> {
                     grant.writeHeaders(exchange.getResponse().getHeaders());
                     if (!grant.admitted()) {
-                        return Mono.error(grant.refusal());
+                        return Mono.error(Objects.requireNonNull(grant.refusal()));
                     }
                     Mono<Void> handled = chain.filter(exchange).contextWrite(grant::into);
                     // a response's slot is held until it is written or the client leaves; a connection's ends after
@@ -51,12 +52,12 @@ public class RateLimitFilter implements WebFilter {
 
     private static Demand demand(ServerHttpRequest request) {
         String path = request.getPath().value();
-        if (request.getMethod() == HttpMethod.POST
+        if (HttpMethod.POST.equals(request.getMethod())
                 && (path.equals("/v1/responses") || path.equals("/v1/responses/compact"))) {
             // chunked bodies, with no declared length, are charged their actual usage when they end
             return Demand.response(Math.max(0, request.getHeaders().getContentLength()));
         }
-        if (request.getMethod() == HttpMethod.GET && "websocket".equalsIgnoreCase(request.getHeaders().getFirst(HttpHeaders.UPGRADE))) {
+        if (HttpMethod.GET.equals(request.getMethod()) && "websocket".equalsIgnoreCase(request.getHeaders().getFirst(HttpHeaders.UPGRADE))) {
             return Demand.connection();
         }
         return Demand.call();

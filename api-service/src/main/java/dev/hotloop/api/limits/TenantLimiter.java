@@ -88,7 +88,7 @@ public class TenantLimiter implements DisposableBean {
                 })
                 .doOnNext(grant -> {
                     if (!grant.admitted()) {
-                        meters.counter("hotloop.limits.refused", "limit", grant.refusedLimit()).increment();
+                        meters.counter("hotloop.limits.refused", "limit", String.valueOf(grant.refusedLimit())).increment();
                     } else if (demand.kind().holdsSlot()) {
                         held.add(grant);
                     }
@@ -100,13 +100,13 @@ public class TenantLimiter implements DisposableBean {
         held.remove(grant);
         QuotaStore store = grant.store();
         Mono<Void> release = store.release(grant.tenant(), grant.limits(), grant.kind(), grant.slot(), refund);
-        (store == redis ? guarded(release) : release)
+        (store.equals(redis) ? guarded(release) : release)
                 .subscribe(null, failure -> log.debug("Slot left to expire: {}", failure.toString()));
     }
 
     /** Extends every slot this replica holds in Redis, one call per tenant and kind. */
     private Mono<Void> renewHeld() {
-        Map<List<Object>, List<String>> slots = held.stream().filter(grant -> grant.store() == redis)
+        Map<List<Object>, List<String>> slots = held.stream().filter(grant -> grant.store().equals(redis))
                 .collect(Collectors.groupingBy(grant -> List.of(grant.tenant(), grant.kind()),
                         Collectors.mapping(Grant::slot, Collectors.toList())));
         return Flux.fromIterable(slots.entrySet())

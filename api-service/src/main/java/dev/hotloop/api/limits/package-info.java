@@ -1,2 +1,5 @@
-/** Per-tenant limits (requests and tokens per minute, concurrent responses, WebSocket connections) shared by all replicas through Redis. */
+/** Per-tenant limits shared by all replicas through Redis, failing open to local limits when Redis is away. */
+@NullMarked
 package dev.hotloop.api.limits;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,2 +1,5 @@
-/** What the clients of api-service's dependencies share: how they are built, routed over replicas and guarded. */
+/** What the clients of session-service, tool-runner and model upstreams share: pools, observability, breakers and replica routing. */
+@NullMarked
 package dev.hotloop.api.remote;
+
+import org.jspecify.annotations.NullMarked;

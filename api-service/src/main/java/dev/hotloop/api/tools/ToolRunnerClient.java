@@ -87,7 +87,7 @@ public class ToolRunnerClient {
 
     /** The call reached its replica, and the connection broke before the answer: the replica went away. */
     static boolean lostWhileRunning(Throwable error) {
-        return error instanceof WebClientRequestException && !RemoteFailures.neverReached(error)
+        return (error instanceof WebClientRequestException && !RemoteFailures.neverReached(error))
                 || error instanceof IOException;
     }
 

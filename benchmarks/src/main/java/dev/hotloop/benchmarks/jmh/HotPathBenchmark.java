@@ -1,5 +1,9 @@
 package dev.hotloop.benchmarks.jmh;
 
+import java.util.Objects;
+import java.util.List;
+import org.springframework.util.unit.DataSize;
+import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.tokens.TokenCounter;
 import dev.hotloop.benchmarks.rollout.SyntheticText;
 import dev.hotloop.protocol.event.ResponseEvent;
@@ -55,7 +59,7 @@ public class HotPathBenchmark {
                 .put("call_id", "call_0123456789abcdef0123456789abcdef").put("output", SyntheticText.words(7, 200));
         toolOutput = InputReader.read(ProtocolJson.nodes().arrayNode().add(toolOutputJson)).getFirst();
         tokens = new TokenCounter(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
-                new SimpleMeterRegistry());
+                new ApiProperties.Tokenizer(2, 256, DataSize.ofMegabytes(32)), new SimpleMeterRegistry());
     }
 
     @Benchmark
@@ -75,6 +79,6 @@ public class HotPathBenchmark {
 
     @Benchmark
     public int countToolOutputTokens() {
-        return tokens.count(toolOutput);
+        return Objects.requireNonNull(tokens.count(List.of(toolOutput)).block()).getFirst().tokens();
     }
 }

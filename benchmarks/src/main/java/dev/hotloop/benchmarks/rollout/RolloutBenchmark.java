@@ -104,7 +104,7 @@ public final class RolloutBenchmark {
             for (Cell cell : cells) {
                 RolloutClient cellClient = new RolloutClient("http://127.0.0.1:" + platform.port() + "/v1", API_KEY,
                         "http://127.0.0.1:" + simulators.get(cell.rate()).port() + "/v1");
-                Map<Mode, CellResult> results = measure(cellClient, platform, cell, cell == cells.getFirst() ? 3 : 1);
+                Map<Mode, CellResult> results = measure(cellClient, platform, cell, cell.equals(cells.getFirst()) ? 3 : 1);
                 report.append(table(cell, results));
                 if (cell.rate() == 0) {
                     for (Mode mode : Mode.values()) {
@@ -141,7 +141,7 @@ public final class RolloutBenchmark {
         }
         double[] loadAfter = loadAverage();
         report.append(String.format("%nRun took %s; load average after: %.1f (1 min), %.1f (5 min).%n",
-                Duration.between(started, Instant.now()).withNanos(0), loadAfter[0], loadAfter[1]));
+                Duration.between(started, Instant.now()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), loadAfter[0], loadAfter[1]));
         Files.writeString(out.resolve("results.md"), report);
         System.out.println(report);
         System.out.println("Wrote " + out.resolve("results.md") + " and " + out.resolve("overhead-vs-history.png"));
@@ -173,7 +173,7 @@ public final class RolloutBenchmark {
                 + " tokens of history, unthrottled openai-chat upstream, after the runs above (warm JIT).\n\n");
         RolloutSpec spec = new RolloutSpec(cell.historyTokens(), cell.turns(), 200, Duration.ofMillis(5));
         for (Mode mode : List.of(Mode.WEBSOCKET_STATELESS, Mode.HTTP_PREVIOUS)) {
-            Path recording = out.resolve(mode.name().toLowerCase() + ".jfr").toAbsolutePath();
+            Path recording = out.resolve(mode.name().toLowerCase(java.util.Locale.ROOT) + ".jfr").toAbsolutePath();
             platform.jcmd("JFR.start", "name=" + mode.name(), "settings=profile", "filename=" + recording);
             for (int r = 0; r < cell.rollouts(); r++) {
                 client.run(mode, spec, cell.model());

@@ -1,5 +1,6 @@
 package dev.hotloop.session.store;
 
+import java.util.Objects;
 import java.time.Duration;
 import java.util.List;
 
@@ -72,7 +73,8 @@ public class ReplicatedWrites implements DisposableBean {
                         .flatMap(reply -> awaitReplicas(primary).thenReturn(reply)))
                 // a slot that moved (MOVED, a failed-over primary) fails this write; the next one sees the new layout
                 .doOnError(failure -> refreshTopology())
-                .onErrorMap(RedisException.class, failure -> EXCEPTIONS.translateExceptionIfPossible(failure));
+                .onErrorMap(RedisException.class, failure -> Objects.requireNonNullElse(
+                        EXCEPTIONS.translateExceptionIfPossible(failure), failure));
     }
 
     @Override

@@ -215,7 +215,7 @@ final class ResponsesConnection {
         }
         return limiter.admit(tenant, Demand.response(bytes)).flatMapMany(grant -> grant.admitted()
                 ? respond(frame, request).contextWrite(grant::into).doFinally(signal -> grant.release())
-                : Flux.just(ServerFrames.error(grant.refusal(), frame.streamId())));
+                : Flux.just(ServerFrames.error(Objects.requireNonNull(grant.refusal()), frame.streamId())));
     }
 
     private TurnListener listener(String lane) {
