@@ -9,17 +9,18 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class ApiReplica {
 
-    private ApiReplica() {
-    }
+    private ApiReplica() {}
 
     /** @param settings further {@code --name=value} arguments */
     public static ConfigurableApplicationContext start(String... settings) {
-        String[] base = {"--server.port=0",
-                "--hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY,
-                "--hotloop.model.simulator.time-to-first-token=0ms",
-                "--hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",
-                "--hotloop.api.session.url=" + SessionServiceFixture.url(),
-                "--hotloop.api.tool-runner.url=" + ToolRunnerFixture.url()};
+        String[] base = {
+            "--server.port=0",
+            "--hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY,
+            "--hotloop.model.simulator.time-to-first-token=0ms",
+            "--hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",
+            "--hotloop.api.session.url=" + SessionServiceFixture.url(),
+            "--hotloop.api.tool-runner.url=" + ToolRunnerFixture.url()
+        };
         String[] args = new String[base.length + settings.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(settings, 0, args, base.length, settings.length);

@@ -27,7 +27,8 @@ class ChartHeapHeadroomTest {
 
     private static final String CHART_HEAP = "-Xmx576m";
     private static final int CONCURRENT = 4;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Process api;
 
@@ -41,13 +42,21 @@ class ChartHeapHeadroomTest {
     @Test
     void largestRequestsAtOnceFitTheChartsHeap() throws Exception {
         int port = freePort();
-        api = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), CHART_HEAP,
-                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                ApiServiceApplication.class.getName(), "--server.port=" + port,
-                "--hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY,
-                "--hotloop.api.session.url=" + SessionServiceFixture.url(),
-                "--hotloop.model.simulator.time-to-first-token=0ms", "--hotloop.model.simulator.tokens-per-second=0")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        api = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        CHART_HEAP,
+                        "-XX:+ExitOnOutOfMemoryError",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ApiServiceApplication.class.getName(),
+                        "--server.port=" + port,
+                        "--hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY,
+                        "--hotloop.api.session.url=" + SessionServiceFixture.url(),
+                        "--hotloop.model.simulator.time-to-first-token=0ms",
+                        "--hotloop.model.simulator.tokens-per-second=0")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String base = "http://127.0.0.1:" + port + "/v1";
         awaitServing(base);
 
@@ -70,12 +79,17 @@ class ChartHeapHeadroomTest {
                 .header("Authorization", "Bearer " + PlatformTest.ACME_KEY)
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofMinutes(2))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + PlatformTest.ACME_KEY)
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + PlatformTest.ACME_KEY)
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Waits (at most 3 minutes) until the forked api-service answers. */

@@ -16,12 +16,15 @@ import org.springframework.test.context.DynamicPropertySource;
  * real sockets (the standalone simulator as an OpenAI chat and Responses server, an unreachable one, one that fails
  * mid-stream), and no embedded simulator. Every subclass shares one Spring context (keep the configuration identical).
  */
-@SpringBootTest(classes = ApiServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = ApiServiceApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-                "spring.config.name=api-service",
-                "hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY,
-                "hotloop.model.default-model=sim-chat",
-                "hotloop.model.resilience.backoff=10ms"})
+            "spring.config.name=api-service",
+            "hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY,
+            "hotloop.model.default-model=sim-chat",
+            "hotloop.model.resilience.backoff=10ms"
+        })
 public abstract class ModelRoutesPlatformTest {
 
     private static final int CLOSED_PORT = closedPort();
@@ -48,8 +51,12 @@ public abstract class ModelRoutesPlatformTest {
 
     /** The official OpenAI Java SDK, validating every response it reads, never retrying. */
     protected OpenAIClient client() {
-        return OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey(PlatformTest.ACME_KEY)
-                .maxRetries(0).responseValidation(true).build();
+        return OpenAIOkHttpClient.builder()
+                .baseUrl("http://127.0.0.1:" + port + "/v1")
+                .apiKey(PlatformTest.ACME_KEY)
+                .maxRetries(0)
+                .responseValidation(true)
+                .build();
     }
 
     private static int closedPort() {

@@ -10,9 +10,9 @@ import dev.hotloop.testsupport.TestRedis;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -20,18 +20,26 @@ import org.springframework.test.context.DynamicPropertySource;
  * Base of the end-to-end tests: api-service on a random port in front of a real session-service and a real
  * Redis, the simulator unthrottled. Every subclass shares one Spring context (keep the configuration identical).
  */
-@SpringBootTest(classes = ApiServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = ApiServiceApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-                "spring.config.name=api-service",
-                "hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY + ","
-                        + PlatformTest.OTHER + ":" + PlatformTest.OTHER_KEY + "," + LimitedTenants.API_KEYS,
-                LimitedTenants.RPM, LimitedTenants.SOLO, LimitedTenants.METERED, LimitedTenants.NOISY_RPM,
-                LimitedTenants.NOISY_TPM, LimitedTenants.NOISY_RESPONSES, LimitedTenants.REDIS_DECIDES,
-                "hotloop.model.simulator.time-to-first-token=0ms",
-                "hotloop.model.simulator.tokens-per-second=0",
-                "hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",
-                "hotloop.api.max-request-size=1MB",
-                "management.tracing.sampling.probability=1.0"})
+            "spring.config.name=api-service",
+            "hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY + "," + PlatformTest.OTHER
+                    + ":" + PlatformTest.OTHER_KEY + "," + LimitedTenants.API_KEYS,
+            LimitedTenants.RPM,
+            LimitedTenants.SOLO,
+            LimitedTenants.METERED,
+            LimitedTenants.NOISY_RPM,
+            LimitedTenants.NOISY_TPM,
+            LimitedTenants.NOISY_RESPONSES,
+            LimitedTenants.REDIS_DECIDES,
+            "hotloop.model.simulator.time-to-first-token=0ms",
+            "hotloop.model.simulator.tokens-per-second=0",
+            "hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",
+            "hotloop.api.max-request-size=1MB",
+            "management.tracing.sampling.probability=1.0"
+        })
 @Import(PlatformTest.Spans.class)
 public abstract class PlatformTest {
 
@@ -68,8 +76,12 @@ public abstract class PlatformTest {
 
     /** The official OpenAI Java SDK, validating every response it reads, never retrying. */
     protected OpenAIClient client(String apiKey) {
-        return OpenAIOkHttpClient.builder().baseUrl(baseUrl()).apiKey(apiKey).maxRetries(0)
-                .responseValidation(true).build();
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(baseUrl())
+                .apiKey(apiKey)
+                .maxRetries(0)
+                .responseValidation(true)
+                .build();
     }
 
     protected OpenAIClient client() {
@@ -79,7 +91,8 @@ public abstract class PlatformTest {
     /** The text of all output messages, as the SDKs' {@code output_text} convenience gives it. */
     protected static String outputText(Response response) {
         StringBuilder text = new StringBuilder();
-        response.output().stream().filter(ResponseOutputItem::isMessage)
+        response.output().stream()
+                .filter(ResponseOutputItem::isMessage)
                 .flatMap(item -> item.asMessage().content().stream())
                 .filter(ResponseOutputMessage.Content::isOutputText)
                 .forEach(content -> text.append(content.asOutputText().text()));

@@ -14,8 +14,7 @@ import java.util.Map;
 /** Function tools, calls and outputs for the SDK-driven tests. */
 public final class SdkTools {
 
-    private SdkTools() {
-    }
+    private SdkTools() {}
 
     /** A function taking one required string argument. */
     public static FunctionTool function(String name, String argument) {
@@ -32,7 +31,9 @@ public final class SdkTools {
 
     /** The response's one function call (fails the test when there are none or several). */
     public static ResponseFunctionToolCall onlyCall(Response response) {
-        List<ResponseOutputItem> calls = response.output().stream().filter(ResponseOutputItem::isFunctionCall).toList();
+        List<ResponseOutputItem> calls = response.output().stream()
+                .filter(ResponseOutputItem::isFunctionCall)
+                .toList();
         assertThat(calls).hasSize(1);
         return calls.getFirst().asFunctionCall();
     }
@@ -40,6 +41,8 @@ public final class SdkTools {
     /** The client's answer to a function call. */
     public static ResponseInputItem output(String callId, String output) {
         return ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
-                .callId(callId).output(output).build());
+                .callId(callId)
+                .output(output)
+                .build());
     }
 }

@@ -10,15 +10,19 @@ public final class SessionServiceFixture {
 
     private static ConfigurableApplicationContext context;
 
-    private SessionServiceFixture() {
-    }
+    private SessionServiceFixture() {}
 
     public static synchronized String url() {
         if (context == null) {
-            context = SessionServiceApplication.builder().initializers(TestSpans::register)
-                    .run("--server.port=0", "--management.tracing.sampling.probability=1.0",
-                    "--spring.data.redis.host=" + TestRedis.host(), "--spring.data.redis.port=" + TestRedis.port());
+            context = SessionServiceApplication.builder()
+                    .initializers(TestSpans::register)
+                    .run(
+                            "--server.port=0",
+                            "--management.tracing.sampling.probability=1.0",
+                            "--spring.data.redis.host=" + TestRedis.host(),
+                            "--spring.data.redis.port=" + TestRedis.port());
         }
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 }

@@ -14,8 +14,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 /** {@code hotloop.api.*} bound as api-service binds it (defaults included), and remote clients built as it builds them. */
 public final class TestApiProperties {
 
-    private TestApiProperties() {
-    }
+    private TestApiProperties() {}
 
     /** @param properties relative to {@code hotloop.api}, like {@code session.url} */
     public static ApiProperties bind(Map<String, String> properties) {

@@ -8,8 +8,7 @@ public final class TestSpans {
 
     public static final InMemorySpanExporter EXPORTER = InMemorySpanExporter.create();
 
-    private TestSpans() {
-    }
+    private TestSpans() {}
 
     /** Registers the shared exporter in a service's context before it starts (Boot's OpenTelemetry SDK picks it up). */
     public static void register(ConfigurableApplicationContext context) {

@@ -16,8 +16,7 @@ public final class ToolRunnerFixture {
     private static final int PORT = freePort();
     private static ConfigurableApplicationContext context;
 
-    private ToolRunnerFixture() {
-    }
+    private ToolRunnerFixture() {}
 
     public static String url() {
         return "http://127.0.0.1:" + PORT;
@@ -26,9 +25,12 @@ public final class ToolRunnerFixture {
     public static synchronized void start() {
         if (context == null) {
             try {
-                context = ToolRunnerApplication.builder().initializers(TestSpans::register)
-                        .run("--server.port=" + PORT, "--management.tracing.sampling.probability=1.0",
-                        "--hotloop.tools.workspace.root=" + Files.createTempDirectory("hotloop-workspaces"));
+                context = ToolRunnerApplication.builder()
+                        .initializers(TestSpans::register)
+                        .run(
+                                "--server.port=" + PORT,
+                                "--management.tracing.sampling.probability=1.0",
+                                "--hotloop.tools.workspace.root=" + Files.createTempDirectory("hotloop-workspaces"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

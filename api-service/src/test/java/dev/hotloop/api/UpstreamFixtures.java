@@ -15,8 +15,7 @@ public final class UpstreamFixtures {
     private static SimulatorServer simulator;
     private static MockWebServer flaky;
 
-    private UpstreamFixtures() {
-    }
+    private UpstreamFixtures() {}
 
     /** The standalone simulator, unthrottled. */
     public static synchronized String simulatorUrl() {
@@ -33,7 +32,9 @@ public final class UpstreamFixtures {
             flaky.setDispatcher(new Dispatcher() {
                 @Override
                 public MockResponse dispatch(RecordedRequest request) {
-                    return new MockResponse().setHeader("content-type", "text/event-stream").setBody("""
+                    return new MockResponse()
+                            .setHeader("content-type", "text/event-stream")
+                            .setBody("""
                             data: {"choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]}
 
                             data: {"error":{"message":"engine died","code":500}}

@@ -9,8 +9,7 @@ import java.util.Arrays;
  */
 public final class Benchmarks {
 
-    private Benchmarks() {
-    }
+    private Benchmarks() {}
 
     public static void main(String[] args) throws Exception {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
@@ -19,8 +18,9 @@ public final class Benchmarks {
             case "soak" -> SoakBenchmark.main(rest);
             case "drive" -> LoopDriver.main(rest);
             case "rollout" -> RolloutBenchmark.main(rest);
-            default -> throw new IllegalArgumentException("Unknown command '" + args[0]
-                    + "': turn-overhead, soak, rollout or drive");
+            default ->
+                throw new IllegalArgumentException(
+                        "Unknown command '" + args[0] + "': turn-overhead, soak, rollout or drive");
         }
     }
 }

@@ -2,13 +2,13 @@ package dev.hotloop.benchmarks;
 
 import dev.hotloop.local.LocalPlatform;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
@@ -49,14 +49,17 @@ public final class LoopDriver {
     public static void main(String[] args) throws Exception {
         Path scenario = Files.createTempFile("hotloop-drive", ".yaml");
         Files.writeString(scenario, SCENARIO);
-        try (LocalPlatform platform = LocalPlatform.start("drive:" + KEY, "--server.port=0",
+        try (LocalPlatform platform = LocalPlatform.start(
+                "drive:" + KEY,
+                "--server.port=0",
                 "--hotloop.model.simulator.scenario=" + scenario,
-                "--hotloop.model.simulator.time-to-first-token=5ms", "--hotloop.model.simulator.tokens-per-second=2000",
+                "--hotloop.model.simulator.time-to-first-token=5ms",
+                "--hotloop.model.simulator.tokens-per-second=2000",
                 "--logging.level.root=WARN")) {
             LoopDriver driver = new LoopDriver(platform.apiPort());
             driver.drive(platform.toolRunnerPort() > 0);
-            StringBuilder targets = new StringBuilder("TARGETS 127.0.0.1:" + platform.apiPort() + " 127.0.0.1:"
-                    + platform.sessionPort());
+            StringBuilder targets = new StringBuilder(
+                    "TARGETS 127.0.0.1:" + platform.apiPort() + " 127.0.0.1:" + platform.sessionPort());
             if (platform.toolRunnerPort() > 0) {
                 targets.append(" 127.0.0.1:").append(platform.toolRunnerPort());
             }
@@ -71,8 +74,8 @@ public final class LoopDriver {
     private void drive(boolean hostedTools) throws Exception {
         String previous = null;
         for (int turn = 0; turn < 5; turn++) {
-            String body = "{\"input\":\"http turn " + turn + "\"" + (previous == null ? "" : ",\"previous_response_id\":\""
-                    + previous + "\"") + "}";
+            String body = "{\"input\":\"http turn " + turn + "\""
+                    + (previous == null ? "" : ",\"previous_response_id\":\"" + previous + "\"") + "}";
             previous = field(post("/v1/responses", body), "\"id\":\"");
         }
         post("/v1/responses", "{\"input\":\"stream me\",\"stream\":true}");
@@ -89,27 +92,41 @@ public final class LoopDriver {
     /** Ten turns on one connection: the model calls a function, the "client" answers after a short wait. */
     private void webSocketLoop() throws Exception {
         LinkedBlockingQueue<JsonNode> completed = new LinkedBlockingQueue<>();
-        WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + KEY)
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), new TerminalFrames(completed)).join();
-        socket.sendText("{\"type\":\"response.create\",\"store\":false,\"input\":\"look it up\",\"tool_choice\":"
-                + "\"required\"" + TOOLS + "}", true).join();
+        WebSocket socket = http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + KEY)
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), new TerminalFrames(completed))
+                .join();
+        socket.sendText(
+                        "{\"type\":\"response.create\",\"store\":false,\"input\":\"look it up\",\"tool_choice\":"
+                                + "\"required\"" + TOOLS + "}",
+                        true)
+                .join();
         JsonNode response = completed.poll(30, TimeUnit.SECONDS);
         for (int turn = 2; turn <= 10 && response != null; turn++) {
             TimeUnit.MILLISECONDS.sleep(20);
-            socket.sendText("{\"type\":\"response.create\",\"store\":false,\"tool_choice\":\"" + (turn < 10 ? "required"
-                    : "auto") + "\",\"previous_response_id\":\"" + response.at("/response/id").asString()
-                    + "\",\"input\":[{\"type\":\"function_call_output\",\"call_id\":\""
-                    + response.at("/response/output/0/call_id").asString()
-                    + "\",\"output\":\"found " + turn + "\"}]" + TOOLS + "}", true).join();
+            socket.sendText(
+                            "{\"type\":\"response.create\",\"store\":false,\"tool_choice\":\""
+                                    + (turn < 10 ? "required" : "auto") + "\",\"previous_response_id\":\""
+                                    + response.at("/response/id").asString()
+                                    + "\",\"input\":[{\"type\":\"function_call_output\",\"call_id\":\""
+                                    + response.at("/response/output/0/call_id").asString()
+                                    + "\",\"output\":\"found " + turn + "\"}]" + TOOLS + "}",
+                            true)
+                    .join();
             response = completed.poll(30, TimeUnit.SECONDS);
         }
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
     }
 
     private String post(String path, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("Authorization", "Bearer " + KEY)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static String field(String json, String prefix) {

@@ -45,6 +45,7 @@ public final class SoakBenchmark {
     static final String NOISY_KEY = "noisy-key";
     /** Tenants: soak and steady unlimited in practice, noisy at limits a flood hits at once. */
     static final String API_KEYS = "soak:" + SOAK_KEY + ",steady:" + STEADY_KEY + ",noisy:" + NOISY_KEY;
+
     private static final String MODEL = "hotloop-sim";
     private static final Duration TURN_TIMEOUT = Duration.ofSeconds(60);
     private static final int FLOODERS = 4;
@@ -59,7 +60,8 @@ public final class SoakBenchmark {
                   - message: "It failed: {{tool_outputs}}"
             """;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final int port;
 
     public SoakBenchmark(int port) {
@@ -78,27 +80,39 @@ public final class SoakBenchmark {
      *                     finding 6): not answers to a turn
      * @param firstFailure the first failed answer, for the record
      */
-    public record SoakResult(int connections, int turns, long completed, long failed, long lost, long duplicated,
-                             long strayErrors, double p50, double p99, double heapBeforeMb, double heapPeakMb,
-                             double heapAfterMb, String firstFailure) {
-    }
+    public record SoakResult(
+            int connections,
+            int turns,
+            long completed,
+            long failed,
+            long lost,
+            long duplicated,
+            long strayErrors,
+            double p50,
+            double p99,
+            double heapBeforeMb,
+            double heapPeakMb,
+            double heapAfterMb,
+            String firstFailure) {}
 
     /** B's turns in one phase. */
-    public record SteadyResult(int turns, long errors, double p50, double p99) {
-    }
+    public record SteadyResult(int turns, long errors, double p50, double p99) {}
 
     /** The arguments the platform needs for the soak's tenants and simulated model. */
     public static String[] platformArguments(Path scenario) {
-        return new String[] {"--server.port=0", "--logging.level.root=WARN",
-                "--hotloop.model.simulator.scenario=" + scenario,
-                "--hotloop.model.simulator.time-to-first-token=20ms",
-                "--hotloop.model.simulator.tokens-per-second=2000",
-                "--hotloop.api.limits.tenants.soak.requests-per-minute=1000000",
-                "--hotloop.api.limits.tenants.soak.concurrent-responses=10000",
-                "--hotloop.api.limits.tenants.soak.websocket-connections=10000",
-                "--hotloop.api.limits.tenants.noisy.requests-per-minute=600",
-                "--hotloop.api.limits.tenants.noisy.tokens-per-minute=50000",
-                "--hotloop.api.limits.tenants.noisy.concurrent-responses=2"};
+        return new String[] {
+            "--server.port=0",
+            "--logging.level.root=WARN",
+            "--hotloop.model.simulator.scenario=" + scenario,
+            "--hotloop.model.simulator.time-to-first-token=20ms",
+            "--hotloop.model.simulator.tokens-per-second=2000",
+            "--hotloop.api.limits.tenants.soak.requests-per-minute=1000000",
+            "--hotloop.api.limits.tenants.soak.concurrent-responses=10000",
+            "--hotloop.api.limits.tenants.soak.websocket-connections=10000",
+            "--hotloop.api.limits.tenants.noisy.requests-per-minute=600",
+            "--hotloop.api.limits.tenants.noisy.tokens-per-minute=50000",
+            "--hotloop.api.limits.tenants.noisy.concurrent-responses=2"
+        };
     }
 
     /** The simulator's script: a failing hosted shell call for the flood. */
@@ -119,9 +133,19 @@ public final class SoakBenchmark {
             SoakResult soak = benchmark.soak(connections, turns);
             System.out.printf("%n| connections × turns | completed | failed | lost | duplicated | turn p50 (ms) "
                     + "| turn p99 (ms) | heap before / peak / after (MB) |%n|---|---:|---:|---:|---:|---:|---:|---|%n");
-            System.out.printf("| %d × %d | %d | %d | %d | %d | %.1f | %.1f | %.0f / %.0f / %.0f |%n",
-                    soak.connections(), soak.turns(), soak.completed(), soak.failed(), soak.lost(), soak.duplicated(),
-                    soak.p50(), soak.p99(), soak.heapBeforeMb(), soak.heapPeakMb(), soak.heapAfterMb());
+            System.out.printf(
+                    "| %d × %d | %d | %d | %d | %d | %.1f | %.1f | %.0f / %.0f / %.0f |%n",
+                    soak.connections(),
+                    soak.turns(),
+                    soak.completed(),
+                    soak.failed(),
+                    soak.lost(),
+                    soak.duplicated(),
+                    soak.p50(),
+                    soak.p99(),
+                    soak.heapBeforeMb(),
+                    soak.heapPeakMb(),
+                    soak.heapAfterMb());
             System.out.printf("Stray invalid_frame errors (answers to the client's pongs): %d%n", soak.strayErrors());
             if (soak.firstFailure() != null) {
                 System.out.println("First failed answer: " + soak.firstFailure());
@@ -132,12 +156,16 @@ public final class SoakBenchmark {
             AtomicInteger floodRequests = new AtomicInteger();
             ConcurrentHashMap<Integer, AtomicLong> floodStatuses = new ConcurrentHashMap<>();
             SteadyResult flooded = benchmark.steady(steadyTurns, new Flood(benchmark, floodRequests, floodStatuses));
-            System.out.printf("%n| tenant B | turns | errors | turn p50 (ms) | turn p99 (ms) |%n|---|---:|---:|---:|---:|%n");
-            System.out.printf("| alone | %d | %d | %.1f | %.1f |%n", baseline.turns(), baseline.errors(), baseline.p50(),
-                    baseline.p99());
-            System.out.printf("| while A floods | %d | %d | %.1f | %.1f |%n", flooded.turns(), flooded.errors(),
-                    flooded.p50(), flooded.p99());
-            System.out.printf("%nB's p99 under the flood / alone: %.2f×; A sent %d requests, answered %s%n",
+            System.out.printf(
+                    "%n| tenant B | turns | errors | turn p50 (ms) | turn p99 (ms) |%n|---|---:|---:|---:|---:|%n");
+            System.out.printf(
+                    "| alone | %d | %d | %.1f | %.1f |%n",
+                    baseline.turns(), baseline.errors(), baseline.p50(), baseline.p99());
+            System.out.printf(
+                    "| while A floods | %d | %d | %.1f | %.1f |%n",
+                    flooded.turns(), flooded.errors(), flooded.p50(), flooded.p99());
+            System.out.printf(
+                    "%nB's p99 under the flood / alone: %.2f×; A sent %d requests, answered %s%n",
                     flooded.p99() / baseline.p99(), floodRequests.get(), floodStatuses);
         }
     }
@@ -172,8 +200,10 @@ public final class SoakBenchmark {
             for (int c = 0; c < connections; c++) {
                 boolean store = c % 2 == 0;
                 chains.add(clients.submit(() -> {
-                    chain(turns, store, new Tally(ids, duplicated, lost, failed, strayErrors, firstFailure,
-                            latencies),
+                    chain(
+                            turns,
+                            store,
+                            new Tally(ids, duplicated, lost, failed, strayErrors, firstFailure, latencies),
                             store ? stored : null);
                     return null;
                 }));
@@ -183,8 +213,12 @@ public final class SoakBenchmark {
             }
         }
         for (String id : stored) { // an acknowledged stored turn must be readable
-            HttpResponse<Void> read = http.send(HttpRequest.newBuilder(URI.create(base() + "/v1/responses/" + id))
-                    .header("Authorization", "Bearer " + SOAK_KEY).GET().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> read = http.send(
+                    HttpRequest.newBuilder(URI.create(base() + "/v1/responses/" + id))
+                            .header("Authorization", "Bearer " + SOAK_KEY)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             if (read.statusCode() != 200) {
                 lost.incrementAndGet();
             }
@@ -194,15 +228,31 @@ public final class SoakBenchmark {
         System.gc();
         double heapAfter = memory.getHeapMemoryUsage().getUsed() / 1e6;
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        return new SoakResult(connections, turns, sorted.length, failed.get(), lost.get(), duplicated.get(),
-                strayErrors.get(), percentile(sorted, 0.50), percentile(sorted, 0.99), heapBefore,
-                heapPeak.get() / 1e6, heapAfter, firstFailure.get());
+        return new SoakResult(
+                connections,
+                turns,
+                sorted.length,
+                failed.get(),
+                lost.get(),
+                duplicated.get(),
+                strayErrors.get(),
+                percentile(sorted, 0.50),
+                percentile(sorted, 0.99),
+                heapBefore,
+                heapPeak.get() / 1e6,
+                heapAfter,
+                firstFailure.get());
     }
 
     /** What all chains of a soak count together. */
-    private record Tally(Set<String> ids, AtomicLong duplicated, AtomicLong lost, AtomicLong failed,
-                         AtomicLong strayErrors, AtomicReference<String> firstFailure, List<Long> latencies) {
-    }
+    private record Tally(
+            Set<String> ids,
+            AtomicLong duplicated,
+            AtomicLong lost,
+            AtomicLong failed,
+            AtomicLong strayErrors,
+            AtomicReference<String> firstFailure,
+            List<Long> latencies) {}
 
     /**
      * One connection's chain; every turn names itself in metadata, so an answer to another turn is a duplicate. A
@@ -210,13 +260,17 @@ public final class SoakBenchmark {
      */
     private void chain(int turns, boolean store, Tally tally, List<String> stored) throws Exception {
         LinkedBlockingQueue<JsonNode> terminal = new LinkedBlockingQueue<>();
-        WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + SOAK_KEY)
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), new TerminalFrames(terminal)).join();
+        WebSocket socket = http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + SOAK_KEY)
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), new TerminalFrames(terminal))
+                .join();
         try {
             String previous = null;
             for (int turn = 0; turn < turns; turn++) {
                 ObjectNode create = ProtocolJson.nodes().objectNode();
-                create.put("type", "response.create").put("model", MODEL).put("store", store)
+                create.put("type", "response.create")
+                        .put("model", MODEL)
+                        .put("store", store)
                         .put("input", "soak turn " + turn);
                 create.putObject("metadata").put("turn", Integer.toString(turn));
                 if (previous != null) {
@@ -297,14 +351,19 @@ public final class SoakBenchmark {
         try {
             for (int turn = 0; turn < turns; turn++) {
                 long started = System.nanoTime();
-                HttpResponse<String> response = post(STEADY_KEY, "{\"model\":\"" + MODEL + "\",\"input\":\"steady "
-                        + turn + "\"" + (previous == null ? "" : ",\"previous_response_id\":\"" + previous + "\"") + "}");
+                HttpResponse<String> response = post(
+                        STEADY_KEY,
+                        "{\"model\":\"" + MODEL + "\",\"input\":\"steady " + turn + "\""
+                                + (previous == null ? "" : ",\"previous_response_id\":\"" + previous + "\"") + "}");
                 latencies[turn] = System.nanoTime() - started;
                 if (response.statusCode() != 200) {
                     errors++;
                     continue;
                 }
-                previous = ProtocolJson.mapper().readTree(response.body()).path("id").asString();
+                previous = ProtocolJson.mapper()
+                        .readTree(response.body())
+                        .path("id")
+                        .asString();
             }
         } finally {
             done.set(true);
@@ -327,9 +386,11 @@ public final class SoakBenchmark {
                 String body = switch (kind) {
                     case 0 -> "{\"model\":\"" + MODEL + "\",\"input\":5,\"temperature\":\"hot\"}";
                     case 1 -> requests.get() % 2 == 0 ? huge : large;
-                    case 2 -> "{\"model\":\"" + MODEL + "\",\"input\":\"SHELLFAIL now\",\"tools\":[{\"type\":\"shell\"}]}";
-                    default -> "{\"model\":\"" + MODEL + "\",\"input\":[{\"type\":\"function_call_output\","
-                            + "\"call_id\":\"call_unknown\",\"output\":\"tool crashed\"}]}";
+                    case 2 ->
+                        "{\"model\":\"" + MODEL + "\",\"input\":\"SHELLFAIL now\",\"tools\":[{\"type\":\"shell\"}]}";
+                    default ->
+                        "{\"model\":\"" + MODEL + "\",\"input\":[{\"type\":\"function_call_output\","
+                                + "\"call_id\":\"call_unknown\",\"output\":\"tool crashed\"}]}";
                 };
                 int status;
                 try {
@@ -343,9 +404,14 @@ public final class SoakBenchmark {
     }
 
     private HttpResponse<String> post(String key, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + "/v1/responses")).timeout(TURN_TIMEOUT)
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base() + "/v1/responses"))
+                        .timeout(TURN_TIMEOUT)
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private String base() {

@@ -23,7 +23,8 @@ final class TerminalFrames implements WebSocket.Listener {
         if (last) {
             String text = frame.toString();
             frame.setLength(0);
-            if (text.startsWith("{\"type\":\"response.completed\"") || text.startsWith("{\"type\":\"response.failed\"")
+            if (text.startsWith("{\"type\":\"response.completed\"")
+                    || text.startsWith("{\"type\":\"response.failed\"")
                     || text.startsWith("{\"type\":\"error\"")) {
                 terminal.add(ProtocolJson.mapper().readTree(text));
             }

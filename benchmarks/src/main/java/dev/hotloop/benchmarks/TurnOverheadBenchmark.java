@@ -14,10 +14,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Server-side API overhead per agent-loop turn (everything but model time, as each turn reports it: the
@@ -43,15 +43,22 @@ public final class TurnOverheadBenchmark {
     }
 
     /** p50 and p99 of the server-side overhead and the client-observed turn latency, in milliseconds. */
-    record Result(String scenario, int historyTokens, double overheadP50, double overheadP99, double latencyP50,
-                  double latencyP99) {
-    }
+    record Result(
+            String scenario,
+            int historyTokens,
+            double overheadP50,
+            double overheadP99,
+            double latencyP50,
+            double latencyP99) {}
 
     public static void main(String[] args) throws Exception {
         int warmUp = args.length > 0 ? Integer.parseInt(args[0]) : 150;
         int measured = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-        try (LocalPlatform platform = LocalPlatform.start("bench:" + KEY, "--server.port=0",
-                "--hotloop.model.simulator.time-to-first-token=0ms", "--hotloop.model.simulator.tokens-per-second=0",
+        try (LocalPlatform platform = LocalPlatform.start(
+                "bench:" + KEY,
+                "--server.port=0",
+                "--hotloop.model.simulator.time-to-first-token=0ms",
+                "--hotloop.model.simulator.tokens-per-second=0",
                 // limits are checked on every turn as in production, but never reached at this pace
                 "--hotloop.api.limits.tenants.bench.requests-per-minute=100000000",
                 "--hotloop.api.limits.tenants.bench.tokens-per-minute=2000000000",
@@ -65,11 +72,18 @@ public final class TurnOverheadBenchmark {
                 results.add(benchmark.webSocket(history, measured, true));
                 results.add(benchmark.webSocket(history, measured, false));
             }
-            System.out.printf("%n| transport | history (tokens) | overhead p50 (ms) | overhead p99 (ms) | turn p50 (ms) | turn p99 (ms) |%n");
+            System.out.printf(
+                    "%n| transport | history (tokens) | overhead p50 (ms) | overhead p99 (ms) | turn p50 (ms) | turn p99 (ms) |%n");
             System.out.println("|---|---:|---:|---:|---:|---:|");
             for (Result r : results) {
-                System.out.printf("| %s | %,d | %.3f | %.3f | %.3f | %.3f |%n", r.scenario(), r.historyTokens(),
-                        r.overheadP50(), r.overheadP99(), r.latencyP50(), r.latencyP99());
+                System.out.printf(
+                        "| %s | %,d | %.3f | %.3f | %.3f | %.3f |%n",
+                        r.scenario(),
+                        r.historyTokens(),
+                        r.overheadP50(),
+                        r.overheadP99(),
+                        r.latencyP50(),
+                        r.latencyP99());
             }
         }
     }
@@ -77,15 +91,18 @@ public final class TurnOverheadBenchmark {
     /** HTTP: every turn sends previous_response_id and one new message; the server rehydrates the chain. */
     private Result http(int historyTokens, int turns) throws Exception {
         ObjectNode first = create(history(historyTokens), null, true);
-        String previous = ProtocolJson.mapper().readTree(post(first).body()).path("id").asString();
+        String previous =
+                ProtocolJson.mapper().readTree(post(first).body()).path("id").asString();
         long[] latencies = new long[turns];
         double[] overheads = new double[turns];
         for (int i = 0; i < turns; i++) {
             long started = System.nanoTime();
             HttpResponse<String> response = post(create(message("step " + i), previous, true));
             latencies[i] = System.nanoTime() - started;
-            previous = ProtocolJson.mapper().readTree(response.body()).path("id").asString();
-            Matcher overhead = OVERHEAD.matcher(response.headers().firstValue("Server-Timing").orElseThrow());
+            previous =
+                    ProtocolJson.mapper().readTree(response.body()).path("id").asString();
+            Matcher overhead = OVERHEAD.matcher(
+                    response.headers().firstValue("Server-Timing").orElseThrow());
             overheads[i] = overhead.find() ? Double.parseDouble(overhead.group(1)) : Double.NaN;
         }
         return result("HTTP + previous_response_id (store)", historyTokens, overheads, latencies);
@@ -94,13 +111,15 @@ public final class TurnOverheadBenchmark {
     /** WebSocket: one connection, each turn sends previous_response_id and only the new message. */
     private Result webSocket(int historyTokens, int turns, boolean store) throws Exception {
         LinkedBlockingQueue<JsonNode> terminal = new LinkedBlockingQueue<>();
-        WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + KEY)
+        WebSocket socket = http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + KEY)
                 .header("x-hotloop-timing", "1")
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), new TerminalFrames(terminal))
                 .join();
         try {
             String previous = send(socket, terminal, create(history(historyTokens), null, store))
-                    .at("/response/id").asString();
+                    .at("/response/id")
+                    .asString();
             long[] latencies = new long[turns];
             double[] overheads = new double[turns];
             for (int i = 0; i < turns; i++) {
@@ -110,8 +129,7 @@ public final class TurnOverheadBenchmark {
                 previous = completed.at("/response/id").asString();
                 overheads[i] = completed.at("/hotloop_timing/api_overhead_ms").asDouble();
             }
-            return result(store ? "WebSocket (store)" : "WebSocket (store:false)", historyTokens, overheads,
-                    latencies);
+            return result(store ? "WebSocket (store)" : "WebSocket (store:false)", historyTokens, overheads, latencies);
         } finally {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
         }
@@ -149,8 +167,10 @@ public final class TurnOverheadBenchmark {
 
     private HttpResponse<String> post(ObjectNode body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/responses"))
-                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+                .header("Authorization", "Bearer " + KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
@@ -172,8 +192,12 @@ public final class TurnOverheadBenchmark {
     private static Result result(String scenario, int historyTokens, double[] overheads, long[] latencies) {
         Arrays.sort(overheads);
         Arrays.sort(latencies);
-        return new Result(scenario, historyTokens, overheads[overheads.length / 2],
-                overheads[(int) (overheads.length * 0.99)], millis(latencies[latencies.length / 2]),
+        return new Result(
+                scenario,
+                historyTokens,
+                overheads[overheads.length / 2],
+                overheads[(int) (overheads.length * 0.99)],
+                millis(latencies[latencies.length / 2]),
                 millis(latencies[(int) (latencies.length * 0.99)]));
     }
 

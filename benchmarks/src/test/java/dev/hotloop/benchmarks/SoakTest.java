@@ -13,11 +13,13 @@ class SoakTest {
 
     @Test
     void aFewConnectionsOfThirtyTurnsLoseAndDuplicateNothing() throws Exception {
-        try (LocalPlatform platform = LocalPlatform.start(SoakBenchmark.API_KEYS,
-                SoakBenchmark.platformArguments(SoakBenchmark.scenario()))) {
+        try (LocalPlatform platform = LocalPlatform.start(
+                SoakBenchmark.API_KEYS, SoakBenchmark.platformArguments(SoakBenchmark.scenario()))) {
             SoakBenchmark.SoakResult result = new SoakBenchmark(platform.apiPort()).soak(4, 30);
 
-            assertThat(result.lost()).as("lost; first failed answer: %s", result.firstFailure()).isZero();
+            assertThat(result.lost())
+                    .as("lost; first failed answer: %s", result.firstFailure())
+                    .isZero();
             assertThat(result.duplicated()).isZero();
             assertThat(result.completed()).isPositive();
         }

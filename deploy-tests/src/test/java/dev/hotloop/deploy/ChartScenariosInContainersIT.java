@@ -36,10 +36,14 @@ class ChartScenariosInContainersIT {
     private static final String KEY = "sk-containers";
     private static final String REDIS_PASSWORD = "redis-containers";
     private static final Duration READY_WITHIN = Duration.ofMinutes(10);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** The simulated model calls the hosted shell when asked to run a command; otherwise it answers from the input. */
-    private static final ConfigMap SIMULATOR = new ConfigMapBuilder().withNewMetadata().withName("hotloop-it-simulator").endMetadata()
+    private static final ConfigMap SIMULATOR = new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName("hotloop-it-simulator")
+            .endMetadata()
             .addToData("scenario.yaml", """
                     steps:
                       - when: { input_contains: "run a command", turn: 1 }
@@ -48,7 +52,8 @@ class ChartScenariosInContainersIT {
                       - when: { after_tool_output: true, input_contains: "command" }
                         emit:
                           - message: "Ran it: {{tool_outputs}}"
-                    """).build();
+                    """)
+            .build();
 
     /** What an installation would set for these images, plus the simulator's script (through extraEnv/extraVolumes). */
     private static final Map<String, Object> INSTALL = installValues();
@@ -57,7 +62,8 @@ class ChartScenariosInContainersIT {
     static Stream<Named<Path>> scenarios() {
         List<String> only = List.of(System.getProperty("hotloop.scenarios", "").split(","));
         return HotloopChart.scenarios().stream()
-                .filter(path -> only.equals(List.of("")) || only.contains(path.getFileName().toString().replace("-values.yaml", "")))
+                .filter(path -> only.equals(List.of(""))
+                        || only.contains(path.getFileName().toString().replace("-values.yaml", "")))
                 .map(path -> Named.of(path.getFileName().toString(), path));
     }
 
@@ -77,11 +83,22 @@ class ChartScenariosInContainersIT {
                 "hotloop-redis", Map.of("password", REDIS_PASSWORD),
                 "vllm", Map.of("api-key", "unused"));
 
-        try (PodmanCluster cluster = new PodmanCluster(name, secrets, Map.of(SIMULATOR.getMetadata().getName(), SIMULATOR))) {
+        try (PodmanCluster cluster =
+                new PodmanCluster(name, secrets, Map.of(SIMULATOR.getMetadata().getName(), SIMULATOR))) {
             if (!values.bool("/redis/enabled")) {
-                cluster.runOnNetwork("managed-redis", List.of(values.string("/externalRedis/host")), List.of(
-                        "localhost/hotloop/redis:" + TAG, "--port", String.valueOf(values.integer("/externalRedis/port")),
-                        "--requirepass", REDIS_PASSWORD, "--save", "", "--appendonly", "no"));
+                cluster.runOnNetwork(
+                        "managed-redis",
+                        List.of(values.string("/externalRedis/host")),
+                        List.of(
+                                "localhost/hotloop/redis:" + TAG,
+                                "--port",
+                                String.valueOf(values.integer("/externalRedis/port")),
+                                "--requirepass",
+                                REDIS_PASSWORD,
+                                "--save",
+                                "",
+                                "--appendonly",
+                                "no"));
             }
             cluster.start(chart, READY_WITHIN);
             List<PodmanCluster.Pod> apis = cluster.pods("hotloop-api-service");
@@ -98,17 +115,26 @@ class ChartScenariosInContainersIT {
                         String first = field(post(base, "{\"input\":\"chain " + chain + "\"}"), "/id");
                         post(base, "{\"input\":\"and then?\",\"previous_response_id\":\"" + first + "\"}");
                     }
-                    assertThat(sessions).as("session-service replicas that served chains")
-                            .filteredOn(ChartScenariosInContainersIT::servedApiRequests).hasSizeGreaterThanOrEqualTo(2);
+                    assertThat(sessions)
+                            .as("session-service replicas that served chains")
+                            .filteredOn(ChartScenariosInContainersIT::servedApiRequests)
+                            .hasSizeGreaterThanOrEqualTo(2);
                 }
                 // the management port answers; the API port does not serve /actuator
                 PodmanCluster.Pod api = apis.getFirst();
-                assertThat(get(api.uri("management", "/actuator/prometheus")).body()).contains("jvm_memory_used_bytes");
-                assertThat(get(api.uri("http", "/actuator/prometheus")).statusCode()).isIn(401, 404);
+                assertThat(get(api.uri("management", "/actuator/prometheus")).body())
+                        .contains("jvm_memory_used_bytes");
+                assertThat(get(api.uri("http", "/actuator/prometheus")).statusCode())
+                        .isIn(401, 404);
             } catch (AssertionError | RuntimeException e) {
                 StringBuilder logs = new StringBuilder();
-                for (String workload : List.of("hotloop-api-service", "hotloop-session-service", "hotloop-tool-runner")) {
-                    cluster.pods(workload).forEach(pod -> logs.append("\n--- ").append(pod.container()).append('\n').append(cluster.logs(pod)));
+                for (String workload :
+                        List.of("hotloop-api-service", "hotloop-session-service", "hotloop-tool-runner")) {
+                    cluster.pods(workload)
+                            .forEach(pod -> logs.append("\n--- ")
+                                    .append(pod.container())
+                                    .append('\n')
+                                    .append(cluster.logs(pod)));
                 }
                 throw new AssertionError(e.getMessage() + logs, e);
             }
@@ -119,25 +145,36 @@ class ChartScenariosInContainersIT {
     private static void agentLoop(String base, boolean hostedShell) throws Exception {
         JsonNode first = json(post(base, "{\"input\":\"Hello, loop!\"}"));
         assertThat(first.at("/status").asString()).isEqualTo("completed");
-        JsonNode second = json(post(base, "{\"input\":\"And then?\",\"previous_response_id\":\"" + first.at("/id").asString() + "\"}"));
+        JsonNode second = json(post(
+                base,
+                "{\"input\":\"And then?\",\"previous_response_id\":\""
+                        + first.at("/id").asString() + "\"}"));
         assertThat(second.at("/status").asString()).isEqualTo("completed");
-        assertThat(second.at("/previous_response_id").asString()).isEqualTo(first.at("/id").asString());
+        assertThat(second.at("/previous_response_id").asString())
+                .isEqualTo(first.at("/id").asString());
 
         String stream = post(base, "{\"input\":\"Stream this\",\"stream\":true}");
-        assertThat(stream).containsPattern("event: ?response\\.output_text\\.delta").containsPattern("event: ?response\\.completed");
+        assertThat(stream)
+                .containsPattern("event: ?response\\.output_text\\.delta")
+                .containsPattern("event: ?response\\.completed");
 
-        assertThat(webSocketTurn(URI.create(base.replace("http://", "ws://") + "/v1/responses"))).contains("\"response.completed\"");
+        assertThat(webSocketTurn(URI.create(base.replace("http://", "ws://") + "/v1/responses")))
+                .contains("\"response.completed\"");
 
         if (hostedShell) {
             JsonNode shell = json(post(base, "{\"input\":\"run a command\",\"tools\":[{\"type\":\"shell\"}]}"));
             assertThat(shell.at("/status").asString()).isEqualTo("completed");
-            assertThat(shell.toString()).contains("shell_call_output").contains("sandboxed as").contains("in Linux");
+            assertThat(shell.toString())
+                    .contains("shell_call_output")
+                    .contains("sandboxed as")
+                    .contains("in Linux");
         }
     }
 
     private static String webSocketTurn(URI uri) throws Exception {
         CompletableFuture<String> completed = new CompletableFuture<>();
-        WebSocket socket = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + KEY)
+        WebSocket socket = HTTP.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + KEY)
                 .buildAsync(uri, new WebSocket.Listener() {
                     private final StringBuilder frame = new StringBuilder();
 
@@ -147,7 +184,8 @@ class ChartScenariosInContainersIT {
                         if (last) {
                             String text = frame.toString();
                             frame.setLength(0);
-                            if (text.contains("\"type\":\"response.completed\"") || text.contains("\"type\":\"error\"")
+                            if (text.contains("\"type\":\"response.completed\"")
+                                    || text.contains("\"type\":\"error\"")
                                     || text.contains("\"type\":\"response.failed\"")) {
                                 completed.complete(text);
                             }
@@ -160,8 +198,10 @@ class ChartScenariosInContainersIT {
                     public void onError(WebSocket webSocket, Throwable error) {
                         completed.completeExceptionally(error);
                     }
-                }).get(30, TimeUnit.SECONDS);
-        socket.sendText("{\"type\":\"response.create\",\"model\":\"hotloop-sim\",\"input\":\"over a WebSocket\"}", true).get();
+                })
+                .get(30, TimeUnit.SECONDS);
+        socket.sendText("{\"type\":\"response.create\",\"model\":\"hotloop-sim\",\"input\":\"over a WebSocket\"}", true)
+                .get();
         String frame = completed.get(60, TimeUnit.SECONDS);
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get();
         return frame;
@@ -170,8 +210,11 @@ class ChartScenariosInContainersIT {
     /** Whether a session-service replica's API port served requests (its metrics count them by URI). */
     private static boolean servedApiRequests(PodmanCluster.Pod session) {
         try {
-            return get(session.uri("management", "/actuator/prometheus")).body().lines()
-                    .anyMatch(line -> line.startsWith("http_server_requests_seconds_count{") && !line.contains("uri=\"/actuator"));
+            return get(session.uri("management", "/actuator/prometheus"))
+                    .body()
+                    .lines()
+                    .anyMatch(line -> line.startsWith("http_server_requests_seconds_count{")
+                            && !line.contains("uri=\"/actuator"));
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
@@ -179,16 +222,27 @@ class ChartScenariosInContainersIT {
 
     private static String post(String base, String body) throws IOException, InterruptedException {
         String withModel = body.replaceFirst("\\{", "{\"model\":\"hotloop-sim\",");
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/responses"))
-                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(withModel)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("POST /v1/responses %s: %s", withModel, response.body()).isEqualTo(200);
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1/responses"))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(withModel))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode())
+                .as("POST /v1/responses %s: %s", withModel, response.body())
+                .isEqualTo(200);
         return response.body();
     }
 
     private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + KEY)
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + KEY)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode json(String body) {
@@ -209,7 +263,9 @@ class ChartScenariosInContainersIT {
         set.put("apiService.extraEnv[0].name", "HOTLOOP_MODEL_SIMULATOR_SCENARIO");
         set.put("apiService.extraEnv[0].value", "/etc/hotloop/simulator/scenario.yaml");
         set.put("apiService.extraVolumes[0].name", "simulator");
-        set.put("apiService.extraVolumes[0].configMap.name", SIMULATOR.getMetadata().getName());
+        set.put(
+                "apiService.extraVolumes[0].configMap.name",
+                SIMULATOR.getMetadata().getName());
         set.put("apiService.extraVolumeMounts[0].name", "simulator");
         set.put("apiService.extraVolumeMounts[0].mountPath", "/etc/hotloop/simulator");
         set.put("apiService.extraVolumeMounts[0].readOnly", true);

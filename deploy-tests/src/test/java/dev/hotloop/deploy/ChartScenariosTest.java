@@ -41,7 +41,8 @@ class ChartScenariosTest {
     private static final Map<Path, Rendered> RENDERED = new HashMap<>();
 
     static Stream<Named<Path>> scenarios() {
-        return HotloopChart.scenarios().stream().map(path -> Named.of(path.getFileName().toString(), path));
+        return HotloopChart.scenarios().stream()
+                .map(path -> Named.of(path.getFileName().toString(), path));
     }
 
     private static synchronized Rendered rendered(Path scenario) {
@@ -53,13 +54,19 @@ class ChartScenariosTest {
     void selectorsUseOnlyNameAndInstance(Path scenario) {
         Rendered chart = rendered(scenario);
         List<Map<String, String>> selectors = new ArrayList<>();
-        chart.all(Deployment.class).forEach(d -> selectors.add(matchLabelsOnly(d.getSpec().getSelector())));
-        chart.all(StatefulSet.class).forEach(s -> selectors.add(matchLabelsOnly(s.getSpec().getSelector())));
-        chart.all(PodDisruptionBudget.class).forEach(p -> selectors.add(matchLabelsOnly(p.getSpec().getSelector())));
-        chart.all(NetworkPolicy.class).forEach(n -> selectors.add(matchLabelsOnly(n.getSpec().getPodSelector())));
+        chart.all(Deployment.class)
+                .forEach(d -> selectors.add(matchLabelsOnly(d.getSpec().getSelector())));
+        chart.all(StatefulSet.class)
+                .forEach(s -> selectors.add(matchLabelsOnly(s.getSpec().getSelector())));
+        chart.all(PodDisruptionBudget.class)
+                .forEach(p -> selectors.add(matchLabelsOnly(p.getSpec().getSelector())));
+        chart.all(NetworkPolicy.class)
+                .forEach(n -> selectors.add(matchLabelsOnly(n.getSpec().getPodSelector())));
         chart.all(Service.class).forEach(s -> selectors.add(s.getSpec().getSelector()));
 
-        assertThat(selectors).isNotEmpty().allSatisfy(selector -> assertThat(selector.keySet()).isEqualTo(SELECTOR_KEYS));
+        assertThat(selectors)
+                .isNotEmpty()
+                .allSatisfy(selector -> assertThat(selector.keySet()).isEqualTo(SELECTOR_KEYS));
     }
 
     @ParameterizedTest
@@ -68,13 +75,17 @@ class ChartScenariosTest {
         Rendered chart = rendered(scenario);
         Map<String, PodTemplateSpec> pods = chart.podTemplates();
         List<Map<String, String>> workloadSelectors = Stream.concat(
-                chart.all(Deployment.class).stream().map(d -> d.getSpec().getSelector().getMatchLabels()),
-                chart.all(StatefulSet.class).stream().map(s -> s.getSpec().getSelector().getMatchLabels())).toList();
+                        chart.all(Deployment.class).stream()
+                                .map(d -> d.getSpec().getSelector().getMatchLabels()),
+                        chart.all(StatefulSet.class).stream()
+                                .map(s -> s.getSpec().getSelector().getMatchLabels()))
+                .toList();
         assertThat(workloadSelectors).doesNotHaveDuplicates();
 
         for (Service service : chart.all(Service.class)) {
             Map<String, String> selector = service.getSpec().getSelector();
-            assertThat(pods.values()).as("pods selected by Service %s", service.getMetadata().getName())
+            assertThat(pods.values())
+                    .as("pods selected by Service %s", service.getMetadata().getName())
                     .filteredOn(pod -> pod.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
                     .hasSize(1);
         }
@@ -87,36 +98,64 @@ class ChartScenariosTest {
         assertThat(chart.podTemplates()).isNotEmpty().allSatisfy((workload, pod) -> {
             PodSecurityContext podSecurity = pod.getSpec().getSecurityContext();
             assertThat(podSecurity).as("%s pod securityContext", workload).isNotNull();
-            assertThat(podSecurity.getRunAsNonRoot()).as("%s runAsNonRoot", workload).isTrue();
+            assertThat(podSecurity.getRunAsNonRoot())
+                    .as("%s runAsNonRoot", workload)
+                    .isTrue();
             List<Container> containers = new ArrayList<>(pod.getSpec().getContainers());
             containers.addAll(pod.getSpec().getInitContainers());
             assertThat(containers).allSatisfy(container -> {
                 String where = workload + "/" + container.getName();
-                assertThat(container.getResources().getRequests()).as("%s requests", where).containsKeys("cpu", "memory");
-                assertThat(container.getResources().getLimits()).as("%s limits", where).containsKey("memory");
-                assertThat(container.getLivenessProbe()).as("%s liveness probe", where).isNotNull();
-                assertThat(container.getReadinessProbe()).as("%s readiness probe", where).isNotNull();
+                assertThat(container.getResources().getRequests())
+                        .as("%s requests", where)
+                        .containsKeys("cpu", "memory");
+                assertThat(container.getResources().getLimits())
+                        .as("%s limits", where)
+                        .containsKey("memory");
+                assertThat(container.getLivenessProbe())
+                        .as("%s liveness probe", where)
+                        .isNotNull();
+                assertThat(container.getReadinessProbe())
+                        .as("%s readiness probe", where)
+                        .isNotNull();
 
                 SecurityContext security = container.getSecurityContext();
                 assertThat(security).as("%s securityContext", where).isNotNull();
-                assertThat(security.getRunAsNonRoot()).as("%s runAsNonRoot", where).isTrue();
-                assertThat(security.getReadOnlyRootFilesystem()).as("%s readOnlyRootFilesystem", where).isTrue();
-                assertThat(security.getAllowPrivilegeEscalation()).as("%s allowPrivilegeEscalation", where).isFalse();
+                assertThat(security.getRunAsNonRoot())
+                        .as("%s runAsNonRoot", where)
+                        .isTrue();
+                assertThat(security.getReadOnlyRootFilesystem())
+                        .as("%s readOnlyRootFilesystem", where)
+                        .isTrue();
+                assertThat(security.getAllowPrivilegeEscalation())
+                        .as("%s allowPrivilegeEscalation", where)
+                        .isFalse();
                 assertThat(security.getPrivileged()).as("%s privileged", where).isNotEqualTo(Boolean.TRUE);
-                assertThat(security.getCapabilities().getDrop()).as("%s dropped capabilities", where).containsExactly("ALL");
-                assertThat(security.getCapabilities().getAdd()).as("%s added capabilities", where).isNullOrEmpty();
-                // bubblewrap needs unshare/clone(CLONE_NEWUSER)/mount, which the runtime's default seccomp profile refuses,
+                assertThat(security.getCapabilities().getDrop())
+                        .as("%s dropped capabilities", where)
+                        .containsExactly("ALL");
+                assertThat(security.getCapabilities().getAdd())
+                        .as("%s added capabilities", where)
+                        .isNullOrEmpty();
+                // bubblewrap needs unshare/clone(CLONE_NEWUSER)/mount, which the runtime's default seccomp profile
+                // refuses,
                 // and a /proc it may mount: unmasked, which Kubernetes allows only in a user-namespaced pod
                 boolean sandbox = workload.equals(TOOL_RUNNER);
-                assertThat(security.getSeccompProfile().getType()).as("%s seccomp profile", where)
+                assertThat(security.getSeccompProfile().getType())
+                        .as("%s seccomp profile", where)
                         .isEqualTo(sandbox ? "Unconfined" : "RuntimeDefault");
                 assertThat(security.getProcMount()).as("%s procMount", where).isEqualTo(sandbox ? "Unmasked" : null);
-                assertThat(pod.getSpec().getHostUsers()).as("%s hostUsers", where).isEqualTo(sandbox ? false : null);
-                assertThat(security.getAppArmorProfile()).as("%s AppArmor profile (Unconfined fails baseline)", where).isNull();
-                assertThat(container.getVolumeMounts()).as("%s writable /tmp", where)
+                assertThat(pod.getSpec().getHostUsers())
+                        .as("%s hostUsers", where)
+                        .isEqualTo(sandbox ? false : null);
+                assertThat(security.getAppArmorProfile())
+                        .as("%s AppArmor profile (Unconfined fails baseline)", where)
+                        .isNull();
+                assertThat(container.getVolumeMounts())
+                        .as("%s writable /tmp", where)
                         .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
             });
-            assertThat(pod.getSpec().getVolumes()).as("%s /tmp volume", workload)
+            assertThat(pod.getSpec().getVolumes())
+                    .as("%s /tmp volume", workload)
                     .anySatisfy(volume -> assertThat(volume.getEmptyDir()).isNotNull());
         });
     }
@@ -128,13 +167,16 @@ class ChartScenariosTest {
         ScenarioValues values = ScenarioValues.of(scenario);
         int management = values.integer("/managementPort");
         assertThat(chart.all(Deployment.class)).isNotEmpty().allSatisfy(deployment -> {
-            Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+            Container container =
+                    deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
             String name = deployment.getMetadata().getName();
             assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
             assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
             assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
-            assertThat(List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe()))
-                    .allSatisfy(probe -> assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management"));
+            assertThat(List.of(
+                            container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe()))
+                    .allSatisfy(probe ->
+                            assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management"));
             assertThat(container.getPorts()).anySatisfy(port -> {
                 assertThat(port.getName()).isEqualTo("management");
                 assertThat(port.getContainerPort()).isEqualTo(management);
@@ -151,9 +193,14 @@ class ChartScenariosTest {
     @MethodSource("scenarios")
     void namesFitTheKubernetesLimitAndAreUnique(Path scenario) {
         Rendered chart = rendered(scenario);
-        assertThat(chart.resources()).allSatisfy(resource -> assertThat(resource.getMetadata().getName())
-                .as("%s name", resource.getKind()).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"));
-        assertThat(chart.resources().stream().map(r -> r.getKind() + "/" + r.getMetadata().getName()).toList())
+        assertThat(chart.resources())
+                .allSatisfy(resource -> assertThat(resource.getMetadata().getName())
+                        .as("%s name", resource.getKind())
+                        .hasSizeLessThanOrEqualTo(63)
+                        .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"));
+        assertThat(chart.resources().stream()
+                        .map(r -> r.getKind() + "/" + r.getMetadata().getName())
+                        .toList())
                 .doesNotHaveDuplicates();
     }
 
@@ -163,7 +210,8 @@ class ChartScenariosTest {
         Rendered chart = rendered(scenario);
         ScenarioValues values = ScenarioValues.of(scenario);
         List<ConfigMap> dashboards = chart.all(ConfigMap.class).stream()
-                .filter(c -> "1".equals(c.getMetadata().getLabels().get("grafana_dashboard"))).toList();
+                .filter(c -> "1".equals(c.getMetadata().getLabels().get("grafana_dashboard")))
+                .toList();
         if (!values.bool("/monitoring/dashboards/enabled")) {
             assertThat(dashboards).isEmpty();
             return;
@@ -173,7 +221,9 @@ class ChartScenariosTest {
             files = list.collect(Collectors.toMap(f -> f.getFileName().toString(), HotloopChart::read));
         }
         assertThat(files).isNotEmpty();
-        assertThat(dashboards).singleElement().satisfies(configMap -> assertThat(configMap.getData()).isEqualTo(files));
+        assertThat(dashboards)
+                .singleElement()
+                .satisfies(configMap -> assertThat(configMap.getData()).isEqualTo(files));
     }
 
     @ParameterizedTest
@@ -186,7 +236,8 @@ class ChartScenariosTest {
             assertThat(policies).isEmpty();
             return;
         }
-        Map<String, String> apiPods = Map.of("app.kubernetes.io/name", "api-service", "app.kubernetes.io/instance", HotloopChart.RELEASE);
+        Map<String, String> apiPods =
+                Map.of("app.kubernetes.io/name", "api-service", "app.kubernetes.io/instance", HotloopChart.RELEASE);
         List<String> apps = new ArrayList<>(List.of("api-service", "session-service"));
         if (values.bool("/toolRunner/enabled")) {
             apps.add("tool-runner");
@@ -195,27 +246,48 @@ class ChartScenariosTest {
             NetworkPolicy policy = chart.get(NetworkPolicy.class, "hotloop-" + app);
             assertThat(policy.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", app);
             assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
-            assertThat(policy.getSpec().getIngress()).as("%s ingress rules", app).hasSize(2).satisfiesExactly(
-                    api -> {
-                        assertThat(api.getPorts()).singleElement().satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("http"));
-                        if (app.equals("api-service")) {
-                            assertThat(api.getFrom()).as("api-service's API port is the open edge").isNullOrEmpty();
-                        } else {
-                            assertThat(api.getFrom()).singleElement().satisfies(peer -> {
-                                assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(apiPods);
-                                assertThat(peer.getNamespaceSelector()).isNull();
+            assertThat(policy.getSpec().getIngress())
+                    .as("%s ingress rules", app)
+                    .hasSize(2)
+                    .satisfiesExactly(
+                            api -> {
+                                assertThat(api.getPorts())
+                                        .singleElement()
+                                        .satisfies(port -> assertThat(
+                                                        port.getPort().getStrVal())
+                                                .isEqualTo("http"));
+                                if (app.equals("api-service")) {
+                                    assertThat(api.getFrom())
+                                            .as("api-service's API port is the open edge")
+                                            .isNullOrEmpty();
+                                } else {
+                                    assertThat(api.getFrom()).singleElement().satisfies(peer -> {
+                                        assertThat(peer.getPodSelector().getMatchLabels())
+                                                .isEqualTo(apiPods);
+                                        assertThat(peer.getNamespaceSelector()).isNull();
+                                    });
+                                }
+                            },
+                            scrape -> {
+                                assertThat(scrape.getPorts())
+                                        .singleElement()
+                                        .satisfies(port -> assertThat(
+                                                        port.getPort().getStrVal())
+                                                .isEqualTo("management"));
+                                assertThat(scrape.getFrom())
+                                        .isNotEmpty()
+                                        .noneSatisfy(peer -> assertThat(
+                                                        peer.getPodSelector().getMatchLabels())
+                                                .isEqualTo(apiPods));
                             });
-                        }
-                    },
-                    scrape -> {
-                        assertThat(scrape.getPorts()).singleElement().satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("management"));
-                        assertThat(scrape.getFrom()).isNotEmpty().noneSatisfy(peer -> assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(apiPods));
-                    });
         }
         if (values.bool("/redis/enabled")) {
-            assertThat(chart.get(NetworkPolicy.class, "hotloop-redis").getSpec().getIngress()).singleElement()
-                    .satisfies(rule -> assertThat(rule.getFrom()).singleElement().satisfies(peer ->
-                            assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "session-service")));
+            assertThat(chart.get(NetworkPolicy.class, "hotloop-redis").getSpec().getIngress())
+                    .singleElement()
+                    .satisfies(rule -> assertThat(rule.getFrom())
+                            .singleElement()
+                            .satisfies(peer -> assertThat(peer.getPodSelector().getMatchLabels())
+                                    .containsEntry("app.kubernetes.io/name", "session-service")));
         }
     }
 
@@ -224,7 +296,9 @@ class ChartScenariosTest {
     void apiServiceReachesSessionServiceAndDiscoversReplicas(Path scenario) {
         Rendered chart = rendered(scenario);
         ScenarioValues values = ScenarioValues.of(scenario);
-        String apiKeysSecret = values.string("/apiKeys/existingSecret").isEmpty() ? "hotloop-api-keys" : values.string("/apiKeys/existingSecret");
+        String apiKeysSecret = values.string("/apiKeys/existingSecret").isEmpty()
+                ? "hotloop-api-keys"
+                : values.string("/apiKeys/existingSecret");
 
         assertThat(chart.env("hotloop-api-service", "HOTLOOP_SECURITY_APIKEYS"))
                 .contains("secret:" + apiKeysSecret + "/" + values.string("/apiKeys/existingSecretKey"));
@@ -232,20 +306,31 @@ class ChartScenariosTest {
         assertThat(chart.all(io.fabric8.kubernetes.api.model.Secret.class)).isEmpty();
         Service session = chart.service("hotloop-session-service");
         assertThat(chart.env("hotloop-api-service", "HOTLOOP_API_SESSION_URL"))
-                .contains("http://hotloop-session-service:" + session.getSpec().getPorts().getFirst().getPort());
+                .contains("http://hotloop-session-service:"
+                        + session.getSpec().getPorts().getFirst().getPort());
 
         Service headless = chart.service("hotloop-session-service-headless");
         assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
         assertThat(headless.getSpec().getSelector()).isEqualTo(session.getSpec().getSelector());
         int replicas = values.integer("/sessionService/replicas");
-        assertThat(chart.get(Deployment.class, "hotloop-session-service").getSpec().getReplicas()).isEqualTo(replicas);
-        // hotloop.api.session.dns is a URI: http://<headless name>:<port> (without the scheme, Java reads the host as one)
-        Optional<URI> dns = chart.env("hotloop-api-service", "HOTLOOP_API_SESSION_DNS").map(URI::create);
-        assertThat(dns).isEqualTo(replicas > 1 ? Optional.of(URI.create("http://hotloop-session-service-headless:8081")) : Optional.empty());
+        assertThat(chart.get(Deployment.class, "hotloop-session-service")
+                        .getSpec()
+                        .getReplicas())
+                .isEqualTo(replicas);
+        // hotloop.api.session.dns is a URI: http://<headless name>:<port> (without the scheme, Java reads the host as
+        // one)
+        Optional<URI> dns =
+                chart.env("hotloop-api-service", "HOTLOOP_API_SESSION_DNS").map(URI::create);
+        assertThat(dns)
+                .isEqualTo(
+                        replicas > 1
+                                ? Optional.of(URI.create("http://hotloop-session-service-headless:8081"))
+                                : Optional.empty());
         dns.ifPresent(uri -> {
             assertThat(uri.getScheme()).isEqualTo("http");
             assertThat(uri.getHost()).isEqualTo(headless.getMetadata().getName());
-            assertThat(uri.getPort()).isEqualTo(headless.getSpec().getPorts().getFirst().getPort());
+            assertThat(uri.getPort())
+                    .isEqualTo(headless.getSpec().getPorts().getFirst().getPort());
         });
 
         boolean toolRunner = values.bool("/toolRunner/enabled");
@@ -253,12 +338,17 @@ class ChartScenariosTest {
         assertThat(chart.env("hotloop-api-service", "HOTLOOP_API_TOOLRUNNER_URL"))
                 .isEqualTo(toolRunner ? Optional.of("http://hotloop-tool-runner:8082") : Optional.empty());
         boolean toolRunners = toolRunner && values.integer("/toolRunner/replicas") > 1;
-        assertThat(chart.env("hotloop-api-service", "HOTLOOP_API_TOOLRUNNER_DNS").map(URI::create))
-                .isEqualTo(toolRunners ? Optional.of(URI.create("http://hotloop-tool-runner-headless:8082")) : Optional.empty());
+        assertThat(chart.env("hotloop-api-service", "HOTLOOP_API_TOOLRUNNER_DNS")
+                        .map(URI::create))
+                .isEqualTo(
+                        toolRunners
+                                ? Optional.of(URI.create("http://hotloop-tool-runner-headless:8082"))
+                                : Optional.empty());
         if (toolRunner) {
             Service runners = chart.service("hotloop-tool-runner-headless");
             assertThat(runners.getSpec().getClusterIP()).isEqualTo("None");
-            assertThat(runners.getSpec().getSelector()).isEqualTo(chart.service(TOOL_RUNNER).getSpec().getSelector());
+            assertThat(runners.getSpec().getSelector())
+                    .isEqualTo(chart.service(TOOL_RUNNER).getSpec().getSelector());
         }
     }
 
@@ -270,14 +360,20 @@ class ChartScenariosTest {
             return;
         }
         // unset, the workspace root lands on the read-only root file system and the start-up sandbox probe fails
-        assertThat(chart.env(TOOL_RUNNER, "HOTLOOP_TOOLS_WORKSPACE_ROOT")).as("tool-runner's workspace root").isPresent();
+        assertThat(chart.env(TOOL_RUNNER, "HOTLOOP_TOOLS_WORKSPACE_ROOT"))
+                .as("tool-runner's workspace root")
+                .isPresent();
         String root = chart.env(TOOL_RUNNER, "HOTLOOP_TOOLS_WORKSPACE_ROOT").orElseThrow();
         Container container = chart.container(TOOL_RUNNER);
-        var pod = chart.get(Deployment.class, TOOL_RUNNER).getSpec().getTemplate().getSpec();
-        assertThat(container.getVolumeMounts()).filteredOn(mount -> mount.getMountPath().equals(root)).singleElement()
+        var pod =
+                chart.get(Deployment.class, TOOL_RUNNER).getSpec().getTemplate().getSpec();
+        assertThat(container.getVolumeMounts())
+                .filteredOn(mount -> mount.getMountPath().equals(root))
+                .singleElement()
                 .satisfies(mount -> {
                     assertThat(mount.getReadOnly()).isNotEqualTo(Boolean.TRUE);
-                    assertThat(pod.getVolumes()).anySatisfy(volume -> assertThat(volume.getName()).isEqualTo(mount.getName()));
+                    assertThat(pod.getVolumes())
+                            .anySatisfy(volume -> assertThat(volume.getName()).isEqualTo(mount.getName()));
                 });
     }
 
@@ -288,13 +384,20 @@ class ChartScenariosTest {
         assertThat(chart.all(Deployment.class)).isNotEmpty().allSatisfy(deployment -> {
             var pod = deployment.getSpec().getTemplate().getSpec();
             Container container = pod.getContainers().getFirst();
-            int preStop = container.getLifecycle().getPreStop().getSleep().getSeconds().intValue();
-            String phase = chart.env(deployment.getMetadata().getName(), "SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE").orElseThrow();
+            int preStop = container
+                    .getLifecycle()
+                    .getPreStop()
+                    .getSleep()
+                    .getSeconds()
+                    .intValue();
+            String phase = chart.env(deployment.getMetadata().getName(), "SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE")
+                    .orElseThrow();
             int phaseSeconds = Integer.parseInt(phase.replace("s", ""));
             // api-service drains in two phases: in-flight responses, then its WebSockets
             int phases = container.getName().equals("api-service") ? 2 : 1;
             assertThat(preStop).as("%s preStop sleep", container.getName()).isPositive();
-            assertThat(pod.getTerminationGracePeriodSeconds()).as("%s grace period", container.getName())
+            assertThat(pod.getTerminationGracePeriodSeconds())
+                    .as("%s grace period", container.getName())
                     .isGreaterThanOrEqualTo(preStop + (long) phases * phaseSeconds + 10);
         });
     }
@@ -306,18 +409,29 @@ class ChartScenariosTest {
         ScenarioValues values = ScenarioValues.of(scenario);
         if (values.bool("/redis/enabled")) {
             StatefulSet redis = chart.get(StatefulSet.class, "hotloop-redis");
-            assertThat(redis.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("docker.io/library/redis:7.4.2-alpine");
-            assertThat(chart.env("hotloop-session-service", "SPRING_DATA_REDIS_HOST")).contains("hotloop-redis");
-            assertThat(chart.env("hotloop-session-service", "SPRING_DATA_REDIS_PORT")).contains("6379");
-            assertThat(redis.getSpec().getVolumeClaimTemplates().isEmpty()).isEqualTo(!values.bool("/redis/persistence/enabled"));
+            assertThat(redis.getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .getFirst()
+                            .getImage())
+                    .isEqualTo("docker.io/library/redis:7.4.2-alpine");
+            assertThat(chart.env("hotloop-session-service", "SPRING_DATA_REDIS_HOST"))
+                    .contains("hotloop-redis");
+            assertThat(chart.env("hotloop-session-service", "SPRING_DATA_REDIS_PORT"))
+                    .contains("6379");
+            assertThat(redis.getSpec().getVolumeClaimTemplates().isEmpty())
+                    .isEqualTo(!values.bool("/redis/persistence/enabled"));
         } else {
             assertThat(chart.all(StatefulSet.class)).isEmpty();
-            assertThat(chart.env("hotloop-session-service", "SPRING_DATA_REDIS_HOST")).contains(values.string("/externalRedis/host"));
+            assertThat(chart.env("hotloop-session-service", "SPRING_DATA_REDIS_HOST"))
+                    .contains(values.string("/externalRedis/host"));
             assertThat(chart.env("hotloop-session-service", "SPRING_DATA_REDIS_PORT"))
                     .contains(String.valueOf(values.integer("/externalRedis/port")));
             if (!values.string("/externalRedis/existingSecret").isEmpty()) {
-                assertThat(chart.env("hotloop-session-service", "SPRING_DATA_REDIS_PASSWORD")).contains(
-                        "secret:" + values.string("/externalRedis/existingSecret") + "/" + values.string("/externalRedis/existingSecretKey"));
+                assertThat(chart.env("hotloop-session-service", "SPRING_DATA_REDIS_PASSWORD"))
+                        .contains("secret:" + values.string("/externalRedis/existingSecret") + "/"
+                                + values.string("/externalRedis/existingSecretKey"));
             }
         }
     }
@@ -334,7 +448,8 @@ class ChartScenariosTest {
         assertThat(chart.all("ServiceMonitor")).hasSize(values.bool("/monitoring/serviceMonitor/enabled") ? 1 : 0);
         String release = values.string("/monitoring/prometheusRelease");
         for (var resource : chart.all("PrometheusRule", "ServiceMonitor")) {
-            assertThat(resource.getMetadata().getLabels().get("release")).as("%s release label", resource.getKind())
+            assertThat(resource.getMetadata().getLabels().get("release"))
+                    .as("%s release label", resource.getKind())
                     .isEqualTo(release.isEmpty() ? null : release);
         }
     }
@@ -349,8 +464,11 @@ class ChartScenariosTest {
             assertThat(spec.at("/endpoints/0/path").asString()).isEqualTo("/actuator/prometheus");
             List<String> apps = new ArrayList<>();
             spec.at("/selector/matchExpressions/0/values").forEach(app -> apps.add(app.asString()));
-            assertThat(apps).isNotEmpty().allSatisfy(app -> assertThat(chart.service("hotloop-" + app).getSpec().getPorts())
-                    .anySatisfy(port -> assertThat(port.getName()).isEqualTo("management")));
+            assertThat(apps)
+                    .isNotEmpty()
+                    .allSatisfy(app -> assertThat(
+                                    chart.service("hotloop-" + app).getSpec().getPorts())
+                            .anySatisfy(port -> assertThat(port.getName()).isEqualTo("management")));
         }
     }
 
@@ -363,12 +481,19 @@ class ChartScenariosTest {
         assertThat(chart.all(HorizontalPodAutoscaler.class)).hasSize(autoscaled ? 1 : 0);
         assertThat(chart.get(Deployment.class, "hotloop-api-service").getSpec().getReplicas())
                 .isEqualTo(autoscaled ? null : values.integer("/apiService/replicas"));
-        List<String> budgets = chart.all(PodDisruptionBudget.class).stream().map(p -> p.getMetadata().getName()).toList();
-        assertThat(budgets.contains("hotloop-api-service")).isEqualTo(values.bool("/apiService/podDisruptionBudget/enabled"));
-        assertThat(budgets.contains("hotloop-session-service")).isEqualTo(values.bool("/sessionService/podDisruptionBudget/enabled"));
-        assertThat(chart.all(io.fabric8.kubernetes.api.model.ServiceAccount.class)).hasSize(values.bool("/serviceAccount/create") ? 1 : 0);
-        assertThat(chart.resources()).map(HasMetadata::getMetadata).allSatisfy(meta ->
-                assertThat(Objects.requireNonNullElse(meta.getLabels(), Map.of())).containsEntry("app.kubernetes.io/instance", HotloopChart.RELEASE));
+        List<String> budgets = chart.all(PodDisruptionBudget.class).stream()
+                .map(p -> p.getMetadata().getName())
+                .toList();
+        assertThat(budgets.contains("hotloop-api-service"))
+                .isEqualTo(values.bool("/apiService/podDisruptionBudget/enabled"));
+        assertThat(budgets.contains("hotloop-session-service"))
+                .isEqualTo(values.bool("/sessionService/podDisruptionBudget/enabled"));
+        assertThat(chart.all(io.fabric8.kubernetes.api.model.ServiceAccount.class))
+                .hasSize(values.bool("/serviceAccount/create") ? 1 : 0);
+        assertThat(chart.resources())
+                .map(HasMetadata::getMetadata)
+                .allSatisfy(meta -> assertThat(Objects.requireNonNullElse(meta.getLabels(), Map.of()))
+                        .containsEntry("app.kubernetes.io/instance", HotloopChart.RELEASE));
     }
 
     private static Map<String, String> matchLabelsOnly(LabelSelector selector) {

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /** The chart in helm/hotloop, rendered by real Helm (helm-java's embedded library) and parsed by fabric8. */
 final class HotloopChart {
 
-    static final Path ROOT = Path.of(System.getProperty("hotloop.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("hotloop.root", "..")).toAbsolutePath().normalize();
     static final Path CHART = ROOT.resolve("helm/hotloop");
     static final Path DASHBOARDS = CHART.resolve("files/dashboards");
     static final Path ALERTS = CHART.resolve("files/alerts/hotloop-alerts.yaml");
@@ -27,13 +28,14 @@ final class HotloopChart {
     private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-    private HotloopChart() {
-    }
+    private HotloopChart() {}
 
     /** The ci/*-values.yaml scenarios, by name. */
     static List<Path> scenarios() {
         try (Stream<Path> files = Files.list(CHART.resolve("ci"))) {
-            return files.filter(file -> file.getFileName().toString().endsWith("-values.yaml")).sorted().toList();
+            return files.filter(file -> file.getFileName().toString().endsWith("-values.yaml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -65,7 +67,8 @@ final class HotloopChart {
     static List<HasMetadata> parse(String yaml) {
         List<HasMetadata> resources = new ArrayList<>();
         for (String document : DOCUMENT_SEPARATOR.split(yaml)) {
-            if (document.lines().anyMatch(line -> !line.isBlank() && !line.stripLeading().startsWith("#"))) {
+            if (document.lines()
+                    .anyMatch(line -> !line.isBlank() && !line.stripLeading().startsWith("#"))) {
                 resources.add(SERIALIZATION.unmarshal(document, HasMetadata.class));
             }
         }

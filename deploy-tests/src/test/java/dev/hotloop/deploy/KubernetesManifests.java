@@ -24,8 +24,7 @@ final class KubernetesManifests {
             # (helm template %s --kube-version %s). Do not edit: change the chart or values.yaml, then run k8s/generate.
             """.formatted(HotloopChart.RELEASE, HotloopChart.KUBE_VERSION);
 
-    private KubernetesManifests() {
-    }
+    private KubernetesManifests() {}
 
     /** File name in k8s to its content. */
     static Map<String, String> render() {
@@ -42,14 +41,18 @@ final class KubernetesManifests {
             int end = i + 1 < starts.size() ? starts.get(i + 1)[0] : yaml.length();
             String body = yaml.substring(starts.get(i)[1], end).strip();
             if (!body.isEmpty()) {
-                documents.computeIfAbsent(fileName(sources.get(i)), k -> new ArrayList<>()).add(body + "\n");
+                documents
+                        .computeIfAbsent(fileName(sources.get(i)), k -> new ArrayList<>())
+                        .add(body + "\n");
             }
         }
         Map<String, String> files = new LinkedHashMap<>();
         documents.forEach((file, bodies) -> files.put(file, HEADER + "---\n" + String.join("---\n", bodies)));
         StringBuilder kustomization = new StringBuilder(HEADER)
                 .append("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
-        documents.keySet().forEach(file -> kustomization.append("  - ").append(file).append('\n'));
+        documents
+                .keySet()
+                .forEach(file -> kustomization.append("  - ").append(file).append('\n'));
         files.put("kustomization.yaml", kustomization.toString());
         return files;
     }

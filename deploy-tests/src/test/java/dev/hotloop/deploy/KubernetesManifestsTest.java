@@ -31,16 +31,21 @@ class KubernetesManifestsTest {
     @Test
     void manifestsParseAndNeedNoGeneratedSecret() {
         Map<String, String> fresh = KubernetesManifests.render();
-        var resources = fresh.entrySet().stream().filter(e -> !e.getKey().equals("kustomization.yaml"))
-                .flatMap(e -> HotloopChart.parse(e.getValue()).stream()).toList();
-        assertThat(resources).extracting(r -> r.getKind()).contains("Deployment", "Service", "StatefulSet", "ConfigMap")
+        var resources = fresh.entrySet().stream()
+                .filter(e -> !e.getKey().equals("kustomization.yaml"))
+                .flatMap(e -> HotloopChart.parse(e.getValue()).stream())
+                .toList();
+        assertThat(resources)
+                .extracting(r -> r.getKind())
+                .contains("Deployment", "Service", "StatefulSet", "ConfigMap")
                 .doesNotContain("Secret");
     }
 
     private static Map<String, String> committed() throws IOException {
         try (Stream<Path> files = Files.list(KubernetesManifests.DIRECTORY)) {
             return files.filter(file -> !SOURCES.contains(file.getFileName().toString()))
-                    .collect(Collectors.toMap(file -> file.getFileName().toString(), HotloopChart::read, (a, b) -> a, TreeMap::new));
+                    .collect(Collectors.toMap(
+                            file -> file.getFileName().toString(), HotloopChart::read, (a, b) -> a, TreeMap::new));
         }
     }
 

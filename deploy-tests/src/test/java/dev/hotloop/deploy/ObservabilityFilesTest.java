@@ -26,8 +26,14 @@ class ObservabilityFilesTest {
         String runbooks = HotloopChart.read(HotloopChart.ROOT.resolve("docs/runbooks.md"));
         List<JsonNode> rules = rules(ScenarioValues.YAML.readTree(HotloopChart.read(HotloopChart.ALERTS)));
 
-        assertThat(rules).extracting(rule -> rule.get("alert").asString()).contains("HotloopApiOverheadHigh",
-                "HotloopErrorRateHigh", "HotloopCacheHitRateDrop", "HotloopCircuitBreakerOpen", "HotloopRedisLatencyHigh");
+        assertThat(rules)
+                .extracting(rule -> rule.get("alert").asString())
+                .contains(
+                        "HotloopApiOverheadHigh",
+                        "HotloopErrorRateHigh",
+                        "HotloopCacheHitRateDrop",
+                        "HotloopCircuitBreakerOpen",
+                        "HotloopRedisLatencyHigh");
         assertThat(rules).allSatisfy(rule -> {
             String alert = rule.get("alert").asString();
             assertThat(rule.at("/labels/severity").asString()).as(alert).isIn("warning", "critical");
@@ -37,18 +43,22 @@ class ObservabilityFilesTest {
             String runbook = rule.at("/annotations/runbook_url").asString();
             assertThat(runbook).as(alert).startsWith(RUNBOOKS + "#");
             String anchor = runbook.substring(runbook.indexOf('#') + 1);
-            assertThat(runbooks.lines().filter(line -> line.startsWith("## "))
-                    .map(line -> line.substring(3).strip().toLowerCase())).as("runbook section of %s", alert).contains(anchor);
+            assertThat(runbooks.lines()
+                            .filter(line -> line.startsWith("## "))
+                            .map(line -> line.substring(3).strip().toLowerCase()))
+                    .as("runbook section of %s", alert)
+                    .contains(anchor);
         });
     }
 
     @Test
     void prometheusRuleCarriesTheRuleFileWithTheConfiguredRunbookUrl() {
-        Rendered chart = HotloopChart.render(Map.of("monitoring.prometheusRule.enabled", true,
-                "monitoring.runbookUrl", "https://wiki.example/runbooks"));
+        Rendered chart = HotloopChart.render(Map.of(
+                "monitoring.prometheusRule.enabled", true, "monitoring.runbookUrl", "https://wiki.example/runbooks"));
 
         JsonNode spec = Rendered.tree(chart.all("PrometheusRule").getFirst()).get("spec");
-        JsonNode expected = ScenarioValues.YAML.readTree(HotloopChart.read(HotloopChart.ALERTS).replace(RUNBOOKS, "https://wiki.example/runbooks"));
+        JsonNode expected = ScenarioValues.YAML.readTree(
+                HotloopChart.read(HotloopChart.ALERTS).replace(RUNBOOKS, "https://wiki.example/runbooks"));
         assertThat(spec).isEqualTo(expected);
     }
 
@@ -66,30 +76,40 @@ class ObservabilityFilesTest {
         for (Path file : dashboardFiles()) {
             JsonNode dashboard = JSON.readTree(Files.readString(file));
             String name = file.getFileName().toString();
-            assertThat(uids.add(dashboard.get("uid").asString())).as("unique uid of %s", name).isTrue();
+            assertThat(uids.add(dashboard.get("uid").asString()))
+                    .as("unique uid of %s", name)
+                    .isTrue();
             assertThat(dashboard.get("title").asString()).as(name).startsWith("hotloop / ");
-            assertThat(dashboard.at("/templating/list")).as(name)
-                    .anySatisfy(variable -> assertThat(variable.get("type").asString()).isEqualTo("datasource"));
+            assertThat(dashboard.at("/templating/list"))
+                    .as(name)
+                    .anySatisfy(variable ->
+                            assertThat(variable.get("type").asString()).isEqualTo("datasource"));
             List<JsonNode> panels = panels(dashboard);
             assertThat(panels).as(name).isNotEmpty().allSatisfy(panel -> {
                 String title = name + " / " + panel.get("title").asString();
                 assertThat(panel.at("/datasource/uid").asString()).as(title).isEqualTo("${datasource}");
-                assertThat(panel.at("/gridPos/x").asInt() + panel.at("/gridPos/w").asInt()).as(title).isLessThanOrEqualTo(24);
+                assertThat(panel.at("/gridPos/x").asInt()
+                                + panel.at("/gridPos/w").asInt())
+                        .as(title)
+                        .isLessThanOrEqualTo(24);
                 assertThat(panel.get("targets")).as(title).isNotEmpty().allSatisfy(target -> {
                     assertThat(target.at("/datasource/uid").asString()).isEqualTo("${datasource}");
                     assertThat(target.get("expr").asString()).isNotBlank();
                 });
             });
         }
-        assertThat(uids).contains("hotloop-overview", "hotloop-agent-loop", "hotloop-session-service", "hotloop-tool-runner");
+        assertThat(uids)
+                .contains("hotloop-overview", "hotloop-agent-loop", "hotloop-session-service", "hotloop-tool-runner");
     }
 
     @Test
     void observabilityDirectoryPointsAtTheChartFiles() throws IOException {
         Path observability = HotloopChart.ROOT.resolve("observability");
 
-        assertThat(Files.isSameFile(observability.resolve("dashboards"), HotloopChart.DASHBOARDS)).isTrue();
-        assertThat(Files.isSameFile(observability.resolve("alerts/hotloop-alerts.yaml"), HotloopChart.ALERTS)).isTrue();
+        assertThat(Files.isSameFile(observability.resolve("dashboards"), HotloopChart.DASHBOARDS))
+                .isTrue();
+        assertThat(Files.isSameFile(observability.resolve("alerts/hotloop-alerts.yaml"), HotloopChart.ALERTS))
+                .isTrue();
         assertThat(observability.resolve("check")).isExecutable();
     }
 

@@ -14,19 +14,17 @@ final class Podman {
     private static final Path CONFIG = HotloopChart.ROOT.resolve("images/containers.conf");
     private static final long TIMEOUT_SECONDS = 120;
 
-    private Podman() {
-    }
+    private Podman() {}
 
     /** What a finished podman command printed, and its exit code. */
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     /** Runs {@code podman args...}; throws with its output unless it exits with 0. */
     static String run(List<String> args) {
         Result result = attempt(args);
         if (result.exitCode() != 0) {
-            throw new IllegalStateException("podman " + String.join(" ", args) + " exited with " + result.exitCode()
-                    + ":\n" + result.output());
+            throw new IllegalStateException(
+                    "podman " + String.join(" ", args) + " exited with " + result.exitCode() + ":\n" + result.output());
         }
         return result.output().strip();
     }

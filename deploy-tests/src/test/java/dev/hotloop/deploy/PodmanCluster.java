@@ -46,7 +46,8 @@ import java.util.Objects;
  */
 final class PodmanCluster implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** First host id of the user namespace given to hostUsers: false pods. */
     private static final int USER_NAMESPACE_BASE = 1_000_000;
 
@@ -66,8 +67,11 @@ final class PodmanCluster implements AutoCloseable {
             if (port.getIntVal() != null) {
                 return port.getIntVal();
             }
-            return spec.getPorts().stream().filter(p -> port.getStrVal().equals(p.getName())).map(ContainerPort::getContainerPort)
-                    .findFirst().orElseThrow(() -> new IllegalStateException(container + " has no port " + port.getStrVal()));
+            return spec.getPorts().stream()
+                    .filter(p -> port.getStrVal().equals(p.getName()))
+                    .map(ContainerPort::getContainerPort)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(container + " has no port " + port.getStrVal()));
         }
 
         URI uri(String portName, String path) {
@@ -98,25 +102,42 @@ final class PodmanCluster implements AutoCloseable {
         Map<String, PodTemplateSpec> workloads = new LinkedHashMap<>();
         Map<String, Integer> replicas = new LinkedHashMap<>();
         Map<String, List<String>> claimTemplates = new LinkedHashMap<>();
-        // StatefulSets (Redis) first: a cluster starts every pod at once, this order only spares session-service reconnects
+        // StatefulSets (Redis) first: a cluster starts every pod at once, this order only spares session-service
+        // reconnects
         for (StatefulSet set : chart.all(StatefulSet.class)) {
             workloads.put(set.getMetadata().getName(), set.getSpec().getTemplate());
             replicas.put(set.getMetadata().getName(), set.getSpec().getReplicas());
-            claimTemplates.put(set.getMetadata().getName(),
-                    set.getSpec().getVolumeClaimTemplates().stream().map(c -> c.getMetadata().getName()).toList());
+            claimTemplates.put(
+                    set.getMetadata().getName(),
+                    set.getSpec().getVolumeClaimTemplates().stream()
+                            .map(c -> c.getMetadata().getName())
+                            .toList());
         }
         for (Deployment deployment : chart.all(Deployment.class)) {
             String workload = deployment.getMetadata().getName();
             workloads.put(workload, deployment.getSpec().getTemplate());
-            replicas.put(workload, Objects.requireNonNullElseGet(deployment.getSpec().getReplicas(), () ->
-                    chart.all(HorizontalPodAutoscaler.class).stream()
-                            .filter(h -> h.getSpec().getScaleTargetRef().getName().equals(workload))
-                            .findFirst().orElseThrow().getSpec().getMinReplicas()));
+            replicas.put(
+                    workload,
+                    Objects.requireNonNullElseGet(
+                            deployment.getSpec().getReplicas(),
+                            () -> chart.all(HorizontalPodAutoscaler.class).stream()
+                                    .filter(h -> h.getSpec()
+                                            .getScaleTargetRef()
+                                            .getName()
+                                            .equals(workload))
+                                    .findFirst()
+                                    .orElseThrow()
+                                    .getSpec()
+                                    .getMinReplicas()));
         }
         workloads.forEach((workload, template) -> {
             List<String> aliases = chart.all(Service.class).stream()
-                    .filter(s -> template.getMetadata().getLabels().entrySet().containsAll(s.getSpec().getSelector().entrySet()))
-                    .map(s -> s.getMetadata().getName()).toList();
+                    .filter(s -> template.getMetadata()
+                            .getLabels()
+                            .entrySet()
+                            .containsAll(s.getSpec().getSelector().entrySet()))
+                    .map(s -> s.getMetadata().getName())
+                    .toList();
             for (int i = 0; i < replicas.get(workload); i++) {
                 String pod = workload + "-" + i;
                 startPod(pod, template.getSpec(), aliases, claimTemplates.getOrDefault(workload, List.of()));
@@ -149,14 +170,26 @@ final class PodmanCluster implements AutoCloseable {
             throw new IllegalStateException(pod + ": only pods of one container are translated");
         }
         if (spec.getRuntimeClassName() != null) {
-            throw new IllegalStateException(pod + ": runtimeClassName " + spec.getRuntimeClassName() + " is not available here");
+            throw new IllegalStateException(
+                    pod + ": runtimeClassName " + spec.getRuntimeClassName() + " is not available here");
         }
         Container container = spec.getContainers().getFirst();
         String containerName = name + "-" + pod;
-        PodSecurityContext podSecurity = Objects.requireNonNullElseGet(spec.getSecurityContext(), PodSecurityContext::new);
+        PodSecurityContext podSecurity =
+                Objects.requireNonNullElseGet(spec.getSecurityContext(), PodSecurityContext::new);
         SecurityContext security = Objects.requireNonNullElseGet(container.getSecurityContext(), SecurityContext::new);
-        List<String> args = new ArrayList<>(List.of("run", "-d", "--name", containerName, "--hostname", pod, "--network", name,
-                "--pull", "never", "--read-only-tmpfs=false"));
+        List<String> args = new ArrayList<>(List.of(
+                "run",
+                "-d",
+                "--name",
+                containerName,
+                "--hostname",
+                pod,
+                "--network",
+                name,
+                "--pull",
+                "never",
+                "--read-only-tmpfs=false"));
         aliases.forEach(alias -> args.addAll(List.of("--network-alias", alias)));
 
         Long uid = first(security.getRunAsUser(), podSecurity.getRunAsUser());
@@ -183,9 +216,10 @@ final class PodmanCluster implements AutoCloseable {
         var seccomp = first(security.getSeccompProfile(), podSecurity.getSeccompProfile());
         if (seccomp != null) {
             switch (seccomp.getType()) {
-                case "RuntimeDefault" -> { } // podman's default profile
+                case "RuntimeDefault" -> {} // podman's default profile
                 case "Unconfined" -> args.addAll(List.of("--security-opt", "seccomp=unconfined"));
-                default -> throw new IllegalStateException(pod + ": seccomp " + seccomp.getType() + " is not translated");
+                default ->
+                    throw new IllegalStateException(pod + ": seccomp " + seccomp.getType() + " is not translated");
             }
         }
         if ("Unmasked".equals(security.getProcMount())) {
@@ -193,12 +227,18 @@ final class PodmanCluster implements AutoCloseable {
         }
         if (Boolean.FALSE.equals(spec.getHostUsers())) {
             // a user namespace: ids 0-65535 inside map to unprivileged host ids. One range for every such pod here,
-            // standing in for the kubelet's idmapped volume mounts, through which pods of distinct ranges share a volume.
-            args.addAll(List.of("--uidmap", "0:" + USER_NAMESPACE_BASE + ":65536", "--gidmap", "0:" + USER_NAMESPACE_BASE + ":65536"));
+            // standing in for the kubelet's idmapped volume mounts, through which pods of distinct ranges share a
+            // volume.
+            args.addAll(List.of(
+                    "--uidmap",
+                    "0:" + USER_NAMESPACE_BASE + ":65536",
+                    "--gidmap",
+                    "0:" + USER_NAMESPACE_BASE + ":65536"));
         }
         Quantity memory = container.getResources().getLimits().get("memory");
         if (memory != null) {
-            args.addAll(List.of("--memory", Quantity.getAmountInBytes(memory).toBigInteger().toString()));
+            args.addAll(List.of(
+                    "--memory", Quantity.getAmountInBytes(memory).toBigInteger().toString()));
         }
 
         for (EnvVar env : container.getEnv()) {
@@ -219,7 +259,11 @@ final class PodmanCluster implements AutoCloseable {
         args.addAll(container.getArgs());
         containers.add(containerName);
         Podman.run(args);
-        String address = Podman.run("inspect", "--format", "{{(index .NetworkSettings.Networks \"" + name + "\").IPAddress}}", containerName);
+        String address = Podman.run(
+                "inspect",
+                "--format",
+                "{{(index .NetworkSettings.Networks \"" + name + "\").IPAddress}}",
+                containerName);
         String workload = pod.substring(0, pod.lastIndexOf('-'));
         pods.computeIfAbsent(workload, w -> new ArrayList<>()).add(new Pod(containerName, container, address));
     }
@@ -227,7 +271,8 @@ final class PodmanCluster implements AutoCloseable {
     private List<String> mount(String pod, VolumeMount mount, Volume volume, List<String> claimTemplates) {
         String readOnly = Boolean.TRUE.equals(mount.getReadOnly()) ? ",ro" : "";
         if (volume == null && claimTemplates.contains(mount.getName())) {
-            // a StatefulSet's claim: a volume per pod that outlives it, owned by the pod's user as fsGroup would make it
+            // a StatefulSet's claim: a volume per pod that outlives it, owned by the pod's user as fsGroup would make
+            // it
             String claim = name + "-" + mount.getName() + "-" + pod;
             volumes.add(claim);
             return List.of("--volume", claim + ":" + mount.getMountPath() + ":U" + readOnly);
@@ -236,10 +281,15 @@ final class PodmanCluster implements AutoCloseable {
             throw new IllegalStateException(pod + ": no volume " + mount.getName());
         }
         if (volume.getEmptyDir() != null) {
-            String size = volume.getEmptyDir().getSizeLimit() == null ? ""
-                    : ",tmpfs-size=" + Quantity.getAmountInBytes(volume.getEmptyDir().getSizeLimit()).toBigInteger();
+            String size = volume.getEmptyDir().getSizeLimit() == null
+                    ? ""
+                    : ",tmpfs-size="
+                            + Quantity.getAmountInBytes(volume.getEmptyDir().getSizeLimit())
+                                    .toBigInteger();
             // world-writable as an emptyDir is; memory-backed here, on disk in a cluster unless medium: Memory
-            return List.of("--mount", "type=tmpfs,destination=" + mount.getMountPath() + ",tmpfs-mode=1777,notmpcopyup" + size);
+            return List.of(
+                    "--mount",
+                    "type=tmpfs,destination=" + mount.getMountPath() + ",tmpfs-mode=1777,notmpcopyup" + size);
         }
         if (volume.getPersistentVolumeClaim() != null) {
             // one claim shared by every pod that names it (ReadWriteMany)
@@ -254,7 +304,8 @@ final class PodmanCluster implements AutoCloseable {
         if (volume.getConfigMap() != null) {
             ConfigMap configMap = configMaps.get(volume.getConfigMap().getName());
             if (configMap == null) {
-                throw new IllegalStateException(pod + ": no ConfigMap " + volume.getConfigMap().getName());
+                throw new IllegalStateException(
+                        pod + ": no ConfigMap " + volume.getConfigMap().getName());
             }
             data = configMap.getData();
             items = volume.getConfigMap().getItems();
@@ -273,7 +324,9 @@ final class PodmanCluster implements AutoCloseable {
                 }
             } else {
                 for (KeyToPath item : items) {
-                    Files.writeString(directory.resolve(item.getPath()), Objects.requireNonNull(data.get(item.getKey()), item.getKey()));
+                    Files.writeString(
+                            directory.resolve(item.getPath()),
+                            Objects.requireNonNull(data.get(item.getKey()), item.getKey()));
                 }
             }
             // readable by any user, as the kubelet's projected files are (0644)
@@ -332,8 +385,13 @@ final class PodmanCluster implements AutoCloseable {
         var get = probe.getHttpGet();
         URI uri = URI.create("http://" + pod.address() + ":" + pod.port(get.getPort()) + get.getPath());
         try {
-            int status = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(Objects.requireNonNullElse(probe.getTimeoutSeconds(), 1))).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = HTTP.send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(
+                                            Objects.requireNonNullElse(probe.getTimeoutSeconds(), 1)))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
             return status >= 200 && status < 400;
         } catch (IOException e) {
             return false;

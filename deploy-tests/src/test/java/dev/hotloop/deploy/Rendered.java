@@ -39,30 +39,48 @@ record Rendered(String yaml, List<HasMetadata> resources) {
     }
 
     <T extends HasMetadata> Optional<T> find(Class<T> type, String name) {
-        return all(type).stream().filter(r -> name.equals(r.getMetadata().getName())).findFirst();
+        return all(type).stream()
+                .filter(r -> name.equals(r.getMetadata().getName()))
+                .findFirst();
     }
 
     <T extends HasMetadata> T get(Class<T> type, String name) {
-        return find(type, name).orElseThrow(() -> new NoSuchElementException(type.getSimpleName() + " " + name
-                + " not rendered; have " + resources.stream().map(r -> r.getKind() + "/" + r.getMetadata().getName()).toList()));
+        return find(type, name)
+                .orElseThrow(() -> new NoSuchElementException(type.getSimpleName() + " " + name + " not rendered; have "
+                        + resources.stream()
+                                .map(r -> r.getKind() + "/" + r.getMetadata().getName())
+                                .toList()));
     }
 
     /** Pod templates of every workload (Deployments and StatefulSets), by workload name. */
     Map<String, PodTemplateSpec> podTemplates() {
         var templates = new java.util.TreeMap<String, PodTemplateSpec>();
-        all(Deployment.class).forEach(d -> templates.put(d.getMetadata().getName(), d.getSpec().getTemplate()));
-        all(StatefulSet.class).forEach(s -> templates.put(s.getMetadata().getName(), s.getSpec().getTemplate()));
+        all(Deployment.class)
+                .forEach(d ->
+                        templates.put(d.getMetadata().getName(), d.getSpec().getTemplate()));
+        all(StatefulSet.class)
+                .forEach(s ->
+                        templates.put(s.getMetadata().getName(), s.getSpec().getTemplate()));
         return templates;
     }
 
     Container container(String deployment) {
-        return get(Deployment.class, deployment).getSpec().getTemplate().getSpec().getContainers().getFirst();
+        return get(Deployment.class, deployment)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst();
     }
 
     Optional<String> env(String deployment, String name) {
-        return container(deployment).getEnv().stream().filter(e -> name.equals(e.getName())).findFirst()
-                .map(e -> e.getValue() != null ? e.getValue()
-                        : "secret:" + e.getValueFrom().getSecretKeyRef().getName() + "/" + e.getValueFrom().getSecretKeyRef().getKey());
+        return container(deployment).getEnv().stream()
+                .filter(e -> name.equals(e.getName()))
+                .findFirst()
+                .map(e -> e.getValue() != null
+                        ? e.getValue()
+                        : "secret:" + e.getValueFrom().getSecretKeyRef().getName() + "/"
+                                + e.getValueFrom().getSecretKeyRef().getKey());
     }
 
     Service service(String name) {

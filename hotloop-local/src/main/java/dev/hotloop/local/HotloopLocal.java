@@ -10,13 +10,13 @@ public final class HotloopLocal {
 
     static final String DEV_KEY = "dev:hotloop-dev-key";
 
-    private HotloopLocal() {
-    }
+    private HotloopLocal() {}
 
     public static void main(String[] args) {
         LocalPlatform platform = LocalPlatform.start(DEV_KEY, args);
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "hotloop-local-shutdown"));
-        System.out.printf("%nhotloop is up: http://localhost:%d/v1  (dev API key: hotloop-dev-key, Ctrl-C stops)%n%n",
+        System.out.printf(
+                "%nhotloop is up: http://localhost:%d/v1  (dev API key: hotloop-dev-key, Ctrl-C stops)%n%n",
                 platform.apiPort());
     }
 }

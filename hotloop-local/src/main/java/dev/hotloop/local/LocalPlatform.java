@@ -5,14 +5,14 @@ import dev.hotloop.localredis.LocalRedis;
 import dev.hotloop.session.SessionServiceApplication;
 import dev.hotloop.toolrunner.ToolRunnerApplication;
 import java.nio.file.Path;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The whole platform in this JVM: a private Redis that keeps its data in {@link #redisDataDir} (append-only file,
@@ -32,9 +32,11 @@ public final class LocalPlatform implements AutoCloseable {
     private final @Nullable ConfigurableApplicationContext tools;
     private final ConfigurableApplicationContext api;
 
-    private LocalPlatform(LocalRedis redis, ConfigurableApplicationContext session,
-                          @Nullable ConfigurableApplicationContext tools,
-                          ConfigurableApplicationContext api) {
+    private LocalPlatform(
+            LocalRedis redis,
+            ConfigurableApplicationContext session,
+            @Nullable ConfigurableApplicationContext tools,
+            ConfigurableApplicationContext api) {
         this.redis = redis;
         this.session = session;
         this.tools = tools;
@@ -48,13 +50,15 @@ public final class LocalPlatform implements AutoCloseable {
         LocalRedis redis = LocalRedis.startPersistent(redisDataDir(System.getenv()));
         ConfigurableApplicationContext session = SessionServiceApplication.builder()
                 .registerShutdownHook(false)
-                .run("--server.port=0", "--spring.data.redis.host=" + redis.host(),
+                .run(
+                        "--server.port=0",
+                        "--spring.data.redis.host=" + redis.host(),
                         "--spring.data.redis.port=" + redis.port());
         ConfigurableApplicationContext tools = startToolRunner();
         String[] arguments = Arrays.copyOf(apiArguments, apiArguments.length + 4);
         arguments[apiArguments.length] = "--hotloop.api.session.url=http://127.0.0.1:" + port(session);
-        arguments[apiArguments.length + 1] = "--hotloop.api.tool-runner.url=http://127.0.0.1:"
-                + (tools == null ? 1 : port(tools));
+        arguments[apiArguments.length + 1] =
+                "--hotloop.api.tool-runner.url=http://127.0.0.1:" + (tools == null ? 1 : port(tools));
         // the same Redis holds api-service's per-tenant limits
         arguments[apiArguments.length + 2] = "--spring.data.redis.host=" + redis.host();
         arguments[apiArguments.length + 3] = "--spring.data.redis.port=" + redis.port();
@@ -76,17 +80,25 @@ public final class LocalPlatform implements AutoCloseable {
             return Path.of(hotloop, "redis");
         }
         String xdg = environment.get("XDG_DATA_HOME");
-        Path data = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        Path data = xdg != null && !xdg.isBlank()
+                ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".local", "share");
         return data.resolve("hotloop").resolve("redis");
     }
 
     private static @Nullable ConfigurableApplicationContext startToolRunner() {
         try {
-            return ToolRunnerApplication.builder().registerShutdownHook(false).run("--server.port=0",
-                    "--hotloop.tools.workspace.root=" + Path.of(System.getProperty("java.io.tmpdir"), "hotloop-workspaces"));
+            return ToolRunnerApplication.builder()
+                    .registerShutdownHook(false)
+                    .run(
+                            "--server.port=0",
+                            "--hotloop.tools.workspace.root="
+                                    + Path.of(System.getProperty("java.io.tmpdir"), "hotloop-workspaces"));
         } catch (RuntimeException refused) {
-            log.warn("tool-runner-service did not start, so hosted tools (shell) are off: {}. Install bubblewrap "
-                    + "(apt-get install bubblewrap) for the sandbox.", refused.getMessage());
+            log.warn(
+                    "tool-runner-service did not start, so hosted tools (shell) are off: {}. Install bubblewrap "
+                            + "(apt-get install bubblewrap) for the sandbox.",
+                    refused.getMessage());
             return null;
         }
     }
@@ -120,6 +132,7 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     private static int port(ConfigurableApplicationContext context) {
-        return Objects.requireNonNull(((WebServerApplicationContext) context).getWebServer()).getPort();
+        return Objects.requireNonNull(((WebServerApplicationContext) context).getWebServer())
+                .getPort();
     }
 }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
@@ -71,8 +70,15 @@ public final class LocalRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create the Redis data directory " + dataDir, e);
         }
-        return start(Map.of("dir", dataDir.toAbsolutePath().toString(), "save", "", "appendonly", "yes",
-                "appendfsync", "everysec"));
+        return start(Map.of(
+                "dir",
+                dataDir.toAbsolutePath().toString(),
+                "save",
+                "",
+                "appendonly",
+                "yes",
+                "appendfsync",
+                "everysec"));
     }
 
     /**
@@ -95,7 +101,8 @@ public final class LocalRedis implements AutoCloseable {
             arguments.add("--" + name);
             arguments.add(value);
         });
-        return findOnPath("redis-server").map(executable -> startProcess(executable, arguments))
+        return findOnPath("redis-server")
+                .map(executable -> startProcess(executable, arguments))
                 .orElseGet(() -> startEmbedded(settings));
     }
 
@@ -180,7 +187,8 @@ public final class LocalRedis implements AutoCloseable {
                 }
                 if (System.nanoTime() - deadline > 0) {
                     process.destroyForcibly();
-                    throw new IllegalStateException("redis-server on port " + port + " did not answer PING within " + READY_TIMEOUT);
+                    throw new IllegalStateException(
+                            "redis-server on port " + port + " did not answer PING within " + READY_TIMEOUT);
                 }
                 // waiting on the process itself paces the probes and returns early if it dies
                 process.waitFor(PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);

@@ -53,9 +53,14 @@ public final class RespClient {
     }
 
     private static byte[] encode(String... command) {
-        StringBuilder request = new StringBuilder().append('*').append(command.length).append("\r\n");
+        StringBuilder request =
+                new StringBuilder().append('*').append(command.length).append("\r\n");
         for (String part : command) {
-            request.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(part).append("\r\n");
+            request.append('$')
+                    .append(part.getBytes(StandardCharsets.UTF_8).length)
+                    .append("\r\n")
+                    .append(part)
+                    .append("\r\n");
         }
         return request.toString().getBytes(StandardCharsets.UTF_8);
     }

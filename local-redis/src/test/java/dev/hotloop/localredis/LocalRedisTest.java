@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +46,8 @@ class LocalRedisTest {
             assertThat(client.call("SET", "turn", "acknowledged")).isEqualTo("+OK");
         }
         try (LocalRedis redis = LocalRedis.startPersistent(dataDir.resolve("redis"))) {
-            assertThat(RespClient.of(redis.host(), redis.port(), Duration.ofSeconds(2)).call("GET", "turn"))
+            assertThat(RespClient.of(redis.host(), redis.port(), Duration.ofSeconds(2))
+                            .call("GET", "turn"))
                     .isEqualTo("acknowledged");
         }
     }

@@ -15,10 +15,10 @@ import tools.jackson.databind.node.StringNode;
 public final class ModelRequests {
 
     public static final ToolChoice NONE = new ToolChoice(ToolChoice.Mode.NONE, null, StringNode.valueOf("none"));
-    public static final ToolChoice REQUIRED = new ToolChoice(ToolChoice.Mode.REQUIRED, null, StringNode.valueOf("required"));
+    public static final ToolChoice REQUIRED =
+            new ToolChoice(ToolChoice.Mode.REQUIRED, null, StringNode.valueOf("required"));
 
-    private ModelRequests() {
-    }
+    private ModelRequests() {}
 
     public static ModelRequest request(List<Item> context) {
         return request(context, List.of(), ToolChoice.AUTO, true, null);
@@ -28,15 +28,19 @@ public final class ModelRequests {
         return request(context, tools, ToolChoice.AUTO, true, null);
     }
 
-    public static ModelRequest request(List<Item> context, List<Tool> tools, ToolChoice toolChoice,
-                                       boolean parallelToolCalls, Integer maxOutputTokens) {
-        return new ModelRequest("hotloop-sim", null, context, tools, toolChoice, parallelToolCalls, maxOutputTokens,
-                null, null, null);
+    public static ModelRequest request(
+            List<Item> context,
+            List<Tool> tools,
+            ToolChoice toolChoice,
+            boolean parallelToolCalls,
+            Integer maxOutputTokens) {
+        return new ModelRequest(
+                "hotloop-sim", null, context, tools, toolChoice, parallelToolCalls, maxOutputTokens, null, null, null);
     }
 
     public static ToolChoice forced(String function) {
-        return new ToolChoice(ToolChoice.Mode.FUNCTION, function,
-                json("{\"type\":\"function\",\"name\":\"" + function + "\"}"));
+        return new ToolChoice(
+                ToolChoice.Mode.FUNCTION, function, json("{\"type\":\"function\",\"name\":\"" + function + "\"}"));
     }
 
     public static Item user(String text) {
@@ -46,7 +50,8 @@ public final class ModelRequests {
     }
 
     public static Item assistant(String text) {
-        ObjectNode message = json("{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\"}]}");
+        ObjectNode message =
+                json("{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\"}]}");
         ((ObjectNode) message.path("content").get(0)).put("text", text);
         return Item.of(message);
     }

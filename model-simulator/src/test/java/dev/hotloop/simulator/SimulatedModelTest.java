@@ -47,8 +47,10 @@ class SimulatedModelTest {
 
         assertThat(streamed.text()).isEqualTo("You said: Hello, simulated world");
         assertThat(streamed.textDeltas()).hasSize(O200K.countTokensOrdinary("You said: Hello, simulated world"));
-        assertThat(streamed.finish()).isEqualTo(new ModelEvent.Finish(FinishReason.STOP,
-                new ModelEvent.ModelUsage(0, 0, streamed.textDeltas().size())));
+        assertThat(streamed.finish())
+                .isEqualTo(new ModelEvent.Finish(
+                        FinishReason.STOP,
+                        new ModelEvent.ModelUsage(0, 0, streamed.textDeltas().size())));
     }
 
     @Test
@@ -58,10 +60,13 @@ class SimulatedModelTest {
         Streamed streamed = Streamed.of(MODEL.stream(request(List.of(user(text)))));
 
         assertThat(streamed.text()).isEqualTo("You said: " + text);
-        assertThat(streamed.textDeltas()).allSatisfy(delta ->
-                assertThat(new String(delta.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEqualTo(delta));
+        assertThat(streamed.textDeltas())
+                .allSatisfy(
+                        delta -> assertThat(new String(delta.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+                                .isEqualTo(delta));
         // some tokens end inside a character: they release no delta of their own
-        assertThat(streamed.finish().usage().outputTokens()).isGreaterThan(streamed.textDeltas().size());
+        assertThat(streamed.finish().usage().outputTokens())
+                .isGreaterThan(streamed.textDeltas().size());
     }
 
     @Test
@@ -84,8 +89,12 @@ class SimulatedModelTest {
         });
 
         Streamed.Call made = first.calls().getFirst();
-        Streamed second = Streamed.of(MODEL.stream(request(List.of(user("Weather in Paris?"),
-                call(made.callId(), made.name(), made.arguments()), output(made.callId(), "18°C and sunny")), TOOLS)));
+        Streamed second = Streamed.of(MODEL.stream(request(
+                List.of(
+                        user("Weather in Paris?"),
+                        call(made.callId(), made.name(), made.arguments()),
+                        output(made.callId(), "18°C and sunny")),
+                TOOLS)));
 
         assertThat(second.calls()).isEmpty();
         assertThat(second.text()).isEqualTo("The tool get_weather returned: 18°C and sunny");
@@ -93,8 +102,12 @@ class SimulatedModelTest {
 
     @Test
     void parallelOutputsAreAllQuoted() {
-        List<Item> context = List.of(user("both"), call("call_1", "get_weather", "{}"), call("call_2", "get_time", "{}"),
-                output("call_1", "sunny"), output("call_2", "noon"));
+        List<Item> context = List.of(
+                user("both"),
+                call("call_1", "get_weather", "{}"),
+                call("call_2", "get_time", "{}"),
+                output("call_1", "sunny"),
+                output("call_2", "noon"));
 
         Streamed streamed = Streamed.of(MODEL.stream(request(context, TOOLS)));
 
@@ -105,7 +118,8 @@ class SimulatedModelTest {
     void forcedFunctionIsCalledEvenAfterAToolOutput() {
         List<Item> afterOutput = List.of(user("time?"), call("call_1", "get_time", "{}"), output("call_1", "noon"));
 
-        Streamed fresh = Streamed.of(MODEL.stream(request(List.of(user("time?")), TOOLS, forced("get_time"), true, null)));
+        Streamed fresh =
+                Streamed.of(MODEL.stream(request(List.of(user("time?")), TOOLS, forced("get_time"), true, null)));
         Streamed again = Streamed.of(MODEL.stream(request(afterOutput, TOOLS, forced("get_time"), true, null)));
 
         assertThat(fresh.calls()).singleElement().satisfies(call -> {
@@ -150,8 +164,10 @@ class SimulatedModelTest {
                       - function_call: { name: get_time }
                 """);
 
-        Streamed parallel = Streamed.of(model.stream(request(List.of(user("both")), TOOLS, ToolChoice.AUTO, true, null)));
-        Streamed serial = Streamed.of(model.stream(request(List.of(user("both")), TOOLS, ToolChoice.AUTO, false, null)));
+        Streamed parallel =
+                Streamed.of(model.stream(request(List.of(user("both")), TOOLS, ToolChoice.AUTO, true, null)));
+        Streamed serial =
+                Streamed.of(model.stream(request(List.of(user("both")), TOOLS, ToolChoice.AUTO, false, null)));
 
         assertThat(parallel.calls()).extracting(Streamed.Call::name).containsExactly("get_weather", "get_time");
         assertThat(parallel.calls()).extracting(Streamed.Call::callId).doesNotHaveDuplicates();
@@ -161,8 +177,8 @@ class SimulatedModelTest {
 
     @Test
     void maxOutputTokensCutsAtExactlyThatManyTokens() {
-        ModelRequest request = request(List.of(user("a fairly long sentence that needs many tokens")), List.of(),
-                ToolChoice.AUTO, true, 5);
+        ModelRequest request = request(
+                List.of(user("a fairly long sentence that needs many tokens")), List.of(), ToolChoice.AUTO, true, 5);
 
         Streamed streamed = Streamed.of(MODEL.stream(request));
 
@@ -187,15 +203,24 @@ class SimulatedModelTest {
                 """);
         int budget = O200K.countTokensOrdinary("Let me check.") + 2;
 
-        Streamed cut = Streamed.of(model.stream(request(List.of(user("weather")), TOOLS, ToolChoice.AUTO, true, budget)));
-        Streamed exact = Streamed.of(model.stream(request(List.of(user("weather")), TOOLS, ToolChoice.AUTO, true,
+        Streamed cut =
+                Streamed.of(model.stream(request(List.of(user("weather")), TOOLS, ToolChoice.AUTO, true, budget)));
+        Streamed exact = Streamed.of(model.stream(request(
+                List.of(user("weather")),
+                TOOLS,
+                ToolChoice.AUTO,
+                true,
                 budget - 2 + O200K.countTokensOrdinary("{\"city\":\"Paris\",\"unit\":\"celsius\"}"))));
 
         assertThat(cut.reason()).isEqualTo(FinishReason.LENGTH);
-        assertThat(cut.events()).filteredOn(ModelEvent.ArgumentsDelta.class::isInstance).hasSize(2);
+        assertThat(cut.events())
+                .filteredOn(ModelEvent.ArgumentsDelta.class::isInstance)
+                .hasSize(2);
         assertThat(cut.finish().usage().outputTokens()).isEqualTo(budget);
         assertThat(exact.reason()).isEqualTo(FinishReason.STOP);
-        assertThat(exact.calls()).extracting(Streamed.Call::arguments).containsExactly("{\"city\":\"Paris\",\"unit\":\"celsius\"}");
+        assertThat(exact.calls())
+                .extracting(Streamed.Call::arguments)
+                .containsExactly("{\"city\":\"Paris\",\"unit\":\"celsius\"}");
     }
 
     @Test
@@ -211,12 +236,13 @@ class SimulatedModelTest {
 
     @Test
     void usageReportsOutputTokensAndLeavesTheInputToTheEngine() {
-        List<Item> context = List.of(user("weather?"), call("call_1", "get_weather", "{\"city\":\"Oslo\"}"),
-                output("call_1", "snow"));
-        ModelRequest request = new ModelRequest("hotloop-sim", "Be brief.", context, TOOLS, ToolChoice.AUTO, true,
-                null, null, null, null);
+        List<Item> context = List.of(
+                user("weather?"), call("call_1", "get_weather", "{\"city\":\"Oslo\"}"), output("call_1", "snow"));
+        ModelRequest request = new ModelRequest(
+                "hotloop-sim", "Be brief.", context, TOOLS, ToolChoice.AUTO, true, null, null, null, null);
 
-        ModelEvent.ModelUsage usage = Streamed.of(MODEL.stream(request)).finish().usage();
+        ModelEvent.ModelUsage usage =
+                Streamed.of(MODEL.stream(request)).finish().usage();
 
         assertThat(usage.inputTokens()).isZero();
         assertThat(usage.cachedTokens()).isZero();
@@ -234,7 +260,8 @@ class SimulatedModelTest {
 
     @Test
     void waitsTtftThenStreamsAtTheConfiguredRate() {
-        SimulatedModel model = new SimulatedModel(new SimulatorSettings(Duration.ofMillis(50), 1000, scenarioOfTokens(100)), O200K);
+        SimulatedModel model =
+                new SimulatedModel(new SimulatorSettings(Duration.ofMillis(50), 1000, scenarioOfTokens(100)), O200K);
 
         StepVerifier.withVirtualTime(() -> model.stream(request(List.of(user("go")))))
                 .expectSubscription()
@@ -253,7 +280,8 @@ class SimulatedModelTest {
 
     @Test
     void cancellingStopsEmissionAtOnce() {
-        SimulatedModel model = new SimulatedModel(new SimulatorSettings(Duration.ZERO, 1000, scenarioOfTokens(100)), O200K);
+        SimulatedModel model =
+                new SimulatedModel(new SimulatorSettings(Duration.ZERO, 1000, scenarioOfTokens(100)), O200K);
         AtomicInteger emitted = new AtomicInteger();
         VirtualTimeScheduler scheduler = VirtualTimeScheduler.getOrSet();
         try {
@@ -276,13 +304,15 @@ class SimulatedModelTest {
 
     @Test
     void createLoadsTheProcessWideEncoding() {
-        Streamed streamed = Streamed.of(SimulatedModel.create(SimulatorSettings.unthrottled()).stream(request(List.of(user("hi")))));
+        Streamed streamed = Streamed.of(
+                SimulatedModel.create(SimulatorSettings.unthrottled()).stream(request(List.of(user("hi")))));
 
         assertThat(streamed.text()).isEqualTo("You said: hi");
     }
 
     private static SimulatedModel scripted(String yaml) {
-        return new SimulatedModel(new SimulatorSettings(Duration.ZERO, 0, Scenario.parse(yaml, Scenario.Format.YAML)), O200K);
+        return new SimulatedModel(
+                new SimulatorSettings(Duration.ZERO, 0, Scenario.parse(yaml, Scenario.Format.YAML)), O200K);
     }
 
     /** A scenario answering with a message of exactly {@code count} tokens. */

@@ -14,8 +14,7 @@ import reactor.test.StepVerifier;
 public record Streamed(List<ModelEvent> events) {
 
     /** A function call as the deltas spell it. */
-    public record Call(String callId, String name, String arguments) {
-    }
+    public record Call(String callId, String name, String arguments) {}
 
     public static Streamed of(Flux<ModelEvent> stream) {
         List<ModelEvent> events = new ArrayList<>();
@@ -42,16 +41,17 @@ public record Streamed(List<ModelEvent> events) {
                     Call open = calls.removeLast();
                     calls.add(new Call(open.callId(), open.name(), open.arguments() + delta.delta()));
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return calls;
     }
 
     public List<String> textDeltas() {
-        return events.stream().filter(ModelEvent.TextDelta.class::isInstance)
-                .map(event -> ((ModelEvent.TextDelta) event).text()).toList();
+        return events.stream()
+                .filter(ModelEvent.TextDelta.class::isInstance)
+                .map(event -> ((ModelEvent.TextDelta) event).text())
+                .toList();
     }
 
     public ModelEvent.Finish finish() {

@@ -5,6 +5,7 @@ import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.json.ProtocolJson;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
@@ -23,7 +24,6 @@ import reactor.netty.channel.AbortedException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.DatabindException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Writes every failure of a service as an OpenAI-shaped error body, also those raised before a handler is chosen
@@ -49,8 +49,7 @@ public abstract class OpenAiErrorHandler implements WebExceptionHandler {
     }
 
     /** Headers a service adds to some errors, e.g. {@code Retry-After} when overloaded. */
-    protected void decorate(ServerHttpResponse response, ApiException error) {
-    }
+    protected void decorate(ServerHttpResponse response, ApiException error) {}
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
@@ -60,8 +59,11 @@ public abstract class OpenAiErrorHandler implements WebExceptionHandler {
         }
         if (failure instanceof AbortedException || AbortedException.isConnectionReset(failure)) {
             // an aborted upload or a vanished client is no failure of ours, and there is nobody left to answer
-            log.debug("Client went away during {} {}: {}", exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath().value(), failure.toString());
+            log.debug(
+                    "Client went away during {} {}: {}",
+                    exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath().value(),
+                    failure.toString());
             response.setStatusCode(CLIENT_CLOSED_REQUEST);
             return Mono.empty();
         }
@@ -78,16 +80,28 @@ public abstract class OpenAiErrorHandler implements WebExceptionHandler {
             case ApiException api -> api;
             case DataBufferLimitException tooLarge -> ApiException.tooLarge("Request body too large.");
             case ServerWebInputException input -> unreadable(input);
-            case ResponseStatusException status when status.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND) ->
-                    ApiException.notFound(null, ErrorCodes.UNKNOWN_URL, "Unknown request URL: " + request.getMethod()
-                            + " " + request.getPath().value() + ". Please check the URL for typos.");
-            case ResponseStatusException status when status.getStatusCode().is4xxClientError() ->
-                    ApiException.clientError(status.getStatusCode().value(),
-                            status.getReason() != null ? status.getReason() : status.getStatusCode().toString());
+            case ResponseStatusException status
+            when status.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND) ->
+                ApiException.notFound(
+                        null,
+                        ErrorCodes.UNKNOWN_URL,
+                        "Unknown request URL: " + request.getMethod() + " "
+                                + request.getPath().value() + ". Please check the URL for typos.");
+            case ResponseStatusException status
+            when status.getStatusCode().is4xxClientError() ->
+                ApiException.clientError(
+                        status.getStatusCode().value(),
+                        status.getReason() != null
+                                ? status.getReason()
+                                : status.getStatusCode().toString());
             default -> {
-                log.error("Unexpected failure serving {} {}", request.getMethod(), request.getPath().value(), failure);
-                yield ApiException.serverError(ErrorCodes.SERVER_ERROR, "The " + service + " had an error while processing "
-                        + "the request.");
+                log.error(
+                        "Unexpected failure serving {} {}",
+                        request.getMethod(),
+                        request.getPath().value(),
+                        failure);
+                yield ApiException.serverError(
+                        ErrorCodes.SERVER_ERROR, "The " + service + " had an error while processing " + "the request.");
             }
         };
     }
@@ -99,12 +113,14 @@ public abstract class OpenAiErrorHandler implements WebExceptionHandler {
             JacksonException jackson = (JacksonException) cause;
             String param = param(jackson.getPath());
             String where = param == null ? "The body" : "'" + param + "'";
-            return ApiException.invalidRequest(param, ErrorCodes.INVALID_JSON,
+            return ApiException.invalidRequest(
+                    param,
+                    ErrorCodes.INVALID_JSON,
                     where + " has the wrong JSON type: " + jackson.getOriginalMessage());
         }
         if (cause instanceof JacksonException jackson) {
-            return ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON,
-                    "The body is not valid JSON: " + jackson.getOriginalMessage());
+            return ApiException.invalidRequest(
+                    null, ErrorCodes.INVALID_JSON, "The body is not valid JSON: " + jackson.getOriginalMessage());
         }
         return ApiException.invalidRequest(null, input.getReason() == null ? "Invalid request." : input.getReason());
     }

@@ -1,10 +1,9 @@
 package dev.hotloop.session;
 
-import java.time.Duration;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,13 +19,18 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("hotloop.session")
-public record SessionProperties(@DefaultValue("30d") @NotNull @DurationMin(seconds = 1) Duration ttl,
-                                @DefaultValue @NotNull @Valid NearCache nearCache,
-                                @DefaultValue @NotNull @Valid Redis redis) {
+public record SessionProperties(
+        @DefaultValue("30d") @NotNull @DurationMin(seconds = 1)
+        Duration ttl,
+
+        @DefaultValue @NotNull @Valid NearCache nearCache,
+        @DefaultValue @NotNull @Valid Redis redis) {
 
     /** Settings with the default near cache and no replica acknowledgement, for tests and tools that only choose the TTL. */
     public static SessionProperties withTtl(Duration ttl) {
-        return new SessionProperties(ttl, new NearCache(true, DataSize.ofMegabytes(128), Duration.ofMinutes(10)),
+        return new SessionProperties(
+                ttl,
+                new NearCache(true, DataSize.ofMegabytes(128), Duration.ofMinutes(10)),
                 new Redis(0, Duration.ofSeconds(1)));
     }
 
@@ -36,10 +40,12 @@ public record SessionProperties(@DefaultValue("30d") @NotNull @DurationMin(secon
      * @param ttl how long an entry lives after it was written; capped at half of {@code hotloop.session.ttl}, so
      *     a cached entry always expires before Redis could drop what it mirrors
      */
-    public record NearCache(@DefaultValue("true") boolean enabled,
-                            @DefaultValue("128MB") @NotNull DataSize maxSize,
-                            @DefaultValue("10m") @NotNull @DurationMin(seconds = 1) Duration ttl) {
-    }
+    public record NearCache(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("128MB") @NotNull DataSize maxSize,
+
+            @DefaultValue("10m") @NotNull @DurationMin(seconds = 1)
+            Duration ttl) {}
 
     /**
      * @param replicaAcks how many replicas must have a stored turn before it is acknowledged: after each store,
@@ -48,7 +54,9 @@ public record SessionProperties(@DefaultValue("30d") @NotNull @DurationMin(secon
      *     failover may then lose the turns of the last moments before it
      * @param replicaAckTimeout how long a store waits for its replicas
      */
-    public record Redis(@DefaultValue("0") @Min(0) int replicaAcks,
-                        @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration replicaAckTimeout) {
-    }
+    public record Redis(
+            @DefaultValue("0") @Min(0) int replicaAcks,
+
+            @DefaultValue("1s") @NotNull @DurationMin(millis = 1)
+            Duration replicaAckTimeout) {}
 }

@@ -2,17 +2,16 @@ package dev.hotloop.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotloop.protocol.id.ResponseIds;
+import dev.hotloop.testsupport.TestRedis;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.bootstrap.Bootstrap;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
-import dev.hotloop.protocol.id.ResponseIds;
-import dev.hotloop.testsupport.TestRedis;
-import io.lettuce.core.resource.NettyCustomizer;
-import io.netty.bootstrap.Bootstrap;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -28,19 +27,32 @@ class SessionServiceApplicationTest {
     @Test
     void builderStartsTheServiceFromItsOwnConfigFile() {
         try (ConfigurableApplicationContext context = SessionServiceApplication.builder()
-                .properties("server.port=0", "spring.data.redis.host=" + TestRedis.host(),
-                        "spring.data.redis.port=" + TestRedis.port(), "hotloop.session.ttl=1h")
+                .properties(
+                        "server.port=0",
+                        "spring.data.redis.host=" + TestRedis.host(),
+                        "spring.data.redis.port=" + TestRedis.port(),
+                        "hotloop.session.ttl=1h")
                 .run()) {
-            assertThat(context.getEnvironment().getProperty("spring.application.name")).isEqualTo("session-service");
+            assertThat(context.getEnvironment().getProperty("spring.application.name"))
+                    .isEqualTo("session-service");
             assertThat(context.getBean(SessionProperties.class).ttl()).isEqualTo(Duration.ofHours(1));
             WebTestClient client = client(context);
 
-            client.get().uri("/actuator/health").exchange()
-                    .expectStatus().isOk()
-                    .expectBody().jsonPath("$.status").isEqualTo("UP");
-            client.get().uri("/actuator/prometheus").exchange()
-                    .expectStatus().isOk()
-                    .expectBody(String.class).value(body -> assertThat(body).contains("application=\"session-service\""));
+            client.get()
+                    .uri("/actuator/health")
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.status")
+                    .isEqualTo("UP");
+            client.get()
+                    .uri("/actuator/prometheus")
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody(String.class)
+                    .value(body -> assertThat(body).contains("application=\"session-service\""));
         }
     }
 
@@ -53,20 +65,30 @@ class SessionServiceApplicationTest {
     void unreachableRedisAnswers503InTheOpenAiShapeWithoutConnectingFromAnEventLoop() throws IOException {
         try (ConfigurableApplicationContext context = SessionServiceApplication.builder()
                 .sources(ConnectingThreads.class)
-                .properties("server.port=0", "spring.data.redis.host=127.0.0.1",
-                        "spring.data.redis.port=" + closedPort(), "spring.data.redis.connect-timeout=1s")
+                .properties(
+                        "server.port=0",
+                        "spring.data.redis.host=127.0.0.1",
+                        "spring.data.redis.port=" + closedPort(),
+                        "spring.data.redis.connect-timeout=1s")
                 .run()) {
             for (int request = 0; request < 3; request++) {
-                client(context).get().uri("/internal/v1/tenants/acme/responses/{id}", ResponseIds.newChain())
+                client(context)
+                        .get()
+                        .uri("/internal/v1/tenants/acme/responses/{id}", ResponseIds.newChain())
                         .exchange()
-                        .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
-                        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                        .expectStatus()
+                        .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                        .expectHeader()
+                        .contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
                         .expectBody()
-                        .jsonPath("$.error.type").isEqualTo("server_error")
-                        .jsonPath("$.error.code").isEqualTo("session_store_unavailable");
+                        .jsonPath("$.error.type")
+                        .isEqualTo("server_error")
+                        .jsonPath("$.error.code")
+                        .isEqualTo("session_store_unavailable");
             }
 
-            assertThat(context.getBean(ConnectingThreads.class).names).isNotEmpty()
+            assertThat(context.getBean(ConnectingThreads.class).names)
+                    .isNotEmpty()
                     .noneMatch(thread -> thread.startsWith("session-http"));
         }
     }

@@ -1,13 +1,12 @@
 package dev.hotloop.session;
 
+import dev.hotloop.protocol.id.ResponseIds;
+import dev.hotloop.session.cache.NearCache;
+import dev.hotloop.testsupport.TestRedis;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import dev.hotloop.protocol.id.ResponseIds;
-import dev.hotloop.session.cache.NearCache;
-import dev.hotloop.testsupport.TestRedis;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -26,7 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Base of the tests that need the running service and the test JVM's Redis. Every subclass gets the same
  * configuration, so Spring starts one context for all of them.
  */
-@SpringBootTest(classes = SessionServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = SessionServiceApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=" + SessionServiceApplication.CONFIG_NAME)
 // no latency assertion here (speed is the benchmarks' business): the first requests of a fresh context run one-time
 // work on the event loop, which took over the 5 s default on a 2-core machine shared by several builds
@@ -57,12 +58,17 @@ public abstract class SessionServiceIntegrationTest {
     /** Stores a turn with one user message in and one assistant message out; returns its id. */
     protected String storeTurn(@Nullable String previousId, String label) {
         String id = previousId == null ? ResponseIds.newChain() : ResponseIds.continuing(previousId);
-        http.post().uri(RESPONSES, TENANT)
+        http.post()
+                .uri(RESPONSES, TENANT)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(storeBody(id, previousId, List.of(userMessage(label + "-in")), List.of(assistantMessage(label + "-out"))))
+                .bodyValue(storeBody(
+                        id, previousId, List.of(userMessage(label + "-in")), List.of(assistantMessage(label + "-out"))))
                 .exchange()
-                .expectStatus().isCreated()
-                .expectBody().jsonPath("$.id").isEqualTo(id);
+                .expectStatus()
+                .isCreated()
+                .expectBody()
+                .jsonPath("$.id")
+                .isEqualTo(id);
         return id;
     }
 
@@ -96,10 +102,14 @@ public abstract class SessionServiceIntegrationTest {
     }
 
     protected JsonNode context(String id) {
-        byte[] body = http.get().uri(RESPONSES + "/{id}/context", TENANT, id)
+        byte[] body = http.get()
+                .uri(RESPONSES + "/{id}/context", TENANT, id)
                 .exchange()
-                .expectStatus().isOk()
-                .expectBody().returnResult().getResponseBody();
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .returnResult()
+                .getResponseBody();
         return json.readTree(body);
     }
 
@@ -112,7 +122,8 @@ public abstract class SessionServiceIntegrationTest {
         return texts;
     }
 
-    protected ObjectNode storeBody(String id, @Nullable String previousId, List<ObjectNode> input, List<ObjectNode> output) {
+    protected ObjectNode storeBody(
+            String id, @Nullable String previousId, List<ObjectNode> input, List<ObjectNode> output) {
         ObjectNode body = json.createObjectNode();
         ObjectNode response = body.putObject("response");
         response.put("id", id)
@@ -141,7 +152,10 @@ public abstract class SessionServiceIntegrationTest {
                 .put("id", ResponseIds.item("msg"))
                 .put("role", "assistant")
                 .put("status", "completed");
-        ObjectNode part = message.putArray("content").addObject().put("type", "output_text").put("text", text);
+        ObjectNode part = message.putArray("content")
+                .addObject()
+                .put("type", "output_text")
+                .put("text", text);
         part.putArray("annotations");
         part.putArray("logprobs");
         return message;

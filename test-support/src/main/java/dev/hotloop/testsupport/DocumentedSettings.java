@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
 import org.springframework.boot.configurationmetadata.ConfigurationMetadataProperty;
 import org.springframework.boot.configurationmetadata.ConfigurationMetadataRepositoryJsonBuilder;
 
@@ -33,8 +32,7 @@ public final class DocumentedSettings {
     private static final Pattern CODE = Pattern.compile("`([^`]*)`");
     private static final Pattern CODE_LIST = Pattern.compile("`[^`]*`(, `[^`]*`)*");
 
-    private DocumentedSettings() {
-    }
+    private DocumentedSettings() {}
 
     /**
      * The rows of the README's tables whose property starts with {@code prefix}. A row may name several properties of
@@ -65,8 +63,10 @@ public final class DocumentedSettings {
     public static Map<String, String> inMetadata(Path metadata, String prefix) {
         try (InputStream json = Files.newInputStream(metadata)) {
             Map<String, String> settings = new TreeMap<>();
-            for (ConfigurationMetadataProperty property : ConfigurationMetadataRepositoryJsonBuilder.create(json).build()
-                    .getAllProperties().values()) {
+            for (ConfigurationMetadataProperty property : ConfigurationMetadataRepositoryJsonBuilder.create(json)
+                    .build()
+                    .getAllProperties()
+                    .values()) {
                 if (property.getId().startsWith(prefix)) {
                     settings.put(property.getId(), text(property.getDefaultValue()));
                 }

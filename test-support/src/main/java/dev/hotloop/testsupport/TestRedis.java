@@ -1,13 +1,12 @@
 package dev.hotloop.testsupport;
 
+import dev.hotloop.localredis.LocalRedis;
+import dev.hotloop.localredis.RespClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import dev.hotloop.localredis.LocalRedis;
-import dev.hotloop.localredis.RespClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -69,7 +68,11 @@ public final class TestRedis {
                     .withCommand("redis-server", "--save", "", "--appendonly", "no");
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "test-redis-stop"));
-            log.info("Test Redis: container {} at {}:{}", IMAGE, container.getHost(), container.getMappedPort(CONTAINER_PORT));
+            log.info(
+                    "Test Redis: container {} at {}:{}",
+                    IMAGE,
+                    container.getHost(),
+                    container.getMappedPort(CONTAINER_PORT));
             return new TestRedis(container.getHost(), container.getMappedPort(CONTAINER_PORT));
         }
         LocalRedis redis = LocalRedis.startEphemeral();

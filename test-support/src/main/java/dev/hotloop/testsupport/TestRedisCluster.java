@@ -1,19 +1,18 @@
 package dev.hotloop.testsupport;
 
-import java.nio.charset.StandardCharsets;
 import static org.awaitility.Awaitility.await;
 
+import dev.hotloop.localredis.LocalRedis;
+import dev.hotloop.localredis.RespClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import dev.hotloop.localredis.LocalRedis;
-import dev.hotloop.localredis.RespClient;
 
 /**
  * A Redis Cluster of real {@code redis-server} processes on loopback: three primaries with one replica each, made
@@ -38,8 +37,19 @@ public final class TestRedisCluster implements AutoCloseable {
             for (int node = 0; node < NODES; node++) {
                 // each node rewrites its own nodes.conf
                 Path dir = Files.createTempDirectory("hotloop-cluster-node-");
-                nodes.add(LocalRedis.startServer(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                        "--cluster-node-timeout", "2000", "--dir", dir.toString(), "--save", "", "--appendonly", "no")));
+                nodes.add(LocalRedis.startServer(List.of(
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes.conf",
+                        "--cluster-node-timeout",
+                        "2000",
+                        "--dir",
+                        dir.toString(),
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no")));
             }
             TestRedisCluster cluster = new TestRedisCluster(nodes);
             cluster.create();
@@ -75,17 +85,25 @@ public final class TestRedisCluster implements AutoCloseable {
      * not yet replicated are lost, as in a crash.
      */
     public String failOver(String primary) {
-        String primaryId = clusterNodes().stream().filter(node -> endpoint(node).equals(primary)).findFirst()
+        String primaryId = clusterNodes().stream()
+                .filter(node -> endpoint(node).equals(primary))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No node " + primary))[0];
-        String replica = endpoint(clusterNodes().stream().filter(node -> node[3].equals(primaryId)).findFirst()
+        String replica = endpoint(clusterNodes().stream()
+                .filter(node -> node[3].equals(primaryId))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("No replica of " + primary)));
         String reply = call(replica, "CLUSTER", "FAILOVER", "FORCE");
         if (!reply.equals("+OK")) {
             throw new IllegalStateException("CLUSTER FAILOVER FORCE on " + replica + ": " + reply);
         }
-        await().atMost(READY_TIMEOUT).until(() -> call(replica, "INFO", "replication").contains("role:master")
-                && primaryIds().contains(clusterNodes().stream().filter(node -> endpoint(node).equals(replica)).findFirst()
-                        .orElseThrow()[0]));
+        await().atMost(READY_TIMEOUT)
+                .until(() -> call(replica, "INFO", "replication").contains("role:master")
+                        && primaryIds()
+                                .contains(clusterNodes().stream()
+                                        .filter(node -> endpoint(node).equals(replica))
+                                        .findFirst()
+                                        .orElseThrow()[0]));
         return replica;
     }
 
@@ -99,7 +117,8 @@ public final class TestRedisCluster implements AutoCloseable {
         nodes.forEach(node -> command.add(address(node)));
         command.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
@@ -110,26 +129,35 @@ public final class TestRedisCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating the cluster", e);
         }
-        await().atMost(READY_TIMEOUT).until(() -> nodes.stream().allMatch(node -> {
-            String info = call(address(node), "CLUSTER", "INFO");
-            return info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384")
-                    && info.contains("cluster_known_nodes:" + NODES);
-        }));
+        await().atMost(READY_TIMEOUT)
+                .until(() -> nodes.stream().allMatch(node -> {
+                    String info = call(address(node), "CLUSTER", "INFO");
+                    return info.contains("cluster_state:ok")
+                            && info.contains("cluster_slots_ok:16384")
+                            && info.contains("cluster_known_nodes:" + NODES);
+                }));
     }
 
     private List<String> primaryIds() {
-        return clusterNodes().stream().filter(node -> node[2].contains("master")).map(node -> node[0]).toList();
+        return clusterNodes().stream()
+                .filter(node -> node[2].contains("master"))
+                .map(node -> node[0])
+                .toList();
     }
 
     /** {@code CLUSTER NODES} of the first node, split: id, address@bus, flags, primary id, …, slot ranges. */
     private List<String[]> clusterNodes() {
-        return call(address(nodes.getFirst()), "CLUSTER", "NODES").lines().map(line -> line.split(" ")).toList();
+        return call(address(nodes.getFirst()), "CLUSTER", "NODES")
+                .lines()
+                .map(line -> line.split(" "))
+                .toList();
     }
 
     private static boolean servesSlot(String[] node, int slot) {
         for (int field = 8; field < node.length; field++) {
             String[] range = node[field].split("-");
-            if (!range[0].startsWith("[") && Integer.parseInt(range[0]) <= slot
+            if (!range[0].startsWith("[")
+                    && Integer.parseInt(range[0]) <= slot
                     && slot <= Integer.parseInt(range[range.length - 1])) {
                 return true;
             }
@@ -147,7 +175,8 @@ public final class TestRedisCluster implements AutoCloseable {
 
     private static String call(String address, String... command) {
         int colon = address.lastIndexOf(':');
-        return String.valueOf(RespClient.of(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)),
-                CALL_TIMEOUT).call(command));
+        return String.valueOf(
+                RespClient.of(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), CALL_TIMEOUT)
+                        .call(command));
     }
 }

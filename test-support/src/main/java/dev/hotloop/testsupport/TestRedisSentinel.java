@@ -2,6 +2,8 @@ package dev.hotloop.testsupport;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.hotloop.localredis.LocalRedis;
+import dev.hotloop.localredis.RespClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,9 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import dev.hotloop.localredis.LocalRedis;
-import dev.hotloop.localredis.RespClient;
 
 /**
  * A primary, its replica and three Sentinels watching them as {@value #MASTER}, all real {@code redis-server}
@@ -40,15 +39,21 @@ public final class TestRedisSentinel implements AutoCloseable {
         List<LocalRedis> sentinels = new ArrayList<>();
         try {
             // a replica writes the snapshot it syncs from into its directory
-            List<String> ephemeral = List.of("--save", "", "--appendonly", "no",
-                    "--dir", Files.createTempDirectory("hotloop-sentinel-").toString());
+            List<String> ephemeral = List.of(
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    Files.createTempDirectory("hotloop-sentinel-").toString());
             LocalRedis primary = LocalRedis.startServer(ephemeral);
             servers.add(primary);
             List<String> replica = new ArrayList<>(ephemeral);
             replica.addAll(List.of("--replicaof", primary.host(), Integer.toString(primary.port())));
             servers.add(LocalRedis.startServer(replica));
             for (int sentinel = 0; sentinel < SENTINELS; sentinel++) {
-                sentinels.add(LocalRedis.startServer(List.of(sentinelConfig(primary).toString(), "--sentinel")));
+                sentinels.add(
+                        LocalRedis.startServer(List.of(sentinelConfig(primary).toString(), "--sentinel")));
             }
             TestRedisSentinel topology = new TestRedisSentinel(servers, sentinels);
             await().atMost(READY_TIMEOUT).until(() -> topology.sentinelsAgreeOn(primary, 1));
@@ -65,7 +70,11 @@ public final class TestRedisSentinel implements AutoCloseable {
 
     /** {@code host:port} of every Sentinel, as {@code spring.data.redis.sentinel.nodes} takes them. */
     public String sentinelNodes() {
-        return String.join(",", sentinels.stream().map(sentinel -> sentinel.host() + ":" + sentinel.port()).toList());
+        return String.join(
+                ",",
+                sentinels.stream()
+                        .map(sentinel -> sentinel.host() + ":" + sentinel.port())
+                        .toList());
     }
 
     /**
@@ -95,7 +104,8 @@ public final class TestRedisSentinel implements AutoCloseable {
     private boolean sentinelsAgreeOn(LocalRedis primary, int replicas) {
         String expected = "name=" + MASTER + ",status=ok,address=" + primary.host() + ":" + primary.port() + ",slaves="
                 + replicas + ",sentinels=" + SENTINELS;
-        return sentinels.stream().allMatch(sentinel -> call(sentinel, "INFO", "sentinel").contains(expected))
+        return sentinels.stream()
+                        .allMatch(sentinel -> call(sentinel, "INFO", "sentinel").contains(expected))
                 && call(primary, "INFO", "replication").contains("connected_slaves:" + replicas);
     }
 
@@ -103,11 +113,14 @@ public final class TestRedisSentinel implements AutoCloseable {
     private static Path sentinelConfig(LocalRedis primary) {
         try {
             Path config = Files.createTempFile("hotloop-sentinel-", ".conf");
-            Files.writeString(config, String.join("\n",
-                    "sentinel monitor " + MASTER + " " + primary.host() + " " + primary.port() + " 2",
-                    "sentinel down-after-milliseconds " + MASTER + " 1000",
-                    "sentinel failover-timeout " + MASTER + " 5000",
-                    ""));
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "sentinel monitor " + MASTER + " " + primary.host() + " " + primary.port() + " 2",
+                            "sentinel down-after-milliseconds " + MASTER + " 1000",
+                            "sentinel failover-timeout " + MASTER + " 5000",
+                            ""));
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write a Sentinel config file", e);
@@ -115,6 +128,7 @@ public final class TestRedisSentinel implements AutoCloseable {
     }
 
     private static String call(LocalRedis server, String... command) {
-        return String.valueOf(RespClient.of(server.host(), server.port(), CALL_TIMEOUT).call(command));
+        return String.valueOf(
+                RespClient.of(server.host(), server.port(), CALL_TIMEOUT).call(command));
     }
 }

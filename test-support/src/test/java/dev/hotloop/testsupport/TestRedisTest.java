@@ -2,10 +2,9 @@ package dev.hotloop.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotloop.localredis.RespClient;
 import java.time.Duration;
 import java.util.Map;
-
-import dev.hotloop.localredis.RespClient;
 import org.junit.jupiter.api.Test;
 
 class TestRedisTest {

@@ -1,10 +1,5 @@
 package dev.hotloop.toolrunner;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -12,6 +7,10 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -44,10 +43,14 @@ public record ToolsProperties(
      * @param cleanupInterval how often expired workspaces are looked for
      */
     public record Workspace(
-            @DefaultValue("/var/tmp/hotloop/workspaces") @NotNull Path root,
-            @DefaultValue("24h") @NotNull @DurationMin(seconds = 1) Duration ttl,
-            @DefaultValue("5m") @NotNull @DurationMin(seconds = 1) Duration cleanupInterval) {
-    }
+            @DefaultValue("/var/tmp/hotloop/workspaces") @NotNull
+            Path root,
+
+            @DefaultValue("24h") @NotNull @DurationMin(seconds = 1)
+            Duration ttl,
+
+            @DefaultValue("5m") @NotNull @DurationMin(seconds = 1)
+            Duration cleanupInterval) {}
 
     /**
      * @param defaultTimeout      wall-clock limit of one command when the call gives none ({@code timeout_ms})
@@ -61,14 +64,20 @@ public record ToolsProperties(
      *                            {@code tool_runner_overloaded}
      */
     public record Execution(
-            @DefaultValue("30s") @NotNull @DurationMin(millis = 1) Duration defaultTimeout,
-            @DefaultValue("5m") @NotNull @DurationMin(millis = 1) Duration maxTimeout,
+            @DefaultValue("30s") @NotNull @DurationMin(millis = 1)
+            Duration defaultTimeout,
+
+            @DefaultValue("5m") @NotNull @DurationMin(millis = 1)
+            Duration maxTimeout,
+
             @DefaultValue("10000") @Min(1) int defaultOutputLength,
-            @DefaultValue("1000000") @Min(1) @Max(64_000_000) int maxOutputLength,
+
+            @DefaultValue("1000000") @Min(1) @Max(64_000_000)
+            int maxOutputLength,
+
             @DefaultValue("20") @Min(1) int maxCommands,
             @DefaultValue("4") @Min(1) int maxConcurrent,
-            @DefaultValue("16") @Min(0) int maxQueued) {
-    }
+            @DefaultValue("16") @Min(0) int maxQueued) {}
 
     /**
      * What one execution may use. The rlimits (set by {@code prlimit} inside the sandbox, just before the tool's
@@ -88,15 +97,16 @@ public record ToolsProperties(
      * @param cpus         CPU cores the whole sandbox may use at once ({@code cpu.max}, e.g. 0.5); with a cgroup only
      */
     public record Limits(
-            @DefaultValue("60s") @NotNull @DurationMin(seconds = 1) Duration cpuTime,
+            @DefaultValue("60s") @NotNull @DurationMin(seconds = 1)
+            Duration cpuTime,
+
             @DefaultValue("2GB") @NotNull DataSize addressSpace,
             @DefaultValue("128") @Min(1) int processes,
             @DefaultValue("1GB") @NotNull DataSize fileSize,
             @DefaultValue("1024") @Min(16) int openFiles,
             @DefaultValue("256MB") @NotNull DataSize tmpSize,
             @DefaultValue("2GB") @NotNull DataSize memory,
-            @DefaultValue("1") @DecimalMin("0.01") double cpus) {
-    }
+            @DefaultValue("1") @DecimalMin("0.01") double cpus) {}
 
     /**
      * @param insecureNoSandbox runs tools as plain processes of the service, without bwrap (rlimits and timeouts still
@@ -122,14 +132,32 @@ public record ToolsProperties(
             @DefaultValue("auto") @NotNull Use userNamespace,
             @DefaultValue("65534") @Min(1) int runAsUid,
             @DefaultValue("65534") @Min(1) int runAsGid,
-            @DefaultValue({"/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
-                    "/etc/ssl", "/etc/ca-certificates", "/etc/localtime", "/etc/timezone", "/etc/profile",
-                    "/etc/profile.d", "/etc/bash.bashrc", "/etc/inputrc", "/etc/nsswitch.conf", "/etc/mime.types",
-                    "/etc/magic", "/etc/os-release", "/etc/debian_version", "/etc/gitconfig"})
+
+            @DefaultValue({
+                "/usr",
+                "/etc/alternatives",
+                "/etc/ld.so.cache",
+                "/etc/ld.so.conf",
+                "/etc/ld.so.conf.d",
+                "/etc/ssl",
+                "/etc/ca-certificates",
+                "/etc/localtime",
+                "/etc/timezone",
+                "/etc/profile",
+                "/etc/profile.d",
+                "/etc/bash.bashrc",
+                "/etc/inputrc",
+                "/etc/nsswitch.conf",
+                "/etc/mime.types",
+                "/etc/magic",
+                "/etc/os-release",
+                "/etc/debian_version",
+                "/etc/gitconfig"
+            })
             List<String> readOnlyPaths,
+
             @DefaultValue Map<String, String> environment,
-            @DefaultValue @Valid Cgroup cgroup) {
-    }
+            @DefaultValue @Valid Cgroup cgroup) {}
 
     /**
      * Each execution in a cgroup of its own under a delegated cgroup v2 subtree, with {@code memory.max},
@@ -147,11 +175,14 @@ public record ToolsProperties(
      */
     public record Cgroup(
             @DefaultValue("auto") @NotNull Use mode,
-            @Nullable Path path) {
-    }
+            @Nullable Path path) {}
 
     /** Whether a sandbox feature is used: where available ({@code auto}), always or refuse to start, or never. */
-    public enum Use { AUTO, REQUIRED, NEVER }
+    public enum Use {
+        AUTO,
+        REQUIRED,
+        NEVER
+    }
 
     /**
      * A tool that runs one fixed program with arguments filled from the model's validated arguments; never a shell.
@@ -171,9 +202,11 @@ public record ToolsProperties(
     public record ConfiguredTool(
             @NotBlank String name,
             @NotBlank String description,
-            @DefaultValue("{\"type\":\"object\",\"properties\":{}}") @NotBlank String parameters,
+
+            @DefaultValue("{\"type\":\"object\",\"properties\":{}}") @NotBlank
+            String parameters,
+
             @NotEmpty List<String> argv,
             @Nullable Duration timeout,
-            @Nullable @Min(1) Integer maxOutputLength) {
-    }
+            @Nullable @Min(1) Integer maxOutputLength) {}
 }

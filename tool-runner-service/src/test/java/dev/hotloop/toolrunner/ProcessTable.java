@@ -13,8 +13,7 @@ import java.util.Set;
 /** The host's processes as {@code /proc} shows them, to prove that sandboxed ones are gone. */
 public final class ProcessTable {
 
-    private ProcessTable() {
-    }
+    private ProcessTable() {}
 
     /** Pids of live processes whose command line (arguments joined by spaces) contains {@code marker}; zombies have none. */
     public static List<Long> processesWith(String marker) {
@@ -27,7 +26,9 @@ public final class ProcessTable {
                     continue;
                 }
                 try {
-                    String commandLine = new String(Files.readAllBytes(entry.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+                    String commandLine = new String(
+                                    Files.readAllBytes(entry.resolve("cmdline")), StandardCharsets.UTF_8)
+                            .replace('\0', ' ');
                     if (commandLine.contains(marker)) {
                         pids.add(Long.parseLong(name));
                     }
@@ -52,7 +53,8 @@ public final class ProcessTable {
                 }
                 try {
                     String stat = Files.readString(entry.resolve("stat"), StandardCharsets.UTF_8);
-                    // "pid (comm) state ppid …": the command name may hold spaces and parentheses, the state follows the last ')'
+                    // "pid (comm) state ppid …": the command name may hold spaces and parentheses, the state follows
+                    // the last ')'
                     if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
                         pids.add(Long.parseLong(name));
                     }

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.hotloop.toolrunner.sandbox.SandboxProbe;
 import java.nio.file.Path;
 import java.time.Duration;
-
-import dev.hotloop.toolrunner.sandbox.SandboxProbe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -26,40 +25,61 @@ class ToolRunnerApplicationTest {
     @Test
     void builderStartsTheServiceFromItsOwnConfigFile() {
         try (ConfigurableApplicationContext context = ToolRunnerApplication.builder()
-                .properties("server.port=0", "hotloop.tools.workspace.root=" + workspaces, "hotloop.tools.workspace.ttl=2h")
+                .properties(
+                        "server.port=0", "hotloop.tools.workspace.root=" + workspaces, "hotloop.tools.workspace.ttl=2h")
                 .run()) {
-            assertThat(context.getEnvironment().getProperty("spring.application.name")).isEqualTo("tool-runner-service");
+            assertThat(context.getEnvironment().getProperty("spring.application.name"))
+                    .isEqualTo("tool-runner-service");
             ToolsProperties properties = context.getBean(ToolsProperties.class);
             assertThat(properties.workspace().ttl()).isEqualTo(Duration.ofHours(2));
             assertThat(properties.execution().defaultTimeout()).isEqualTo(Duration.ofSeconds(30));
             WebTestClient client = client(context);
 
-            client.get().uri("/actuator/health").exchange()
-                    .expectStatus().isOk()
+            client.get()
+                    .uri("/actuator/health")
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
                     .expectBody()
-                    .jsonPath("$.status").isEqualTo("UP")
-                    .jsonPath("$.components.sandbox.details.sandbox").isEqualTo("bwrap");
-            client.post().uri("/internal/v1/tenants/t/chains/c/executions").contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(SHELL_CALL).exchange()
-                    .expectStatus().isOk()
-                    .expectBody().jsonPath("$.output[0].stdout").isEqualTo("hi\n");
+                    .jsonPath("$.status")
+                    .isEqualTo("UP")
+                    .jsonPath("$.components.sandbox.details.sandbox")
+                    .isEqualTo("bwrap");
+            client.post()
+                    .uri("/internal/v1/tenants/t/chains/c/executions")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(SHELL_CALL)
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.output[0].stdout")
+                    .isEqualTo("hi\n");
             // an execution's metrics are recorded as its reply completes, so the scrape may briefly precede them
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> client.get().uri("/actuator/prometheus").exchange()
-                    .expectStatus().isOk()
-                    .expectBody(String.class).value(body -> assertThat(body)
-                            .contains("application=\"tool-runner-service\"")
-                            .containsPattern("hotloop_tool_executions_total\\{[^}]*outcome=\"exit\"[^}]*tool=\"shell\"[^}]*} 1")
-                            .contains("hotloop_tool_duration_seconds_bucket")
-                            .contains("hotloop_tool_executions_active")));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> client.get()
+                            .uri("/actuator/prometheus")
+                            .exchange()
+                            .expectStatus()
+                            .isOk()
+                            .expectBody(String.class)
+                            .value(body -> assertThat(body)
+                                    .contains("application=\"tool-runner-service\"")
+                                    .containsPattern(
+                                            "hotloop_tool_executions_total\\{[^}]*outcome=\"exit\"[^}]*tool=\"shell\"[^}]*} 1")
+                                    .contains("hotloop_tool_duration_seconds_bucket")
+                                    .contains("hotloop_tool_executions_active")));
         }
     }
 
     @Test
     void refusesToStartWithoutBubblewrap() {
         assertThatThrownBy(() -> ToolRunnerApplication.builder()
-                .properties("server.port=0", "hotloop.tools.workspace.root=" + workspaces,
-                        "hotloop.tools.sandbox.bwrap=/nonexistent/bwrap")
-                .run())
+                        .properties(
+                                "server.port=0",
+                                "hotloop.tools.workspace.root=" + workspaces,
+                                "hotloop.tools.sandbox.bwrap=/nonexistent/bwrap")
+                        .run())
                 .rootCause()
                 .isInstanceOf(SandboxProbe.SandboxUnavailableException.class)
                 .hasMessageContaining("bubblewrap ('/nonexistent/bwrap') was not found")
@@ -69,9 +89,12 @@ class ToolRunnerApplicationTest {
     @Test
     void refusesToStartWithoutACgroupWhenOneIsRequired(@TempDir Path notACgroup) {
         assertThatThrownBy(() -> ToolRunnerApplication.builder()
-                .properties("server.port=0", "hotloop.tools.workspace.root=" + workspaces,
-                        "hotloop.tools.sandbox.cgroup.mode=required", "hotloop.tools.sandbox.cgroup.path=" + notACgroup)
-                .run())
+                        .properties(
+                                "server.port=0",
+                                "hotloop.tools.workspace.root=" + workspaces,
+                                "hotloop.tools.sandbox.cgroup.mode=required",
+                                "hotloop.tools.sandbox.cgroup.path=" + notACgroup)
+                        .run())
                 .rootCause()
                 .isInstanceOf(SandboxProbe.SandboxUnavailableException.class)
                 .hasMessageContaining("hotloop.tools.sandbox.cgroup.mode=required")
@@ -81,22 +104,38 @@ class ToolRunnerApplicationTest {
     @Test
     void insecureModeRunsWithoutBubblewrapAndHealthSaysSo() {
         try (ConfigurableApplicationContext context = ToolRunnerApplication.builder()
-                .properties("server.port=0", "hotloop.tools.workspace.root=" + workspaces,
-                        "hotloop.tools.sandbox.bwrap=/nonexistent/bwrap", "hotloop.tools.sandbox.insecure-no-sandbox=true")
+                .properties(
+                        "server.port=0",
+                        "hotloop.tools.workspace.root=" + workspaces,
+                        "hotloop.tools.sandbox.bwrap=/nonexistent/bwrap",
+                        "hotloop.tools.sandbox.insecure-no-sandbox=true")
                 .run()) {
             WebTestClient client = client(context);
 
-            client.get().uri("/actuator/health").exchange()
-                    .expectStatus().isOk()
+            client.get()
+                    .uri("/actuator/health")
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
                     .expectBody()
-                    .jsonPath("$.status").isEqualTo("INSECURE")
-                    .jsonPath("$.components.sandbox.status").isEqualTo("INSECURE")
-                    .jsonPath("$.components.sandbox.details.sandbox").isEqualTo("INSECURE")
-                    .jsonPath("$.components.sandbox.details.mode").isEqualTo("insecure");
-            client.post().uri("/internal/v1/tenants/t/chains/c/executions").contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(SHELL_CALL).exchange()
-                    .expectStatus().isOk()
-                    .expectBody().jsonPath("$.output[0].stdout").isEqualTo("hi\n");
+                    .jsonPath("$.status")
+                    .isEqualTo("INSECURE")
+                    .jsonPath("$.components.sandbox.status")
+                    .isEqualTo("INSECURE")
+                    .jsonPath("$.components.sandbox.details.sandbox")
+                    .isEqualTo("INSECURE")
+                    .jsonPath("$.components.sandbox.details.mode")
+                    .isEqualTo("insecure");
+            client.post()
+                    .uri("/internal/v1/tenants/t/chains/c/executions")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(SHELL_CALL)
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.output[0].stdout")
+                    .isEqualTo("hi\n");
         }
     }
 

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -33,7 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Base of the tests that need the running service on a real port, with real bwrap sandboxes. Every subclass with the
  * same configuration shares one context; each configuration gets its own workspace root.
  */
-@SpringBootTest(classes = ToolRunnerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = ToolRunnerApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=" + ToolRunnerApplication.CONFIG_NAME)
 @ActiveProfiles("test")
 public abstract class ToolRunnerIntegrationTest {
@@ -65,7 +66,10 @@ public abstract class ToolRunnerIntegrationTest {
 
     @BeforeEach
     void client() {
-        http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(150)).build();
+        http = WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(150))
+                .build();
     }
 
     /** A new chain id, so that tests never share a workspace by accident. */
@@ -78,10 +82,14 @@ public abstract class ToolRunnerIntegrationTest {
         return shell(TENANT, chain, commands, timeoutMs, null);
     }
 
-    protected JsonNode shell(String tenant, String chain, List<String> commands, long timeoutMs, Integer maxOutputLength) {
+    protected JsonNode shell(
+            String tenant, String chain, List<String> commands, long timeoutMs, Integer maxOutputLength) {
         return execute(tenant, chain, shellRequest(commands, timeoutMs, maxOutputLength))
-                .expectStatus().isOk()
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
+                .expectStatus()
+                .isOk()
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
     }
 
     protected JsonNode shell(String chain, String command) {
@@ -101,7 +109,8 @@ public abstract class ToolRunnerIntegrationTest {
     }
 
     protected WebTestClient.ResponseSpec execute(String tenant, String chain, Object body) {
-        return http.post().uri(EXECUTIONS, tenant, chain)
+        return http.post()
+                .uri(EXECUTIONS, tenant, chain)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body)
                 .exchange();
@@ -116,8 +125,10 @@ public abstract class ToolRunnerIntegrationTest {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         OutputStream out = socket.getOutputStream();
         out.write(("POST /internal/v1/tenants/" + TENANT + "/chains/" + chain + "/executions HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "Host: 127.0.0.1:" + port
+                        + "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+                        + "Content-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.write(body);
         out.flush();
         return socket;
@@ -127,8 +138,12 @@ public abstract class ToolRunnerIntegrationTest {
     protected JsonNode function(String chain, String tool, ObjectNode arguments) {
         ObjectNode request = json.createObjectNode().put("tool", tool).put("call_id", "call_1");
         request.set("arguments", arguments);
-        return execute(TENANT, chain, request).expectStatus().isOk()
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        return execute(TENANT, chain, request)
+                .expectStatus()
+                .isOk()
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
     }
 
     protected static JsonNode only(JsonNode shellBody) {
@@ -145,17 +160,24 @@ public abstract class ToolRunnerIntegrationTest {
     }
 
     protected static int exitCode(JsonNode entry) {
-        assertThat(entry.get("outcome").get("type").stringValue()).as("outcome of %s", entry).isEqualTo("exit");
+        assertThat(entry.get("outcome").get("type").stringValue())
+                .as("outcome of %s", entry)
+                .isEqualTo("exit");
         return entry.get("outcome").get("exit_code").intValue();
     }
 
     /** After any attempt, the service must still be healthy and run a normal command. */
     protected void assertServiceHealthy() {
-        http.get().uri("/actuator/health").exchange()
-                .expectStatus().isOk()
+        http.get()
+                .uri("/actuator/health")
+                .exchange()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.status").isEqualTo("UP")
-                .jsonPath("$.components.sandbox.status").isEqualTo("UP");
+                .jsonPath("$.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.sandbox.status")
+                .isEqualTo("UP");
         JsonNode entry = only(shell(newChain(), "echo still-fine"));
         assertThat(stdout(entry)).isEqualTo("still-fine\n");
         assertThat(exitCode(entry)).isZero();

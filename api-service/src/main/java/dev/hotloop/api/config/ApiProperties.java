@@ -3,11 +3,11 @@ package dev.hotloop.api.config;
 import dev.hotloop.api.remote.CircuitBreakerSettings;
 import dev.hotloop.api.remote.ConnectionPool;
 import dev.hotloop.api.remote.ReplicaAddresses;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Min;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -28,9 +28,13 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("hotloop.api")
-public record ApiProperties(@DefaultValue("8MB") DataSize maxRequestSize, @DefaultValue @Valid Http http,
-                            @DefaultValue @Valid Tokenizer tokenizer, @DefaultValue @Valid Session session,
-                            @DefaultValue WebSocket websocket, @DefaultValue @Valid ToolRunner toolRunner) {
+public record ApiProperties(
+        @DefaultValue("8MB") DataSize maxRequestSize,
+        @DefaultValue @Valid Http http,
+        @DefaultValue @Valid Tokenizer tokenizer,
+        @DefaultValue @Valid Session session,
+        @DefaultValue WebSocket websocket,
+        @DefaultValue @Valid ToolRunner toolRunner) {
 
     /**
      * Limits on a client that sends its request body slowly or stops sending it: the request fails with 408 and its
@@ -41,9 +45,9 @@ public record ApiProperties(@DefaultValue("8MB") DataSize maxRequestSize, @Defau
      * @param readTimeout longest silence while a request body is being received
      * @param bodyTimeout longest time to receive a whole request body
      */
-    public record Http(@DefaultValue("15s") @DurationMin(millis = 100) Duration readTimeout,
-                       @DefaultValue("60s") @DurationMin(millis = 100) Duration bodyTimeout) {
-    }
+    public record Http(
+            @DefaultValue("15s") @DurationMin(millis = 100) Duration readTimeout,
+            @DefaultValue("60s") @DurationMin(millis = 100) Duration bodyTimeout) {}
 
     /**
      * Token counting of long inputs runs on threads of its own, never on an event loop.
@@ -54,10 +58,10 @@ public record ApiProperties(@DefaultValue("8MB") DataSize maxRequestSize, @Defau
      * @param preambleCacheSize memory for the remembered counts of instructions and tool definitions, weighed by the
      *                          text each entry holds
      */
-    public record Tokenizer(@DefaultValue("2") @Min(1) int threads,
-                            @DefaultValue("256") @Min(1) int maxQueued,
-                            @DefaultValue("32MB") DataSize preambleCacheSize) {
-    }
+    public record Tokenizer(
+            @DefaultValue("2") @Min(1) int threads,
+            @DefaultValue("256") @Min(1) int maxQueued,
+            @DefaultValue("32MB") DataSize preambleCacheSize) {}
 
     /**
      * @param url                base URL of tool-runner-service when it is one replica (or one address in front of
@@ -77,18 +81,19 @@ public record ApiProperties(@DefaultValue("8MB") DataSize maxRequestSize, @Defau
      * @param pool               the connection pool
      * @param circuitBreaker     the breaker of each replica; a refused call (4xx) never counts
      */
-    public record ToolRunner(@DefaultValue("http://127.0.0.1:8082") URI url,
-                             @DefaultValue List<URI> replicas,
-                             @Nullable URI dns,
-                             @DefaultValue("10s") @DurationMin(seconds = 1) Duration dnsRefresh,
-                             @DefaultValue("2s") @DurationMin(millis = 1) Duration connectTimeout,
-                             @DefaultValue("5m") @DurationMin(millis = 1) Duration callTimeout,
-                             @DefaultValue("64") @Min(1) int maxConcurrentCalls,
-                             @DefaultValue("30s") @DurationMin(millis = 1) Duration maxIdleTime,
-                             @DefaultValue("64MB") DataSize maxResultSize,
-                             @DefaultValue @Valid ConnectionPool pool,
-                             @DefaultValue @Valid CircuitBreakerSettings circuitBreaker) implements ReplicaAddresses {
-    }
+    public record ToolRunner(
+            @DefaultValue("http://127.0.0.1:8082") URI url,
+            @DefaultValue List<URI> replicas,
+            @Nullable URI dns,
+            @DefaultValue("10s") @DurationMin(seconds = 1) Duration dnsRefresh,
+            @DefaultValue("2s") @DurationMin(millis = 1) Duration connectTimeout,
+            @DefaultValue("5m") @DurationMin(millis = 1) Duration callTimeout,
+            @DefaultValue("64") @Min(1) int maxConcurrentCalls,
+            @DefaultValue("30s") @DurationMin(millis = 1) Duration maxIdleTime,
+            @DefaultValue("64MB") DataSize maxResultSize,
+            @DefaultValue @Valid ConnectionPool pool,
+            @DefaultValue @Valid CircuitBreakerSettings circuitBreaker)
+            implements ReplicaAddresses {}
 
     /**
      * @param maxFrameSize      largest {@code response.create} frame (after permessage-deflate)
@@ -104,16 +109,16 @@ public record ApiProperties(@DefaultValue("8MB") DataSize maxRequestSize, @Defau
      *                          are closed with 1001 anyway; keep it below
      *                          {@code spring.lifecycle.timeout-per-shutdown-phase}
      */
-    public record WebSocket(@DefaultValue("16MB") DataSize maxFrameSize,
-                            @DefaultValue("60m") Duration maxConnectionAge,
-                            @DefaultValue("15m") Duration idleTimeout,
-                            @DefaultValue("30s") Duration pingInterval,
-                            @DefaultValue("16") int maxInFlight,
-                            @DefaultValue("32") int maxLanes,
-                            @DefaultValue("4096") int maxBufferedFrames,
-                            @DefaultValue("256MB") DataSize cacheBudget,
-                            @DefaultValue("30s") Duration drainTimeout) {
-    }
+    public record WebSocket(
+            @DefaultValue("16MB") DataSize maxFrameSize,
+            @DefaultValue("60m") Duration maxConnectionAge,
+            @DefaultValue("15m") Duration idleTimeout,
+            @DefaultValue("30s") Duration pingInterval,
+            @DefaultValue("16") int maxInFlight,
+            @DefaultValue("32") int maxLanes,
+            @DefaultValue("4096") int maxBufferedFrames,
+            @DefaultValue("256MB") DataSize cacheBudget,
+            @DefaultValue("30s") Duration drainTimeout) {}
 
     /**
      * @param url                base URL of session-service when it is one replica (or one address in front of
@@ -136,17 +141,18 @@ public record ApiProperties(@DefaultValue("8MB") DataSize maxRequestSize, @Defau
      * @param pool               the connection pool
      * @param circuitBreaker     the breaker of each replica; a 4xx or a 500 for one response never counts
      */
-    public record Session(@DefaultValue("http://127.0.0.1:8081") URI url,
-                          @DefaultValue List<URI> replicas,
-                          @Nullable URI dns,
-                          @DefaultValue("10s") @DurationMin(seconds = 1) Duration dnsRefresh,
-                          @DefaultValue("2s") @DurationMin(millis = 1) Duration connectTimeout,
-                          @DefaultValue("5s") @DurationMin(millis = 1) Duration readTimeout,
-                          @DefaultValue("2") @Min(0) int readRetries,
-                          @DefaultValue("50ms") Duration retryBackoff,
-                          @DefaultValue("1000") @Min(1) int maxConcurrentCalls,
-                          @DefaultValue("30s") @DurationMin(millis = 1) Duration maxIdleTime,
-                          @DefaultValue @Valid ConnectionPool pool,
-                          @DefaultValue @Valid CircuitBreakerSettings circuitBreaker) implements ReplicaAddresses {
-    }
+    public record Session(
+            @DefaultValue("http://127.0.0.1:8081") URI url,
+            @DefaultValue List<URI> replicas,
+            @Nullable URI dns,
+            @DefaultValue("10s") @DurationMin(seconds = 1) Duration dnsRefresh,
+            @DefaultValue("2s") @DurationMin(millis = 1) Duration connectTimeout,
+            @DefaultValue("5s") @DurationMin(millis = 1) Duration readTimeout,
+            @DefaultValue("2") @Min(0) int readRetries,
+            @DefaultValue("50ms") Duration retryBackoff,
+            @DefaultValue("1000") @Min(1) int maxConcurrentCalls,
+            @DefaultValue("30s") @DurationMin(millis = 1) Duration maxIdleTime,
+            @DefaultValue @Valid ConnectionPool pool,
+            @DefaultValue @Valid CircuitBreakerSettings circuitBreaker)
+            implements ReplicaAddresses {}
 }

@@ -2,17 +2,16 @@ package dev.hotloop.api.config;
 
 import dev.hotloop.api.remote.ConnectionPool;
 import jakarta.validation.Valid;
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -30,10 +29,11 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("hotloop.model")
-public record ModelProperties(@DefaultValue("hotloop-sim") String defaultModel,
-                              @DefaultValue Simulator simulator,
-                              Map<String, @NotEmpty List<@Valid Upstream>> routes,
-                              @DefaultValue Resilience resilience) {
+public record ModelProperties(
+        @DefaultValue("hotloop-sim") String defaultModel,
+        @DefaultValue Simulator simulator,
+        Map<String, @NotEmpty List<@Valid Upstream>> routes,
+        @DefaultValue Resilience resilience) {
 
     public ModelProperties {
         routes = routes == null ? Map.of() : routes;
@@ -47,12 +47,13 @@ public record ModelProperties(@DefaultValue("hotloop-sim") String defaultModel,
      * @param tokensPerSecond  decode speed; 0 or less streams everything at once
      * @param scenario         optional scenario file (YAML or JSON) scripting the simulator's answers
      */
-    public record Simulator(Boolean enabled,
-                            @DefaultValue("hotloop-sim") List<String> models,
-                            @DefaultValue("true") boolean serveAnyModel,
-                            @DefaultValue("100ms") Duration timeToFirstToken,
-                            @DefaultValue("500") double tokensPerSecond,
-                            Path scenario) {
+    public record Simulator(
+            Boolean enabled,
+            @DefaultValue("hotloop-sim") List<String> models,
+            @DefaultValue("true") boolean serveAnyModel,
+            @DefaultValue("100ms") Duration timeToFirstToken,
+            @DefaultValue("500") double tokensPerSecond,
+            Path scenario) {
 
         /** Whether the simulator serves its models, given whether routes are configured. */
         public boolean enabled(boolean routesConfigured) {
@@ -100,26 +101,35 @@ public record ModelProperties(@DefaultValue("hotloop-sim") String defaultModel,
      *                           the upstream's {@code previous_response_id}; false: stateless, {@code store:false} and
      *                           the full input every turn
      */
-    public record Upstream(@NotNull(message = "is missing: openai-chat, openai-responses or simulator") Provider provider,
-                           URI url,
-                           String upstreamModel,
-                           String apiKeyEnv,
-                           Path apiKeyFile,
-                           @DefaultValue("Authorization") String apiKeyHeader,
-                           @DefaultValue("1") @PositiveOrZero int weight,
-                           @DefaultValue("5s") Duration connectTimeout,
-                           @DefaultValue("60s") Duration firstTokenTimeout,
-                           @DefaultValue("60s") Duration readTimeout,
-                           @DefaultValue("4s") Duration maxIdleTime,
-                           @DefaultValue @Valid ConnectionPool pool,
-                           @DefaultValue("16MB") DataSize maxEventSize,
-                           Map<String, String> headers,
-                           @DefaultValue("max_tokens") @Pattern(regexp = "max_tokens|max_completion_tokens",
-                                   message = "must be max_tokens or max_completion_tokens") String maxTokensField,
-                           @DefaultValue("system") @Pattern(regexp = "system|developer",
-                                   message = "must be system or developer") String developerRole,
-                           @DefaultValue("true") boolean promptCacheKey,
-                           @DefaultValue("false") boolean previousResponseId) {
+    public record Upstream(
+            @NotNull(message = "is missing: openai-chat, openai-responses or simulator")
+            Provider provider,
+
+            URI url,
+            String upstreamModel,
+            String apiKeyEnv,
+            Path apiKeyFile,
+            @DefaultValue("Authorization") String apiKeyHeader,
+            @DefaultValue("1") @PositiveOrZero int weight,
+            @DefaultValue("5s") Duration connectTimeout,
+            @DefaultValue("60s") Duration firstTokenTimeout,
+            @DefaultValue("60s") Duration readTimeout,
+            @DefaultValue("4s") Duration maxIdleTime,
+            @DefaultValue @Valid ConnectionPool pool,
+            @DefaultValue("16MB") DataSize maxEventSize,
+            Map<String, String> headers,
+
+            @DefaultValue("max_tokens")
+            @Pattern(
+                    regexp = "max_tokens|max_completion_tokens",
+                    message = "must be max_tokens or max_completion_tokens")
+            String maxTokensField,
+
+            @DefaultValue("system") @Pattern(regexp = "system|developer", message = "must be system or developer")
+            String developerRole,
+
+            @DefaultValue("true") boolean promptCacheKey,
+            @DefaultValue("false") boolean previousResponseId) {
 
         public Upstream {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
@@ -163,11 +173,11 @@ public record ModelProperties(@DefaultValue("hotloop-sim") String defaultModel,
      *                        (or fails over) at once
      * @param circuitBreaker  the breaker each upstream has
      */
-    public record Resilience(@DefaultValue("3") int maxAttempts,
-                             @DefaultValue("200ms") Duration backoff,
-                             @DefaultValue("30s") Duration maxRetryAfter,
-                             @DefaultValue CircuitBreaker circuitBreaker) {
-    }
+    public record Resilience(
+            @DefaultValue("3") int maxAttempts,
+            @DefaultValue("200ms") Duration backoff,
+            @DefaultValue("30s") Duration maxRetryAfter,
+            @DefaultValue CircuitBreaker circuitBreaker) {}
 
     /**
      * Counts connect errors, 5xx, timeouts and broken streams; 4xx and 429 are the request's or the quota's doing
@@ -178,9 +188,9 @@ public record ModelProperties(@DefaultValue("hotloop-sim") String defaultModel,
      * @param minimumNumberOfCalls     calls needed before the rate counts
      * @param waitDurationInOpenState  how long an open breaker refuses calls before letting probes through
      */
-    public record CircuitBreaker(@DefaultValue("50") float failureRateThreshold,
-                                 @DefaultValue("20") int slidingWindowSize,
-                                 @DefaultValue("10") int minimumNumberOfCalls,
-                                 @DefaultValue("30s") Duration waitDurationInOpenState) {
-    }
+    public record CircuitBreaker(
+            @DefaultValue("50") float failureRateThreshold,
+            @DefaultValue("20") int slidingWindowSize,
+            @DefaultValue("10") int minimumNumberOfCalls,
+            @DefaultValue("30s") Duration waitDurationInOpenState) {}
 }

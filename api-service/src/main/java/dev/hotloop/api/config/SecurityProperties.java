@@ -13,5 +13,4 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("hotloop.security")
-public record SecurityProperties(@DefaultValue List<String> apiKeys) {
-}
+public record SecurityProperties(@DefaultValue List<String> apiKeys) {}

@@ -48,14 +48,16 @@ public record CallLedger(Set<String> calls, Set<String> unanswered) {
         for (int i = 0; i < input.size(); i++) {
             Item item = input.get(i).item();
             if (item instanceof FunctionCallOutputItem output && !newCalls.contains(output.callId())) {
-                throw ApiException.invalidRequest("input[" + i + "].call_id",
+                throw ApiException.invalidRequest(
+                        "input[" + i + "].call_id",
                         "No tool call found for function call output with call_id " + output.callId() + ".");
             }
             record(item, newCalls, open);
         }
         if (!open.isEmpty()) {
-            throw ApiException.invalidRequest("input", "No tool output found for function call "
-                    + open.iterator().next() + ".");
+            throw ApiException.invalidRequest(
+                    "input",
+                    "No tool output found for function call " + open.iterator().next() + ".");
         }
         return new CallLedger(newCalls, open);
     }
@@ -67,8 +69,7 @@ public record CallLedger(Set<String> calls, Set<String> unanswered) {
                 open.add(call.callId());
             }
             case FunctionCallOutputItem output -> open.remove(output.callId());
-            default -> {
-            }
+            default -> {}
         }
     }
 }

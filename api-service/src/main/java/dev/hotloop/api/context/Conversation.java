@@ -17,6 +17,7 @@ public final class Conversation {
 
     /** Rough retained bytes per token and per item, for the cache memory budget. */
     private static final int BYTES_PER_TOKEN = 8;
+
     private static final int BYTES_PER_ITEM = 256;
 
     private final @Nullable Conversation parent;
@@ -25,7 +26,8 @@ public final class Conversation {
     private final int tokens;
     private final CallLedger ledger;
 
-    private Conversation(@Nullable Conversation parent, List<ContextItem> segment, int size, int tokens, CallLedger ledger) {
+    private Conversation(
+            @Nullable Conversation parent, List<ContextItem> segment, int size, int tokens, CallLedger ledger) {
         this.parent = parent;
         this.segment = segment;
         this.size = size;
@@ -35,8 +37,9 @@ public final class Conversation {
 
     /** A conversation rehydrated from the store (its items are trusted: they were checked when stored). */
     public static Conversation of(List<ContextItem> items) {
-        return items.isEmpty() ? EMPTY : new Conversation(null, List.copyOf(items), items.size(), sum(items),
-                CallLedger.of(items));
+        return items.isEmpty()
+                ? EMPTY
+                : new Conversation(null, List.copyOf(items), items.size(), sum(items), CallLedger.of(items));
     }
 
     /**

@@ -9,5 +9,4 @@ import java.util.List;
  * @param inputCount how many leading items were the response's input (the rest is its output)
  * @param depth      the response's position in its chain, 1 for a chain's first response
  */
-public record StoredContext(List<ContextItem> items, int inputCount, int depth) {
-}
+public record StoredContext(List<ContextItem> items, int inputCount, int depth) {}

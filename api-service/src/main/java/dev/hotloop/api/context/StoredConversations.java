@@ -16,8 +16,10 @@ public class StoredConversations implements ContextSource {
 
     public StoredConversations(SessionClient sessions, MeterRegistry meters) {
         this.sessions = sessions;
-        this.loads = Counter.builder("hotloop.context.loads").tag("tier", "store")
-                .description("Conversations loaded from session-service").register(meters);
+        this.loads = Counter.builder("hotloop.context.loads")
+                .tag("tier", "store")
+                .description("Conversations loaded from session-service")
+                .register(meters);
     }
 
     @Override
@@ -27,8 +29,7 @@ public class StoredConversations implements ContextSource {
             return Mono.just(Conversation.EMPTY);
         }
         trace.tier(TurnTrace.Tier.STORE);
-        return load(tenant, previous)
-                .switchIfEmpty(Mono.error(() -> ApiException.previousResponseNotFound(previous)));
+        return load(tenant, previous).switchIfEmpty(Mono.error(() -> ApiException.previousResponseNotFound(previous)));
     }
 
     /** The stored conversation ending with {@code responseId}'s output, or empty when there is none. */

@@ -34,8 +34,14 @@ public final class Grant {
     private final AtomicLong usedTokens = new AtomicLong(-1);
     private final AtomicBoolean released = new AtomicBoolean();
 
-    Grant(String tenant, LimitsProperties.Limits limits, Demand demand, Tally tally, String slot,
-          QuotaStore store, TenantLimiter limiter) {
+    Grant(
+            String tenant,
+            LimitsProperties.Limits limits,
+            Demand demand,
+            Tally tally,
+            String slot,
+            QuotaStore store,
+            TenantLimiter limiter) {
         this.tenant = tenant;
         this.limits = limits;
         this.demand = demand;
@@ -89,7 +95,8 @@ public final class Grant {
     }
 
     /** The limit that refused the call ({@code requests}, {@code tokens}, {@code responses}, {@code connections}). */
-    @Nullable String refusedLimit() {
+    @Nullable
+    String refusedLimit() {
         return tally.refused();
     }
 
@@ -117,12 +124,14 @@ public final class Grant {
     public void writeHeaders(HttpHeaders headers) {
         headers.set("x-ratelimit-limit-requests", Integer.toString(limits.requestsPerMinute()));
         headers.set("x-ratelimit-remaining-requests", Long.toString(remaining(tally.requestsLeft())));
-        headers.set("x-ratelimit-reset-requests", duration(refillMillis(tally.requestsLeft(),
-                limits.requestsPerMinute(), limits.requestsPerMinute())));
+        headers.set(
+                "x-ratelimit-reset-requests",
+                duration(refillMillis(tally.requestsLeft(), limits.requestsPerMinute(), limits.requestsPerMinute())));
         headers.set("x-ratelimit-limit-tokens", Integer.toString(limits.tokensPerMinute()));
         headers.set("x-ratelimit-remaining-tokens", Long.toString(remaining(tally.tokensLeft())));
-        headers.set("x-ratelimit-reset-tokens", duration(refillMillis(tally.tokensLeft(), limits.tokensPerMinute(),
-                limits.tokensPerMinute())));
+        headers.set(
+                "x-ratelimit-reset-tokens",
+                duration(refillMillis(tally.tokensLeft(), limits.tokensPerMinute(), limits.tokensPerMinute())));
         if (!admitted()) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfterMillis() + 999) / 1000)));
         }
@@ -136,32 +145,41 @@ public final class Grant {
         }
         String wait = duration(retryAfterMillis());
         String message = switch (refused) {
-            case "requests" -> "Rate limit reached for tenant " + tenant + " on requests per min (RPM): Limit "
-                    + limits.requestsPerMinute() + ", Used " + used(tally.requestsLeft(), limits.requestsPerMinute())
-                    + ", Requested 1. Please try again in " + wait + ".";
-            case "tokens" -> demand.tokens() > limits.tokensPerMinute()
-                    ? "Request too large for tenant " + tenant + " on tokens per min (TPM): Limit "
-                    + limits.tokensPerMinute() + ", Requested " + demand.tokens()
-                    + ". The input or output tokens must be reduced in order to run successfully."
-                    : "Rate limit reached for tenant " + tenant + " on tokens per min (TPM): Limit "
-                    + limits.tokensPerMinute() + ", Used " + used(tally.tokensLeft(), limits.tokensPerMinute())
-                    + ", Requested " + demand.tokens() + ". Please try again in " + wait + ".";
-            case "responses" -> "Rate limit reached for tenant " + tenant + " on concurrent responses: Limit "
-                    + limits.concurrentResponses() + ", In progress " + tally.slotsHeld()
-                    + ". Please try again once one of them has finished.";
-            default -> "Rate limit reached for tenant " + tenant + " on open WebSocket connections: Limit "
-                    + limits.websocketConnections() + ", Open " + tally.slotsHeld()
-                    + ". Close one before opening another.";
+            case "requests" ->
+                "Rate limit reached for tenant " + tenant + " on requests per min (RPM): Limit "
+                        + limits.requestsPerMinute() + ", Used "
+                        + used(tally.requestsLeft(), limits.requestsPerMinute())
+                        + ", Requested 1. Please try again in " + wait + ".";
+            case "tokens" ->
+                demand.tokens() > limits.tokensPerMinute()
+                        ? "Request too large for tenant " + tenant + " on tokens per min (TPM): Limit "
+                                + limits.tokensPerMinute() + ", Requested " + demand.tokens()
+                                + ". The input or output tokens must be reduced in order to run successfully."
+                        : "Rate limit reached for tenant " + tenant + " on tokens per min (TPM): Limit "
+                                + limits.tokensPerMinute() + ", Used "
+                                + used(tally.tokensLeft(), limits.tokensPerMinute())
+                                + ", Requested " + demand.tokens() + ". Please try again in " + wait + ".";
+            case "responses" ->
+                "Rate limit reached for tenant " + tenant + " on concurrent responses: Limit "
+                        + limits.concurrentResponses() + ", In progress " + tally.slotsHeld()
+                        + ". Please try again once one of them has finished.";
+            default ->
+                "Rate limit reached for tenant " + tenant + " on open WebSocket connections: Limit "
+                        + limits.websocketConnections() + ", Open " + tally.slotsHeld()
+                        + ". Close one before opening another.";
         };
-        return new ApiException(429, new OpenAiError(message, refused.equals("tokens") ? "tokens" : "requests", null,
-                "rate_limit_exceeded"));
+        return new ApiException(
+                429,
+                new OpenAiError(
+                        message, refused.equals("tokens") ? "tokens" : "requests", null, "rate_limit_exceeded"));
     }
 
     /** How long until the refused call would pass (for slots, a guess). */
     private long retryAfterMillis() {
         return switch (tally.refused()) {
             case "requests" -> refillMillis((double) tally.requestsLeft(), 1, limits.requestsPerMinute());
-            case "tokens" -> refillMillis((double) tally.tokensLeft(), (double) demand.tokens(), limits.tokensPerMinute());
+            case "tokens" ->
+                refillMillis((double) tally.tokensLeft(), (double) demand.tokens(), limits.tokensPerMinute());
             case null, default -> SLOT_RETRY_MILLIS;
         };
     }

@@ -27,12 +27,13 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("hotloop.api.limits")
-public record LimitsProperties(@DefaultValue("true") boolean enabled,
-                               @DefaultValue @Valid Limits defaults,
-                               @DefaultValue Map<String, @Valid TenantLimits> tenants,
-                               @DefaultValue("30s") @DurationMin(seconds = 1) Duration leaseTtl,
-                               @DefaultValue("250ms") @DurationMin(millis = 1) Duration redisTimeout,
-                               @DefaultValue("5s") @DurationMin(millis = 1) Duration redisRetryWait) {
+public record LimitsProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue @Valid Limits defaults,
+        @DefaultValue Map<String, @Valid TenantLimits> tenants,
+        @DefaultValue("30s") @DurationMin(seconds = 1) Duration leaseTtl,
+        @DefaultValue("250ms") @DurationMin(millis = 1) Duration redisTimeout,
+        @DefaultValue("5s") @DurationMin(millis = 1) Duration redisRetryWait) {
 
     /**
      * A tenant's limits.
@@ -45,11 +46,11 @@ public record LimitsProperties(@DefaultValue("true") boolean enabled,
      * @param concurrentResponses  responses (and compactions) running at once, over every transport
      * @param websocketConnections WebSocket connections open at once
      */
-    public record Limits(@DefaultValue("6000") @Positive int requestsPerMinute,
-                         @DefaultValue("10000000") @Positive int tokensPerMinute,
-                         @DefaultValue("64") @Positive int concurrentResponses,
-                         @DefaultValue("256") @Positive int websocketConnections) {
-    }
+    public record Limits(
+            @DefaultValue("6000") @Positive int requestsPerMinute,
+            @DefaultValue("10000000") @Positive int tokensPerMinute,
+            @DefaultValue("64") @Positive int concurrentResponses,
+            @DefaultValue("256") @Positive int websocketConnections) {}
 
     /**
      * One tenant's limits; an unset field keeps the default.
@@ -59,10 +60,11 @@ public record LimitsProperties(@DefaultValue("true") boolean enabled,
      * @param concurrentResponses  see {@link Limits#concurrentResponses()}
      * @param websocketConnections see {@link Limits#websocketConnections()}
      */
-    public record TenantLimits(@Nullable @Positive Integer requestsPerMinute, @Nullable @Positive Integer tokensPerMinute,
-                           @Nullable @Positive Integer concurrentResponses,
-                           @Nullable @Positive Integer websocketConnections) {
-    }
+    public record TenantLimits(
+            @Nullable @Positive Integer requestsPerMinute,
+            @Nullable @Positive Integer tokensPerMinute,
+            @Nullable @Positive Integer concurrentResponses,
+            @Nullable @Positive Integer websocketConnections) {}
 
     /** The limits that apply to {@code tenant}. */
     public Limits of(String tenant) {
@@ -70,7 +72,8 @@ public record LimitsProperties(@DefaultValue("true") boolean enabled,
         if (override == null) {
             return defaults;
         }
-        return new Limits(or(override.requestsPerMinute(), defaults.requestsPerMinute()),
+        return new Limits(
+                or(override.requestsPerMinute(), defaults.requestsPerMinute()),
                 or(override.tokensPerMinute(), defaults.tokensPerMinute()),
                 or(override.concurrentResponses(), defaults.concurrentResponses()),
                 or(override.websocketConnections(), defaults.websocketConnections()));

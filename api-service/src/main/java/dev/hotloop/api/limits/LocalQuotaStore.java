@@ -35,12 +35,16 @@ final class LocalQuotaStore implements QuotaStore {
                 double requests = level(state.requests, state.requestsAt, limits.requestsPerMinute(), now);
                 double tokens = level(state.tokens, state.tokensAt, limits.tokensPerMinute(), now);
                 Set<String> held = state.slots.computeIfAbsent(demand.kind(), ignored -> new HashSet<>());
-                int slotLimit = demand.kind() == Demand.Kind.RESPONSE ? limits.concurrentResponses()
+                int slotLimit = demand.kind() == Demand.Kind.RESPONSE
+                        ? limits.concurrentResponses()
                         : limits.websocketConnections();
-                String refused = requests < 1 ? "requests"
-                        : demand.tokens() > 0 && tokens < demand.tokens() ? "tokens"
-                        : demand.kind().holdsSlot() && held.size() >= slotLimit ? demand.kind().slots()
-                        : null;
+                String refused = requests < 1
+                        ? "requests"
+                        : demand.tokens() > 0 && tokens < demand.tokens()
+                                ? "tokens"
+                                : demand.kind().holdsSlot() && held.size() >= slotLimit
+                                        ? demand.kind().slots()
+                                        : null;
                 if (refused == null) {
                     requests -= 1;
                     tokens -= demand.tokens();
@@ -58,8 +62,8 @@ final class LocalQuotaStore implements QuotaStore {
     }
 
     @Override
-    public Mono<Void> release(String tenant, LimitsProperties.Limits limits, Demand.Kind kind, String slot,
-                              long refund) {
+    public Mono<Void> release(
+            String tenant, LimitsProperties.Limits limits, Demand.Kind kind, String slot, long refund) {
         return Mono.fromRunnable(() -> {
             TenantState state = tenants.computeIfAbsent(tenant, ignored -> new TenantState());
             synchronized (state) {
@@ -70,8 +74,8 @@ final class LocalQuotaStore implements QuotaStore {
                 if (refund != 0) {
                     long now = System.currentTimeMillis();
                     int limit = limits.tokensPerMinute();
-                    state.tokens = Math.max(-limit, Math.min(limit, level(state.tokens, state.tokensAt, limit, now)
-                            + refund));
+                    state.tokens =
+                            Math.max(-limit, Math.min(limit, level(state.tokens, state.tokensAt, limit, now) + refund));
                     state.tokensAt = now;
                 }
             }

@@ -1,7 +1,7 @@
 package dev.hotloop.api.limits;
 
-import java.util.Objects;
 import dev.hotloop.api.security.ApiKeyFilter;
+import java.util.Objects;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -57,7 +57,8 @@ public class RateLimitFilter implements WebFilter {
             // chunked bodies, with no declared length, are charged their actual usage when they end
             return Demand.response(Math.max(0, request.getHeaders().getContentLength()));
         }
-        if (HttpMethod.GET.equals(request.getMethod()) && "websocket".equalsIgnoreCase(request.getHeaders().getFirst(HttpHeaders.UPGRADE))) {
+        if (HttpMethod.GET.equals(request.getMethod())
+                && "websocket".equalsIgnoreCase(request.getHeaders().getFirst(HttpHeaders.UPGRADE))) {
             return Demand.connection();
         }
         return Demand.call();

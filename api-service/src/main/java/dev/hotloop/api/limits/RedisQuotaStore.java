@@ -16,7 +16,8 @@ import reactor.core.publisher.Mono;
 final class RedisQuotaStore implements QuotaStore {
 
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> SCRIPT = RedisScript.of(new ClassPathResource("limits/limits.lua"), List.class);
+    private static final RedisScript<List> SCRIPT =
+            RedisScript.of(new ClassPathResource("limits/limits.lua"), List.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final String slotTtlMillis;
@@ -33,22 +34,37 @@ final class RedisQuotaStore implements QuotaStore {
             case RESPONSE -> limits.concurrentResponses();
             case CONNECTION -> limits.websocketConnections();
         };
-        return run(tenant, demand.kind(), List.of("admit", Integer.toString(limits.requestsPerMinute()),
-                Integer.toString(limits.tokensPerMinute()), Long.toString(demand.tokens()), Integer.toString(slotLimit),
-                demand.kind().holdsSlot() ? slot : "", slotTtlMillis))
+        return run(
+                        tenant,
+                        demand.kind(),
+                        List.of(
+                                "admit",
+                                Integer.toString(limits.requestsPerMinute()),
+                                Integer.toString(limits.tokensPerMinute()),
+                                Long.toString(demand.tokens()),
+                                Integer.toString(slotLimit),
+                                demand.kind().holdsSlot() ? slot : "",
+                                slotTtlMillis))
                 .map(reply -> {
                     String refused = (String) reply.get(0);
-                    return new Tally(refused.isEmpty() ? null : refused.equals("slots") ? demand.kind().slots() : refused,
-                            Double.parseDouble((String) reply.get(1)), Double.parseDouble((String) reply.get(2)),
+                    return new Tally(
+                            refused.isEmpty()
+                                    ? null
+                                    : refused.equals("slots") ? demand.kind().slots() : refused,
+                            Double.parseDouble((String) reply.get(1)),
+                            Double.parseDouble((String) reply.get(2)),
                             (Long) reply.get(3));
                 });
     }
 
     @Override
-    public Mono<Void> release(String tenant, LimitsProperties.Limits limits, Demand.Kind kind, String slot,
-                              long refund) {
-        return run(tenant, kind, List.of("release", Integer.toString(limits.tokensPerMinute()), Long.toString(refund),
-                slot)).then();
+    public Mono<Void> release(
+            String tenant, LimitsProperties.Limits limits, Demand.Kind kind, String slot, long refund) {
+        return run(
+                        tenant,
+                        kind,
+                        List.of("release", Integer.toString(limits.tokensPerMinute()), Long.toString(refund), slot))
+                .then();
     }
 
     @Override

@@ -12,5 +12,4 @@ import org.jspecify.annotations.Nullable;
  *                       estimated
  * @param slotsHeld      slots of the call's kind held after the check (0 for a plain call)
  */
-record Tally(@Nullable String refused, double requestsLeft, double tokensLeft, long slotsHeld) {
-}
+record Tally(@Nullable String refused, double requestsLeft, double tokensLeft, long slotsHeld) {}

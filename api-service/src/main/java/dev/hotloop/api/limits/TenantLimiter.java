@@ -52,16 +52,21 @@ public class TenantLimiter implements DisposableBean {
         this.properties = properties;
         this.redis = new RedisQuotaStore(redis, properties.leaseTtl());
         this.meters = meters;
-        this.breaker = CircuitBreaker.of("tenant-limits", CircuitBreakerConfig.custom()
-                .slidingWindowSize(10)
-                .minimumNumberOfCalls(5)
-                .waitDurationInOpenState(properties.redisRetryWait())
-                .permittedNumberOfCallsInHalfOpenState(2)
-                .build());
+        this.breaker = CircuitBreaker.of(
+                "tenant-limits",
+                CircuitBreakerConfig.custom()
+                        .slidingWindowSize(10)
+                        .minimumNumberOfCalls(5)
+                        .waitDurationInOpenState(properties.redisRetryWait())
+                        .permittedNumberOfCallsInHalfOpenState(2)
+                        .build());
         this.decidedLocally = Counter.builder("hotloop.limits.local_decisions")
-                .description("Limit checks this replica decided alone because Redis did not answer").register(meters);
+                .description("Limit checks this replica decided alone because Redis did not answer")
+                .register(meters);
         this.renewal = properties.enabled()
-                ? Flux.interval(properties.leaseTtl().dividedBy(3)).concatMap(tick -> renewHeld()).subscribe()
+                ? Flux.interval(properties.leaseTtl().dividedBy(3))
+                        .concatMap(tick -> renewHeld())
+                        .subscribe()
                 : null;
     }
 
@@ -88,7 +93,8 @@ public class TenantLimiter implements DisposableBean {
                 })
                 .doOnNext(grant -> {
                     if (!grant.admitted()) {
-                        meters.counter("hotloop.limits.refused", "limit", String.valueOf(grant.refusedLimit())).increment();
+                        meters.counter("hotloop.limits.refused", "limit", String.valueOf(grant.refusedLimit()))
+                                .increment();
                     } else if (demand.kind().holdsSlot()) {
                         held.add(grant);
                     }
@@ -106,12 +112,16 @@ public class TenantLimiter implements DisposableBean {
 
     /** Extends every slot this replica holds in Redis, one call per tenant and kind. */
     private Mono<Void> renewHeld() {
-        Map<List<Object>, List<String>> slots = held.stream().filter(grant -> grant.store().equals(redis))
-                .collect(Collectors.groupingBy(grant -> List.of(grant.tenant(), grant.kind()),
+        Map<List<Object>, List<String>> slots = held.stream()
+                .filter(grant -> grant.store().equals(redis))
+                .collect(Collectors.groupingBy(
+                        grant -> List.of(grant.tenant(), grant.kind()),
                         Collectors.mapping(Grant::slot, Collectors.toList())));
         return Flux.fromIterable(slots.entrySet())
-                .flatMap(group -> guarded(redis.renew((String) group.getKey().get(0),
-                        (Demand.Kind) group.getKey().get(1), group.getValue()))
+                .flatMap(group -> guarded(redis.renew(
+                                (String) group.getKey().get(0),
+                                (Demand.Kind) group.getKey().get(1),
+                                group.getValue()))
                         .onErrorResume(failure -> Mono.empty()))
                 .then();
     }

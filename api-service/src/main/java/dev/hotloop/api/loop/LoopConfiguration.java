@@ -21,13 +21,21 @@ class LoopConfiguration {
 
     @Bean
     TokenCounter tokenCounter(ApiProperties properties, MeterRegistry meters) {
-        return new TokenCounter(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
-                properties.tokenizer(), meters);
+        return new TokenCounter(
+                Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
+                properties.tokenizer(),
+                meters);
     }
 
     @Bean
-    TurnEngine turnEngine(ModelCatalog models, SessionClient sessions, ToolRunnerClient tools, TokenCounter tokens,
-                          MeterRegistry meters, TurnMetrics metrics, ObservationRegistry observations) {
+    TurnEngine turnEngine(
+            ModelCatalog models,
+            SessionClient sessions,
+            ToolRunnerClient tools,
+            TokenCounter tokens,
+            MeterRegistry meters,
+            TurnMetrics metrics,
+            ObservationRegistry observations) {
         // one span per remote stage (state_load, model, tool, persist) under the request's span
         return new TurnEngine(models, sessions, tools, tokens, Clock.systemUTC(), meters, metrics, observations);
     }

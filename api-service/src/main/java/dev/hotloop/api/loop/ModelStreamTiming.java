@@ -15,8 +15,7 @@ import reactor.util.context.Context;
  */
 final class ModelStreamTiming {
 
-    private ModelStreamTiming() {
-    }
+    private ModelStreamTiming() {}
 
     static <T> Flux<T> measured(Flux<T> model, TurnTrace trace) {
         Function<? super Publisher<T>, ? extends Publisher<T>> timing =

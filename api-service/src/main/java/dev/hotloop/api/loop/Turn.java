@@ -16,8 +16,15 @@ import java.util.List;
  * @param inputTokens tokens of the whole rendered input (preamble, history and input)
  * @param trace       where the turn's time goes, stage by stage
  */
-public record Turn(TurnOrigin origin, CreateRequest request, Response response, ModelProvider provider,
-                   List<ContextItem> input, Conversation context, int inputTokens, TurnTrace trace) {
+public record Turn(
+        TurnOrigin origin,
+        CreateRequest request,
+        Response response,
+        ModelProvider provider,
+        List<ContextItem> input,
+        Conversation context,
+        int inputTokens,
+        TurnTrace trace) {
 
     public String tenant() {
         return origin.tenant();

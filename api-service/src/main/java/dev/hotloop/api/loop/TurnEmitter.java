@@ -14,10 +14,10 @@ import dev.hotloop.protocol.response.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Turns one response's model events into protocol events: opens and closes output items, numbers every
@@ -42,8 +42,8 @@ final class TurnEmitter {
     }
 
     /** The item being streamed: a message collects text, a call collects its arguments. */
-    private record OpenItem(String id, int outputIndex, @Nullable String callId, String name, boolean hosted,
-                            StringBuilder content) {
+    private record OpenItem(
+            String id, int outputIndex, @Nullable String callId, String name, boolean hosted, StringBuilder content) {
 
         boolean isCall() {
             return callId != null;
@@ -88,8 +88,8 @@ final class TurnEmitter {
         item.put("call_id", call.callId());
         item.set("output", ProtocolJson.nodes().arrayNode());
         int index = output.size();
-        ResponseEvent added = new ResponseEvent.OutputItem("response.output_item.added", sequence++, index,
-                new PassThroughItem(item.deepCopy()));
+        ResponseEvent added = new ResponseEvent.OutputItem(
+                "response.output_item.added", sequence++, index, new PassThroughItem(item.deepCopy()));
         item.put("status", Response.COMPLETED);
         item.set("output", result.path("output"));
         if (result.has("max_output_length")) {
@@ -113,22 +113,39 @@ final class TurnEmitter {
                     message = openMessage(events);
                 }
                 message.content().append(delta.text());
-                events.add(new ResponseEvent.TextDelta("response.output_text.delta", sequence++, message.id(),
-                        message.outputIndex(), 0, delta.text(), List.of()));
+                events.add(new ResponseEvent.TextDelta(
+                        "response.output_text.delta",
+                        sequence++,
+                        message.id(),
+                        message.outputIndex(),
+                        0,
+                        delta.text(),
+                        List.of()));
             }
             case ModelEvent.FunctionCallStart start -> {
                 if (open != null) {
                     close(events, open, true);
                 }
                 boolean hosted = hostedTools.contains(start.name());
-                OpenItem call = new OpenItem(ResponseIds.item(hosted ? "sh" : "fc"), output.size(), start.callId(),
-                        start.name(), hosted, new StringBuilder());
+                OpenItem call = new OpenItem(
+                        ResponseIds.item(hosted ? "sh" : "fc"),
+                        output.size(),
+                        start.callId(),
+                        start.name(),
+                        hosted,
+                        new StringBuilder());
                 open = call;
-                Item added = hosted ? hostedCall(call, start.callId(), ProtocolJson.nodes().objectNode()
-                        .set("commands", ProtocolJson.nodes().arrayNode()), IN_PROGRESS)
+                Item added = hosted
+                        ? hostedCall(
+                                call,
+                                start.callId(),
+                                ProtocolJson.nodes()
+                                        .objectNode()
+                                        .set("commands", ProtocolJson.nodes().arrayNode()),
+                                IN_PROGRESS)
                         : FunctionCallItem.of(call.id(), start.callId(), start.name(), "", IN_PROGRESS);
-                events.add(new ResponseEvent.OutputItem("response.output_item.added", sequence++, call.outputIndex(),
-                        added));
+                events.add(new ResponseEvent.OutputItem(
+                        "response.output_item.added", sequence++, call.outputIndex(), added));
             }
             case ModelEvent.ArgumentsDelta delta -> {
                 OpenItem call = open;
@@ -137,8 +154,12 @@ final class TurnEmitter {
                 }
                 call.content().append(delta.delta());
                 if (!call.hosted()) {
-                    events.add(new ResponseEvent.ArgumentsDelta("response.function_call_arguments.delta", sequence++,
-                            call.id(), call.outputIndex(), delta.delta()));
+                    events.add(new ResponseEvent.ArgumentsDelta(
+                            "response.function_call_arguments.delta",
+                            sequence++,
+                            call.id(),
+                            call.outputIndex(),
+                            delta.delta()));
                 }
             }
             case ModelEvent.Finish done -> {
@@ -176,7 +197,9 @@ final class TurnEmitter {
         } catch (JacksonException malformed) {
             // falls through: the tool runs no command and the model sees an empty result
         }
-        return ProtocolJson.nodes().objectNode().set("commands", ProtocolJson.nodes().arrayNode());
+        return ProtocolJson.nodes()
+                .objectNode()
+                .set("commands", ProtocolJson.nodes().arrayNode());
     }
 
     private OpenItem openMessage(List<ResponseEvent> events) {
@@ -184,10 +207,15 @@ final class TurnEmitter {
         open = message;
         ObjectNode item = MessageItem.assistant(message.id(), "", IN_PROGRESS).json();
         item.set("content", ProtocolJson.nodes().arrayNode());
-        events.add(new ResponseEvent.OutputItem("response.output_item.added", sequence++, message.outputIndex(),
-                new MessageItem(item)));
-        events.add(new ResponseEvent.ContentPart("response.content_part.added", sequence++, message.id(),
-                message.outputIndex(), 0, MessageItem.outputText("")));
+        events.add(new ResponseEvent.OutputItem(
+                "response.output_item.added", sequence++, message.outputIndex(), new MessageItem(item)));
+        events.add(new ResponseEvent.ContentPart(
+                "response.content_part.added",
+                sequence++,
+                message.id(),
+                message.outputIndex(),
+                0,
+                MessageItem.outputText("")));
         return message;
     }
 
@@ -201,14 +229,30 @@ final class TurnEmitter {
             hostedCalls.add(new HostedCall(closing.name(), callId, call.json().get("action"), call));
             item = call;
         } else if (callId != null) {
-            events.add(new ResponseEvent.ArgumentsDone("response.function_call_arguments.done", sequence++, closing.id(),
-                    closing.outputIndex(), closing.name(), content));
+            events.add(new ResponseEvent.ArgumentsDone(
+                    "response.function_call_arguments.done",
+                    sequence++,
+                    closing.id(),
+                    closing.outputIndex(),
+                    closing.name(),
+                    content));
             item = FunctionCallItem.of(closing.id(), callId, closing.name(), content, status);
         } else {
-            events.add(new ResponseEvent.TextDone("response.output_text.done", sequence++, closing.id(), closing.outputIndex(),
-                    0, content, List.of()));
-            events.add(new ResponseEvent.ContentPart("response.content_part.done", sequence++, closing.id(),
-                    closing.outputIndex(), 0, MessageItem.outputText(content)));
+            events.add(new ResponseEvent.TextDone(
+                    "response.output_text.done",
+                    sequence++,
+                    closing.id(),
+                    closing.outputIndex(),
+                    0,
+                    content,
+                    List.of()));
+            events.add(new ResponseEvent.ContentPart(
+                    "response.content_part.done",
+                    sequence++,
+                    closing.id(),
+                    closing.outputIndex(),
+                    0,
+                    MessageItem.outputText(content)));
             item = MessageItem.assistant(closing.id(), content, status);
         }
         events.add(new ResponseEvent.OutputItem("response.output_item.done", sequence++, closing.outputIndex(), item));

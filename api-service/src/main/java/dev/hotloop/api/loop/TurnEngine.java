@@ -26,12 +26,12 @@ import dev.hotloop.protocol.model.ModelEvent;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.model.ModelRequest;
 import dev.hotloop.protocol.request.CreateRequest;
-import dev.hotloop.protocol.tool.HostedTool;
-import dev.hotloop.protocol.tool.Tool;
-import dev.hotloop.protocol.tool.ToolChoice;
 import dev.hotloop.protocol.response.CompactedResponse;
 import dev.hotloop.protocol.response.Response;
 import dev.hotloop.protocol.response.Usage;
+import dev.hotloop.protocol.tool.HostedTool;
+import dev.hotloop.protocol.tool.Tool;
+import dev.hotloop.protocol.tool.ToolChoice;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -39,11 +39,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The agent loop, one engine under every transport: {@link #prepare} resolves and validates a request
@@ -66,8 +66,15 @@ public class TurnEngine {
     private final TurnMetrics metrics;
     private final StageSpans spans;
 
-    public TurnEngine(ModelCatalog models, SessionClient sessions, ToolRunnerClient tools, TokenCounter tokens,
-                      Clock clock, MeterRegistry meters, TurnMetrics metrics, ObservationRegistry observations) {
+    public TurnEngine(
+            ModelCatalog models,
+            SessionClient sessions,
+            ToolRunnerClient tools,
+            TokenCounter tokens,
+            Clock clock,
+            MeterRegistry meters,
+            TurnMetrics metrics,
+            ObservationRegistry observations) {
         this.models = models;
         this.sessions = sessions;
         this.tools = tools;
@@ -76,7 +83,8 @@ public class TurnEngine {
         this.metrics = metrics;
         this.spans = new StageSpans(observations);
         this.cancelledStreams = Counter.builder("hotloop.model.streams.cancelled")
-                .description("Model streams stopped because the client went away").register(meters);
+                .description("Model streams stopped because the client went away")
+                .register(meters);
     }
 
     /** Resolves the conversation the request continues and checks the request against it. */
@@ -93,16 +101,26 @@ public class TurnEngine {
                 long loading = System.nanoTime();
                 return spans.mono("state_load", source.conversation(origin.tenant(), request, trace))
                         .flatMap(history -> {
-                    trace.addSince(Stage.STATE_LOAD, loading);
-                    long validating = System.nanoTime();
-                    Conversation context = history.withInput(input);
-                    trace.addSince(Stage.VALIDATE, validating);
-                    String id = request.previousResponseId() == null ? ResponseIds.newChain()
-                            : ResponseIds.continuing(request.previousResponseId());
-                    Response start = Response.start(id, model, request, clock.instant().getEpochSecond());
-                    return tokens.preamble(request.instructions(), request.tools()).map(preamble ->
-                            new Turn(origin, request, start, provider, input, context, preamble + context.tokens(), trace));
-                });
+                            trace.addSince(Stage.STATE_LOAD, loading);
+                            long validating = System.nanoTime();
+                            Conversation context = history.withInput(input);
+                            trace.addSince(Stage.VALIDATE, validating);
+                            String id = request.previousResponseId() == null
+                                    ? ResponseIds.newChain()
+                                    : ResponseIds.continuing(request.previousResponseId());
+                            Response start = Response.start(
+                                    id, model, request, clock.instant().getEpochSecond());
+                            return tokens.preamble(request.instructions(), request.tools())
+                                    .map(preamble -> new Turn(
+                                            origin,
+                                            request,
+                                            start,
+                                            provider,
+                                            input,
+                                            context,
+                                            preamble + context.tokens(),
+                                            trace));
+                        });
             });
         });
     }
@@ -132,14 +150,20 @@ public class TurnEngine {
      * execution and the next step: the loop continues inside one response without a client round trip.
      */
     private Flux<ResponseEvent> sample(Turn turn, TurnEmitter emitter, int hostedCallsSoFar) {
-        return ModelStreamTiming.measured(spans.flux("model", turn.provider().stream(modelRequest(turn, emitter.output()))
-                        .doOnCancel(cancelledStreams::increment)), turn.trace())
+        return ModelStreamTiming.measured(
+                        spans.flux(
+                                "model",
+                                turn.provider().stream(modelRequest(turn, emitter.output()))
+                                        .doOnCancel(cancelledStreams::increment)),
+                        turn.trace())
                 .concatMapIterable(emitter::on)
                 .concatWith(Flux.defer(() -> {
                     List<HostedCall> calls = emitter.takeHostedCalls();
                     Integer max = turn.request().maxToolCalls();
                     int allowed = max == null ? calls.size() : Math.min(calls.size(), max - hostedCallsSoFar);
-                    if (allowed <= 0 || emitter.finish() == null || emitter.finish().reason() != FinishReason.STOP) {
+                    if (allowed <= 0
+                            || emitter.finish() == null
+                            || emitter.finish().reason() != FinishReason.STOP) {
                         return Flux.empty();
                     }
                     return Flux.fromIterable(calls.subList(0, allowed))
@@ -171,9 +195,17 @@ public class TurnEngine {
      * summarizes it with {@link Compaction#INSTRUCTIONS}, without tools. Nothing is stored.
      */
     public Mono<CompactedResponse> compact(Turn turn) {
-        ModelRequest summarize = new ModelRequest(turn.response().model(), Compaction.INSTRUCTIONS,
-                turn.context().items(), List.of(), ToolChoice.NONE,
-                false, null, null, null, turn.request().promptCacheKey());
+        ModelRequest summarize = new ModelRequest(
+                turn.response().model(),
+                Compaction.INSTRUCTIONS,
+                turn.context().items(),
+                List.of(),
+                ToolChoice.NONE,
+                false,
+                null,
+                null,
+                null,
+                turn.request().promptCacheKey());
         StringBuilder summary = new StringBuilder();
         return turn.provider().stream(summarize)
                 .doOnNext(event -> {
@@ -184,8 +216,11 @@ public class TurnEngine {
                 .ofType(ModelEvent.Finish.class)
                 .next()
                 .map(finish -> {
-                    int outputTokens = finish.usage() != null ? finish.usage().outputTokens() : tokens.text(summary.toString());
-                    return CompactedResponse.of(ResponseIds.item("cmp"), clock.instant().getEpochSecond(),
+                    int outputTokens =
+                            finish.usage() != null ? finish.usage().outputTokens() : tokens.text(summary.toString());
+                    return CompactedResponse.of(
+                            ResponseIds.item("cmp"),
+                            clock.instant().getEpochSecond(),
                             List.of(Compaction.item(summary.toString())),
                             Usage.of(turn.inputTokens(), 0, outputTokens));
                 });
@@ -200,8 +235,12 @@ public class TurnEngine {
     }
 
     /** The terminal event of a turn whose output is counted: persisted first when the request stores. */
-    private Mono<ResponseEvent> finish(Turn turn, TurnEmitter emitter, TurnListener listener, ModelEvent.@Nullable Finish finish,
-                                       List<ContextItem> output) {
+    private Mono<ResponseEvent> finish(
+            Turn turn,
+            TurnEmitter emitter,
+            TurnListener listener,
+            ModelEvent.@Nullable Finish finish,
+            List<ContextItem> output) {
         FinishReason reason = finish == null ? FinishReason.STOP : finish.reason();
         ModelEvent.ModelUsage reported = finish == null ? null : finish.usage();
         // an upstream's own counts win; the engine's per-item count stands in where none is reported
@@ -211,10 +250,24 @@ public class TurnEngine {
         long now = clock.instant().getEpochSecond();
         Response response = switch (reason) {
             case STOP -> turn.response().finish(Response.COMPLETED, emitter.output(), usage, null, null, now);
-            case LENGTH -> turn.response().finish(Response.INCOMPLETE, emitter.output(), usage, null,
-                    new Response.IncompleteDetails("max_output_tokens"), now);
-            case CONTENT_FILTER -> turn.response().finish(Response.INCOMPLETE, emitter.output(), usage, null,
-                    new Response.IncompleteDetails("content_filter"), now);
+            case LENGTH ->
+                turn.response()
+                        .finish(
+                                Response.INCOMPLETE,
+                                emitter.output(),
+                                usage,
+                                null,
+                                new Response.IncompleteDetails("max_output_tokens"),
+                                now);
+            case CONTENT_FILTER ->
+                turn.response()
+                        .finish(
+                                Response.INCOMPLETE,
+                                emitter.output(),
+                                usage,
+                                null,
+                                new Response.IncompleteDetails("content_filter"),
+                                now);
         };
         String type = Response.COMPLETED.equals(response.status()) ? "response.completed" : "response.incomplete";
         long persisting = System.nanoTime();
@@ -242,19 +295,30 @@ public class TurnEngine {
         }
         listener.failed(turn, cause);
         String code = cause.status() == 429 ? ErrorCodes.RATE_LIMIT_EXCEEDED : ErrorCodes.SERVER_ERROR;
-        Response response = turn.response().finish(Response.FAILED, emitter.output(), null,
-                new Response.ResponseError(code, cause.error().message()), null, clock.instant().getEpochSecond());
+        Response response = turn.response()
+                .finish(
+                        Response.FAILED,
+                        emitter.output(),
+                        null,
+                        new Response.ResponseError(code, cause.error().message()),
+                        null,
+                        clock.instant().getEpochSecond());
         return emitter.lifecycle("response.failed", response);
     }
 
     /** Records the finished turn's metrics and, when its caller asked, attaches its timing to the terminal event. */
     private ResponseEvent measured(Turn turn, ResponseEvent.Lifecycle terminal) {
         Usage usage = terminal.response().usage();
-        TurnTiming timing = metrics.record(turn.trace(), turn.origin().transport(), terminal.response().status(),
+        TurnTiming timing = metrics.record(
+                turn.trace(),
+                turn.origin().transport(),
+                terminal.response().status(),
                 usage != null ? usage.inputTokens() : turn.inputTokens(),
                 usage != null ? usage.inputTokensDetails().cachedTokens() : 0,
                 usage != null ? usage.outputTokens() : 0);
-        return turn.origin().showTiming() ? terminal.withTiming(ProtocolJson.mapper().valueToTree(timing)) : terminal;
+        return turn.origin().showTiming()
+                ? terminal.withTiming(ProtocolJson.mapper().valueToTree(timing))
+                : terminal;
     }
 
     /** The model's view: the conversation, then what this response produced so far (hosted calls and results). */
@@ -265,9 +329,17 @@ public class TurnEngine {
             context = new ArrayList<>(context);
             context.addAll(producedSoFar);
         }
-        return new ModelRequest(turn.response().model(), request.instructions(), context, request.tools(),
-                request.toolChoice(), request.parallelToolCalls(), request.maxOutputTokens(), request.temperature(),
-                request.topP(), request.promptCacheKey());
+        return new ModelRequest(
+                turn.response().model(),
+                request.instructions(),
+                context,
+                request.tools(),
+                request.toolChoice(),
+                request.parallelToolCalls(),
+                request.maxOutputTokens(),
+                request.temperature(),
+                request.topP(),
+                request.promptCacheKey());
     }
 
     private static int sum(List<ContextItem> items) {

@@ -8,12 +8,14 @@ package dev.hotloop.api.loop;
  * @param authNanos    time spent authenticating it (0 on WebSocket: the handshake did)
  * @param showTiming   whether the terminal event should carry the turn's timing ({@code hotloop_timing})
  */
-public record TurnOrigin(String tenant, Transport transport, long startedNanos, long decodeNanos, long authNanos,
-                         boolean showTiming) {
+public record TurnOrigin(
+        String tenant, Transport transport, long startedNanos, long decodeNanos, long authNanos, boolean showTiming) {
 
     /** The transport a turn came in on; a low-cardinality metric tag. */
     public enum Transport {
-        HTTP, SSE, WEBSOCKET;
+        HTTP,
+        SSE,
+        WEBSOCKET;
 
         public String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);

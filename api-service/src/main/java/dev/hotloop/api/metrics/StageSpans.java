@@ -23,7 +23,8 @@ public final class StageSpans {
     public <T> Mono<T> mono(String stage, Mono<T> work) {
         return Mono.deferContextual(context -> {
             Observation span = start(stage, context);
-            return work.doOnError(span::error).doFinally(signal -> span.stop())
+            return work.doOnError(span::error)
+                    .doFinally(signal -> span.stop())
                     .contextWrite(inner -> inner.put(ObservationThreadLocalAccessor.KEY, span));
         });
     }
@@ -31,7 +32,8 @@ public final class StageSpans {
     public <T> Flux<T> flux(String stage, Flux<T> work) {
         return Flux.deferContextual(context -> {
             Observation span = start(stage, context);
-            return work.doOnError(span::error).doFinally(signal -> span.stop())
+            return work.doOnError(span::error)
+                    .doFinally(signal -> span.stop())
                     .contextWrite(inner -> inner.put(ObservationThreadLocalAccessor.KEY, span));
         });
     }

@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.springframework.stereotype.Component;
 import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
 
 /**
  * Every turn, measured: {@code hotloop.turn.duration{bucket}} (the four buckets people ask for:
@@ -32,8 +32,13 @@ public class TurnMetrics {
     }
 
     /** Records a finished turn; returns its timing for callers that asked to see it. */
-    public TurnTiming record(TurnTrace trace, TurnOrigin.Transport transport, String outcome, int inputTokens,
-                             int cachedTokens, int outputTokens) {
+    public TurnTiming record(
+            TurnTrace trace,
+            TurnOrigin.Transport transport,
+            String outcome,
+            int inputTokens,
+            int cachedTokens,
+            int outputTokens) {
         long now = System.nanoTime();
         long total = now - trace.startedNanos();
         long model = trace.modelNanos();
@@ -66,12 +71,15 @@ public class TurnMetrics {
         return timer(TURN, "bucket", bucket, transport, outcome, null);
     }
 
-    private Timer timer(String name, String kindTag, String kind, String transport, String outcome,
-                        @Nullable String tier) {
+    private Timer timer(
+            String name, String kindTag, String kind, String transport, String outcome, @Nullable String tier) {
         String key = name + '|' + kind + '|' + transport + '|' + outcome + '|' + tier;
         return timers.computeIfAbsent(key, ignored -> {
-            Timer.Builder builder = Timer.builder(name).tag(kindTag, kind).tag("transport", transport)
-                    .tag("outcome", outcome).publishPercentileHistogram();
+            Timer.Builder builder = Timer.builder(name)
+                    .tag(kindTag, kind)
+                    .tag("transport", transport)
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram();
             if (tier != null) {
                 builder.tag("tier", tier);
             }
@@ -81,7 +89,11 @@ public class TurnMetrics {
 
     private Counter counter(String name, String tag1, String value1, String tag2, String value2) {
         String key = name + '|' + value1 + '|' + value2;
-        return counters.computeIfAbsent(key, ignored -> Counter.builder(name).tag(tag1, value1).tag(tag2, value2)
-                .register(meters));
+        return counters.computeIfAbsent(
+                key,
+                ignored -> Counter.builder(name)
+                        .tag(tag1, value1)
+                        .tag(tag2, value2)
+                        .register(meters));
     }
 }

@@ -10,7 +10,9 @@ public final class TurnTrace {
 
     /** Where the conversation a turn continues came from; a low-cardinality tag. */
     public enum Tier {
-        NONE, CONNECTION, STORE;
+        NONE,
+        CONNECTION,
+        STORE;
 
         public String tag() {
             return name().toLowerCase(Locale.ROOT);

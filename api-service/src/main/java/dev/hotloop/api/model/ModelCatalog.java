@@ -12,7 +12,10 @@ import org.jspecify.annotations.Nullable;
  *
  * @param fallback provider for names not listed, or null to refuse them with {@code model_not_found}
  */
-public record ModelCatalog(String defaultModel, Map<String, ModelProvider> providers, @Nullable ModelProvider fallback) {
+public record ModelCatalog(
+        String defaultModel,
+        Map<String, ModelProvider> providers,
+        @Nullable ModelProvider fallback) {
 
     /** The model a request runs on: its own, else the default. */
     public String modelFor(@Nullable String requested) {
@@ -22,8 +25,8 @@ public record ModelCatalog(String defaultModel, Map<String, ModelProvider> provi
     public ModelProvider provider(String model) {
         ModelProvider provider = providers.getOrDefault(model, fallback);
         if (provider == null) {
-            throw ApiException.invalidRequest("model", ErrorCodes.MODEL_NOT_FOUND,
-                    "The requested model '" + model + "' does not exist.");
+            throw ApiException.invalidRequest(
+                    "model", ErrorCodes.MODEL_NOT_FOUND, "The requested model '" + model + "' does not exist.");
         }
         return provider;
     }

@@ -24,14 +24,26 @@ import org.springframework.core.env.Environment;
 class ModelConfiguration {
 
     @Bean
-    ModelCatalog modelCatalog(ModelProperties properties, TokenCounter tokens, Environment environment,
-                              CircuitBreakerRegistry circuitBreakers, RetryRegistry retries, RemoteClients clients) {
+    ModelCatalog modelCatalog(
+            ModelProperties properties,
+            TokenCounter tokens,
+            Environment environment,
+            CircuitBreakerRegistry circuitBreakers,
+            RetryRegistry retries,
+            RemoteClients clients) {
         ModelProperties.Simulator simulator = properties.simulator();
         Scenario scenario = simulator.scenario() == null ? Scenario.empty() : Scenario.load(simulator.scenario());
-        ModelProvider simulated = new SimulatedModel(new SimulatorSettings(simulator.timeToFirstToken(),
-                simulator.tokensPerSecond(), scenario), tokens.encoding());
-        ModelRoutes routes = new ModelRoutes(properties.resilience(), simulated, environment::getProperty,
-                circuitBreakers, retries, clients, RandomGenerator.getDefault());
+        ModelProvider simulated = new SimulatedModel(
+                new SimulatorSettings(simulator.timeToFirstToken(), simulator.tokensPerSecond(), scenario),
+                tokens.encoding());
+        ModelRoutes routes = new ModelRoutes(
+                properties.resilience(),
+                simulated,
+                environment::getProperty,
+                circuitBreakers,
+                retries,
+                clients,
+                RandomGenerator.getDefault());
         Map<String, ModelProvider> providers = new LinkedHashMap<>();
         properties.routes().forEach((name, upstreams) -> providers.put(name, routes.route(name, upstreams)));
         ModelProvider fallback = null;

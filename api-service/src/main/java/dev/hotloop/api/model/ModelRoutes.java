@@ -40,10 +40,14 @@ public final class ModelRoutes {
      * @param environment looks up the variables named by {@code api-key-env} (null when unset)
      * @param clients     builds the upstreams' HTTP clients
      */
-    public ModelRoutes(ModelProperties.Resilience resilience, ModelProvider simulator,
-                       Function<String, @Nullable String> environment,
-                       CircuitBreakerRegistry breakers, RetryRegistry retries, RemoteClients clients,
-                       RandomGenerator random) {
+    public ModelRoutes(
+            ModelProperties.Resilience resilience,
+            ModelProvider simulator,
+            Function<String, @Nullable String> environment,
+            CircuitBreakerRegistry breakers,
+            RetryRegistry retries,
+            RemoteClients clients,
+            RandomGenerator random) {
         this.resilience = resilience;
         this.simulator = simulator;
         this.environment = environment;
@@ -58,14 +62,25 @@ public final class ModelRoutes {
         for (int i = 0; i < configs.size(); i++) {
             ModelProperties.Upstream config = configs.get(i);
             String setting = "hotloop.model.routes." + model + "[" + i + "]";
-            String label = model + "[" + i + "] " + config.provider().name().toLowerCase(Locale.ROOT).replace('_', '-') + " "
-                    + config.safeUrl();
+            String label = model + "[" + i + "] "
+                    + config.provider().name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + config.safeUrl();
             ModelProvider provider = provider(model, config, label, setting);
-            upstreams.add(new UpstreamRoute(label, config.weight(), provider, breakers.circuitBreaker(
-                    "upstream-" + model + "-" + i, breakerConfig()), config.firstTokenTimeout(), config.readTimeout()));
+            upstreams.add(new UpstreamRoute(
+                    label,
+                    config.weight(),
+                    provider,
+                    breakers.circuitBreaker("upstream-" + model + "-" + i, breakerConfig()),
+                    config.firstTokenTimeout(),
+                    config.readTimeout()));
         }
-        return new RoutedModel(model, upstreams, retries, resilience.maxAttempts(), resilience.backoff(),
-                resilience.maxRetryAfter(), random);
+        return new RoutedModel(
+                model,
+                upstreams,
+                retries,
+                resilience.maxAttempts(),
+                resilience.backoff(),
+                resilience.maxRetryAfter(),
+                random);
     }
 
     private ModelProvider provider(String model, ModelProperties.Upstream config, String label, String setting) {
@@ -75,10 +90,16 @@ public final class ModelRoutes {
         UpstreamClient client = UpstreamClient.create(label, config, apiKey(config, setting), clients);
         String upstreamModel = config.upstreamModel() != null ? config.upstreamModel() : model;
         return switch (config.provider()) {
-            case OPENAI_CHAT -> new OpenAiChatProvider(client, upstreamModel, config.maxTokensField(),
-                    config.developerRole(), config.promptCacheKey());
-            case OPENAI_RESPONSES -> new OpenAiResponsesProvider(client, upstreamModel, config.promptCacheKey(),
-                    config.previousResponseId());
+            case OPENAI_CHAT ->
+                new OpenAiChatProvider(
+                        client,
+                        upstreamModel,
+                        config.maxTokensField(),
+                        config.developerRole(),
+                        config.promptCacheKey());
+            case OPENAI_RESPONSES ->
+                new OpenAiResponsesProvider(
+                        client, upstreamModel, config.promptCacheKey(), config.previousResponseId());
             case SIMULATOR -> simulator;
         };
     }
@@ -87,8 +108,8 @@ public final class ModelRoutes {
         if (config.apiKeyEnv() != null) {
             String key = environment.apply(config.apiKeyEnv());
             if (key == null || key.isBlank()) {
-                throw new IllegalStateException(setting + ".api-key-env names " + config.apiKeyEnv()
-                        + ", which is not set");
+                throw new IllegalStateException(
+                        setting + ".api-key-env names " + config.apiKeyEnv() + ", which is not set");
             }
             return key.strip();
         }
@@ -100,8 +121,8 @@ public final class ModelRoutes {
                 }
                 return key;
             } catch (IOException e) {
-                throw new IllegalStateException(setting + ".api-key-file " + config.apiKeyFile()
-                        + " cannot be read: " + e.getClass().getSimpleName());
+                throw new IllegalStateException(setting + ".api-key-file " + config.apiKeyFile() + " cannot be read: "
+                        + e.getClass().getSimpleName());
             }
         }
         return null;

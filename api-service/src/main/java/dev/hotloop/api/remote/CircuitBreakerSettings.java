@@ -19,11 +19,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param waitDurationInOpenState       how long an open breaker refuses calls before it lets probes through
  * @param permittedCallsInHalfOpenState probes that decide whether the breaker closes again
  */
-public record CircuitBreakerSettings(@DefaultValue("50") @DecimalMin("1") @DecimalMax("100") float failureRateThreshold,
-                                     @DefaultValue("20") @Min(1) int slidingWindowSize,
-                                     @DefaultValue("10") @Min(1) int minimumNumberOfCalls,
-                                     @DefaultValue("3s") @DurationMin(millis = 1) Duration waitDurationInOpenState,
-                                     @DefaultValue("3") @Min(1) int permittedCallsInHalfOpenState) {
+public record CircuitBreakerSettings(
+        @DefaultValue("50") @DecimalMin("1") @DecimalMax("100")
+        float failureRateThreshold,
+
+        @DefaultValue("20") @Min(1) int slidingWindowSize,
+        @DefaultValue("10") @Min(1) int minimumNumberOfCalls,
+        @DefaultValue("3s") @DurationMin(millis = 1) Duration waitDurationInOpenState,
+        @DefaultValue("3") @Min(1) int permittedCallsInHalfOpenState) {
 
     /** The Resilience4j configuration: a count-based window, open to half-open on its own after the wait. */
     public CircuitBreakerConfig config() {

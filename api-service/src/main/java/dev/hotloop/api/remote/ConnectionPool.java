@@ -13,8 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pendingAcquireTimeout longest wait for a connection
  * @param maxLifeTime           a connection is retired after this, so new replicas behind one address get traffic
  */
-public record ConnectionPool(@DefaultValue("500") @Min(1) int maxConnections,
-                             @DefaultValue("1000") @Min(-1) int maxPendingAcquires,
-                             @DefaultValue("5s") @DurationMin(millis = 1) Duration pendingAcquireTimeout,
-                             @DefaultValue("10m") @DurationMin(millis = 1) Duration maxLifeTime) {
-}
+public record ConnectionPool(
+        @DefaultValue("500") @Min(1) int maxConnections,
+        @DefaultValue("1000") @Min(-1) int maxPendingAcquires,
+        @DefaultValue("5s") @DurationMin(millis = 1) Duration pendingAcquireTimeout,
+        @DefaultValue("10m") @DurationMin(millis = 1) Duration maxLifeTime) {}

@@ -70,7 +70,11 @@ final class DnsReplicaDiscovery {
                     }
                 })
                 .onErrorResume(error -> {
-                    log.warn("{}: cannot resolve {} ({}); keeping {}", property, dns.getHost(), error.toString(),
+                    log.warn(
+                            "{}: cannot resolve {} ({}); keeping {}",
+                            property,
+                            dns.getHost(),
+                            error.toString(),
                             current());
                     return Mono.empty();
                 })

@@ -36,8 +36,11 @@ public final class RemoteClients {
      * @param builders a fresh builder per client (Boot's prototype {@code WebClient.Builder} bean)
      * @param breakers where the replicas' circuit breakers are registered (and their metrics bound)
      */
-    public RemoteClients(Supplier<WebClient.Builder> builders, List<HttpClientCustomizer> customizers,
-                         CircuitBreakerRegistry breakers, MeterRegistry meters) {
+    public RemoteClients(
+            Supplier<WebClient.Builder> builders,
+            List<HttpClientCustomizer> customizers,
+            CircuitBreakerRegistry breakers,
+            MeterRegistry meters) {
         this.builders = builders;
         this.customizers = List.copyOf(customizers);
         this.breakers = breakers;
@@ -53,8 +56,13 @@ public final class RemoteClients {
      * @param responseTimeout limit between network reads of a response; null for none (streams time themselves)
      * @param maxInMemorySize largest body read whole; above 2 GB it is 2 GB, the most a codec can hold
      */
-    public WebClient.Builder builder(String name, ConnectionPool pool, Duration connectTimeout, Duration maxIdleTime,
-                                     @Nullable Duration responseTimeout, DataSize maxInMemorySize) {
+    public WebClient.Builder builder(
+            String name,
+            ConnectionPool pool,
+            Duration connectTimeout,
+            Duration maxIdleTime,
+            @Nullable Duration responseTimeout,
+            DataSize maxInMemorySize) {
         ConnectionProvider provider = ConnectionProvider.builder(name)
                 .maxConnections(pool.maxConnections())
                 .pendingAcquireMaxCount(pool.maxPendingAcquires())
@@ -87,22 +95,28 @@ public final class RemoteClients {
      * @param property the property prefix of {@code addresses}, named in errors
      * @throws IllegalArgumentException when {@code addresses.dns()} names no host and port
      */
-    public Replicas replicas(String name, String property, ReplicaAddresses addresses, CircuitBreakerSettings breaker,
-                             String metricPrefix) {
+    public Replicas replicas(
+            String name,
+            String property,
+            ReplicaAddresses addresses,
+            CircuitBreakerSettings breaker,
+            String metricPrefix) {
         CircuitBreakerConfig config = breaker.config();
-        Replicas replicas = new Replicas(baseUrl -> breakers.circuitBreaker(name + " " + baseUrl, config),
+        Replicas replicas = new Replicas(
+                baseUrl -> breakers.circuitBreaker(name + " " + baseUrl, config),
                 baseUrl -> breakers.remove(name + " " + baseUrl));
         URI dns = addresses.dns();
         // an empty value (HOTLOOP_API_SESSION_DNS= in a template) means unset
         if (dns != null && !dns.toString().isEmpty()) {
-            replicas.discoverWith(new DnsReplicaDiscovery(property + ".dns", dns, addresses.dnsRefresh(), replicas,
-                    InetAddress::getAllByName));
+            replicas.discoverWith(new DnsReplicaDiscovery(
+                    property + ".dns", dns, addresses.dnsRefresh(), replicas, InetAddress::getAllByName));
         } else {
             List<URI> baseUrls = addresses.replicas().isEmpty() ? List.of(addresses.url()) : addresses.replicas();
             replicas.update(baseUrls.stream().map(URI::toString).toList());
         }
         Gauge.builder(metricPrefix + ".replicas", replicas, known -> known.all().size())
-                .description("Replicas of " + name + " that calls are routed over").register(meters);
+                .description("Replicas of " + name + " that calls are routed over")
+                .register(meters);
         Counter failovers = Counter.builder(metricPrefix + ".failovers")
                 .description("Calls that went on to the next " + name + " replica because theirs was unreachable")
                 .register(meters);

@@ -51,10 +51,13 @@ class RemoteConfiguration {
     }
 
     @Bean
-    RemoteClients remoteClients(ObjectProvider<WebClient.Builder> builders,
-                                ObjectProvider<HttpClientCustomizer> customizers,
-                                CircuitBreakerRegistry circuitBreakers, MeterRegistry meters) {
+    RemoteClients remoteClients(
+            ObjectProvider<WebClient.Builder> builders,
+            ObjectProvider<HttpClientCustomizer> customizers,
+            CircuitBreakerRegistry circuitBreakers,
+            MeterRegistry meters) {
         // Boot's builder is a prototype: a fresh one, with every WebClientCustomizer applied, per client
-        return new RemoteClients(builders::getObject, customizers.orderedStream().toList(), circuitBreakers, meters);
+        return new RemoteClients(
+                builders::getObject, customizers.orderedStream().toList(), circuitBreakers, meters);
     }
 }

@@ -18,8 +18,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class RemoteFailures {
 
-    private RemoteFailures() {
-    }
+    private RemoteFailures() {}
 
     /**
      * The dependency cannot serve anyone right now: a transport error (no connection, a connection that broke), a
@@ -40,7 +39,8 @@ public final class RemoteFailures {
 
     /** The dependency refused the request as malformed or not allowed: a 4xx answer. */
     public static boolean isClientError(Throwable error) {
-        return error instanceof WebClientResponseException response && response.getStatusCode().is4xxClientError();
+        return error instanceof WebClientResponseException response
+                && response.getStatusCode().is4xxClientError();
     }
 
     /**
@@ -56,8 +56,10 @@ public final class RemoteFailures {
         }
         for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
             // a pool's acquire timeout is the one java.util.concurrent TimeoutException on the way to a request
-            if (cause instanceof ConnectException || cause instanceof NoRouteToHostException
-                    || cause instanceof UnknownHostException || cause instanceof TimeoutException) {
+            if (cause instanceof ConnectException
+                    || cause instanceof NoRouteToHostException
+                    || cause instanceof UnknownHostException
+                    || cause instanceof TimeoutException) {
                 return true;
             }
         }

@@ -17,15 +17,15 @@ import java.util.List;
  */
 public final class RendezvousRouter {
 
-    private RendezvousRouter() {
-    }
+    private RendezvousRouter() {}
 
     /**
      * The routing key of a response id: its chain tag, 64 random bits that every response of the chain shares. A
      * malformed id owns nothing anywhere, so any replica may answer it.
      */
     public static long chainKey(String responseId) {
-        return ResponseIds.isWellFormed(responseId) ? tagKey(ResponseIds.chainTag(responseId))
+        return ResponseIds.isWellFormed(responseId)
+                ? tagKey(ResponseIds.chainTag(responseId))
                 : mix(responseId.hashCode());
     }
 
@@ -57,7 +57,8 @@ public final class RendezvousRouter {
         List<Replica> ordered = new ArrayList<>(replicas);
         // ties need 64 equal bits; the base URL still keeps the order total
         ordered.sort(Comparator.<Replica>comparingLong(replica -> score(chainKey, replica.seed()))
-                .thenComparing(Replica::baseUrl).reversed());
+                .thenComparing(Replica::baseUrl)
+                .reversed());
         return ordered;
     }
 

@@ -10,5 +10,4 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
  * @param seed           its identity in rendezvous scores, from {@link RendezvousRouter#seed}
  * @param circuitBreaker guards calls to this replica only, so one failing replica does not stop the others
  */
-public record Replica(String baseUrl, long seed, CircuitBreaker circuitBreaker) {
-}
+public record Replica(String baseUrl, long seed, CircuitBreaker circuitBreaker) {}

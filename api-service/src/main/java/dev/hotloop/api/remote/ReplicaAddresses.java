@@ -15,7 +15,8 @@ public interface ReplicaAddresses {
     List<URI> replicas();
 
     /** {@code <name>:<port>} or {@code http://<name>:<port>} resolving to every replica; replaces the others. */
-    @Nullable URI dns();
+    @Nullable
+    URI dns();
 
     /** How often {@link #dns()} is resolved again. */
     Duration dnsRefresh();

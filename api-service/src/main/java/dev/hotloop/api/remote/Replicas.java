@@ -27,7 +27,7 @@ public final class Replicas implements SmartLifecycle {
     private final AtomicReference<List<Replica>> current = new AtomicReference<>(List.of());
     private final Function<String, CircuitBreaker> breakers;
     private final Consumer<String> forgetBreaker;
-    private Runnable onFailover = () -> { };
+    private Runnable onFailover = () -> {};
     private @Nullable DnsReplicaDiscovery discovery;
     private volatile boolean running;
 
@@ -53,7 +53,7 @@ public final class Replicas implements SmartLifecycle {
 
     /** One replica, the {@code WebClient}'s own base URL, behind one circuit breaker. */
     public static Replicas single(CircuitBreaker circuitBreaker) {
-        Replicas replicas = new Replicas(baseUrl -> circuitBreaker, baseUrl -> { });
+        Replicas replicas = new Replicas(baseUrl -> circuitBreaker, baseUrl -> {});
         replicas.update(List.of(""));
         return replicas;
     }
@@ -118,7 +118,8 @@ public final class Replicas implements SmartLifecycle {
             return false;
         }
         List<Replica> replicas = next.stream()
-                .map(baseUrl -> previous.containsKey(baseUrl) ? previous.get(baseUrl)
+                .map(baseUrl -> previous.containsKey(baseUrl)
+                        ? previous.get(baseUrl)
                         : new Replica(baseUrl, RendezvousRouter.seed(baseUrl), breakers.apply(baseUrl)))
                 .toList();
         current.set(replicas);

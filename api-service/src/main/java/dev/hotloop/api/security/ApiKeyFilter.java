@@ -1,6 +1,7 @@
 package dev.hotloop.api.security;
 
 import dev.hotloop.protocol.error.ApiException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
@@ -8,7 +9,6 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Authenticates every {@code /v1/} call by its {@code Authorization: Bearer} key and records the caller's
@@ -59,7 +59,8 @@ public class ApiKeyFilter implements WebFilter {
                     exchange.getAttributes().put(AUTH_NANOS_ATTRIBUTE, System.nanoTime() - started);
                     return chain.filter(exchange);
                 })
-                .orElseGet(() -> Mono.error(ApiException.unauthorized("Incorrect API key provided: " + redact(key) + ".")));
+                .orElseGet(() ->
+                        Mono.error(ApiException.unauthorized("Incorrect API key provided: " + redact(key) + ".")));
     }
 
     /** The key of an {@code Authorization: Bearer} header, or null when there is none. */

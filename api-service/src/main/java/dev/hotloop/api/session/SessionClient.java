@@ -70,23 +70,35 @@ public class SessionClient {
 
     /** The whole context of a stored response, or empty when the tenant has no such response. */
     public Mono<StoredContext> context(String tenant, String responseId) {
-        return read(responseId, replica -> http.get().uri(replica + RESPONSES + "/{id}/context", tenant, responseId)
-                .retrieve().bodyToMono(byte[].class))
+        return read(
+                        responseId,
+                        replica -> http.get()
+                                .uri(replica + RESPONSES + "/{id}/context", tenant, responseId)
+                                .retrieve()
+                                .bodyToMono(byte[].class))
                 .map(SessionClient::parseContext);
     }
 
     /** The stored Response JSON, as stored, or empty. */
     public Mono<byte[]> response(String tenant, String responseId) {
-        return read(responseId, replica -> http.get().uri(replica + RESPONSES + "/{id}", tenant, responseId)
-                .retrieve().bodyToMono(byte[].class));
+        return read(
+                responseId,
+                replica -> http.get()
+                        .uri(replica + RESPONSES + "/{id}", tenant, responseId)
+                        .retrieve()
+                        .bodyToMono(byte[].class));
     }
 
     /** True when the response existed and is now deleted. */
     public Mono<Boolean> delete(String tenant, String responseId) {
-        return guard(routed(responseId, replica -> http.delete().uri(replica + RESPONSES + "/{id}", tenant, responseId)
-                .retrieve().toBodilessEntity()
-                .thenReturn(true)
-                .onErrorResume(WebClientResponseException.NotFound.class, e -> Mono.just(false))));
+        return guard(routed(
+                responseId,
+                replica -> http.delete()
+                        .uri(replica + RESPONSES + "/{id}", tenant, responseId)
+                        .retrieve()
+                        .toBodilessEntity()
+                        .thenReturn(true)
+                        .onErrorResume(WebClientResponseException.NotFound.class, e -> Mono.just(false))));
     }
 
     /** Stores one finished turn: its new input items and its output, chained to its parent. */
@@ -98,17 +110,25 @@ public class SessionClient {
         body.set("output", ProtocolJson.mapper().valueToTree(output));
         byte[] json = ProtocolJson.mapper().writeValueAsBytes(body);
         // the new id carries its chain's tag: the turn goes where the chain's reads go
-        return guard(routed(response.id(), replica -> http.post().uri(replica + RESPONSES, tenant)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(json)
-                .retrieve().toBodilessEntity())
-                .onErrorMap(WebClientResponseException.NotFound.class,
+        return guard(routed(
+                        response.id(),
+                        replica -> http.post()
+                                .uri(replica + RESPONSES, tenant)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(json)
+                                .retrieve()
+                                .toBodilessEntity())
+                .onErrorMap(
+                        WebClientResponseException.NotFound.class,
                         e -> ApiException.previousResponseNotFound(response.previousResponseId()))
                 .then());
     }
 
     private <T> Mono<T> read(String responseId, Function<String, Mono<T>> call) {
-        return guard(routed(responseId, replica -> call.apply(replica)
-                .onErrorResume(WebClientResponseException.NotFound.class, e -> Mono.empty()))
+        return guard(routed(
+                        responseId,
+                        replica -> call.apply(replica)
+                                .onErrorResume(WebClientResponseException.NotFound.class, e -> Mono.empty()))
                 .transformDeferred(RetryOperator.of(readRetry)));
     }
 
@@ -130,18 +150,22 @@ public class SessionClient {
             case CallNotPermittedException open -> "circuit open";
             case BulkheadFullException full -> "too many calls in flight";
             case Replicas.NoReplicaException none -> "no replica known";
-            case WebClientResponseException http -> "HTTP " + http.getStatusCode().value();
+            case WebClientResponseException http ->
+                "HTTP " + http.getStatusCode().value();
             default -> error.getClass().getSimpleName();
         };
-        return ApiException.unavailable(ErrorCodes.SESSION_STORE_UNAVAILABLE,
+        return ApiException.unavailable(
+                ErrorCodes.SESSION_STORE_UNAVAILABLE,
                 "The response store is unavailable (" + reason + "). Please retry.");
     }
 
     /** A 4xx of session-service (other than the 404s that are results): the request was bad, so a 400. */
     private static ApiException refused(WebClientResponseException error) {
         JsonNode detail = RemoteFailures.errorOf(error);
-        String message = detail.path("message").isString() ? detail.path("message").stringValue()
-                : "The response store refused the request (HTTP " + error.getStatusCode().value() + ").";
+        String message = detail.path("message").isString()
+                ? detail.path("message").stringValue()
+                : "The response store refused the request (HTTP "
+                        + error.getStatusCode().value() + ").";
         String code = detail.path("code").isString() ? detail.path("code").stringValue() : "invalid_request";
         String param = detail.path("param").isString() ? detail.path("param").stringValue() : null;
         return ApiException.invalidRequest(param, code, message);
@@ -152,8 +176,11 @@ public class SessionClient {
         JsonNode items = root.path("items");
         List<ContextItem> context = new ArrayList<>(items.size());
         for (JsonNode entry : items) {
-            context.add(new ContextItem(Item.of((ObjectNode) entry.get("item")), entry.path("tokens").asInt()));
+            context.add(new ContextItem(
+                    Item.of((ObjectNode) entry.get("item")),
+                    entry.path("tokens").asInt()));
         }
-        return new StoredContext(context, root.path("input_count").asInt(), root.path("depth").asInt(1));
+        return new StoredContext(
+                context, root.path("input_count").asInt(), root.path("depth").asInt(1));
     }
 }

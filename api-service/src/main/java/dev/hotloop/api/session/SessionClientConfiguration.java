@@ -32,20 +32,35 @@ class SessionClientConfiguration {
     }
 
     @Bean
-    SessionClient sessionClient(ApiProperties properties, Replicas sessionReplicas, RemoteClients clients,
-                                BulkheadRegistry bulkheads, RetryRegistry retries) {
+    SessionClient sessionClient(
+            ApiProperties properties,
+            Replicas sessionReplicas,
+            RemoteClients clients,
+            BulkheadRegistry bulkheads,
+            RetryRegistry retries) {
         ApiProperties.Session session = properties.session();
         // no base URL: each call names its replica's, over the one pool
-        WebClient http = clients.builder(NAME, session.pool(), session.connectTimeout(), session.maxIdleTime(),
-                session.readTimeout(),
-                maxContextSize(properties.maxRequestSize())).build();
-        Bulkhead bulkhead = bulkheads.bulkhead(NAME, BulkheadConfig.custom()
-                .maxConcurrentCalls(session.maxConcurrentCalls()).maxWaitDuration(Duration.ZERO).build());
-        Retry readRetry = retries.retry(NAME + "-read", RetryConfig.custom()
-                .maxAttempts(session.readRetries() + 1)
-                .waitDuration(session.retryBackoff())
-                .retryOnException(RemoteFailures::isDependencyFailure)
-                .build());
+        WebClient http = clients.builder(
+                        NAME,
+                        session.pool(),
+                        session.connectTimeout(),
+                        session.maxIdleTime(),
+                        session.readTimeout(),
+                        maxContextSize(properties.maxRequestSize()))
+                .build();
+        Bulkhead bulkhead = bulkheads.bulkhead(
+                NAME,
+                BulkheadConfig.custom()
+                        .maxConcurrentCalls(session.maxConcurrentCalls())
+                        .maxWaitDuration(Duration.ZERO)
+                        .build());
+        Retry readRetry = retries.retry(
+                NAME + "-read",
+                RetryConfig.custom()
+                        .maxAttempts(session.readRetries() + 1)
+                        .waitDuration(session.retryBackoff())
+                        .retryOnException(RemoteFailures::isDependencyFailure)
+                        .build());
         return new SessionClient(http, sessionReplicas, bulkhead, readRetry);
     }
 

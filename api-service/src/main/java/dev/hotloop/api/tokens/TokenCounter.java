@@ -19,11 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Counts tokens as the model would see the rendered prompt (o200k_base), item by item, so that a
@@ -47,12 +47,10 @@ public class TokenCounter implements AutoCloseable {
     /** Below this, counting takes microseconds: less than handing it to another thread. */
     static final int INLINE_CHARS = 8 * 1_024;
 
-    private record Preamble(@Nullable String instructions, List<Tool> tools) {
-    }
+    private record Preamble(@Nullable String instructions, List<Tool> tools) {}
 
     /** A remembered preamble count and the bytes its key holds. */
-    private record Counted(int tokens, int bytes) {
-    }
+    private record Counted(int tokens, int bytes) {}
 
     private final Encoding encoding;
     private final Counter itemsCounted;
@@ -64,8 +62,8 @@ public class TokenCounter implements AutoCloseable {
         this.itemsCounted = Counter.builder("hotloop.tokenizer.items")
                 .description("Conversation items tokenized (each item once, when it enters a conversation)")
                 .register(meters);
-        this.scheduler = Schedulers.newBoundedElastic(settings.threads(), settings.maxQueued(), "hotloop-tokenizer", 60,
-                true);
+        this.scheduler =
+                Schedulers.newBoundedElastic(settings.threads(), settings.maxQueued(), "hotloop-tokenizer", 60, true);
         this.preambles = Caffeine.newBuilder()
                 .maximumWeight(settings.preambleCacheSize().toBytes())
                 .weigher((Preamble key, Counted counted) -> counted.bytes())
@@ -125,12 +123,13 @@ public class TokenCounter implements AutoCloseable {
 
     int count(Item item) {
         itemsCounted.increment();
-        return ITEM_OVERHEAD + switch (item) {
-            case MessageItem message -> text(message.text());
-            case FunctionCallItem call -> text(call.name()) + text(call.arguments());
-            case FunctionCallOutputItem output -> text(output.outputText());
-            case PassThroughItem other -> text(other.json().toString());
-        };
+        return ITEM_OVERHEAD
+                + switch (item) {
+                    case MessageItem message -> text(message.text());
+                    case FunctionCallItem call -> text(call.name()) + text(call.arguments());
+                    case FunctionCallOutputItem output -> text(output.outputText());
+                    case PassThroughItem other -> text(other.json().toString());
+                };
     }
 
     /* for testing */ long preambleBytes() {
@@ -168,9 +167,13 @@ public class TokenCounter implements AutoCloseable {
         if (chars < INLINE_CHARS) {
             return counting;
         }
-        return counting.subscribeOn(scheduler).onErrorMap(RejectedExecutionException.class, e ->
-                ApiException.unavailable("server_is_overloaded", "The server is overloaded: too many long inputs are "
-                        + "being counted. Please retry later."));
+        return counting.subscribeOn(scheduler)
+                .onErrorMap(
+                        RejectedExecutionException.class,
+                        e -> ApiException.unavailable(
+                                "server_is_overloaded",
+                                "The server is overloaded: too many long inputs are "
+                                        + "being counted. Please retry later."));
     }
 
     /**

@@ -38,6 +38,7 @@ public class ToolRunnerClient {
     private static final String EXECUTIONS = "/internal/v1/tenants/{tenant}/chains/{chain}/executions";
     /** A refused call exits as a shell's usage errors do. */
     private static final int REFUSED_EXIT_CODE = 2;
+
     static final String MOVED = "[hotloop: this conversation's tool runner could not be reached, so this call ran on"
             + " another one, in a workspace without the files of earlier calls]\n";
     static final String LOST = "[hotloop: the tool runner running this call went away before it finished; whether"
@@ -69,16 +70,20 @@ public class ToolRunnerClient {
         body.put("call_id", call.callId());
         body.set("arguments", call.action());
         byte[] json = ProtocolJson.mapper().writeValueAsBytes(body);
-        return replicas.call(RendezvousRouter.tagKey(chain), (replica, owner) -> http.post()
-                        .uri(replica + EXECUTIONS, tenant, chain)
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(json)
-                        .retrieve()
-                        .bodyToMono(byte[].class)
-                        .map(bytes -> owner ? ProtocolJson.mapper().readTree(bytes)
-                                : noted(ProtocolJson.mapper().readTree(bytes), MOVED))
-                        .transformDeferred(TimeLimiterOperator.of(timeLimiter)))
-                .onErrorResume(RemoteFailures::isClientError,
+        return replicas.call(
+                        RendezvousRouter.tagKey(chain),
+                        (replica, owner) -> http.post()
+                                .uri(replica + EXECUTIONS, tenant, chain)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(json)
+                                .retrieve()
+                                .bodyToMono(byte[].class)
+                                .map(bytes -> owner
+                                        ? ProtocolJson.mapper().readTree(bytes)
+                                        : noted(ProtocolJson.mapper().readTree(bytes), MOVED))
+                                .transformDeferred(TimeLimiterOperator.of(timeLimiter)))
+                .onErrorResume(
+                        RemoteFailures::isClientError,
                         error -> Mono.just(failed(call, refusal((WebClientResponseException) error))))
                 .onErrorResume(ToolRunnerClient::lostWhileRunning, error -> Mono.just(failed(call, LOST)))
                 .transformDeferred(BulkheadOperator.of(bulkhead))
@@ -93,7 +98,8 @@ public class ToolRunnerClient {
 
     private static String refusal(WebClientResponseException error) {
         JsonNode detail = RemoteFailures.errorOf(error);
-        String reason = detail.path("message").isString() ? detail.path("message").stringValue()
+        String reason = detail.path("message").isString()
+                ? detail.path("message").stringValue()
                 : "HTTP " + error.getStatusCode().value();
         return "[hotloop: the tool runner refused this call: " + reason + "]";
     }
@@ -124,10 +130,11 @@ public class ToolRunnerClient {
             case CallNotPermittedException open -> "circuit open";
             case TimeoutException slow -> "the call timed out";
             case Replicas.NoReplicaException none -> "no replica known";
-            case WebClientResponseException response -> "HTTP " + response.getStatusCode().value();
+            case WebClientResponseException response ->
+                "HTTP " + response.getStatusCode().value();
             default -> error.getClass().getSimpleName();
         };
-        return ApiException.unavailable(ErrorCodes.TOOL_RUNNER_UNAVAILABLE, "The hosted tool runner is unavailable ("
-                + reason + ").");
+        return ApiException.unavailable(
+                ErrorCodes.TOOL_RUNNER_UNAVAILABLE, "The hosted tool runner is unavailable (" + reason + ").");
     }
 }

@@ -27,21 +27,39 @@ class ToolRunnerConfiguration {
     @Bean
     Replicas toolRunnerReplicas(ApiProperties properties, RemoteClients clients) {
         ApiProperties.ToolRunner settings = properties.toolRunner();
-        return clients.replicas(NAME, "hotloop.api.tool-runner", settings, settings.circuitBreaker(),
-                "hotloop.toolrunner");
+        return clients.replicas(
+                NAME, "hotloop.api.tool-runner", settings, settings.circuitBreaker(), "hotloop.toolrunner");
     }
 
     @Bean
-    ToolRunnerClient toolRunnerClient(ApiProperties properties, Replicas toolRunnerReplicas, RemoteClients clients,
-                                      BulkheadRegistry bulkheads, TimeLimiterRegistry timeLimiters) {
+    ToolRunnerClient toolRunnerClient(
+            ApiProperties properties,
+            Replicas toolRunnerReplicas,
+            RemoteClients clients,
+            BulkheadRegistry bulkheads,
+            TimeLimiterRegistry timeLimiters) {
         ApiProperties.ToolRunner settings = properties.toolRunner();
         // no response timeout: a call takes as long as its commands, up to the time limiter's limit
-        WebClient http = clients.builder(NAME, settings.pool(), settings.connectTimeout(), settings.maxIdleTime(), null,
-                settings.maxResultSize()).build();
-        Bulkhead bulkhead = bulkheads.bulkhead(NAME, BulkheadConfig.custom()
-                .maxConcurrentCalls(settings.maxConcurrentCalls()).maxWaitDuration(Duration.ZERO).build());
-        TimeLimiter timeLimiter = timeLimiters.timeLimiter(NAME, TimeLimiterConfig.custom()
-                .timeoutDuration(settings.callTimeout()).cancelRunningFuture(true).build());
+        WebClient http = clients.builder(
+                        NAME,
+                        settings.pool(),
+                        settings.connectTimeout(),
+                        settings.maxIdleTime(),
+                        null,
+                        settings.maxResultSize())
+                .build();
+        Bulkhead bulkhead = bulkheads.bulkhead(
+                NAME,
+                BulkheadConfig.custom()
+                        .maxConcurrentCalls(settings.maxConcurrentCalls())
+                        .maxWaitDuration(Duration.ZERO)
+                        .build());
+        TimeLimiter timeLimiter = timeLimiters.timeLimiter(
+                NAME,
+                TimeLimiterConfig.custom()
+                        .timeoutDuration(settings.callTimeout())
+                        .cancelRunningFuture(true)
+                        .build());
         return new ToolRunnerClient(http, toolRunnerReplicas, bulkhead, timeLimiter);
     }
 }

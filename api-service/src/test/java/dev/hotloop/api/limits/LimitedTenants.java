@@ -6,8 +6,8 @@ package dev.hotloop.api.limits;
  */
 public final class LimitedTenants {
 
-    public static final String API_KEYS = "rpm:sk-rpm-test-key,solo:sk-solo-test-key,metered:sk-metered-test-key,"
-            + "noisy:sk-noisy-test-key";
+    public static final String API_KEYS =
+            "rpm:sk-rpm-test-key,solo:sk-solo-test-key,metered:sk-metered-test-key," + "noisy:sk-noisy-test-key";
     public static final String RPM = "hotloop.api.limits.tenants.rpm.requests-per-minute=3";
     public static final String SOLO = "hotloop.api.limits.tenants.solo.websocket-connections=1";
     public static final String METERED = "hotloop.api.limits.tenants.metered.tokens-per-minute=1000";
@@ -22,6 +22,5 @@ public final class LimitedTenants {
     static final String METERED_KEY = "sk-metered-test-key";
     static final String NOISY_KEY = "sk-noisy-test-key";
 
-    private LimitedTenants() {
-    }
+    private LimitedTenants() {}
 }

@@ -21,9 +21,14 @@ import tools.jackson.databind.JsonNode;
 /** Per-tenant limits at the edge of the real service: 429s, OpenAI's headers, WebSocket frames and handshakes. */
 class RateLimitTest extends PlatformTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final List<String> HEADERS = List.of("x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
-            "x-ratelimit-reset-requests", "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens",
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final List<String> HEADERS = List.of(
+            "x-ratelimit-limit-requests",
+            "x-ratelimit-remaining-requests",
+            "x-ratelimit-reset-requests",
+            "x-ratelimit-limit-tokens",
+            "x-ratelimit-remaining-tokens",
             "x-ratelimit-reset-tokens");
 
     @Test
@@ -46,11 +51,13 @@ class RateLimitTest extends PlatformTest {
     void overItsRequestsPerMinuteATenantGetsErrorFramesOnAnOpenWebSocketThen429OverHttp() throws Exception {
         try (RawWebSocket socket = RawWebSocket.connect(port, LimitedTenants.RPM_KEY)) { // the handshake is request 1
             for (int turn = 2; turn <= 3; turn++) {
-                socket.send("{\"type\":\"response.create\",\"model\":\"" + MODEL + "\",\"input\":\"turn\",\"store\":false}");
+                socket.send("{\"type\":\"response.create\",\"model\":\"" + MODEL
+                        + "\",\"input\":\"turn\",\"store\":false}");
                 assertThat(socket.until("response.completed")).isNotEmpty();
             }
             for (int refused = 0; refused < 2; refused++) { // the connection stays open
-                socket.send("{\"type\":\"response.create\",\"model\":\"" + MODEL + "\",\"input\":\"more\",\"store\":false}");
+                socket.send("{\"type\":\"response.create\",\"model\":\"" + MODEL
+                        + "\",\"input\":\"more\",\"store\":false}");
                 JsonNode error = socket.until("error").getLast();
                 assertThat(error.path("status").asInt()).isEqualTo(429);
                 assertThat(error.at("/error/code").asString()).isEqualTo("rate_limit_exceeded");
@@ -67,18 +74,24 @@ class RateLimitTest extends PlatformTest {
         assertThat(error.path("code").asString()).isEqualTo("rate_limit_exceeded");
         assertThat(error.path("type").asString()).isEqualTo("requests");
         assertThat(error.path("param").isNull()).isTrue();
-        assertThat(error.path("message").asString()).matches("Rate limit reached for tenant rpm on requests per min "
-                + "\\(RPM\\): Limit 3, Used 3, Requested 1\\. Please try again in [0-9.]+m?s\\.");
-        assertThat(Integer.parseInt(refused.headers().firstValue("retry-after").orElseThrow())).isBetween(1, 20);
-        assertThat(refused.headers().firstValue("x-ratelimit-remaining-requests")).contains("0");
-        assertThat(post(ACME_KEY, "{\"model\":\"" + MODEL + "\",\"input\":\"hi\"}").statusCode()).isEqualTo(200);
+        assertThat(error.path("message").asString())
+                .matches("Rate limit reached for tenant rpm on requests per min "
+                        + "\\(RPM\\): Limit 3, Used 3, Requested 1\\. Please try again in [0-9.]+m?s\\.");
+        assertThat(Integer.parseInt(refused.headers().firstValue("retry-after").orElseThrow()))
+                .isBetween(1, 20);
+        assertThat(refused.headers().firstValue("x-ratelimit-remaining-requests"))
+                .contains("0");
+        assertThat(post(ACME_KEY, "{\"model\":\"" + MODEL + "\",\"input\":\"hi\"}")
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void openWebSocketConnectionsAreLimitedAndFreedWhenOneCloses() throws Exception {
         WebSocket first = connect(LimitedTenants.SOLO_KEY);
 
-        assertThatThrownBy(() -> connect(LimitedTenants.SOLO_KEY)).hasCauseInstanceOf(WebSocketHandshakeException.class)
+        assertThatThrownBy(() -> connect(LimitedTenants.SOLO_KEY))
+                .hasCauseInstanceOf(WebSocketHandshakeException.class)
                 .satisfies(refused -> {
                     HttpResponse<?> response = ((WebSocketHandshakeException) refused.getCause()).getResponse();
                     assertThat(response.statusCode()).isEqualTo(429);
@@ -96,24 +109,34 @@ class RateLimitTest extends PlatformTest {
     void aStreamedResponseIsSettledToItsActualUsage() {
         // " a" is one token each: usage (input and the echoed output) far exceeds the estimate of bytes / 4
         String input = "FLOOD" + " a".repeat(400);
-        HttpResponse<String> streamed = post(LimitedTenants.METERED_KEY, "{\"model\":\"" + MODEL + "\",\"input\":\""
-                + input + "\",\"stream\":true}");
+        HttpResponse<String> streamed = post(
+                LimitedTenants.METERED_KEY,
+                "{\"model\":\"" + MODEL + "\",\"input\":\"" + input + "\",\"stream\":true}");
         assertThat(streamed.statusCode()).isEqualTo(200);
-        int estimate = (int) Math.ceil(streamed.request().bodyPublisher().orElseThrow().contentLength() / 4.0);
+        int estimate =
+                (int) Math.ceil(streamed.request().bodyPublisher().orElseThrow().contentLength() / 4.0);
         assertThat(estimate).isLessThan(250);
 
         // charged the estimate on admission (~750 left), then the actual usage (> 800 tokens) once written
-        await().atMost(Duration.ofSeconds(10)).until(() -> Integer.parseInt(get(LimitedTenants.METERED_KEY, "/models")
-                .headers().firstValue("x-ratelimit-remaining-tokens").orElseThrow()) < 400);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Integer.parseInt(get(LimitedTenants.METERED_KEY, "/models")
+                                .headers()
+                                .firstValue("x-ratelimit-remaining-tokens")
+                                .orElseThrow())
+                        < 400);
     }
 
     private HttpResponse<String> post(String key, String body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + "/responses")).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + "/responses"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private HttpResponse<String> get(String key, String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Authorization", "Bearer " + key).GET());
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Authorization", "Bearer " + key)
+                .GET());
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
@@ -126,8 +149,9 @@ class RateLimitTest extends PlatformTest {
 
     /** A WebSocket that ignores what it receives; a refused handshake throws. */
     private WebSocket connect(String key) {
-        return HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + key)
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), new WebSocket.Listener() {
-                }).join();
+        return HTTP.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + key)
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), new WebSocket.Listener() {})
+                .join();
     }
 }

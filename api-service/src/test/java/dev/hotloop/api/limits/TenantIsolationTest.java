@@ -30,7 +30,8 @@ import tools.jackson.databind.JsonNode;
  */
 class TenantIsolationTest extends PlatformTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final int TURNS = 30;
     private static final int FLOODERS = 4;
     private static final int MAX_FLOOD_REQUESTS = 3_000;
@@ -74,9 +75,13 @@ class TenantIsolationTest extends PlatformTest {
         String previous = null;
         int completed = 0;
         for (int turn = 0; turn < turns; turn++) {
-            HttpResponse<String> response = post(OTHER_KEY, "{\"model\":\"" + MODEL + "\",\"input\":\"steady " + turn
-                    + "\"" + (previous == null ? "" : ",\"previous_response_id\":\"" + previous + "\"") + "}");
-            assertThat(response.statusCode()).as("B's turn %d: %s", turn, response.body()).isEqualTo(200);
+            HttpResponse<String> response = post(
+                    OTHER_KEY,
+                    "{\"model\":\"" + MODEL + "\",\"input\":\"steady " + turn + "\""
+                            + (previous == null ? "" : ",\"previous_response_id\":\"" + previous + "\"") + "}");
+            assertThat(response.statusCode())
+                    .as("B's turn %d: %s", turn, response.body())
+                    .isEqualTo(200);
             JsonNode body = ProtocolJson.mapper().readTree(response.body());
             assertThat(body.path("status").asString()).isEqualTo("completed");
             previous = body.path("id").asString();
@@ -92,10 +97,11 @@ class TenantIsolationTest extends PlatformTest {
             String previous = null;
             for (int turn = 0; turn < turns; turn++) {
                 socket.send("{\"type\":\"response.create\",\"model\":\"" + MODEL + "\",\"store\":false,\"input\":"
-                        + "\"ws steady " + turn + "\"" + (previous == null ? ""
-                        : ",\"previous_response_id\":\"" + previous + "\"") + "}");
+                        + "\"ws steady " + turn + "\""
+                        + (previous == null ? "" : ",\"previous_response_id\":\"" + previous + "\"") + "}");
                 List<JsonNode> frames = socket.until("response.completed");
-                assertThat(frames).noneMatch(frame -> frame.path("type").asString().equals("error"));
+                assertThat(frames)
+                        .noneMatch(frame -> frame.path("type").asString().equals("error"));
                 previous = frames.getLast().at("/response/id").asString();
                 completed++;
             }
@@ -112,8 +118,9 @@ class TenantIsolationTest extends PlatformTest {
                 case 0 -> "{\"model\":\"" + MODEL + "\",\"input\":5,\"temperature\":\"hot\"}";
                 case 1 -> floodRequests.get() % 2 == 0 ? huge : large;
                 case 2 -> "{\"model\":\"" + MODEL + "\",\"input\":\"SHELLFAIL now\",\"tools\":[{\"type\":\"shell\"}]}";
-                default -> "{\"model\":\"" + MODEL + "\",\"input\":[{\"type\":\"function_call_output\",\"call_id\":"
-                        + "\"call_unknown\",\"output\":\"tool crashed\"}]}";
+                default ->
+                    "{\"model\":\"" + MODEL + "\",\"input\":[{\"type\":\"function_call_output\",\"call_id\":"
+                            + "\"call_unknown\",\"output\":\"tool crashed\"}]}";
             };
             int status;
             try {
@@ -127,9 +134,13 @@ class TenantIsolationTest extends PlatformTest {
 
     private HttpResponse<String> post(String key, String body) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/responses"))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl() + "/responses"))
+                            .header("Authorization", "Bearer " + key)
+                            .header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(60))
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);

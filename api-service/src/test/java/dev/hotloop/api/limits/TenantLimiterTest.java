@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hotloop.testsupport.TestRedis;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -100,7 +100,8 @@ class TenantLimiterTest {
         TenantLimiter replica = replica(limits(100, 1_000, 10, 10), TestRedis.port());
         Grant big = admit(replica, Demand.response(3_600)); // 900 tokens estimated
         assertThat(big.admitted()).isTrue();
-        assertThat(admit(replica, Demand.response(800)).refusal().error().type()).isEqualTo("tokens");
+        assertThat(admit(replica, Demand.response(800)).refusal().error().type())
+                .isEqualTo("tokens");
 
         big.release(); // no usage reported: the estimate stands
         assertThat(admit(replica, Demand.response(800)).admitted()).isFalse();
@@ -127,8 +128,13 @@ class TenantLimiterTest {
 
     @Test
     void slotsOfACrashedReplicaExpireWhileALiveReplicaKeepsItsOwn() throws Exception {
-        LimitsProperties limits = new LimitsProperties(true, new LimitsProperties.Limits(100, 1_000_000, 10, 1),
-                Map.of(), Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(5));
+        LimitsProperties limits = new LimitsProperties(
+                true,
+                new LimitsProperties.Limits(100, 1_000_000, 10, 1),
+                Map.of(),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(5));
         TenantLimiter live = replica(limits, TestRedis.port());
         TenantLimiter crashed = replica(limits, TestRedis.port());
         TenantLimiter other = replica(limits, TestRedis.port());
@@ -138,7 +144,8 @@ class TenantLimiterTest {
         assertThat(admit(other, Demand.connection()).admitted()).isFalse();
 
         String second = "t-" + UUID.randomUUID();
-        assertThat(crashed.admit(second, Demand.connection()).block(WAIT).admitted()).isTrue();
+        assertThat(crashed.admit(second, Demand.connection()).block(WAIT).admitted())
+                .isTrue();
         crashed.destroy(); // stops renewing, never releases
         await().atMost(WAIT).until(() -> {
             Grant next = other.admit(second, Demand.connection()).block(WAIT);
@@ -168,8 +175,13 @@ class TenantLimiterTest {
     }
 
     private static LimitsProperties limits(int rpm, int tpm, int responses, int connections) {
-        return new LimitsProperties(true, new LimitsProperties.Limits(rpm, tpm, responses, connections), Map.of(),
-                Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(5));
+        return new LimitsProperties(
+                true,
+                new LimitsProperties.Limits(rpm, tpm, responses, connections),
+                Map.of(),
+                Duration.ofSeconds(30),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(5));
     }
 
     private TenantLimiter replica(LimitsProperties limits, int redisPort) {

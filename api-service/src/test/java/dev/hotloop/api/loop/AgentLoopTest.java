@@ -35,30 +35,46 @@ class AgentLoopTest extends PlatformTest {
 
     @Test
     void twentyTurnLoopKeepsEveryCallAndOutputInOrder() {
-        Response response = client.responses().create(ResponseCreateParams.builder().model(MODEL)
-                .input("Check the weather in twenty cities.").addTool(WEATHER).toolChoice(ToolChoiceOptions.REQUIRED)
-                .build());
+        Response response = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("Check the weather in twenty cities.")
+                        .addTool(WEATHER)
+                        .toolChoice(ToolChoiceOptions.REQUIRED)
+                        .build());
         List<String> callIds = new ArrayList<>();
         for (int turn = 2; turn <= 20; turn++) {
             ResponseFunctionToolCall call = onlyCall(response);
             assertThat(call.name()).isEqualTo("get_weather");
             assertThat(call.arguments()).contains("\"city\"");
             callIds.add(call.callId());
-            response = client.responses().create(ResponseCreateParams.builder().model(MODEL)
-                    .previousResponseId(response.id())
-                    .input(ResponseCreateParams.Input.ofResponse(List.of(output(call.callId(), "result-" + turn))))
-                    .addTool(WEATHER)
-                    .toolChoice(turn < 20 ? ToolChoiceOptions.REQUIRED : ToolChoiceOptions.AUTO)
-                    .build());
+            response = client.responses()
+                    .create(ResponseCreateParams.builder()
+                            .model(MODEL)
+                            .previousResponseId(response.id())
+                            .input(ResponseCreateParams.Input.ofResponse(
+                                    List.of(output(call.callId(), "result-" + turn))))
+                            .addTool(WEATHER)
+                            .toolChoice(turn < 20 ? ToolChoiceOptions.REQUIRED : ToolChoiceOptions.AUTO)
+                            .build());
         }
 
-        assertThat(response.output()).singleElement().satisfies(item -> assertThat(item.isMessage()).isTrue());
+        assertThat(response.output())
+                .singleElement()
+                .satisfies(item -> assertThat(item.isMessage()).isTrue());
         assertThat(outputText(response)).contains("result-20");
 
         List<ResponseItem> items = new ArrayList<>();
-        client.responses().inputItems().list(response.id(),
-                        InputItemListParams.builder().order(InputItemListParams.Order.ASC).limit(100).build())
-                .autoPager().forEach(items::add);
+        client.responses()
+                .inputItems()
+                .list(
+                        response.id(),
+                        InputItemListParams.builder()
+                                .order(InputItemListParams.Order.ASC)
+                                .limit(100)
+                                .build())
+                .autoPager()
+                .forEach(items::add);
         assertThat(items).hasSize(1 + 2 * 19);
         for (int i = 0; i < 19; i++) {
             ResponseItem call = items.get(1 + 2 * i);
@@ -71,12 +87,21 @@ class AgentLoopTest extends PlatformTest {
 
     @Test
     void continuationWithoutTheCallsOutputIs400() {
-        Response response = client.responses().create(ResponseCreateParams.builder().model(MODEL)
-                .input("weather please").addTool(WEATHER).build());
+        Response response = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("weather please")
+                        .addTool(WEATHER)
+                        .build());
         onlyCall(response);
 
-        assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder().model(MODEL)
-                .previousResponseId(response.id()).input("never mind").addTool(WEATHER).build()))
+        assertThatThrownBy(() -> client.responses()
+                        .create(ResponseCreateParams.builder()
+                                .model(MODEL)
+                                .previousResponseId(response.id())
+                                .input("never mind")
+                                .addTool(WEATHER)
+                                .build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> {
                     assertThat(e.param()).contains("input");
                     assertThat(e.getMessage()).contains("No tool output found for function call");
@@ -85,13 +110,18 @@ class AgentLoopTest extends PlatformTest {
 
     @Test
     void outputForAnUnknownCallIs400() {
-        Response response = client.responses().create(ResponseCreateParams.builder().model(MODEL)
-                .input("hello").build());
+        Response response = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("hello")
+                        .build());
 
-        assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder().model(MODEL)
-                .previousResponseId(response.id())
-                .input(ResponseCreateParams.Input.ofResponse(List.of(output("call_nope", "x"))))
-                .build()))
+        assertThatThrownBy(() -> client.responses()
+                        .create(ResponseCreateParams.builder()
+                                .model(MODEL)
+                                .previousResponseId(response.id())
+                                .input(ResponseCreateParams.Input.ofResponse(List.of(output("call_nope", "x"))))
+                                .build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> {
                     assertThat(e.param()).contains("input[0].call_id");
                     assertThat(e.getMessage()).contains("call_nope");
@@ -100,11 +130,23 @@ class AgentLoopTest extends PlatformTest {
 
     @Test
     void twoContinuationsOfOneResponseBranch() {
-        Response root = client.responses().create(ResponseCreateParams.builder().model(MODEL).input("root").build());
-        Response left = client.responses().create(ResponseCreateParams.builder().model(MODEL)
-                .previousResponseId(root.id()).input("left").build());
-        Response right = client.responses().create(ResponseCreateParams.builder().model(MODEL)
-                .previousResponseId(root.id()).input("right").build());
+        Response root = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("root")
+                        .build());
+        Response left = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .previousResponseId(root.id())
+                        .input("left")
+                        .build());
+        Response right = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .previousResponseId(root.id())
+                        .input("right")
+                        .build());
 
         assertThat(texts(left.id())).containsExactly("root", "answer", "left");
         assertThat(texts(right.id())).containsExactly("root", "answer", "right");
@@ -112,10 +154,22 @@ class AgentLoopTest extends PlatformTest {
 
     private List<String> texts(String responseId) {
         List<String> texts = new ArrayList<>();
-        client.responses().inputItems().list(responseId,
-                        InputItemListParams.builder().order(InputItemListParams.Order.ASC).build())
-                .autoPager().forEach(item -> texts.add(item.isResponseInputMessageItem()
-                        ? item.asResponseInputMessageItem().content().getFirst().asInputText().text() : "answer"));
+        client.responses()
+                .inputItems()
+                .list(
+                        responseId,
+                        InputItemListParams.builder()
+                                .order(InputItemListParams.Order.ASC)
+                                .build())
+                .autoPager()
+                .forEach(item -> texts.add(
+                        item.isResponseInputMessageItem()
+                                ? item.asResponseInputMessageItem()
+                                        .content()
+                                        .getFirst()
+                                        .asInputText()
+                                        .text()
+                                : "answer"));
         return texts;
     }
 }

@@ -37,33 +37,46 @@ class CompactionTest extends PlatformTest {
     void compactedChainStartsANewChainOverWebSocket() {
         Response response = null;
         for (String text : List.of("plan a trip to Lisbon", "add a day in Sintra", "budget is 900 euros")) {
-            ResponseCreateParams.Builder params = ResponseCreateParams.builder().model(MODEL).input(text);
+            ResponseCreateParams.Builder params =
+                    ResponseCreateParams.builder().model(MODEL).input(text);
             if (response != null) {
                 params.previousResponseId(response.id());
             }
             response = client.responses().create(params.build());
         }
 
-        CompactedResponse compacted = client.responses().compact(ResponseCompactParams.builder()
-                .model(MODEL).previousResponseId(response.id()).build());
+        CompactedResponse compacted = client.responses()
+                .compact(ResponseCompactParams.builder()
+                        .model(MODEL)
+                        .previousResponseId(response.id())
+                        .build());
 
-        assertThat(compacted.output()).singleElement().satisfies(item -> assertThat(item.isCompaction()).isTrue());
+        assertThat(compacted.output())
+                .singleElement()
+                .satisfies(item -> assertThat(item.isCompaction()).isTrue());
         ResponseCompactionItem compaction = compacted.output().getFirst().asCompaction();
-        String summary = Compaction.summaryOf(Item.of((ObjectNode) ProtocolJson.mapper().readTree(
-                "{\"type\":\"compaction\",\"encrypted_content\":\"" + compaction.encryptedContent() + "\"}"))).orElseThrow();
+        String summary = Compaction.summaryOf(Item.of((ObjectNode) ProtocolJson.mapper()
+                        .readTree("{\"type\":\"compaction\",\"encrypted_content\":\"" + compaction.encryptedContent()
+                                + "\"}")))
+                .orElseThrow();
         assertThat(summary).contains("User: plan a trip to Lisbon", "User: budget is 900 euros", "Last answer:");
         // the whole chain was summarized: the last input and its answer
-        assertThat(compacted.usage().inputTokens()).isGreaterThan(response.usage().orElseThrow().inputTokens()
-                + response.usage().orElseThrow().outputTokens());
+        assertThat(compacted.usage().inputTokens())
+                .isGreaterThan(response.usage().orElseThrow().inputTokens()
+                        + response.usage().orElseThrow().outputTokens());
 
         try (ResponseConnection connection = client.responses().connect()) {
             connection.send(ResponsesClientEvent.ofResponseCreate(ResponsesClientEvent.ResponseCreate.builder()
-                    .model(MODEL).store(false)
+                    .model(MODEL)
+                    .store(false)
                     .inputOfResponse(List.of(
                             ResponseInputItem.ofCompaction(ResponseCompactionItemParam.builder()
-                                    .encryptedContent(compaction.encryptedContent()).build()),
+                                    .encryptedContent(compaction.encryptedContent())
+                                    .build()),
                             ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder()
-                                    .role(EasyInputMessage.Role.USER).content("and the hotel?").build())))
+                                    .role(EasyInputMessage.Role.USER)
+                                    .content("and the hotel?")
+                                    .build())))
                     .build()));
             Response fresh = connection.finalResponse();
             assertThat(fresh.status()).contains(ResponseStatus.COMPLETED);
@@ -74,10 +87,14 @@ class CompactionTest extends PlatformTest {
 
     @Test
     void compactsInputWithoutAPreviousResponse() {
-        CompactedResponse compacted = client.responses().compact(ResponseCompactParams.builder()
-                .model(MODEL).input("just one message").build());
+        CompactedResponse compacted = client.responses()
+                .compact(ResponseCompactParams.builder()
+                        .model(MODEL)
+                        .input("just one message")
+                        .build());
 
-        assertThat(compacted.output().getFirst().asCompaction().encryptedContent()).startsWith("hlc1.");
+        assertThat(compacted.output().getFirst().asCompaction().encryptedContent())
+                .startsWith("hlc1.");
         assertThat(compacted.usage().outputTokens()).isPositive();
     }
 }

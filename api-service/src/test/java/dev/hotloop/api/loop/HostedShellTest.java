@@ -41,8 +41,12 @@ class HostedShellTest extends PlatformTest {
     }
 
     private static ResponseCreateParams params() {
-        return ResponseCreateParams.builder().model(MODEL).input("SHELL3 please")
-                .addTool(FunctionShellTool.builder().build()).store(false).build();
+        return ResponseCreateParams.builder()
+                .model(MODEL)
+                .input("SHELL3 please")
+                .addTool(FunctionShellTool.builder().build())
+                .store(false)
+                .build();
     }
 
     @Test
@@ -65,8 +69,15 @@ class HostedShellTest extends PlatformTest {
                 }
             }
         }
-        assertThat(types).containsExactly("added:shell_call", "added:shell_call_output", "added:shell_call",
-                "added:shell_call_output", "added:shell_call", "added:shell_call_output", "added:message");
+        assertThat(types)
+                .containsExactly(
+                        "added:shell_call",
+                        "added:shell_call_output",
+                        "added:shell_call",
+                        "added:shell_call_output",
+                        "added:shell_call",
+                        "added:shell_call_output",
+                        "added:message");
         assertShellRun(completed.output());
     }
 
@@ -74,7 +85,10 @@ class HostedShellTest extends PlatformTest {
     void threeShellCallsOverWebSocket() {
         try (ResponseConnection connection = client.responses().connect()) {
             connection.send(ResponsesClientEvent.ofResponseCreate(ResponsesClientEvent.ResponseCreate.builder()
-                    .model(MODEL).input("SHELL3 please").addTool(FunctionShellTool.builder().build()).store(false)
+                    .model(MODEL)
+                    .input("SHELL3 please")
+                    .addTool(FunctionShellTool.builder().build())
+                    .store(false)
                     .build()));
             assertShellRun(connection.finalResponse().output());
         }
@@ -91,11 +105,18 @@ class HostedShellTest extends PlatformTest {
             commands.add(call.action().commands().getFirst());
         }
         assertThat(commands).containsExactly("echo one", "echo two", "echo three");
-        assertThat(output.getLast().asMessage().content().getFirst().asOutputText().text()).isEqualTo(EXPECTED);
+        assertThat(output.getLast()
+                        .asMessage()
+                        .content()
+                        .getFirst()
+                        .asOutputText()
+                        .text())
+                .isEqualTo(EXPECTED);
     }
 
     private static String type(ResponseOutputItem item) {
-        return item.isShellCall() ? "shell_call" : item.isShellCallOutput() ? "shell_call_output"
-                : item.isMessage() ? "message" : "other";
+        return item.isShellCall()
+                ? "shell_call"
+                : item.isShellCallOutput() ? "shell_call_output" : item.isMessage() ? "message" : "other";
     }
 }

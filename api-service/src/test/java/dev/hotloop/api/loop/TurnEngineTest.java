@@ -43,15 +43,25 @@ class TurnEngineTest {
 
     private static final TokenCounter TOKENS = new TokenCounter(
             Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
-            new ApiProperties.Tokenizer(1, 16, DataSize.ofMegabytes(1)), new SimpleMeterRegistry());
+            new ApiProperties.Tokenizer(1, 16, DataSize.ofMegabytes(1)),
+            new SimpleMeterRegistry());
     private static final ContextSource NEW_CONVERSATION = (tenant, request, trace) -> Mono.just(Conversation.EMPTY);
 
     private static TurnEngine engine(ModelProvider model) {
-        SessionClient unreachable = new SessionClient(WebClient.create("http://127.0.0.1:" + closedPort()),
-                CircuitBreaker.ofDefaults("test"), Retry.ofDefaults("test"));
+        SessionClient unreachable = new SessionClient(
+                WebClient.create("http://127.0.0.1:" + closedPort()),
+                CircuitBreaker.ofDefaults("test"),
+                Retry.ofDefaults("test"));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        return new TurnEngine(new ModelCatalog("m", Map.of("m", model), null), unreachable, null, TOKENS,
-                Clock.systemUTC(), meters, new TurnMetrics(meters), ObservationRegistry.NOOP);
+        return new TurnEngine(
+                new ModelCatalog("m", Map.of("m", model), null),
+                unreachable,
+                null,
+                TOKENS,
+                Clock.systemUTC(),
+                meters,
+                new TurnMetrics(meters),
+                ObservationRegistry.NOOP);
     }
 
     private static CreateRequest request(String json) {
@@ -60,12 +70,18 @@ class TurnEngineTest {
 
     @Test
     void textThenCallYieldsOrderedEventsAndBothItems() {
-        ModelProvider model = request -> Flux.just(new ModelEvent.TextDelta("Hel"), new ModelEvent.TextDelta("lo"),
-                new ModelEvent.FunctionCallStart("call_1", "f"), new ModelEvent.ArgumentsDelta("{}"),
+        ModelProvider model = request -> Flux.just(
+                new ModelEvent.TextDelta("Hel"),
+                new ModelEvent.TextDelta("lo"),
+                new ModelEvent.FunctionCallStart("call_1", "f"),
+                new ModelEvent.ArgumentsDelta("{}"),
                 new ModelEvent.Finish(FinishReason.STOP, null));
         TurnEngine engine = engine(model);
 
-        Flux<String> types = engine.prepare(TurnOrigin.now("t", TurnOrigin.Transport.HTTP), request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
+        Flux<String> types = engine.prepare(
+                        TurnOrigin.now("t", TurnOrigin.Transport.HTTP),
+                        request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"),
+                        NEW_CONVERSATION)
                 .flatMapMany(turn -> engine.run(turn, TurnListener.NONE))
                 .doOnNext(event -> {
                     if (event.terminal()) {
@@ -78,26 +94,46 @@ class TurnEngineTest {
                 .map(ResponseEvent::type);
 
         StepVerifier.create(types)
-                .expectNext("response.created", "response.in_progress", "response.output_item.added",
-                        "response.content_part.added", "response.output_text.delta", "response.output_text.delta",
-                        "response.output_text.done", "response.content_part.done", "response.output_item.done",
-                        "response.output_item.added", "response.function_call_arguments.delta",
-                        "response.function_call_arguments.done", "response.output_item.done", "response.completed")
+                .expectNext(
+                        "response.created",
+                        "response.in_progress",
+                        "response.output_item.added",
+                        "response.content_part.added",
+                        "response.output_text.delta",
+                        "response.output_text.delta",
+                        "response.output_text.done",
+                        "response.content_part.done",
+                        "response.output_item.done",
+                        "response.output_item.added",
+                        "response.function_call_arguments.delta",
+                        "response.function_call_arguments.done",
+                        "response.output_item.done",
+                        "response.completed")
                 .verifyComplete();
     }
 
     @Test
     void lengthFinishMakesTheResponseIncomplete() {
-        TurnEngine engine = engine(request -> Flux.just(new ModelEvent.TextDelta("cut"),
+        TurnEngine engine = engine(request -> Flux.just(
+                new ModelEvent.TextDelta("cut"),
                 new ModelEvent.Finish(FinishReason.LENGTH, new ModelEvent.ModelUsage(1, 0, 16))));
 
-        StepVerifier.create(engine.prepare(TurnOrigin.now("t", TurnOrigin.Transport.HTTP), request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
-                        .flatMapMany(turn -> engine.run(turn, TurnListener.NONE)).filter(ResponseEvent::terminal))
+        StepVerifier.create(engine.prepare(
+                                TurnOrigin.now("t", TurnOrigin.Transport.HTTP),
+                                request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"),
+                                NEW_CONVERSATION)
+                        .flatMapMany(turn -> engine.run(turn, TurnListener.NONE))
+                        .filter(ResponseEvent::terminal))
                 .assertNext(event -> {
                     Response response = ((ResponseEvent.Lifecycle) event).response();
                     assertThat(event.type()).isEqualTo("response.incomplete");
                     assertThat(response.incompleteDetails().reason()).isEqualTo("max_output_tokens");
-                    assertThat(response.output().getFirst().json().path("status").asString()).isEqualTo("incomplete");
+                    assertThat(response.output()
+                                    .getFirst()
+                                    .json()
+                                    .path("status")
+                                    .asString())
+                            .isEqualTo("incomplete");
                     assertThat(response.usage().outputTokens()).isEqualTo(16);
                 })
                 .verifyComplete();
@@ -105,11 +141,15 @@ class TurnEngineTest {
 
     @Test
     void modelFailureEndsWithResponseFailedNotAnError() {
-        TurnEngine engine = engine(request -> Flux.concat(Flux.just(new ModelEvent.TextDelta("par")),
-                Flux.error(new IllegalStateException("upstream broke"))));
+        TurnEngine engine = engine(request -> Flux.concat(
+                Flux.just(new ModelEvent.TextDelta("par")), Flux.error(new IllegalStateException("upstream broke"))));
 
-        StepVerifier.create(engine.prepare(TurnOrigin.now("t", TurnOrigin.Transport.HTTP), request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
-                        .flatMapMany(turn -> engine.run(turn, TurnListener.NONE)).last())
+        StepVerifier.create(engine.prepare(
+                                TurnOrigin.now("t", TurnOrigin.Transport.HTTP),
+                                request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"),
+                                NEW_CONVERSATION)
+                        .flatMapMany(turn -> engine.run(turn, TurnListener.NONE))
+                        .last())
                 .assertNext(event -> {
                     assertThat(event.type()).isEqualTo("response.failed");
                     Response response = ((ResponseEvent.Lifecycle) event).response();
@@ -121,8 +161,8 @@ class TurnEngineTest {
 
     @Test
     void unreachableStoreFailsTheStoredResponseInsteadOfClaimingCompletion() {
-        TurnEngine engine = engine(request -> Flux.just(new ModelEvent.TextDelta("ok"),
-                new ModelEvent.Finish(FinishReason.STOP, null)));
+        TurnEngine engine = engine(
+                request -> Flux.just(new ModelEvent.TextDelta("ok"), new ModelEvent.Finish(FinishReason.STOP, null)));
         AtomicReference<ApiException> cause = new AtomicReference<>();
         TurnListener listener = new TurnListener() {
             @Override
@@ -131,12 +171,20 @@ class TurnEngineTest {
             }
         };
 
-        StepVerifier.create(engine.prepare(TurnOrigin.now("t", TurnOrigin.Transport.HTTP), request("{\"model\":\"m\",\"input\":\"hi\"}"), NEW_CONVERSATION)
-                        .flatMapMany(turn -> engine.run(turn, listener)).last())
+        StepVerifier.create(engine.prepare(
+                                TurnOrigin.now("t", TurnOrigin.Transport.HTTP),
+                                request("{\"model\":\"m\",\"input\":\"hi\"}"),
+                                NEW_CONVERSATION)
+                        .flatMapMany(turn -> engine.run(turn, listener))
+                        .last())
                 .assertNext(event -> {
                     assertThat(event.type()).isEqualTo("response.failed");
                     // a code the SDKs know; the listener still learns it was the store
-                    assertThat(((ResponseEvent.Lifecycle) event).response().error().code()).isEqualTo("server_error");
+                    assertThat(((ResponseEvent.Lifecycle) event)
+                                    .response()
+                                    .error()
+                                    .code())
+                            .isEqualTo("server_error");
                 })
                 .expectComplete()
                 .verify(Duration.ofSeconds(10));
@@ -150,8 +198,12 @@ class TurnEngineTest {
         Sinks.Many<ModelEvent> tokens = Sinks.many().unicast().onBackpressureBuffer();
         TurnEngine engine = engine(request -> tokens.asFlux().doOnCancel(() -> cancelled.set(true)));
 
-        StepVerifier.create(engine.prepare(TurnOrigin.now("t", TurnOrigin.Transport.HTTP), request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"), NEW_CONVERSATION)
-                        .flatMapMany(turn -> engine.run(turn, TurnListener.NONE)).map(ResponseEvent::type))
+        StepVerifier.create(engine.prepare(
+                                TurnOrigin.now("t", TurnOrigin.Transport.HTTP),
+                                request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"),
+                                NEW_CONVERSATION)
+                        .flatMapMany(turn -> engine.run(turn, TurnListener.NONE))
+                        .map(ResponseEvent::type))
                 .expectNext("response.created", "response.in_progress")
                 .then(() -> tokens.tryEmitNext(new ModelEvent.TextDelta("a")))
                 .expectNext("response.output_item.added", "response.content_part.added", "response.output_text.delta")
@@ -165,8 +217,12 @@ class TurnEngineTest {
         AtomicBoolean sampled = new AtomicBoolean();
         TurnEngine engine = engine(request -> Flux.<ModelEvent>empty().doOnSubscribe(s -> sampled.set(true)));
 
-        StepVerifier.create(engine.prepare(TurnOrigin.now("t", TurnOrigin.Transport.HTTP), request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false,\"generate\":false}"), NEW_CONVERSATION)
-                        .flatMapMany(turn -> engine.run(turn, TurnListener.NONE)).map(ResponseEvent::type))
+        StepVerifier.create(engine.prepare(
+                                TurnOrigin.now("t", TurnOrigin.Transport.HTTP),
+                                request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false,\"generate\":false}"),
+                                NEW_CONVERSATION)
+                        .flatMapMany(turn -> engine.run(turn, TurnListener.NONE))
+                        .map(ResponseEvent::type))
                 .expectNext("response.created", "response.in_progress", "response.completed")
                 .verifyComplete();
         assertThat(sampled).isFalse();

@@ -30,8 +30,8 @@ class TurnMetricsTest extends PlatformTest {
 
     @Test
     void webSocketLoopYieldsTheFourBucketsPerTurnWithSaneRelations() throws Exception {
-        Timer clientTool = meters.timer("hotloop.turn.duration", "bucket", "client_tool", "transport", "websocket",
-                "outcome", "completed");
+        Timer clientTool = meters.timer(
+                "hotloop.turn.duration", "bucket", "client_tool", "transport", "websocket", "outcome", "completed");
         long clientToolBefore = clientTool.count();
         double clientToolTotalBefore = clientTool.totalTime(TimeUnit.MILLISECONDS);
         try (RawWebSocket socket = RawWebSocket.connect(port, ACME_KEY, "x-hotloop-timing", "1")) {
@@ -80,21 +80,32 @@ class TurnMetricsTest extends PlatformTest {
 
     @Test
     void nonStreamedResponsesCarryServerTimingAndMetricsAreExported() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(baseUrl() + "/responses"))
-                .header("Authorization", "Bearer " + ACME_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"time me\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/responses"))
+                                .header("Authorization", "Bearer " + ACME_KEY)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"time me\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Server-Timing")).hasValueSatisfying(header ->
-                assertThat(header).contains("total;dur=", "model;dur=", "overhead;dur=", "persist;dur=", "auth;dur="));
+        assertThat(response.headers().firstValue("Server-Timing"))
+                .hasValueSatisfying(header -> assertThat(header)
+                        .contains("total;dur=", "model;dur=", "overhead;dur=", "persist;dur=", "auth;dur="));
         assertThat(response.body()).doesNotContain("hotloop_timing");
-        assertThat(meters.find("hotloop.stage.duration").tag("stage", "persist").tag("transport", "http").timer())
+        assertThat(meters.find("hotloop.stage.duration")
+                        .tag("stage", "persist")
+                        .tag("transport", "http")
+                        .timer())
                 .isNotNull();
-        assertThat(meters.find("hotloop.responses").tag("status", "completed").tag("transport", "http").counter())
+        assertThat(meters.find("hotloop.responses")
+                        .tag("status", "completed")
+                        .tag("transport", "http")
+                        .counter())
                 .isNotNull();
-        assertThat(meters.find("hotloop.tokens").tag("kind", "output").counter().count()).isPositive();
+        assertThat(meters.find("hotloop.tokens").tag("kind", "output").counter().count())
+                .isPositive();
         assertThat(meters.find("resilience4j.circuitbreaker.state").gauges())
                 .anySatisfy(gauge -> assertThat(gauge.getId().getTag("name")).startsWith("session-service"));
     }

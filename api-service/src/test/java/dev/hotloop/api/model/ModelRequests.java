@@ -21,30 +21,47 @@ public final class ModelRequests {
             {"type":"function","name":"get_weather","parameters":{"type":"object",
              "properties":{"city":{"type":"string"}},"required":["city"]}}""";
 
-    private ModelRequests() {
-    }
+    private ModelRequests() {}
 
     /** The request of a create body whose {@code input} is the whole context. */
     public static ModelRequest request(String createBody) {
         CreateRequest create = CreateRequestReader.read(createBody.getBytes());
-        return new ModelRequest(create.model() == null ? "m" : create.model(), create.instructions(), create.input(),
-                create.tools(), create.toolChoice(), create.parallelToolCalls(), create.maxOutputTokens(),
-                create.temperature(), create.topP(), create.promptCacheKey());
+        return new ModelRequest(
+                create.model() == null ? "m" : create.model(),
+                create.instructions(),
+                create.input(),
+                create.tools(),
+                create.toolChoice(),
+                create.parallelToolCalls(),
+                create.maxOutputTokens(),
+                create.temperature(),
+                create.topP(),
+                create.promptCacheKey());
     }
 
     /** The same request with more context items appended. */
     public static ModelRequest followUp(ModelRequest previous, String itemsJson) {
         List<dev.hotloop.protocol.item.Item> context = new ArrayList<>(previous.context());
         context.addAll(InputReader.read(ProtocolJson.mapper().readTree(itemsJson)));
-        return new ModelRequest(previous.model(), previous.instructions(), context, previous.tools(),
-                previous.toolChoice(), previous.parallelToolCalls(), previous.maxOutputTokens(), previous.temperature(),
-                previous.topP(), previous.promptCacheKey());
+        return new ModelRequest(
+                previous.model(),
+                previous.instructions(),
+                context,
+                previous.tools(),
+                previous.toolChoice(),
+                previous.parallelToolCalls(),
+                previous.maxOutputTokens(),
+                previous.temperature(),
+                previous.topP(),
+                previous.promptCacheKey());
     }
 
     /** All events of a stream that must complete, checked to end with exactly one finish. */
     public static List<ModelEvent> events(Flux<ModelEvent> stream) {
         List<ModelEvent> events = new ArrayList<>();
-        StepVerifier.create(stream.doOnNext(events::add)).thenConsumeWhile(event -> true).expectComplete()
+        StepVerifier.create(stream.doOnNext(events::add))
+                .thenConsumeWhile(event -> true)
+                .expectComplete()
                 .verify(Duration.ofSeconds(15));
         assertThat(events).last().isInstanceOf(ModelEvent.Finish.class);
         assertThat(events).filteredOn(ModelEvent.Finish.class::isInstance).hasSize(1);
@@ -53,14 +70,14 @@ public final class ModelRequests {
 
     public static String text(List<ModelEvent> events) {
         StringBuilder text = new StringBuilder();
-        events.stream().filter(ModelEvent.TextDelta.class::isInstance)
+        events.stream()
+                .filter(ModelEvent.TextDelta.class::isInstance)
                 .forEach(event -> text.append(((ModelEvent.TextDelta) event).text()));
         return text.toString();
     }
 
     /** Each call as "name(arguments)", with its id. */
-    public record Call(String callId, String name, String arguments) {
-    }
+    public record Call(String callId, String name, String arguments) {}
 
     public static List<Call> calls(List<ModelEvent> events) {
         List<Call> calls = new ArrayList<>();

@@ -30,8 +30,8 @@ class ModelRoutesTest {
 
     @Test
     void anUpstreamGetsItsDefaults() {
-        ModelProperties properties = TestRoutes.properties(Map.of("routes.llama[0].provider", "openai-chat",
-                "routes.llama[0].url", "http://vllm:8000/v1"));
+        ModelProperties properties = TestRoutes.properties(
+                Map.of("routes.llama[0].provider", "openai-chat", "routes.llama[0].url", "http://vllm:8000/v1"));
 
         ModelProperties.Upstream upstream = properties.routes().get("llama").getFirst();
         assertThat(upstream.provider()).isEqualTo(ModelProperties.Provider.OPENAI_CHAT);
@@ -57,12 +57,17 @@ class ModelRoutesTest {
             if (!blocks.group(1).contains("routes:")) {
                 continue;
             }
-            List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("readme",
-                    new ByteArrayResource(blocks.group(1).getBytes(StandardCharsets.UTF_8)));
+            List<PropertySource<?>> sources = new YamlPropertySourceLoader()
+                    .load("readme", new ByteArrayResource(blocks.group(1).getBytes(StandardCharsets.UTF_8)));
             ModelProperties properties = TestRoutes.bind(ConfigurationPropertySources.from(sources));
-            ModelRoutes routes = new ModelRoutes(properties.resilience(), null,
+            ModelRoutes routes = new ModelRoutes(
+                    properties.resilience(),
+                    null,
                     Map.of("VLLM_API_KEY", "k", "OPENAI_API_KEY", "k")::get,
-                    CircuitBreakerRegistry.ofDefaults(), RetryRegistry.ofDefaults(), TestRoutes.CLIENTS, TestRoutes.FIRST);
+                    CircuitBreakerRegistry.ofDefaults(),
+                    RetryRegistry.ofDefaults(),
+                    TestRoutes.CLIENTS,
+                    TestRoutes.FIRST);
             properties.routes().forEach((name, upstreams) -> routes.route(name, upstreams));
             assertThat(properties.routes()).containsKey(properties.defaultModel());
             routed.addAll(properties.routes().keySet());
@@ -72,12 +77,19 @@ class ModelRoutesTest {
 
     @Test
     void configurationNeverPrintsHeaderValuesOrUserInfo() {
-        ModelProperties properties = TestRoutes.properties(Map.of("routes.m[0].provider", "openai-responses",
-                "routes.m[0].url", "https://user:pa55@api.example.com/v1?token=abc",
-                "routes.m[0].api-key-env", "OPENAI_API_KEY", "routes.m[0].headers.X-Secret", "s3cr3t"));
+        ModelProperties properties = TestRoutes.properties(Map.of(
+                "routes.m[0].provider",
+                "openai-responses",
+                "routes.m[0].url",
+                "https://user:pa55@api.example.com/v1?token=abc",
+                "routes.m[0].api-key-env",
+                "OPENAI_API_KEY",
+                "routes.m[0].headers.X-Secret",
+                "s3cr3t"));
 
         String printed = properties.toString();
-        assertThat(printed).contains("https://api.example.com/v1", "OPENAI_API_KEY", "X-Secret")
+        assertThat(printed)
+                .contains("https://api.example.com/v1", "OPENAI_API_KEY", "X-Secret")
                 .doesNotContain("pa55", "token=abc", "s3cr3t");
     }
 
@@ -85,39 +97,90 @@ class ModelRoutesTest {
     void theKeyComesFromTheNamedVariableOrAMountedFile(@TempDir Path secrets) throws IOException {
         Path file = Files.writeString(secrets.resolve("key"), "  sk-from-file\n");
 
-        RoutedModel fromFile = TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat",
-                "routes.m[0].url", "http://127.0.0.1:9/v1", "routes.m[0].api-key-file", file.toString()));
+        RoutedModel fromFile = TestRoutes.route(
+                "m",
+                Map.of(
+                        "routes.m[0].provider",
+                        "openai-chat",
+                        "routes.m[0].url",
+                        "http://127.0.0.1:9/v1",
+                        "routes.m[0].api-key-file",
+                        file.toString()));
         assertThat(fromFile.upstreams()).hasSize(1);
 
-        assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat",
-                "routes.m[0].url", "http://127.0.0.1:9/v1", "routes.m[0].api-key-env", "UNSET_KEY")))
+        assertThatThrownBy(() -> TestRoutes.route(
+                        "m",
+                        Map.of(
+                                "routes.m[0].provider",
+                                "openai-chat",
+                                "routes.m[0].url",
+                                "http://127.0.0.1:9/v1",
+                                "routes.m[0].api-key-env",
+                                "UNSET_KEY")))
                 .hasMessage("hotloop.model.routes.m[0].api-key-env names UNSET_KEY, which is not set");
-        assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat",
-                "routes.m[0].url", "http://127.0.0.1:9/v1", "routes.m[0].api-key-file", secrets.resolve("none").toString())))
-                .hasMessageContaining("api-key-file").hasMessageContaining("cannot be read");
-        assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat",
-                "routes.m[0].url", "http://127.0.0.1:9/v1", "routes.m[0].api-key-file", file.toString(),
-                "routes.m[0].api-key-env", "K"), Map.of("K", "v")))
-                .isInstanceOf(BindException.class).hasStackTraceContaining("hotloop.model.routes.m[0]")
+        assertThatThrownBy(() -> TestRoutes.route(
+                        "m",
+                        Map.of(
+                                "routes.m[0].provider",
+                                "openai-chat",
+                                "routes.m[0].url",
+                                "http://127.0.0.1:9/v1",
+                                "routes.m[0].api-key-file",
+                                secrets.resolve("none").toString())))
+                .hasMessageContaining("api-key-file")
+                .hasMessageContaining("cannot be read");
+        assertThatThrownBy(() -> TestRoutes.route(
+                        "m",
+                        Map.of(
+                                "routes.m[0].provider",
+                                "openai-chat",
+                                "routes.m[0].url",
+                                "http://127.0.0.1:9/v1",
+                                "routes.m[0].api-key-file",
+                                file.toString(),
+                                "routes.m[0].api-key-env",
+                                "K"),
+                        Map.of("K", "v")))
+                .isInstanceOf(BindException.class)
+                .hasStackTraceContaining("hotloop.model.routes.m[0]")
                 .hasStackTraceContaining("both api-key-env and api-key-file");
     }
 
     @Test
     void missingOrMistypedSettingsFailAtBindingNamingTheSetting() {
         assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat")))
-                .isInstanceOf(BindException.class).hasStackTraceContaining("hotloop.model.routes.m[0]")
+                .isInstanceOf(BindException.class)
+                .hasStackTraceContaining("hotloop.model.routes.m[0]")
                 .hasStackTraceContaining("url is missing");
         assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].url", "http://x/v1")))
-                .isInstanceOf(BindException.class).hasStackTraceContaining("hotloop.model.routes.m[0]")
+                .isInstanceOf(BindException.class)
+                .hasStackTraceContaining("hotloop.model.routes.m[0]")
                 .hasStackTraceContaining("is missing: openai-chat, openai-responses or simulator");
-        assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat",
-                "routes.m[0].url", "http://x/v1", "routes.m[0].max-tokens-field", "max_token")))
-                .isInstanceOf(BindException.class).hasStackTraceContaining("hotloop.model.routes.m[0]")
+        assertThatThrownBy(() -> TestRoutes.route(
+                        "m",
+                        Map.of(
+                                "routes.m[0].provider",
+                                "openai-chat",
+                                "routes.m[0].url",
+                                "http://x/v1",
+                                "routes.m[0].max-tokens-field",
+                                "max_token")))
+                .isInstanceOf(BindException.class)
+                .hasStackTraceContaining("hotloop.model.routes.m[0]")
                 .hasStackTraceContaining("must be max_tokens or max_completion_tokens");
-        assertThatThrownBy(() -> TestRoutes.route("m", Map.of("routes.m[0].provider", "simulator",
-                "routes.m[0].weight", "-1", "routes.m[0].developer-role", "assistant")))
-                .isInstanceOf(BindException.class).hasStackTraceContaining("hotloop.model.routes.m[0]")
-                .hasStackTraceContaining("must be greater than or equal to 0").hasStackTraceContaining("must be system or developer");
+        assertThatThrownBy(() -> TestRoutes.route(
+                        "m",
+                        Map.of(
+                                "routes.m[0].provider",
+                                "simulator",
+                                "routes.m[0].weight",
+                                "-1",
+                                "routes.m[0].developer-role",
+                                "assistant")))
+                .isInstanceOf(BindException.class)
+                .hasStackTraceContaining("hotloop.model.routes.m[0]")
+                .hasStackTraceContaining("must be greater than or equal to 0")
+                .hasStackTraceContaining("must be system or developer");
     }
 
     @Test

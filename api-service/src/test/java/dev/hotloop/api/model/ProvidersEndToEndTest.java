@@ -44,58 +44,99 @@ class ProvidersEndToEndTest extends ModelRoutesPlatformTest {
 
     @Test
     void anAgentLoopRunsThroughAChatUpstreamAndHitsItsPrefixCache() {
-        Response first = client.responses().create(ResponseCreateParams.builder().model("sim-chat")
-                .instructions("You check the weather.").input("Weather in Paris, end to end?").addTool(WEATHER).build());
-        ResponseFunctionToolCall call = first.output().stream().filter(ResponseOutputItem::isFunctionCall)
-                .findFirst().orElseThrow().asFunctionCall();
+        Response first = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model("sim-chat")
+                        .instructions("You check the weather.")
+                        .input("Weather in Paris, end to end?")
+                        .addTool(WEATHER)
+                        .build());
+        ResponseFunctionToolCall call = first.output().stream()
+                .filter(ResponseOutputItem::isFunctionCall)
+                .findFirst()
+                .orElseThrow()
+                .asFunctionCall();
         assertThat(call.name()).isEqualTo("get_weather");
 
-        Response second = client.responses().create(ResponseCreateParams.builder().model("sim-chat")
-                .instructions("You check the weather.").previousResponseId(first.id()).addTool(WEATHER)
-                .input(ResponseCreateParams.Input.ofResponse(List.of(ResponseInputItem.ofFunctionCallOutput(
-                        ResponseInputItem.FunctionCallOutput.builder().callId(call.callId()).output("18°C, clear")
-                                .build()))))
-                .build());
+        Response second = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model("sim-chat")
+                        .instructions("You check the weather.")
+                        .previousResponseId(first.id())
+                        .addTool(WEATHER)
+                        .input(ResponseCreateParams.Input.ofResponse(List.of(
+                                ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                                        .callId(call.callId())
+                                        .output("18°C, clear")
+                                        .build()))))
+                        .build());
 
-        assertThat(second.output()).singleElement().satisfies(item -> assertThat(item.asMessage().content()
-                .getFirst().asOutputText().text()).isEqualTo("The tool get_weather returned: 18°C, clear"));
+        assertThat(second.output())
+                .singleElement()
+                .satisfies(item -> assertThat(item.asMessage()
+                                .content()
+                                .getFirst()
+                                .asOutputText()
+                                .text())
+                        .isEqualTo("The tool get_weather returned: 18°C, clear"));
         long firstInput = first.usage().orElseThrow().inputTokens();
-        assertThat(second.usage().orElseThrow().inputTokensDetails().cachedTokens()).isEqualTo(firstInput);
+        assertThat(second.usage().orElseThrow().inputTokensDetails().cachedTokens())
+                .isEqualTo(firstInput);
     }
 
     @Test
     void aResponsesUpstreamStreamsThroughHotloop() {
         List<ResponseStreamEvent> events = new ArrayList<>();
-        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(
-                ResponseCreateParams.builder().model("sim-responses").input("stream me upstream").build())) {
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses()
+                .createStreaming(ResponseCreateParams.builder()
+                        .model("sim-responses")
+                        .input("stream me upstream")
+                        .build())) {
             stream.stream().forEach(events::add);
         }
 
         StringBuilder text = new StringBuilder();
-        events.stream().filter(ResponseStreamEvent::isOutputTextDelta)
+        events.stream()
+                .filter(ResponseStreamEvent::isOutputTextDelta)
                 .forEach(event -> text.append(event.asOutputTextDelta().delta()));
         assertThat(text).hasToString("You said: stream me upstream");
         assertThat(events.getLast().isCompleted()).isTrue();
-        assertThat(events.getLast().asCompleted().response().usage().orElseThrow().inputTokens()).isPositive();
+        assertThat(events.getLast()
+                        .asCompleted()
+                        .response()
+                        .usage()
+                        .orElseThrow()
+                        .inputTokens())
+                .isPositive();
     }
 
     @Test
     void anUnreachableUpstreamIsAClearServerError() {
-        assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder().model("unreachable")
-                .input("anyone there?").build()))
-                .isInstanceOfSatisfying(InternalServerException.class, e -> assertThat(e.getMessage())
-                        .contains("The model 'unreachable' is unavailable (could not connect) after 3 attempts."));
+        assertThatThrownBy(() -> client.responses()
+                        .create(ResponseCreateParams.builder()
+                                .model("unreachable")
+                                .input("anyone there?")
+                                .build()))
+                .isInstanceOfSatisfying(
+                        InternalServerException.class,
+                        e -> assertThat(e.getMessage())
+                                .contains(
+                                        "The model 'unreachable' is unavailable (could not connect) after 3 attempts."));
     }
 
     @Test
     void aMidStreamUpstreamFailureEndsTheResponseAsFailed() {
         List<ResponseStreamEvent> events = new ArrayList<>();
-        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(
-                ResponseCreateParams.builder().model("flaky").input("break please").build())) {
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses()
+                .createStreaming(ResponseCreateParams.builder()
+                        .model("flaky")
+                        .input("break please")
+                        .build())) {
             stream.stream().forEach(events::add);
         }
 
-        assertThat(events).anySatisfy(event -> assertThat(event.isOutputTextDelta()).isTrue());
+        assertThat(events)
+                .anySatisfy(event -> assertThat(event.isOutputTextDelta()).isTrue());
         assertThat(events.getLast().isFailed()).isTrue();
         ResponseError error = events.getLast().asFailed().response().error().orElseThrow();
         assertThat(error.code()).isEqualTo(ResponseError.Code.SERVER_ERROR);
@@ -104,8 +145,11 @@ class ProvidersEndToEndTest extends ModelRoutesPlatformTest {
 
     @Test
     void anUnknownModelIsRefusedNowThatRoutesAreConfigured() {
-        assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder().model("hotloop-sim")
-                .input("hi").build()))
+        assertThatThrownBy(() -> client.responses()
+                        .create(ResponseCreateParams.builder()
+                                .model("hotloop-sim")
+                                .input("hi")
+                                .build()))
                 .isInstanceOf(BadRequestException.class)
                 .hasMessageContaining("The requested model 'hotloop-sim' does not exist.");
     }

@@ -23,17 +23,25 @@ class RemoteClientObservationTest extends RoutedPlatformTest {
 
     @Test
     void upstreamAndSessionServiceCallsAreObservedAlike() {
-        Response response = client().responses().create(ResponseCreateParams.builder().model("sim-chat")
-                .input("observed?").build());
+        Response response = client().responses()
+                .create(ResponseCreateParams.builder()
+                        .model("sim-chat")
+                        .input("observed?")
+                        .build());
         assertThat(response.id()).startsWith("resp_");
 
         assertThat(meters.find("http.client.requests").timers())
-                .as("observed client requests: %s", meters.find("http.client.requests").timers().stream()
-                        .map(Timer::getId).toList())
+                .as(
+                        "observed client requests: %s",
+                        meters.find("http.client.requests").timers().stream()
+                                .map(Timer::getId)
+                                .toList())
                 .anySatisfy(timer -> assertThat(timer.getId().getTag("uri")).isEqualTo("/v1/chat/completions"))
-                .anySatisfy(timer -> assertThat(timer.getId().getTag("uri"))
-                        .contains("/internal/v1/tenants/{tenant}/responses"));
-        assertThat(Metrics.globalRegistry.find("reactor.netty.connection.provider.total.connections").gauges())
+                .anySatisfy(timer ->
+                        assertThat(timer.getId().getTag("uri")).contains("/internal/v1/tenants/{tenant}/responses"));
+        assertThat(Metrics.globalRegistry
+                        .find("reactor.netty.connection.provider.total.connections")
+                        .gauges())
                 .extracting(gauge -> gauge.getId().getTag("name"))
                 .contains("session-service")
                 .anySatisfy(name -> assertThat(name).startsWith("upstream-sim-chat[0]"));

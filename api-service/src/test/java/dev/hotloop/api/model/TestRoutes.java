@@ -9,11 +9,11 @@ import dev.hotloop.simulator.SimulatorSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.validation.Validation;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
-import jakarta.validation.Validation;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
@@ -36,11 +36,10 @@ public final class TestRoutes {
             new SpringValidatorAdapter(Validation.buildDefaultValidatorFactory().getValidator());
 
     /** Remote clients as api-service builds them, without Boot's customizers. */
-    public static final RemoteClients CLIENTS = new RemoteClients(WebClient::builder, List.of(),
-            CircuitBreakerRegistry.ofDefaults(), new SimpleMeterRegistry());
+    public static final RemoteClients CLIENTS = new RemoteClients(
+            WebClient::builder, List.of(), CircuitBreakerRegistry.ofDefaults(), new SimpleMeterRegistry());
 
-    private TestRoutes() {
-    }
+    private TestRoutes() {}
 
     /**
      * The properties bound and validated as {@code hotloop.model}; keys are relative to it, like
@@ -55,8 +54,9 @@ public final class TestRoutes {
     /** {@code hotloop.model} bound and validated as api-service binds it at start-up. */
     public static ModelProperties bind(Iterable<ConfigurationPropertySource> sources) {
         // a ValidationBindHandler keeps what one bind saw: one per bind
-        return new Binder(sources).bindOrCreate("hotloop.model", Bindable.of(ModelProperties.class),
-                new ValidationBindHandler(VALIDATOR));
+        return new Binder(sources)
+                .bindOrCreate(
+                        "hotloop.model", Bindable.of(ModelProperties.class), new ValidationBindHandler(VALIDATOR));
     }
 
     private static ModelProperties bind(ConfigurationPropertySource source) {
@@ -70,7 +70,14 @@ public final class TestRoutes {
     /** @param environment the variables {@code api-key-env} may name */
     public static RoutedModel route(String model, Map<String, String> properties, Map<String, String> environment) {
         ModelProperties bound = properties(properties);
-        return new ModelRoutes(bound.resilience(), SIMULATOR, environment::get, CircuitBreakerRegistry.ofDefaults(),
-                RetryRegistry.ofDefaults(), CLIENTS, FIRST).route(model, bound.routes().get(model));
+        return new ModelRoutes(
+                        bound.resilience(),
+                        SIMULATOR,
+                        environment::get,
+                        CircuitBreakerRegistry.ofDefaults(),
+                        RetryRegistry.ofDefaults(),
+                        CLIENTS,
+                        FIRST)
+                .route(model, bound.routes().get(model));
     }
 }

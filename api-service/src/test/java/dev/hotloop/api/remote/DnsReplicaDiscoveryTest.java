@@ -33,8 +33,8 @@ class DnsReplicaDiscoveryTest {
                 new UnknownHostException("session-headless"),
                 addresses(),
                 addresses("10.0.0.2", "10.0.0.3", "10.0.0.3")));
-        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(PROPERTY, URI.create("http://session-headless:8081"), Duration.ofSeconds(10),
-                replicas, host -> {
+        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(
+                PROPERTY, URI.create("http://session-headless:8081"), Duration.ofSeconds(10), replicas, host -> {
                     Object answer = answers.remove();
                     if (answer instanceof UnknownHostException e) {
                         throw e;
@@ -42,62 +42,100 @@ class DnsReplicaDiscoveryTest {
                     return (InetAddress[]) answer;
                 });
 
-        StepVerifier.create(discovery.refresh()).expectNext(List.of("http://10.0.0.1:8081", "http://10.0.0.2:8081"))
-                .expectComplete().verify(TIMEOUT);
-        StepVerifier.create(discovery.refresh()).expectNext(List.of("http://10.0.0.1:8081", "http://10.0.0.2:8081"))
-                .expectComplete().verify(TIMEOUT);
-        StepVerifier.create(discovery.refresh()).expectNext(List.of("http://10.0.0.1:8081", "http://10.0.0.2:8081"))
-                .expectComplete().verify(TIMEOUT);
-        StepVerifier.create(discovery.refresh()).expectNext(List.of("http://10.0.0.2:8081", "http://10.0.0.3:8081"))
-                .expectComplete().verify(TIMEOUT);
+        StepVerifier.create(discovery.refresh())
+                .expectNext(List.of("http://10.0.0.1:8081", "http://10.0.0.2:8081"))
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(discovery.refresh())
+                .expectNext(List.of("http://10.0.0.1:8081", "http://10.0.0.2:8081"))
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(discovery.refresh())
+                .expectNext(List.of("http://10.0.0.1:8081", "http://10.0.0.2:8081"))
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(discovery.refresh())
+                .expectNext(List.of("http://10.0.0.2:8081", "http://10.0.0.3:8081"))
+                .expectComplete()
+                .verify(TIMEOUT);
     }
 
     @Test
     void ipv6AddressesBecomeBracketedHosts() throws UnknownHostException {
         InetAddress v6 = InetAddress.getByName("fd00::5");
-        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(PROPERTY, URI.create("http://session-headless:9000"), Duration.ofSeconds(10),
-                replicas, host -> new InetAddress[] {v6});
+        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(
+                PROPERTY, URI.create("http://session-headless:9000"), Duration.ofSeconds(10), replicas, host ->
+                        new InetAddress[] {v6});
 
-        StepVerifier.create(discovery.refresh()).expectNext(List.of("http://[fd00:0:0:0:0:0:0:5]:9000"))
-                .expectComplete().verify(TIMEOUT);
+        StepVerifier.create(discovery.refresh())
+                .expectNext(List.of("http://[fd00:0:0:0:0:0:0:5]:9000"))
+                .expectComplete()
+                .verify(TIMEOUT);
     }
 
     @Test
     void dnsWithoutAPortIsRefusedNamingTheProperty() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new DnsReplicaDiscovery(PROPERTY,
-                        URI.create("http://session-headless"), Duration.ofSeconds(10), replicas, InetAddress::getAllByName))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new DnsReplicaDiscovery(
+                        PROPERTY,
+                        URI.create("http://session-headless"),
+                        Duration.ofSeconds(10),
+                        replicas,
+                        InetAddress::getAllByName))
                 .withMessageContaining(PROPERTY);
-        assertThatIllegalArgumentException().isThrownBy(() -> new DnsReplicaDiscovery(PROPERTY,
-                        URI.create("session-headless"), Duration.ofSeconds(10), replicas, InetAddress::getAllByName))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new DnsReplicaDiscovery(
+                        PROPERTY,
+                        URI.create("session-headless"),
+                        Duration.ofSeconds(10),
+                        replicas,
+                        InetAddress::getAllByName))
                 .withMessageContaining(PROPERTY);
     }
 
     @Test
     void nameAndPortWithoutASchemeAsTheHelmChartRendersItMeansHttp() {
-        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(PROPERTY,
-                URI.create("hotloop-session-service-headless:8081"), Duration.ofSeconds(10), replicas,
+        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(
+                PROPERTY,
+                URI.create("hotloop-session-service-headless:8081"),
+                Duration.ofSeconds(10),
+                replicas,
                 host -> {
                     assertThat(host).isEqualTo("hotloop-session-service-headless");
                     return addresses("10.0.0.7");
                 });
 
-        StepVerifier.create(discovery.refresh()).expectNext(List.of("http://10.0.0.7:8081"))
-                .expectComplete().verify(TIMEOUT);
+        StepVerifier.create(discovery.refresh())
+                .expectNext(List.of("http://10.0.0.7:8081"))
+                .expectComplete()
+                .verify(TIMEOUT);
     }
 
     @Test
     void clientReachesSessionServiceThroughTheJdkResolver() {
         int port = URI.create(SessionServiceFixture.url()).getPort();
-        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(PROPERTY, URI.create("http://localhost:" + port), Duration.ofSeconds(1),
-                replicas, InetAddress::getAllByName);
+        DnsReplicaDiscovery discovery = new DnsReplicaDiscovery(
+                PROPERTY,
+                URI.create("http://localhost:" + port),
+                Duration.ofSeconds(1),
+                replicas,
+                InetAddress::getAllByName);
         replicas.discoverWith(discovery);
         replicas.start();
         try {
             assertThat(replicas.all()).extracting(Replica::baseUrl).contains("http://127.0.0.1:" + port);
-            Mono<String> health = replicas.call(RendezvousRouter.chainKey(ResponseIds.newChain()), (baseUrl, owner) ->
-                    WebClient.create().get().uri(baseUrl + "/actuator/health").retrieve().bodyToMono(String.class));
+            Mono<String> health = replicas.call(
+                    RendezvousRouter.chainKey(ResponseIds.newChain()),
+                    (baseUrl, owner) -> WebClient.create()
+                            .get()
+                            .uri(baseUrl + "/actuator/health")
+                            .retrieve()
+                            .bodyToMono(String.class));
 
-            StepVerifier.create(health).assertNext(body -> assertThat(body).contains("UP")).expectComplete().verify(TIMEOUT);
+            StepVerifier.create(health)
+                    .assertNext(body -> assertThat(body).contains("UP"))
+                    .expectComplete()
+                    .verify(TIMEOUT);
         } finally {
             replicas.stop();
         }

@@ -22,19 +22,34 @@ class RemoteClientsTest {
 
     @Test
     void everyCustomizerTunesTheClientItIsGivenByName() {
-        DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
-                .handle((request, response) -> response.sendString(Mono.just(
-                        String.valueOf(request.requestHeaders().get("x-client")))))
+        DisposableServer server = HttpServer.create()
+                .host("127.0.0.1")
+                .port(0)
+                .handle((request, response) -> response.sendString(
+                        Mono.just(String.valueOf(request.requestHeaders().get("x-client")))))
                 .bindNow();
         try {
-            HttpClientCustomizer naming = (client, httpClient) -> httpClient.headers(headers -> headers.add("x-client", client));
-            RemoteClients clients = new RemoteClients(WebClient::builder, List.of(naming), CircuitBreakerRegistry.ofDefaults(),
+            HttpClientCustomizer naming =
+                    (client, httpClient) -> httpClient.headers(headers -> headers.add("x-client", client));
+            RemoteClients clients = new RemoteClients(
+                    WebClient::builder,
+                    List.of(naming),
+                    CircuitBreakerRegistry.ofDefaults(),
                     new SimpleMeterRegistry());
-            WebClient http = clients.builder("tool-runner", pool(), Duration.ofSeconds(2), Duration.ofSeconds(30),
-                    Duration.ofSeconds(5), DataSize.ofMegabytes(1)).baseUrl("http://127.0.0.1:" + server.port()).build();
+            WebClient http = clients.builder(
+                            "tool-runner",
+                            pool(),
+                            Duration.ofSeconds(2),
+                            Duration.ofSeconds(30),
+                            Duration.ofSeconds(5),
+                            DataSize.ofMegabytes(1))
+                    .baseUrl("http://127.0.0.1:" + server.port())
+                    .build();
 
-            StepVerifier.create(http.get().retrieve().bodyToMono(String.class)).expectNext("tool-runner")
-                    .expectComplete().verify(TIMEOUT);
+            StepVerifier.create(http.get().retrieve().bodyToMono(String.class))
+                    .expectNext("tool-runner")
+                    .expectComplete()
+                    .verify(TIMEOUT);
         } finally {
             server.disposeNow();
         }

@@ -40,21 +40,27 @@ class RendezvousRouterTest {
             assertThat(RendezvousRouter.order(key, reversed)).isEqualTo(order);
         }
         // a replica's identity is its base URL alone, so every api-service replica computes the same order
-        assertThat(RendezvousRouter.seed("http://10.0.0.1:8081")).isEqualTo(replicas.getFirst().seed())
+        assertThat(RendezvousRouter.seed("http://10.0.0.1:8081"))
+                .isEqualTo(replicas.getFirst().seed())
                 .isNotEqualTo(RendezvousRouter.seed("http://10.0.0.1:8082"));
     }
 
     @Test
     void chainsSpreadEvenlyOverTheReplicas() {
-        List<Replica> replicas = replicas("http://10.0.0.1:8081", "http://10.0.0.2:8081", "http://10.0.0.3:8081",
-                "http://10.0.0.4:8081", "http://10.0.0.5:8081");
+        List<Replica> replicas = replicas(
+                "http://10.0.0.1:8081",
+                "http://10.0.0.2:8081",
+                "http://10.0.0.3:8081",
+                "http://10.0.0.4:8081",
+                "http://10.0.0.5:8081");
 
         Map<String, Integer> owned = owners(replicas).values().stream()
                 .collect(HashMap::new, (counts, owner) -> counts.merge(owner, 1, Integer::sum), Map::putAll);
 
         // 2,000 expected each; a binomial standard deviation is 40, so 10% is five of them
         assertThat(owned).hasSize(5);
-        owned.values().forEach(count -> assertThat(count.doubleValue()).isCloseTo(CHAINS / 5.0, within(CHAINS / 5.0 * 0.1)));
+        owned.values()
+                .forEach(count -> assertThat(count.doubleValue()).isCloseTo(CHAINS / 5.0, within(CHAINS / 5.0 * 0.1)));
     }
 
     @Test
@@ -95,7 +101,8 @@ class RendezvousRouterTest {
 
     private static Map<Long, String> owners(List<Replica> replicas) {
         Map<Long, String> owners = new HashMap<>();
-        CHAIN_KEYS.forEach(key -> owners.put(key, RendezvousRouter.order(key, replicas).getFirst().baseUrl()));
+        CHAIN_KEYS.forEach(key ->
+                owners.put(key, RendezvousRouter.order(key, replicas).getFirst().baseUrl()));
         return owners;
     }
 
@@ -106,7 +113,9 @@ class RendezvousRouterTest {
             random.nextBytes(tag);
             byte[] rest = new byte[16];
             random.nextBytes(rest);
-            keys.add(RendezvousRouter.chainKey(ResponseIds.PREFIX + HexFormat.of().formatHex(tag) + HexFormat.of().formatHex(rest)));
+            keys.add(RendezvousRouter.chainKey(ResponseIds.PREFIX
+                    + HexFormat.of().formatHex(tag)
+                    + HexFormat.of().formatHex(rest)));
         }
         return List.copyOf(keys);
     }

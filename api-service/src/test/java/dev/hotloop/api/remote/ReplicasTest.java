@@ -21,11 +21,15 @@ class ReplicasTest {
         boolean changed = replicas.update(List.of("http://10.0.0.1:8081", "http://10.0.0.3:8081"));
 
         assertThat(changed).isTrue();
-        assertThat(replicas.all()).extracting(Replica::baseUrl).containsExactly("http://10.0.0.1:8081", "http://10.0.0.3:8081");
+        assertThat(replicas.all())
+                .extracting(Replica::baseUrl)
+                .containsExactly("http://10.0.0.1:8081", "http://10.0.0.3:8081");
         assertThat(replicas.all().getFirst().circuitBreaker()).isSameAs(staying);
-        assertThat(breakers.getAllCircuitBreakers()).extracting(CircuitBreaker::getName)
+        assertThat(breakers.getAllCircuitBreakers())
+                .extracting(CircuitBreaker::getName)
                 .containsExactlyInAnyOrder("http://10.0.0.1:8081", "http://10.0.0.3:8081");
-        assertThat(replicas.update(List.of("http://10.0.0.3:8081/", "http://10.0.0.1:8081"))).isFalse();
+        assertThat(replicas.update(List.of("http://10.0.0.3:8081/", "http://10.0.0.1:8081")))
+                .isFalse();
     }
 
     @Test
@@ -37,7 +41,8 @@ class ReplicasTest {
 
         assertThat(route).containsExactlyInAnyOrderElementsOf(replicas.all());
         assertThat(route).isEqualTo(RendezvousRouter.order(RendezvousRouter.chainKey(id), replicas.all()));
-        assertThat(replicas.route(RendezvousRouter.chainKey(ResponseIds.continuing(id)))).isEqualTo(route);
+        assertThat(replicas.route(RendezvousRouter.chainKey(ResponseIds.continuing(id))))
+                .isEqualTo(route);
     }
 
     @Test
@@ -46,7 +51,8 @@ class ReplicasTest {
 
         Replicas single = Replicas.single(breaker);
 
-        assertThat(single.route(RendezvousRouter.chainKey(ResponseIds.newChain()))).singleElement()
+        assertThat(single.route(RendezvousRouter.chainKey(ResponseIds.newChain())))
+                .singleElement()
                 .satisfies(replica -> {
                     assertThat(replica.baseUrl()).isEmpty();
                     assertThat(replica.circuitBreaker()).isSameAs(breaker);

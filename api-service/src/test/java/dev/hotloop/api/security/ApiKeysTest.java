@@ -23,7 +23,8 @@ class ApiKeysTest {
         // '.acme' once passed here, stored responses, and then had every hosted tool call refused with a 400
         assertThatThrownBy(() -> new ApiKeys(new SecurityProperties(List.of(".acme:sk-1"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(".acme").hasMessageContaining("not starting with a dot");
+                .hasMessageContaining(".acme")
+                .hasMessageContaining("not starting with a dot");
         assertThatThrownBy(() -> new ApiKeys(new SecurityProperties(List.of("..:sk-1"))))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -49,14 +49,18 @@ class ChainAffinityTest extends SessionReplicasPlatformTest {
             Map<String, Double> before = internalRequests();
 
             Response first = client.responses().create(ask("hello").build());
-            Response second = client.responses().create(ask("again").previousResponseId(first.id()).build());
+            Response second = client.responses()
+                    .create(ask("again").previousResponseId(first.id()).build());
             assertThat(client.responses().retrieve(second.id()).id()).isEqualTo(second.id());
             client.responses().delete(first.id());
 
             List<Replica> order = sessions.replicas().route(RendezvousRouter.chainKey(first.id()));
             ownedByTheDeadReplica |= order.getFirst().baseUrl().equals(DEAD_REPLICA);
-            String expected = order.stream().map(Replica::baseUrl).filter(url -> !url.equals(DEAD_REPLICA))
-                    .findFirst().orElseThrow();
+            String expected = order.stream()
+                    .map(Replica::baseUrl)
+                    .filter(url -> !url.equals(DEAD_REPLICA))
+                    .findFirst()
+                    .orElseThrow();
             owners.add(expected);
             // two stores, a context read, a GET and a DELETE, all on the one replica
             await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
@@ -64,9 +68,13 @@ class ChainAffinityTest extends SessionReplicasPlatformTest {
                 for (String replica : liveReplicas()) {
                     double served = after.get(replica) - before.get(replica);
                     if (replica.equals(expected)) {
-                        assertThat(served).as("requests of chain %s on its replica %s", first.id(), replica).isGreaterThanOrEqualTo(4);
+                        assertThat(served)
+                                .as("requests of chain %s on its replica %s", first.id(), replica)
+                                .isGreaterThanOrEqualTo(4);
                     } else {
-                        assertThat(served).as("requests of chain %s on %s", first.id(), replica).isZero();
+                        assertThat(served)
+                                .as("requests of chain %s on %s", first.id(), replica)
+                                .isZero();
                     }
                 }
             });
@@ -86,18 +94,25 @@ class ChainAffinityTest extends SessionReplicasPlatformTest {
     private static Map<String, Double> internalRequests() {
         Map<String, Double> requests = new HashMap<>();
         for (String replica : liveReplicas()) {
-            requests.put(replica, scrape(replica).lines()
-                    .filter(line -> line.startsWith("http_server_requests_seconds_count{") && line.contains("uri=\"/internal/"))
-                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                    .sum());
+            requests.put(
+                    replica,
+                    scrape(replica)
+                            .lines()
+                            .filter(line -> line.startsWith("http_server_requests_seconds_count{")
+                                    && line.contains("uri=\"/internal/"))
+                            .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                            .sum());
         }
         return requests;
     }
 
     private static String scrape(String replica) {
         try {
-            return SCRAPER.send(HttpRequest.newBuilder(URI.create(replica + "/actuator/prometheus")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return SCRAPER.send(
+                            HttpRequest.newBuilder(URI.create(replica + "/actuator/prometheus"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -35,21 +35,31 @@ class PoisonedResponseTest extends PlatformTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL + "\",\"input\":\"x\\ud800y\"}")));
         String id = ProtocolJson.mapper().readTree(created.body()).path("id").asString("resp_unknown");
         for (int read = 0; read < 40; read++) {
-            send(HttpRequest.newBuilder(URI.create(baseUrl() + "/responses/" + id + "/input_items")).GET());
+            send(HttpRequest.newBuilder(URI.create(baseUrl() + "/responses/" + id + "/input_items"))
+                    .GET());
         }
 
-        Response first = client().responses().create(ResponseCreateParams.builder().model(MODEL).input("hello").build());
-        Response second = client().responses().create(ResponseCreateParams.builder().model(MODEL).input("again")
-                .previousResponseId(first.id()).build());
+        Response first = client().responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("hello")
+                        .build());
+        Response second = client().responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("again")
+                        .previousResponseId(first.id())
+                        .build());
 
         assertThat(second.status()).contains(ResponseStatus.COMPLETED);
-        assertThat(sessions.replicas().all()).allSatisfy(replica ->
-                assertThat(replica.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED));
+        assertThat(sessions.replicas().all())
+                .allSatisfy(replica ->
+                        assertThat(replica.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED));
     }
 
     /** As tenant {@code OTHER}. */
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return HTTP.send(request.header("Authorization", "Bearer " + OTHER_KEY).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                request.header("Authorization", "Bearer " + OTHER_KEY).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

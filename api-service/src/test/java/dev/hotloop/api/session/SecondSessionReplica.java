@@ -10,14 +10,17 @@ final class SecondSessionReplica {
 
     private static ConfigurableApplicationContext context;
 
-    private SecondSessionReplica() {
-    }
+    private SecondSessionReplica() {}
 
     static synchronized String url() {
         if (context == null) {
-            context = SessionServiceApplication.builder().run("--server.port=0",
-                    "--spring.data.redis.host=" + TestRedis.host(), "--spring.data.redis.port=" + TestRedis.port());
+            context = SessionServiceApplication.builder()
+                    .run(
+                            "--server.port=0",
+                            "--spring.data.redis.host=" + TestRedis.host(),
+                            "--spring.data.redis.port=" + TestRedis.port());
         }
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 }

@@ -39,10 +39,14 @@ class SessionClientFailoverTest {
     private static final String TENANT = "acme";
 
     private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-            .recordException(RemoteFailures::isDependencyFailure).build());
+            .recordException(RemoteFailures::isDependencyFailure)
+            .build());
     private final Replicas replicas = new Replicas(breakers::circuitBreaker, breakers::remove);
     private final AtomicInteger failovers = new AtomicInteger();
-    private final SessionClient client = new SessionClient(WebClient.create(), replicas, Bulkhead.ofDefaults("test"),
+    private final SessionClient client = new SessionClient(
+            WebClient.create(),
+            replicas,
+            Bulkhead.ofDefaults("test"),
             Retry.of("read", RetryConfig.custom().maxAttempts(1).build()));
 
     {
@@ -57,13 +61,19 @@ class SessionClientFailoverTest {
         String second = ResponseIds.continuing(first);
 
         StepVerifier.create(client.store(TENANT, response(first, null), List.of(item("hello")), List.of()))
-                .expectComplete().verify(TIMEOUT);
+                .expectComplete()
+                .verify(TIMEOUT);
         StepVerifier.create(client.store(TENANT, response(second, first), List.of(item("again")), List.of()))
-                .expectComplete().verify(TIMEOUT);
+                .expectComplete()
+                .verify(TIMEOUT);
         StepVerifier.create(client.context(TENANT, second))
                 .assertNext(context -> assertThat(context.items()).hasSize(2))
-                .expectComplete().verify(TIMEOUT);
-        StepVerifier.create(client.delete(TENANT, first)).expectNext(true).expectComplete().verify(TIMEOUT);
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(client.delete(TENANT, first))
+                .expectNext(true)
+                .expectComplete()
+                .verify(TIMEOUT);
 
         assertThat(failovers).hasValue(4);
     }
@@ -72,10 +82,14 @@ class SessionClientFailoverTest {
     void replicaWithAnOpenCircuitIsSkippedWithoutAConnectionAttempt() throws IOException {
         String dead = deadReplica();
         replicas.update(List.of(dead, SessionServiceFixture.url()));
-        CircuitBreaker deadBreaker = replicas.route(RendezvousRouter.chainKey(chainOwnedBy(dead))).getFirst().circuitBreaker();
+        CircuitBreaker deadBreaker = replicas.route(RendezvousRouter.chainKey(chainOwnedBy(dead)))
+                .getFirst()
+                .circuitBreaker();
         deadBreaker.transitionToOpenState();
 
-        StepVerifier.create(client.context(TENANT, chainOwnedBy(dead))).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(client.context(TENANT, chainOwnedBy(dead)))
+                .expectComplete()
+                .verify(TIMEOUT);
 
         assertThat(deadBreaker.getMetrics().getNumberOfNotPermittedCalls()).isEqualTo(1);
         assertThat(deadBreaker.getMetrics().getNumberOfFailedCalls()).isZero();
@@ -89,13 +103,20 @@ class SessionClientFailoverTest {
         String live = chainOwnedBy(SessionServiceFixture.url());
         String unknownParent = ResponseIds.continuing(live);
 
-        StepVerifier.create(client.store(TENANT, response(ResponseIds.continuing(live), unknownParent), List.of(item("x")), List.of()))
-                .expectErrorSatisfies(error -> assertThat(((ApiException) error).error().code()).isEqualTo("previous_response_not_found"))
+        StepVerifier.create(client.store(
+                        TENANT, response(ResponseIds.continuing(live), unknownParent), List.of(item("x")), List.of()))
+                .expectErrorSatisfies(error ->
+                        assertThat(((ApiException) error).error().code()).isEqualTo("previous_response_not_found"))
                 .verify(TIMEOUT);
 
         assertThat(failovers).hasValue(0);
         // a 404 says nothing about the replica's health
-        assertThat(replicas.route(RendezvousRouter.chainKey(live)).getFirst().circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
+        assertThat(replicas.route(RendezvousRouter.chainKey(live))
+                        .getFirst()
+                        .circuitBreaker()
+                        .getMetrics()
+                        .getNumberOfFailedCalls())
+                .isZero();
     }
 
     @Test
@@ -117,18 +138,24 @@ class SessionClientFailoverTest {
         String id;
         do {
             id = ResponseIds.newChain();
-        } while (!replicas.route(RendezvousRouter.chainKey(id)).getFirst().baseUrl().equals(baseUrl));
+        } while (!replicas.route(RendezvousRouter.chainKey(id))
+                .getFirst()
+                .baseUrl()
+                .equals(baseUrl));
         return id;
     }
 
     private static Response response(String id, @Nullable String previousId) {
-        String request = previousId == null ? "{\"model\":\"m\",\"input\":\"hi\"}"
+        String request = previousId == null
+                ? "{\"model\":\"m\",\"input\":\"hi\"}"
                 : "{\"model\":\"m\",\"input\":\"hi\",\"previous_response_id\":\"" + previousId + "\"}";
-        return Response.start(id, "m", CreateRequestReader.read(request.getBytes(StandardCharsets.UTF_8)), 1_763_700_000L);
+        return Response.start(
+                id, "m", CreateRequestReader.read(request.getBytes(StandardCharsets.UTF_8)), 1_763_700_000L);
     }
 
     private static ContextItem item(String text) {
-        ObjectNode message = ProtocolJson.nodes().objectNode().put("type", "message").put("role", "user");
+        ObjectNode message =
+                ProtocolJson.nodes().objectNode().put("type", "message").put("role", "user");
         message.putArray("content").addObject().put("type", "input_text").put("text", text);
         return new ContextItem(Item.of(message), 2);
     }

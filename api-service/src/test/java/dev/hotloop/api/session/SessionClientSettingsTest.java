@@ -48,10 +48,12 @@ class SessionClientSettingsTest {
         String id = ResponseIds.newChain();
 
         StepVerifier.create(client.store(TENANT, response(id), List.of(item("hello")), List.of()))
-                .expectComplete().verify(TIMEOUT);
+                .expectComplete()
+                .verify(TIMEOUT);
         StepVerifier.create(client.context(TENANT, id))
                 .assertNext(context -> assertThat(context.items()).hasSize(1))
-                .expectComplete().verify(TIMEOUT);
+                .expectComplete()
+                .verify(TIMEOUT);
     }
 
     @Test
@@ -60,10 +62,12 @@ class SessionClientSettingsTest {
         String longId = "resp_" + "a".repeat(5_000);
 
         StepVerifier.create(client.context(TENANT, longId))
-                .expectErrorSatisfies(error -> assertThat(((ApiException) error).status()).isEqualTo(400))
+                .expectErrorSatisfies(
+                        error -> assertThat(((ApiException) error).status()).isEqualTo(400))
                 .verify(TIMEOUT);
         StepVerifier.create(client.response(TENANT, longId))
-                .expectErrorSatisfies(error -> assertThat(((ApiException) error).status()).isEqualTo(400))
+                .expectErrorSatisfies(
+                        error -> assertThat(((ApiException) error).status()).isEqualTo(400))
                 .verify(TIMEOUT);
 
         CircuitBreaker breaker = client.replicas().all().getFirst().circuitBreaker();
@@ -78,13 +82,16 @@ class SessionClientSettingsTest {
         ConfigurableApplicationContext sessionService = sessionService(port);
         SessionClient client = client(Map.of("session.url", "http://127.0.0.1:" + port));
         CircuitBreaker breaker = client.replicas().all().getFirst().circuitBreaker();
-        StepVerifier.create(client.context(TENANT, ResponseIds.newChain())).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(client.context(TENANT, ResponseIds.newChain()))
+                .expectComplete()
+                .verify(TIMEOUT);
 
         sessionService.close();
         // the outage: calls fail (503) until the breaker opens
         await().atMost(TIMEOUT).pollDelay(Duration.ZERO).until(() -> {
             StepVerifier.create(client.context(TENANT, ResponseIds.newChain()))
-                    .expectErrorSatisfies(error -> assertThat(((ApiException) error).status()).isEqualTo(503))
+                    .expectErrorSatisfies(
+                            error -> assertThat(((ApiException) error).status()).isEqualTo(503))
                     .verify(TIMEOUT);
             return breaker.getState() == CircuitBreaker.State.OPEN;
         });
@@ -92,9 +99,13 @@ class SessionClientSettingsTest {
         sessionService = sessionService(port);
         try {
             // the breaker probes again on its own after a few seconds, not after a minute
-            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
-                    client.context(TENANT, ResponseIds.newChain()).hasElement()
-                            .map(found -> true).onErrorReturn(false).block(TIMEOUT));
+            await().atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> client.context(TENANT, ResponseIds.newChain())
+                            .hasElement()
+                            .map(found -> true)
+                            .onErrorReturn(false)
+                            .block(TIMEOUT));
             assertThat(breaker.getState()).isIn(CircuitBreaker.State.HALF_OPEN, CircuitBreaker.State.CLOSED);
         } finally {
             sessionService.close();
@@ -105,22 +116,33 @@ class SessionClientSettingsTest {
         ApiProperties bound = TestApiProperties.bind(properties);
         SessionClientConfiguration configuration = new SessionClientConfiguration();
         RemoteClients clients = TestApiProperties.clients(breakers);
-        return configuration.sessionClient(bound, configuration.sessionReplicas(bound, clients), clients,
-                BulkheadRegistry.ofDefaults(), RetryRegistry.ofDefaults());
+        return configuration.sessionClient(
+                bound,
+                configuration.sessionReplicas(bound, clients),
+                clients,
+                BulkheadRegistry.ofDefaults(),
+                RetryRegistry.ofDefaults());
     }
 
     private static ConfigurableApplicationContext sessionService(int port) {
-        return SessionServiceApplication.builder().run("--server.port=" + port,
-                "--spring.data.redis.host=" + TestRedis.host(), "--spring.data.redis.port=" + TestRedis.port());
+        return SessionServiceApplication.builder()
+                .run(
+                        "--server.port=" + port,
+                        "--spring.data.redis.host=" + TestRedis.host(),
+                        "--spring.data.redis.port=" + TestRedis.port());
     }
 
     private static Response response(String id) {
-        return Response.start(id, "m", CreateRequestReader.read("{\"model\":\"m\",\"input\":\"hi\"}"
-                .getBytes(StandardCharsets.UTF_8)), 1_763_700_000L);
+        return Response.start(
+                id,
+                "m",
+                CreateRequestReader.read("{\"model\":\"m\",\"input\":\"hi\"}".getBytes(StandardCharsets.UTF_8)),
+                1_763_700_000L);
     }
 
     private static ContextItem item(String text) {
-        ObjectNode message = ProtocolJson.nodes().objectNode().put("type", "message").put("role", "user");
+        ObjectNode message =
+                ProtocolJson.nodes().objectNode().put("type", "message").put("role", "user");
         message.putArray("content").addObject().put("type", "input_text").put("text", text);
         return new ContextItem(Item.of(message), 2);
     }

@@ -24,8 +24,8 @@ import reactor.test.StepVerifier;
 class TokenCounterTest {
 
     private static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
-    private static final TokenCounter COUNTER = new TokenCounter(O200K,
-            new ApiProperties.Tokenizer(1, 4, DataSize.ofMegabytes(1)), new SimpleMeterRegistry());
+    private static final TokenCounter COUNTER = new TokenCounter(
+            O200K, new ApiProperties.Tokenizer(1, 4, DataSize.ofMegabytes(1)), new SimpleMeterRegistry());
 
     @AfterAll
     static void close() {
@@ -35,8 +35,24 @@ class TokenCounterTest {
     @Test
     void chunkedCountsAreExactForOrdinaryText() {
         Random random = new Random(7);
-        String[] words = {"the", "loop", "résumé", "naïve", "東京", "😀", "x=1;", "{\"a\": [1, 2]}", "\n", "  ", "don't",
-                "HTTP/1.1", "0.25", "ÅngstrÖm", "—", "tab\t"};
+        String[] words = {
+            "the",
+            "loop",
+            "résumé",
+            "naïve",
+            "東京",
+            "😀",
+            "x=1;",
+            "{\"a\": [1, 2]}",
+            "\n",
+            "  ",
+            "don't",
+            "HTTP/1.1",
+            "0.25",
+            "ÅngstrÖm",
+            "—",
+            "tab\t"
+        };
         StringBuilder text = new StringBuilder();
         while (text.length() < 50_000) {
             text.append(words[random.nextInt(words.length)]).append(random.nextInt(5) == 0 ? "" : " ");
@@ -66,23 +82,30 @@ class TokenCounterTest {
 
     @Test
     void longInputIsCountedOnTheTokenizerThreads() {
-        List<Item> input = CreateRequestReader.read(("{\"input\": \"" + "A".repeat(TokenCounter.INLINE_CHARS) + "\"}")
-                .getBytes()).input();
+        List<Item> input = CreateRequestReader.read(
+                        ("{\"input\": \"" + "A".repeat(TokenCounter.INLINE_CHARS) + "\"}").getBytes())
+                .input();
         AtomicReference<String> thread = new AtomicReference<>();
 
-        StepVerifier.create(COUNTER.count(input).doOnNext(counted -> thread.set(Thread.currentThread().getName())))
-                .assertNext(counted -> assertThat(counted).extracting(ContextItem::tokens).singleElement()
-                        .isEqualTo(TokenCounter.ITEM_OVERHEAD + O200K.countTokensOrdinary("A".repeat(TokenCounter.INLINE_CHARS))))
+        StepVerifier.create(COUNTER.count(input)
+                        .doOnNext(counted -> thread.set(Thread.currentThread().getName())))
+                .assertNext(counted -> assertThat(counted)
+                        .extracting(ContextItem::tokens)
+                        .singleElement()
+                        .isEqualTo(TokenCounter.ITEM_OVERHEAD
+                                + O200K.countTokensOrdinary("A".repeat(TokenCounter.INLINE_CHARS))))
                 .verifyComplete();
         assertThat(thread.get()).startsWith("hotloop-tokenizer");
     }
 
     @Test
     void shortInputIsCountedInline() {
-        List<Item> input = CreateRequestReader.read("{\"input\": \"hello\"}".getBytes()).input();
+        List<Item> input =
+                CreateRequestReader.read("{\"input\": \"hello\"}".getBytes()).input();
 
         StepVerifier.create(COUNTER.count(input))
-                .assertNext(counted -> assertThat(counted.getFirst().tokens()).isEqualTo(TokenCounter.ITEM_OVERHEAD + 1))
+                .assertNext(
+                        counted -> assertThat(counted.getFirst().tokens()).isEqualTo(TokenCounter.ITEM_OVERHEAD + 1))
                 .verifyComplete();
     }
 
@@ -91,14 +114,18 @@ class TokenCounterTest {
         // each instructions text is 300,000 characters, 600 KB as the cache weighs it: the 1 MB budget holds one
         for (int i = 0; i < 10; i++) {
             String instructions = i + "instructions ".repeat(300_000 / 13);
-            StepVerifier.create(COUNTER.preamble(instructions, List.<Tool>of())).expectNextCount(1)
+            StepVerifier.create(COUNTER.preamble(instructions, List.<Tool>of()))
+                    .expectNextCount(1)
                     .verifyComplete();
         }
         COUNTER.cleanUpPreambles();
 
-        assertThat(COUNTER.preambleBytes()).isLessThanOrEqualTo(DataSize.ofMegabytes(1).toBytes());
-        StepVerifier.create(COUNTER.preamble("short", List.of())).expectNext(TokenCounter.ITEM_OVERHEAD + 1)
-                .expectComplete().verify(Duration.ofSeconds(5));
+        assertThat(COUNTER.preambleBytes())
+                .isLessThanOrEqualTo(DataSize.ofMegabytes(1).toBytes());
+        StepVerifier.create(COUNTER.preamble("short", List.of()))
+                .expectNext(TokenCounter.ITEM_OVERHEAD + 1)
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
         assertThat(COUNTER.preambleBytes()).isPositive();
     }
 }

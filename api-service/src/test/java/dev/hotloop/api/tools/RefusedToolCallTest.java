@@ -32,8 +32,13 @@ class RefusedToolCallTest extends PlatformTest {
 
     @Test
     void aShellCallToolRunnerRefusesIsAToolOutputTheModelAnswers() {
-        Response response = client().responses().create(ResponseCreateParams.builder().model(MODEL)
-                .input("SHELL21 please").addTool(FunctionShellTool.builder().build()).store(false).build());
+        Response response = client().responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("SHELL21 please")
+                        .addTool(FunctionShellTool.builder().build())
+                        .store(false)
+                        .build());
 
         assertThat(response.status()).contains(ResponseStatus.COMPLETED);
         List<ResponseOutputItem> output = response.output();
@@ -42,21 +47,29 @@ class RefusedToolCallTest extends PlatformTest {
         assertThat(result.callId()).isEqualTo(output.get(0).asShellCall().callId());
         assertThat(result.output().getFirst().outcome().asExit().exitCode()).isEqualTo(2);
         assertThat(result.output().getFirst().stderr()).startsWith("[hotloop: the tool runner refused this call: ");
-        assertThat(output.get(2).asMessage().content().getFirst().asOutputText().text()).startsWith("Refused: ");
+        assertThat(output.get(2).asMessage().content().getFirst().asOutputText().text())
+                .startsWith("Refused: ");
     }
 
     @Test
     void aPreviousResponseIdTooLongForTheStoreIsA400() throws IOException, InterruptedException {
         String body = "{\"model\":\"" + MODEL + "\",\"input\":\"hi\",\"previous_response_id\":\"resp_"
                 + "a".repeat(5_000) + "\"}";
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(baseUrl() + "/responses"))
-                        .header("Authorization", "Bearer " + ACME_KEY).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/responses"))
+                                .header("Authorization", "Bearer " + ACME_KEY)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isIn(400, 404);
-        assertThat(ProtocolJson.mapper().readTree(response.body()).path("error").path("type").asString())
+        assertThat(ProtocolJson.mapper()
+                        .readTree(response.body())
+                        .path("error")
+                        .path("type")
+                        .asString())
                 .isEqualTo("invalid_request_error");
     }
 }

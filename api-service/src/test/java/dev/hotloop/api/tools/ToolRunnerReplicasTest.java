@@ -69,11 +69,14 @@ class ToolRunnerReplicasTest {
 
         for (String replica : urls) {
             String chain = chainOwnedBy(replicas, replica);
-            JsonNode written = client.execute(TENANT, chain, shell("echo kept > note.txt")).block(TIMEOUT);
+            JsonNode written =
+                    client.execute(TENANT, chain, shell("echo kept > note.txt")).block(TIMEOUT);
             assertThat(exitCode(written)).isZero();
             for (int call = 0; call < 3; call++) {
-                JsonNode read = client.execute(TENANT, chain, shell("cat note.txt")).block(TIMEOUT);
-                assertThat(read.path("output").path(0).path("stdout").asString()).isEqualTo("kept\n");
+                JsonNode read =
+                        client.execute(TENANT, chain, shell("cat note.txt")).block(TIMEOUT);
+                assertThat(read.path("output").path(0).path("stdout").asString())
+                        .isEqualTo("kept\n");
             }
         }
     }
@@ -92,7 +95,8 @@ class ToolRunnerReplicasTest {
 
             assertThat(exitCode(result)).isEqualTo(2);
             assertThat(result.path("output").path(0).path("stderr").asString())
-                    .startsWith("[hotloop: the tool runner refused this call: ").contains("commands");
+                    .startsWith("[hotloop: the tool runner refused this call: ")
+                    .contains("commands");
         }
         CircuitBreaker breaker = replicas(client).all().getFirst().circuitBreaker();
         assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -132,7 +136,8 @@ class ToolRunnerReplicasTest {
 
         Mono<JsonNode> call = client.execute(TENANT, chain(), shell("sleep 60")).cache();
         call.subscribe();
-        await().atMost(TIMEOUT).until(() -> doomed.getBean(WorkspaceRepository.class).inUse() == 1);
+        await().atMost(TIMEOUT)
+                .until(() -> doomed.getBean(WorkspaceRepository.class).inUse() == 1);
         doomed.close();
 
         JsonNode result = call.block(TIMEOUT);
@@ -144,8 +149,12 @@ class ToolRunnerReplicasTest {
         ApiProperties properties = TestApiProperties.bind(Map.of("tool-runner.replicas", replicas));
         ToolRunnerConfiguration configuration = new ToolRunnerConfiguration();
         RemoteClients clients = TestApiProperties.clients(breakers);
-        return configuration.toolRunnerClient(properties, configuration.toolRunnerReplicas(properties, clients),
-                clients, BulkheadRegistry.ofDefaults(), TimeLimiterRegistry.ofDefaults());
+        return configuration.toolRunnerClient(
+                properties,
+                configuration.toolRunnerReplicas(properties, clients),
+                clients,
+                BulkheadRegistry.ofDefaults(),
+                TimeLimiterRegistry.ofDefaults());
     }
 
     private static Replicas replicas(ToolRunnerClient client) {
@@ -156,7 +165,10 @@ class ToolRunnerReplicasTest {
         String chain;
         do {
             chain = chain();
-        } while (!replicas.route(RendezvousRouter.tagKey(chain)).getFirst().baseUrl().equals(baseUrl));
+        } while (!replicas.route(RendezvousRouter.tagKey(chain))
+                .getFirst()
+                .baseUrl()
+                .equals(baseUrl));
         return chain;
     }
 
@@ -177,15 +189,19 @@ class ToolRunnerReplicasTest {
     /** A tool-runner on a free port that stops at once when closed, as a pod that goes away. */
     private static ConfigurableApplicationContext toolRunner() {
         try {
-            return ToolRunnerApplication.builder().run("--server.port=0", "--server.shutdown=immediate",
-                    "--hotloop.tools.workspace.root=" + Files.createTempDirectory("hotloop-workspaces"));
+            return ToolRunnerApplication.builder()
+                    .run(
+                            "--server.port=0",
+                            "--server.shutdown=immediate",
+                            "--hotloop.tools.workspace.root=" + Files.createTempDirectory("hotloop-workspaces"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private static String url(ConfigurableApplicationContext context) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
     private static int closedPort() {

@@ -31,21 +31,27 @@ class TracingTest extends PlatformTest {
 
     @Test
     void hostedToolTurnIsOneTraceAcrossAllThreeServices() {
-        Response response = client().responses().create(ResponseCreateParams.builder().model(MODEL)
-                .input("SHELL3 traced").addTool(FunctionShellTool.builder().build()).build());
+        Response response = client().responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("SHELL3 traced")
+                        .addTool(FunctionShellTool.builder().build())
+                        .build());
         assertThat(response.output()).hasSize(7);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             List<SpanData> spans = TestSpans.EXPORTER.getFinishedSpanItems();
             // the trace of the tool-runner executions is the trace of the whole turn
-            Map<String, Set<String>> servicesByTrace = spans.stream().collect(Collectors.groupingBy(
-                    SpanData::getTraceId, Collectors.mapping(span -> span.getResource().getAttribute(SERVICE),
-                            Collectors.toSet())));
+            Map<String, Set<String>> servicesByTrace = spans.stream()
+                    .collect(Collectors.groupingBy(
+                            SpanData::getTraceId,
+                            Collectors.mapping(span -> span.getResource().getAttribute(SERVICE), Collectors.toSet())));
             assertThat(servicesByTrace.values())
-                    .anySatisfy(services -> assertThat(services)
-                            .contains("api-service", "session-service", "tool-runner-service"));
+                    .anySatisfy(services ->
+                            assertThat(services).contains("api-service", "session-service", "tool-runner-service"));
             // and the turn's stages are spans of their own
-            assertThat(spans).extracting(SpanData::getName)
+            assertThat(spans)
+                    .extracting(SpanData::getName)
                     .contains("hotloop.stage.model", "hotloop.stage.tool", "hotloop.stage.persist");
         });
     }

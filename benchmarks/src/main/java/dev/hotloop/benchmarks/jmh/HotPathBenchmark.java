@@ -1,8 +1,7 @@
 package dev.hotloop.benchmarks.jmh;
 
-import java.util.Objects;
-import java.util.List;
-import org.springframework.util.unit.DataSize;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.EncodingType;
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.tokens.TokenCounter;
 import dev.hotloop.benchmarks.rollout.SyntheticText;
@@ -12,9 +11,9 @@ import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.request.InputReader;
 import dev.hotloop.session.store.RecordCodec;
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.EncodingType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,6 +25,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -49,17 +49,30 @@ public class HotPathBenchmark {
 
     @Setup
     public void setUp() {
-        argumentsDelta = new ResponseEvent.ArgumentsDelta("response.function_call_arguments.delta", 7,
-                "fc_0123456789abcdef", 0, "{\"q\":");
-        outputItemDone = new ResponseEvent.OutputItem("response.output_item.done", 9, 0, FunctionCallItem.of(
-                "fc_0123456789abcdef", "call_0123456789abcdef0123456789abcdef", "lookup", "{\"q\":\"example\"}",
-                "completed"));
+        argumentsDelta = new ResponseEvent.ArgumentsDelta(
+                "response.function_call_arguments.delta", 7, "fc_0123456789abcdef", 0, "{\"q\":");
+        outputItemDone = new ResponseEvent.OutputItem(
+                "response.output_item.done",
+                9,
+                0,
+                FunctionCallItem.of(
+                        "fc_0123456789abcdef",
+                        "call_0123456789abcdef0123456789abcdef",
+                        "lookup",
+                        "{\"q\":\"example\"}",
+                        "completed"));
         codec = new RecordCodec(ProtocolJson.mapper());
-        toolOutputJson = ProtocolJson.nodes().objectNode().put("type", "function_call_output")
-                .put("call_id", "call_0123456789abcdef0123456789abcdef").put("output", SyntheticText.words(7, 200));
-        toolOutput = InputReader.read(ProtocolJson.nodes().arrayNode().add(toolOutputJson)).getFirst();
-        tokens = new TokenCounter(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
-                new ApiProperties.Tokenizer(2, 256, DataSize.ofMegabytes(32)), new SimpleMeterRegistry());
+        toolOutputJson = ProtocolJson.nodes()
+                .objectNode()
+                .put("type", "function_call_output")
+                .put("call_id", "call_0123456789abcdef0123456789abcdef")
+                .put("output", SyntheticText.words(7, 200));
+        toolOutput = InputReader.read(ProtocolJson.nodes().arrayNode().add(toolOutputJson))
+                .getFirst();
+        tokens = new TokenCounter(
+                Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
+                new ApiProperties.Tokenizer(2, 256, DataSize.ofMegabytes(32)),
+                new SimpleMeterRegistry());
     }
 
     @Benchmark
@@ -79,6 +92,8 @@ public class HotPathBenchmark {
 
     @Benchmark
     public int countToolOutputTokens() {
-        return Objects.requireNonNull(tokens.count(List.of(toolOutput)).block()).getFirst().tokens();
+        return Objects.requireNonNull(tokens.count(List.of(toolOutput)).block())
+                .getFirst()
+                .tokens();
     }
 }

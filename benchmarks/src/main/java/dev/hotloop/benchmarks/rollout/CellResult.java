@@ -26,8 +26,8 @@ final class CellResult {
 
     void add(List<Turn> rollout, Map<String, Long> cpuBefore, Map<String, Long> cpuAfter) {
         rollouts.add(rollout);
-        cpuAfter.forEach((process, after) -> cpuNanos.merge(process, after - cpuBefore.getOrDefault(process, 0L),
-                Long::sum));
+        cpuAfter.forEach(
+                (process, after) -> cpuNanos.merge(process, after - cpuBefore.getOrDefault(process, 0L), Long::sum));
     }
 
     int turnCount() {
@@ -35,15 +35,21 @@ final class CellResult {
     }
 
     double[] latenciesMillis() {
-        return rollouts.stream().flatMap(List::stream).mapToDouble(turn -> turn.latencyNanos() / 1e6).toArray();
+        return rollouts.stream()
+                .flatMap(List::stream)
+                .mapToDouble(turn -> turn.latencyNanos() / 1e6)
+                .toArray();
     }
 
     /** Turn latency minus the floor's turn latency at the same rollout and turn index, in milliseconds. */
     double[] overheadsMillis(CellResult floor) {
         List<Double> overheads = new ArrayList<>();
         for (int r = 0; r < Math.min(rollouts.size(), floor.rollouts.size()); r++) {
-            for (int t = 0; t < Math.min(rollouts.get(r).size(), floor.rollouts.get(r).size()); t++) {
-                overheads.add((rollouts.get(r).get(t).latencyNanos() - floor.rollouts.get(r).get(t).latencyNanos())
+            for (int t = 0;
+                    t < Math.min(rollouts.get(r).size(), floor.rollouts.get(r).size());
+                    t++) {
+                overheads.add((rollouts.get(r).get(t).latencyNanos()
+                                - floor.rollouts.get(r).get(t).latencyNanos())
                         / 1e6);
             }
         }
@@ -52,8 +58,14 @@ final class CellResult {
 
     /** min, median and max over the rollouts of each rollout's p50 turn latency. */
     double[] p50Spread() {
-        double[] p50s = rollouts.stream().mapToDouble(rollout -> percentile(rollout.stream()
-                .mapToDouble(turn -> turn.latencyNanos() / 1e6).toArray(), 50)).sorted().toArray();
+        double[] p50s = rollouts.stream()
+                .mapToDouble(rollout -> percentile(
+                        rollout.stream()
+                                .mapToDouble(turn -> turn.latencyNanos() / 1e6)
+                                .toArray(),
+                        50))
+                .sorted()
+                .toArray();
         return new double[] {p50s[0], percentile(p50s, 50), p50s[p50s.length - 1]};
     }
 
@@ -68,11 +80,19 @@ final class CellResult {
     }
 
     double sentBytesPerTurn() {
-        return rollouts.stream().flatMap(List::stream).mapToLong(Turn::sentBytes).average().orElse(0);
+        return rollouts.stream()
+                .flatMap(List::stream)
+                .mapToLong(Turn::sentBytes)
+                .average()
+                .orElse(0);
     }
 
     double receivedBytesPerTurn() {
-        return rollouts.stream().flatMap(List::stream).mapToLong(Turn::receivedBytes).average().orElse(0);
+        return rollouts.stream()
+                .flatMap(List::stream)
+                .mapToLong(Turn::receivedBytes)
+                .average()
+                .orElse(0);
     }
 
     /** CPU milliseconds per turn of each measured process. */

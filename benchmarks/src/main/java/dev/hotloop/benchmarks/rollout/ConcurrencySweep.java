@@ -24,8 +24,13 @@ final class ConcurrencySweep {
     private final List<Integer> levels;
     private final Duration duration;
 
-    ConcurrencySweep(RolloutClient client, String model, double floorP50, int historyTokens, List<Integer> levels,
-                     Duration duration) {
+    ConcurrencySweep(
+            RolloutClient client,
+            String model,
+            double floorP50,
+            int historyTokens,
+            List<Integer> levels,
+            Duration duration) {
         this.client = client;
         this.model = model;
         this.floorP50 = floorP50;
@@ -35,29 +40,38 @@ final class ConcurrencySweep {
     }
 
     /** Throughput and latency of one mode at one concurrency. */
-    private record Level(double turnsPerSecond, double p50, double p99) {
-    }
+    private record Level(double turnsPerSecond, double p50, double p99) {}
 
     String markdown() throws Exception {
-        StringBuilder text = new StringBuilder(String.format("%n### Concurrency sweep (WebSocket, %,d tokens of "
-                + "history, %s per level, unthrottled openai-chat upstream; floor p50 %.2f ms)%n%n", historyTokens,
-                duration, floorP50))
+        StringBuilder text = new StringBuilder(String.format(
+                        "%n### Concurrency sweep (WebSocket, %,d tokens of "
+                                + "history, %s per level, unthrottled openai-chat upstream; floor p50 %.2f ms)%n%n",
+                        historyTokens, duration, floorP50))
                 .append("| clients | store:false turns/s | p50 ms | p99 overhead ms | store turns/s | p50 ms "
                         + "| p99 overhead ms |\n|---:|---:|---:|---:|---:|---:|---:|\n");
         double best = 0;
         for (int clients : levels) {
             Level stateless = level(Mode.WEBSOCKET_STATELESS, clients);
             Level stored = level(Mode.WEBSOCKET_STORE, clients);
-            text.append(String.format("| %d | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f |%n", clients,
-                    stateless.turnsPerSecond(), stateless.p50(), stateless.p99() - floorP50, stored.turnsPerSecond(),
-                    stored.p50(), stored.p99() - floorP50));
+            text.append(String.format(
+                    "| %d | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f |%n",
+                    clients,
+                    stateless.turnsPerSecond(),
+                    stateless.p50(),
+                    stateless.p99() - floorP50,
+                    stored.turnsPerSecond(),
+                    stored.p50(),
+                    stored.p99() - floorP50));
             if (stateless.p99() - floorP50 <= P99_OVERHEAD_LIMIT_MS) {
                 best = Math.max(best, stateless.turnsPerSecond());
             }
             System.out.println("sweep: " + clients + " clients done");
         }
-        return text.append(String.format("%nHighest WebSocket store:false throughput with p99 overhead ≤ %.0f ms: "
-                + "**%.0f turns/s**.%n", P99_OVERHEAD_LIMIT_MS, best)).toString();
+        return text.append(String.format(
+                        "%nHighest WebSocket store:false throughput with p99 overhead ≤ %.0f ms: "
+                                + "**%.0f turns/s**.%n",
+                        P99_OVERHEAD_LIMIT_MS, best))
+                .toString();
     }
 
     private Level level(Mode mode, int clients) throws Exception {
@@ -80,9 +94,10 @@ final class ConcurrencySweep {
                 all.addAll(loop.get());
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            double[] latencies = all.stream().mapToDouble(turn -> turn.latencyNanos() / 1e6).toArray();
-            return new Level(all.size() / seconds, CellResult.percentile(latencies, 50),
-                    CellResult.percentile(latencies, 99));
+            double[] latencies =
+                    all.stream().mapToDouble(turn -> turn.latencyNanos() / 1e6).toArray();
+            return new Level(
+                    all.size() / seconds, CellResult.percentile(latencies, 50), CellResult.percentile(latencies, 99));
         }
     }
 }

@@ -40,7 +40,8 @@ final class IdleConnections {
             @Override
             public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                 String text = data.toString();
-                if (text.startsWith("{\"type\":\"response.completed\"") || text.startsWith("{\"type\":\"error\"")
+                if (text.startsWith("{\"type\":\"response.completed\"")
+                        || text.startsWith("{\"type\":\"error\"")
                         || text.startsWith("{\"type\":\"response.failed\"")) {
                     batch[0].countDown();
                 }
@@ -52,7 +53,8 @@ final class IdleConnections {
             for (int i = 0; i < connections; i += BATCH) {
                 List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
                 for (int j = i; j < Math.min(connections, i + BATCH); j++) {
-                    opening.add(http.newWebSocketBuilder().header("Authorization", "Bearer " + RolloutBenchmark.API_KEY)
+                    opening.add(http.newWebSocketBuilder()
+                            .header("Authorization", "Bearer " + RolloutBenchmark.API_KEY)
                             .buildAsync(uri, listener));
                 }
                 opening.forEach(socket -> sockets.add(socket.join()));
@@ -72,15 +74,25 @@ final class IdleConnections {
             }
             long heapActive = platform.heapAfterGcBytes();
             long rssActive = platform.rssBytes();
-            return String.format("%n### Idle connections (%,d WebSockets to the platform JVM, -Xmx1g)%n%n"
+            return String.format(
+                    "%n### Idle connections (%,d WebSockets to the platform JVM, -Xmx1g)%n%n"
                             + "| state | heap after GC | RSS | heap per connection | RSS per connection |%n"
                             + "|---|---:|---:|---:|---:|%n"
                             + "| no connection | %s | %s | | |%n"
                             + "| %,d idle | %s | %s | %s | %s |%n"
                             + "| %,d after one store:false turn each | %s | %s | %s | %s |%n",
-                    connections, mib(heapBefore), mib(rssBefore), connections, mib(heapIdle), mib(rssIdle),
-                    kib((heapIdle - heapBefore) / connections), kib((rssIdle - rssBefore) / connections), connections,
-                    mib(heapActive), mib(rssActive), kib((heapActive - heapBefore) / connections),
+                    connections,
+                    mib(heapBefore),
+                    mib(rssBefore),
+                    connections,
+                    mib(heapIdle),
+                    mib(rssIdle),
+                    kib((heapIdle - heapBefore) / connections),
+                    kib((rssIdle - rssBefore) / connections),
+                    connections,
+                    mib(heapActive),
+                    mib(rssActive),
+                    kib((heapActive - heapBefore) / connections),
                     kib((rssActive - rssBefore) / connections));
         } finally {
             sockets.forEach(WebSocket::abort);

@@ -14,8 +14,8 @@ import jdk.jfr.consumer.RecordingFile;
  * The top frames of a JFR recording's execution samples (what {@code jfr print --events jdk.ExecutionSample}
  * lists, aggregated): by the sampled method itself and by the first hotloop method on the stack.
  */
-record ProfileSummary(int samples, List<Map.Entry<String, Integer>> topFrames,
-                      List<Map.Entry<String, Integer>> topHotloopFrames) {
+record ProfileSummary(
+        int samples, List<Map.Entry<String, Integer>> topFrames, List<Map.Entry<String, Integer>> topHotloopFrames) {
 
     static ProfileSummary of(Path recording, int top) throws IOException {
         Map<String, Integer> frames = new HashMap<>();
@@ -31,7 +31,10 @@ record ProfileSummary(int samples, List<Map.Entry<String, Integer>> topFrames,
             }
             samples++;
             frames.merge(name(stack.getFirst()), 1, Integer::sum);
-            stack.stream().map(ProfileSummary::name).filter(name -> name.startsWith("dev.hotloop.")).findFirst()
+            stack.stream()
+                    .map(ProfileSummary::name)
+                    .filter(name -> name.startsWith("dev.hotloop."))
+                    .findFirst()
                     .ifPresent(name -> hotloop.merge(name, 1, Integer::sum));
         }
         return new ProfileSummary(samples, top(frames, top), top(hotloop, top));
@@ -42,8 +45,15 @@ record ProfileSummary(int samples, List<Map.Entry<String, Integer>> topFrames,
         StringBuilder text = new StringBuilder("#### " + title + " (" + samples + " samples)\n\n")
                 .append("| top frame | share | first hotloop frame on the stack | share |\n|---|---:|---|---:|\n");
         for (int i = 0; i < Math.max(topFrames.size(), topHotloopFrames.size()); i++) {
-            text.append("| ").append(cell(topFrames, i)).append(" | ").append(share(topFrames, i)).append(" | ")
-                    .append(cell(topHotloopFrames, i)).append(" | ").append(share(topHotloopFrames, i)).append(" |\n");
+            text.append("| ")
+                    .append(cell(topFrames, i))
+                    .append(" | ")
+                    .append(share(topFrames, i))
+                    .append(" | ")
+                    .append(cell(topHotloopFrames, i))
+                    .append(" | ")
+                    .append(share(topHotloopFrames, i))
+                    .append(" |\n");
         }
         return text.toString();
     }
@@ -53,7 +63,9 @@ record ProfileSummary(int samples, List<Map.Entry<String, Integer>> topFrames,
     }
 
     private String share(List<Map.Entry<String, Integer>> entries, int i) {
-        return i < entries.size() ? String.format("%.1f%%", 100.0 * entries.get(i).getValue() / samples) : "";
+        return i < entries.size()
+                ? String.format("%.1f%%", 100.0 * entries.get(i).getValue() / samples)
+                : "";
     }
 
     private static String name(RecordedFrame frame) {
@@ -61,7 +73,9 @@ record ProfileSummary(int samples, List<Map.Entry<String, Integer>> topFrames,
     }
 
     private static List<Map.Entry<String, Integer>> top(Map<String, Integer> counts, int top) {
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()))
-                .limit(top).toList();
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()))
+                .limit(top)
+                .toList();
     }
 }

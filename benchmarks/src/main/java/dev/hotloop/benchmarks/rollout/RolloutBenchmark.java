@@ -89,29 +89,53 @@ public final class RolloutBenchmark {
         ServiceProcess platform = null;
         try {
             for (int rate : cells.stream().map(Cell::rate).collect(Collectors.toCollection(LinkedHashSet::new))) {
-                simulators.put(rate, ServiceProcess.start("simulator-" + rate, jar("hotloop.simulator.jar"),
-                        List.of("-Xmx1g"), List.of("--port={port}", "--ttft=" + (rate == 0 ? 0 : TTFT_THROTTLED.toMillis())
-                                + "ms", "--tokens-per-second=" + rate), "/v1/models", API_KEY, out));
+                simulators.put(
+                        rate,
+                        ServiceProcess.start(
+                                "simulator-" + rate,
+                                jar("hotloop.simulator.jar"),
+                                List.of("-Xmx1g"),
+                                List.of(
+                                        "--port={port}",
+                                        "--ttft=" + (rate == 0 ? 0 : TTFT_THROTTLED.toMillis()) + "ms",
+                                        "--tokens-per-second=" + rate),
+                                "/v1/models",
+                                API_KEY,
+                                out));
             }
             Path routes = writeRoutes(simulators);
-            platform = ServiceProcess.start("platform", jar("hotloop.local.jar"), List.of("-Xmx1g"),
-                    List.of("--server.port={port}", "--spring.config.additional-location=file:" + routes,
-                            "--logging.level.root=WARN"), "/v1/models", API_KEY, out);
+            platform = ServiceProcess.start(
+                    "platform",
+                    jar("hotloop.local.jar"),
+                    List.of("-Xmx1g"),
+                    List.of(
+                            "--server.port={port}",
+                            "--spring.config.additional-location=file:" + routes,
+                            "--logging.level.root=WARN"),
+                    "/v1/models",
+                    API_KEY,
+                    out);
             RolloutClient client = new RolloutClient("http://127.0.0.1:" + platform.port() + "/v1", API_KEY, null);
             report.append(header(quick, load));
             Map<String, List<double[]>> plot = new LinkedHashMap<>();
             CellResult floorAtSmallest = null;
             for (Cell cell : cells) {
-                RolloutClient cellClient = new RolloutClient("http://127.0.0.1:" + platform.port() + "/v1", API_KEY,
+                RolloutClient cellClient = new RolloutClient(
+                        "http://127.0.0.1:" + platform.port() + "/v1",
+                        API_KEY,
                         "http://127.0.0.1:" + simulators.get(cell.rate()).port() + "/v1");
-                Map<Mode, CellResult> results = measure(cellClient, platform, cell, cell.equals(cells.getFirst()) ? 3 : 1);
+                Map<Mode, CellResult> results =
+                        measure(cellClient, platform, cell, cell.equals(cells.getFirst()) ? 3 : 1);
                 report.append(table(cell, results));
                 if (cell.rate() == 0) {
                     for (Mode mode : Mode.values()) {
                         if (mode != Mode.FLOOR) {
                             plot.computeIfAbsent(mode.label() + " via " + cell.provider(), name -> new ArrayList<>())
-                                    .add(new double[] {cell.historyTokens(), CellResult.percentile(
-                                            results.get(mode).overheadsMillis(results.get(Mode.FLOOR)), 50)});
+                                    .add(new double[] {
+                                        cell.historyTokens(),
+                                        CellResult.percentile(
+                                                results.get(mode).overheadsMillis(results.get(Mode.FLOOR)), 50)
+                                    });
                         }
                     }
                 }
@@ -120,13 +144,20 @@ public final class RolloutBenchmark {
                 }
                 System.out.println("done: " + cell);
             }
-            OverheadPlot.write(out.resolve("overhead-vs-history.png"),
-                    "hotloop overhead above the floor (unthrottled upstream)", plot);
+            OverheadPlot.write(
+                    out.resolve("overhead-vs-history.png"),
+                    "hotloop overhead above the floor (unthrottled upstream)",
+                    plot);
             double floorP50 = CellResult.percentile(floorAtSmallest.latenciesMillis(), 50);
             String smallModel = cells.getFirst().model();
-            report.append(new ConcurrencySweep(client, smallModel, floorP50, cells.getFirst().historyTokens(),
-                    quick ? List.of(1, 4, 16) : List.of(1, 2, 4, 8, 16, 32, 64),
-                    quick ? Duration.ofSeconds(2) : Duration.ofSeconds(6)).markdown());
+            report.append(new ConcurrencySweep(
+                            client,
+                            smallModel,
+                            floorP50,
+                            cells.getFirst().historyTokens(),
+                            quick ? List.of(1, 4, 16) : List.of(1, 2, 4, 8, 16, 32, 64),
+                            quick ? Duration.ofSeconds(2) : Duration.ofSeconds(6))
+                    .markdown());
             report.append(new IdleConnections(platform, idleConnections, smallModel).markdown());
             if (profile) {
                 report.append(profiles(client, platform, new Cell("openai-chat", 0, 20_000, 6, 30)));
@@ -140,8 +171,11 @@ public final class RolloutBenchmark {
             }
         }
         double[] loadAfter = loadAverage();
-        report.append(String.format("%nRun took %s; load average after: %.1f (1 min), %.1f (5 min).%n",
-                Duration.between(started, Instant.now()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), loadAfter[0], loadAfter[1]));
+        report.append(String.format(
+                "%nRun took %s; load average after: %.1f (1 min), %.1f (5 min).%n",
+                Duration.between(started, Instant.now()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                loadAfter[0],
+                loadAfter[1]));
         Files.writeString(out.resolve("results.md"), report);
         System.out.println(report);
         System.out.println("Wrote " + out.resolve("results.md") + " and " + out.resolve("overhead-vs-history.png"));
@@ -173,7 +207,8 @@ public final class RolloutBenchmark {
                 + " tokens of history, unthrottled openai-chat upstream, after the runs above (warm JIT).\n\n");
         RolloutSpec spec = new RolloutSpec(cell.historyTokens(), cell.turns(), 200, Duration.ofMillis(5));
         for (Mode mode : List.of(Mode.WEBSOCKET_STATELESS, Mode.HTTP_PREVIOUS)) {
-            Path recording = out.resolve(mode.name().toLowerCase(java.util.Locale.ROOT) + ".jfr").toAbsolutePath();
+            Path recording = out.resolve(mode.name().toLowerCase(java.util.Locale.ROOT) + ".jfr")
+                    .toAbsolutePath();
             platform.jcmd("JFR.start", "name=" + mode.name(), "settings=profile", "filename=" + recording);
             for (int r = 0; r < cell.rollouts(); r++) {
                 client.run(mode, spec, cell.model());
@@ -185,20 +220,29 @@ public final class RolloutBenchmark {
     }
 
     private String header(boolean quick, double[] load) {
-        return String.format("## Rollout benchmark results (%s run)%n%nMachine: %d CPUs, JDK %s; load average at the "
+        return String.format(
+                "## Rollout benchmark results (%s run)%n%nMachine: %d CPUs, JDK %s; load average at the "
                         + "start %.1f (1 min), %.1f (5 min). Rollouts: tool_choice required, a 200-token tool output "
                         + "after 5 ms of tool time (not counted), every request streamed. Overhead = turn minus the "
                         + "floor's turn at the same rollout and turn index. CPU = utime+stime from /proc per turn.%n",
-                quick ? "quick" : "full", Runtime.getRuntime().availableProcessors(), Runtime.version(), load[0],
+                quick ? "quick" : "full",
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.version(),
+                load[0],
                 load[1]);
     }
 
     private static String table(Cell cell, Map<Mode, CellResult> results) {
         CellResult floor = results.get(Mode.FLOOR);
-        StringBuilder text = new StringBuilder(String.format("%n### %s upstream, %s, %,d tokens of history "
-                        + "(%d rollouts × %d turns)%n%n", cell.provider(), cell.rate() == 0 ? "unthrottled"
-                        : cell.rate() + " tokens/s (ttft " + TTFT_THROTTLED.toMillis() + " ms)", cell.historyTokens(),
-                cell.rollouts(), cell.turns()))
+        StringBuilder text = new StringBuilder(String.format(
+                        "%n### %s upstream, %s, %,d tokens of history " + "(%d rollouts × %d turns)%n%n",
+                        cell.provider(),
+                        cell.rate() == 0
+                                ? "unthrottled"
+                                : cell.rate() + " tokens/s (ttft " + TTFT_THROTTLED.toMillis() + " ms)",
+                        cell.historyTokens(),
+                        cell.rollouts(),
+                        cell.turns()))
                 .append("| mode | turn p50 | turn p99 | overhead p50 | overhead p99 | p50 min / median / max "
                         + "| × floor | sent B/turn | received B/turn | CPU ms/turn |\n")
                 .append("|---|---:|---:|---:|---:|---|---:|---:|---:|---|\n");
@@ -206,12 +250,20 @@ public final class RolloutBenchmark {
             double[] latencies = result.latenciesMillis();
             double[] overheads = result.overheadsMillis(floor);
             double[] spread = result.p50Spread();
-            text.append(String.format("| %s | %.2f | %.2f | %s | %s | %.2f / %.2f / %.2f | %.2f | %,.0f | %,.0f | %s |%n",
-                    result.mode().label(), CellResult.percentile(latencies, 50), CellResult.percentile(latencies, 99),
+            text.append(String.format(
+                    "| %s | %.2f | %.2f | %s | %s | %.2f / %.2f / %.2f | %.2f | %,.0f | %,.0f | %s |%n",
+                    result.mode().label(),
+                    CellResult.percentile(latencies, 50),
+                    CellResult.percentile(latencies, 99),
                     result.mode() == Mode.FLOOR ? "–" : String.format("%.2f", CellResult.percentile(overheads, 50)),
                     result.mode() == Mode.FLOOR ? "–" : String.format("%.2f", CellResult.percentile(overheads, 99)),
-                    spread[0], spread[1], spread[2], result.ratioToFloor(floor), result.sentBytesPerTurn(),
-                    result.receivedBytesPerTurn(), result.cpuMillisPerTurn().entrySet().stream()
+                    spread[0],
+                    spread[1],
+                    spread[2],
+                    result.ratioToFloor(floor),
+                    result.sentBytesPerTurn(),
+                    result.receivedBytesPerTurn(),
+                    result.cpuMillisPerTurn().entrySet().stream()
                             .map(cpu -> String.format("%s %.2f", cpu.getKey(), cpu.getValue()))
                             .collect(Collectors.joining(", "))));
         }
@@ -220,12 +272,23 @@ public final class RolloutBenchmark {
 
     private Path writeRoutes(Map<Integer, ServiceProcess> simulators) throws Exception {
         StringBuilder yaml = new StringBuilder("hotloop:\n  model:\n    default-model: ")
-                .append(new Cell(PROVIDERS.getFirst(), simulators.keySet().iterator().next(), 0, 0, 0).model())
+                .append(new Cell(
+                                PROVIDERS.getFirst(),
+                                simulators.keySet().iterator().next(),
+                                0,
+                                0,
+                                0)
+                        .model())
                 .append("\n    routes:\n");
-        simulators.forEach((rate, simulator) -> PROVIDERS.forEach(provider -> yaml
-                .append("      ").append(new Cell(provider, rate, 0, 0, 0).model()).append(":\n")
-                .append("        - provider: ").append(provider).append('\n')
-                .append("          url: http://127.0.0.1:").append(simulator.port()).append("/v1\n")
+        simulators.forEach((rate, simulator) -> PROVIDERS.forEach(provider -> yaml.append("      ")
+                .append(new Cell(provider, rate, 0, 0, 0).model())
+                .append(":\n")
+                .append("        - provider: ")
+                .append(provider)
+                .append('\n')
+                .append("          url: http://127.0.0.1:")
+                .append(simulator.port())
+                .append("/v1\n")
                 .append("          upstream-model: hotloop-sim\n")));
         Path routes = out.resolve("routes.yml").toAbsolutePath();
         Files.writeString(routes, yaml);
@@ -241,8 +304,11 @@ public final class RolloutBenchmark {
     }
 
     private static String option(Set<String> flags, String prefix, String fallback) {
-        return flags.stream().filter(flag -> flag.startsWith(prefix)).map(flag -> flag.substring(prefix.length()))
-                .findFirst().orElse(fallback);
+        return flags.stream()
+                .filter(flag -> flag.startsWith(prefix))
+                .map(flag -> flag.substring(prefix.length()))
+                .findFirst()
+                .orElse(fallback);
     }
 
     private static double[] loadAverage() throws Exception {

@@ -56,10 +56,15 @@ final class RolloutClient {
         ArrayNode messages = ProtocolJson.nodes().arrayNode();
         SyntheticText.history(spec.historyTokens()).forEach(messages::add);
         ObjectNode tool = ProtocolJson.nodes().objectNode().put("type", "function");
-        tool.putObject("function").put("name", TOOL_NAME).set("parameters", ProtocolJson.mapper().readTree(PARAMETERS));
+        tool.putObject("function")
+                .put("name", TOOL_NAME)
+                .set("parameters", ProtocolJson.mapper().readTree(PARAMETERS));
         List<Turn> turns = new ArrayList<>();
         for (int turn = 0; turn < spec.turns(); turn++) {
-            ObjectNode body = ProtocolJson.nodes().objectNode().put("model", model).put("stream", true)
+            ObjectNode body = ProtocolJson.nodes()
+                    .objectNode()
+                    .put("model", model)
+                    .put("stream", true)
                     .put("tool_choice", "required");
             body.set("messages", messages);
             body.putArray("tools").add(tool);
@@ -70,7 +75,9 @@ final class RolloutClient {
             assistant.putNull("content");
             assistant.putArray("tool_calls").add(call);
             pauseForTool(spec);
-            messages.addObject().put("role", "tool").put("tool_call_id", call.path("id").asString())
+            messages.addObject()
+                    .put("role", "tool")
+                    .put("tool_call_id", call.path("id").asString())
                     .put("content", toolOutput(spec, turn));
         }
         return turns;
@@ -84,8 +91,11 @@ final class RolloutClient {
             Exchange exchange = post(apiBase + "/responses", body);
             turns.add(exchange.turn());
             JsonNode call = functionCall(completedResponse(exchange.body()));
-            input.addObject().put("type", "function_call").put("call_id", call.path("call_id").asString())
-                    .put("name", call.path("name").asString()).put("arguments", call.path("arguments").asString());
+            input.addObject()
+                    .put("type", "function_call")
+                    .put("call_id", call.path("call_id").asString())
+                    .put("name", call.path("name").asString())
+                    .put("arguments", call.path("arguments").asString());
             pauseForTool(spec);
             input.add(output(call, spec, turn));
         }
@@ -113,8 +123,10 @@ final class RolloutClient {
 
     private List<Turn> webSocket(RolloutSpec spec, String model, boolean store) throws Exception {
         Frames frames = new Frames();
-        WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + apiKey)
-                .buildAsync(URI.create(apiBase.replaceFirst("^http", "ws") + "/responses"), frames).join();
+        WebSocket socket = http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + apiKey)
+                .buildAsync(URI.create(apiBase.replaceFirst("^http", "ws") + "/responses"), frames)
+                .join();
         try {
             ArrayNode input = SyntheticText.history(spec.historyTokens());
             List<Turn> turns = new ArrayList<>();
@@ -130,7 +142,9 @@ final class RolloutClient {
                 long started = System.nanoTime();
                 socket.sendText(text, true).join();
                 JsonNode event = terminal.get(120, TimeUnit.SECONDS);
-                turns.add(new Turn(System.nanoTime() - started, text.getBytes(StandardCharsets.UTF_8).length,
+                turns.add(new Turn(
+                        System.nanoTime() - started,
+                        text.getBytes(StandardCharsets.UTF_8).length,
                         frames.takeReceivedBytes()));
                 if (!"response.completed".equals(event.path("type").asString())) {
                     throw new IllegalStateException("Turn " + turn + " did not complete: " + event);
@@ -147,17 +161,27 @@ final class RolloutClient {
     }
 
     private static ObjectNode request(String model, boolean store, ArrayNode input) throws Exception {
-        ObjectNode body = ProtocolJson.nodes().objectNode().put("model", model).put("stream", true)
-                .put("store", store).put("tool_choice", "required");
+        ObjectNode body = ProtocolJson.nodes()
+                .objectNode()
+                .put("model", model)
+                .put("stream", true)
+                .put("store", store)
+                .put("tool_choice", "required");
         body.set("input", input);
-        body.putArray("tools").addObject().put("type", "function").put("name", TOOL_NAME)
+        body.putArray("tools")
+                .addObject()
+                .put("type", "function")
+                .put("name", TOOL_NAME)
                 .set("parameters", ProtocolJson.mapper().readTree(PARAMETERS));
         return body;
     }
 
     private static ObjectNode output(JsonNode call, RolloutSpec spec, int turn) {
-        return ProtocolJson.nodes().objectNode().put("type", "function_call_output")
-                .put("call_id", call.path("call_id").asString()).put("output", toolOutput(spec, turn));
+        return ProtocolJson.nodes()
+                .objectNode()
+                .put("type", "function_call_output")
+                .put("call_id", call.path("call_id").asString())
+                .put("output", toolOutput(spec, turn));
     }
 
     private static JsonNode functionCall(JsonNode response) {
@@ -205,13 +229,19 @@ final class RolloutClient {
 
     /** The data of each server-sent event ({@code data:} with or without a space). */
     private static List<String> data(String stream) {
-        return stream.lines().filter(line -> line.startsWith("data:")).map(line -> line.substring(5).strip()).toList();
+        return stream.lines()
+                .filter(line -> line.startsWith("data:"))
+                .map(line -> line.substring(5).strip())
+                .toList();
     }
 
     private Exchange post(String url, ObjectNode body) throws Exception {
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + apiKey)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build();
         long started = System.nanoTime();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         long latency = System.nanoTime() - started;
@@ -230,8 +260,7 @@ final class RolloutClient {
         return SyntheticText.words(turn + 7919, spec.toolOutputTokens());
     }
 
-    private record Exchange(Turn turn, String body) {
-    }
+    private record Exchange(Turn turn, String body) {}
 
     /** Counts the bytes of every frame and completes the pending future with each response's terminal frame. */
     private static final class Frames implements WebSocket.Listener {
@@ -260,7 +289,8 @@ final class RolloutClient {
                 synchronized (this) {
                     receivedBytes += text.getBytes(StandardCharsets.UTF_8).length;
                 }
-                if (text.startsWith("{\"type\":\"response.completed\"") || text.startsWith("{\"type\":\"response.failed\"")
+                if (text.startsWith("{\"type\":\"response.completed\"")
+                        || text.startsWith("{\"type\":\"response.failed\"")
                         || text.startsWith("{\"type\":\"error\"")) {
                     pending.complete(ProtocolJson.mapper().readTree(text));
                 }

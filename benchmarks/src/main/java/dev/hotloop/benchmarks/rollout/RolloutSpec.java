@@ -7,5 +7,4 @@ import java.time.Duration;
  * (but the first) answering the previous function call with a tool output of about {@code toolOutputTokens} tokens
  * after {@code toolTime} (not counted in the turn).
  */
-record RolloutSpec(int historyTokens, int turns, int toolOutputTokens, Duration toolTime) {
-}
+record RolloutSpec(int historyTokens, int turns, int toolOutputTokens, Duration toolTime) {}

@@ -42,16 +42,26 @@ final class ServiceProcess implements AutoCloseable {
      *
      * @param arguments the program's arguments; {@code {port}} is replaced by the free port chosen for it
      */
-    static ServiceProcess start(String name, Path jar, List<String> jvmOptions, List<String> arguments,
-                                String readyPath, String apiKey, Path logDirectory) throws Exception {
+    static ServiceProcess start(
+            String name,
+            Path jar,
+            List<String> jvmOptions,
+            List<String> arguments,
+            String readyPath,
+            String apiKey,
+            Path logDirectory)
+            throws Exception {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
         arguments.forEach(argument -> command.add(argument.replace("{port}", Integer.toString(port))));
         Files.createDirectories(logDirectory);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(logDirectory.resolve(name + ".log").toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(logDirectory.resolve(name + ".log").toFile())
+                .start();
         ServiceProcess service = new ServiceProcess(name, process, port);
         // an interrupted benchmark leaves no service behind
         Runtime.getRuntime().addShutdownHook(new Thread(service::stop, name + "-stop"));
@@ -75,8 +85,8 @@ final class ServiceProcess implements AutoCloseable {
     Map<String, Long> cpuNanos() {
         Map<String, Long> cpu = new LinkedHashMap<>();
         cpu.put(name, cpuNanos(process.pid()));
-        process.descendants().forEach(child -> cpu.merge(name + "/" + command(child.pid()), cpuNanos(child.pid()),
-                Long::sum));
+        process.descendants()
+                .forEach(child -> cpu.merge(name + "/" + command(child.pid()), cpuNanos(child.pid()), Long::sum));
         return cpu;
     }
 
@@ -95,8 +105,8 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Runs a diagnostic command in this JVM ({@code JFR.start …}, {@code GC.run}) and returns its output. */
     String jcmd(String... command) throws Exception {
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid())));
+        List<String> line = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid())));
         line.addAll(List.of(command));
         Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
         String output = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -127,9 +137,11 @@ final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + ", see its log");
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + apiKey)
-                        .build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("Authorization", "Bearer " + apiKey)
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -154,7 +166,8 @@ final class ServiceProcess implements AutoCloseable {
     /** The process's name as the kernel knows it ({@code redis-server}, not the binary it links to). */
     private static String command(long pid) {
         try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm"))
+                    .strip();
         } catch (IOException gone) {
             return "child";
         }

@@ -8,15 +8,15 @@ public final class SyntheticText {
 
     private static final int TOKENS_PER_HISTORY_MESSAGE = 500;
 
-    private SyntheticText() {
-    }
+    private SyntheticText() {}
 
     /** About {@code tokens} tokens of alternating user and assistant messages (500 each), then a short task. */
     public static ArrayNode history(int tokens) {
         ArrayNode items = ProtocolJson.nodes().arrayNode();
         for (int i = 0; (i + 1) * TOKENS_PER_HISTORY_MESSAGE <= tokens; i++) {
-            items.addObject().put("role", i % 2 == 0 ? "user" : "assistant").put("content",
-                    words(i, TOKENS_PER_HISTORY_MESSAGE));
+            items.addObject()
+                    .put("role", i % 2 == 0 ? "user" : "assistant")
+                    .put("content", words(i, TOKENS_PER_HISTORY_MESSAGE));
         }
         items.addObject().put("role", "user").put("content", "Look it up, step by step.");
         return items;

@@ -24,12 +24,18 @@ class CellResultTest {
     @Test
     void cpuIsSummedPerProcessOverRolloutsAndSharedByTheirTurns() {
         CellResult result = new CellResult(Mode.HTTP_PREVIOUS);
-        result.add(turns(List.of(1, 1)), Map.of("platform", 100 * MS, "platform/redis-server", 0L),
+        result.add(
+                turns(List.of(1, 1)),
+                Map.of("platform", 100 * MS, "platform/redis-server", 0L),
                 Map.of("platform", 110 * MS, "platform/redis-server", 2 * MS));
-        result.add(turns(List.of(1, 1)), Map.of("platform", 200 * MS, "platform/redis-server", 2 * MS),
+        result.add(
+                turns(List.of(1, 1)),
+                Map.of("platform", 200 * MS, "platform/redis-server", 2 * MS),
                 Map.of("platform", 230 * MS, "platform/redis-server", 4 * MS));
 
-        assertThat(result.cpuMillisPerTurn()).containsEntry("platform", 10.0).containsEntry("platform/redis-server", 1.0);
+        assertThat(result.cpuMillisPerTurn())
+                .containsEntry("platform", 10.0)
+                .containsEntry("platform/redis-server", 1.0);
     }
 
     @Test

@@ -16,8 +16,7 @@ public final class ArgumentsGenerator {
 
     private static final JsonNodeFactory NODES = ProtocolJson.nodes();
 
-    private ArgumentsGenerator() {
-    }
+    private ArgumentsGenerator() {}
 
     /** Compact JSON arguments for a {@code parameters} schema; {@code {}} when the schema is missing or has no properties. */
     public static String argumentsFor(JsonNode parameters) {
@@ -68,7 +67,8 @@ public final class ArgumentsGenerator {
 
     private static JsonNode firstNonNull(JsonNode alternatives) {
         for (JsonNode alternative : alternatives) {
-            if (!"null".equals(alternative.asString("")) && !"null".equals(alternative.path("type").asString(""))) {
+            if (!"null".equals(alternative.asString(""))
+                    && !"null".equals(alternative.path("type").asString(""))) {
                 return alternative;
             }
         }

@@ -6,10 +6,9 @@ import org.jspecify.annotations.Nullable;
 public sealed interface Reply {
 
     /** Assistant text. */
-    record Message(String text) implements Reply {
-    }
+    record Message(String text) implements Reply {}
 
     /** A call of a client-executed function tool, its arguments as a JSON string. */
-    record FunctionCall(String callId, String name, @Nullable String arguments) implements Reply {
-    }
+    record FunctionCall(
+            String callId, String name, @Nullable String arguments) implements Reply {}
 }

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.MissingNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Decides what the simulated model answers in one step, deterministically except for the random call ids.
@@ -60,9 +60,11 @@ public final class ReplyPlanner {
         for (ScenarioStep.Emit emit : step.emit()) {
             switch (emit) {
                 case ScenarioStep.Message message -> replies.add(new Reply.Message(message.render(facts)));
-                case ScenarioStep.FunctionCall call when callsAllowed -> Optional.ofNullable(call.name())
-                        .or(() -> defaultFunction(request))
-                        .ifPresent(name -> replies.add(callOf(name, call.arguments(), request)));
+                case ScenarioStep.FunctionCall call
+                when callsAllowed ->
+                    Optional.ofNullable(call.name())
+                            .or(() -> defaultFunction(request))
+                            .ifPresent(name -> replies.add(callOf(name, call.arguments(), request)));
                 case ScenarioStep.FunctionCall _ -> {
                     // tool_choice none: the model may not call anything
                 }
@@ -115,7 +117,8 @@ public final class ReplyPlanner {
         return switch (modeOf(request)) {
             case NONE -> Optional.empty();
             case FUNCTION -> Optional.ofNullable(request.toolChoice().functionName());
-            case AUTO, REQUIRED -> functionTools(request).stream().map(FunctionTool::name).findFirst();
+            case AUTO, REQUIRED ->
+                functionTools(request).stream().map(FunctionTool::name).findFirst();
         };
     }
 
@@ -140,7 +143,9 @@ public final class ReplyPlanner {
     }
 
     private static ToolChoice.Mode modeOf(ModelRequest request) {
-        return request.toolChoice() == null ? ToolChoice.Mode.AUTO : request.toolChoice().mode();
+        return request.toolChoice() == null
+                ? ToolChoice.Mode.AUTO
+                : request.toolChoice().mode();
     }
 
     // long inputs would otherwise make every echo as slow to stream as the input itself

@@ -13,8 +13,7 @@ import java.util.List;
  */
 final class Summarizer {
 
-    private Summarizer() {
-    }
+    private Summarizer() {}
 
     static String summarize(List<Item> context) {
         StringBuilder summary = new StringBuilder("Summary of " + context.size() + " items.");
@@ -22,8 +21,7 @@ final class Summarizer {
         for (Item item : context) {
             switch (item) {
                 case MessageItem message when "assistant".equals(message.role()) -> lastAnswer = message.text();
-                case MessageItem message when "user".equals(message.role()) ->
-                        line(summary, "User: ", message.text());
+                case MessageItem message when "user".equals(message.role()) -> line(summary, "User: ", message.text());
                 case MessageItem other -> {
                     // system and developer messages are the client's to resend
                 }

@@ -22,8 +22,12 @@ import tools.jackson.databind.JsonNode;
  * @param toolOutputsSinceUser texts of every tool output after the last user message, in order (the results of a
  *                            response that ran hosted tools several times)
  */
-public record ContextFacts(int turn, String lastUserMessage, String lastToolOutput,
-                           List<ToolOutput> trailingToolOutputs, List<String> toolOutputsSinceUser) {
+public record ContextFacts(
+        int turn,
+        String lastUserMessage,
+        String lastToolOutput,
+        List<ToolOutput> trailingToolOutputs,
+        List<String> toolOutputsSinceUser) {
 
     private static final String OUTPUT_SUFFIX = "_call_output";
     private static final String CALL_SUFFIX = "_call";
@@ -38,8 +42,7 @@ public record ContextFacts(int turn, String lastUserMessage, String lastToolOutp
      *
      * @param toolName the called tool's name, found through the call id; "" when the call is not in the context
      */
-    public record ToolOutput(String toolName, String text) {
-    }
+    public record ToolOutput(String toolName, String text) {}
 
     public static ContextFacts of(List<Item> context) {
         int turn = 1;
@@ -90,7 +93,9 @@ public record ContextFacts(int turn, String lastUserMessage, String lastToolOutp
             case MessageItem message -> message.text();
             case FunctionCallItem call -> call.arguments();
             case FunctionCallOutputItem output -> output.outputText();
-            case PassThroughItem other -> other.json().path("input").asString("") + outputText(other.json().path("output"));
+            case PassThroughItem other ->
+                other.json().path("input").asString("")
+                        + outputText(other.json().path("output"));
         };
     }
 
@@ -100,7 +105,8 @@ public record ContextFacts(int turn, String lastUserMessage, String lastToolOutp
         }
         StringBuilder text = new StringBuilder();
         for (JsonNode part : output) {
-            text.append(part.path("text").asString("")).append(part.path("stdout").asString(""))
+            text.append(part.path("text").asString(""))
+                    .append(part.path("stdout").asString(""))
                     .append(part.path("stderr").asString(""));
         }
         return text.toString();

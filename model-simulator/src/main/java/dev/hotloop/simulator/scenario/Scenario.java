@@ -124,10 +124,11 @@ public record Scenario(List<ScenarioStep> steps) {
     private static @Nullable String reason(RuntimeException e) {
         return switch (e) {
             case UnrecognizedPropertyException unknown ->
-                    "unknown key '" + unknown.getPropertyName() + "' (known: " + unknown.getKnownPropertyIds() + ")";
+                "unknown key '" + unknown.getPropertyName() + "' (known: " + unknown.getKnownPropertyIds() + ")";
             case InvalidTypeIdException unknown ->
-                    "unknown output '" + unknown.getTypeId() + "' (expected message or function_call)";
-            case ValueInstantiationException wrapped when wrapped.getCause() != null -> wrapped.getCause().getMessage();
+                "unknown output '" + unknown.getTypeId() + "' (expected message or function_call)";
+            case ValueInstantiationException wrapped
+            when wrapped.getCause() != null -> wrapped.getCause().getMessage();
             case JacksonException jackson -> jackson.getOriginalMessage();
             default -> e.getMessage();
         };

@@ -12,8 +12,8 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import tools.jackson.databind.JsonNode;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One scripted step: when its condition matches the conversation, the model emits its outputs in order.
@@ -42,7 +42,10 @@ public record ScenarioStep(When when, List<Emit> emit) {
      * @param afterToolOutput whether the context ends with tool outputs
      * @param inputContains   a case-insensitive substring of the last user message
      */
-    public record When(@Nullable Integer turn, @Nullable Boolean afterToolOutput, @Nullable String inputContains) {
+    public record When(
+            @Nullable Integer turn,
+            @Nullable Boolean afterToolOutput,
+            @Nullable String inputContains) {
 
         static final When ALWAYS = new When(null, null, null);
 
@@ -55,7 +58,8 @@ public record ScenarioStep(When when, List<Emit> emit) {
         public boolean matches(ContextFacts facts) {
             return (turn == null || turn == facts.turn())
                     && (afterToolOutput == null || afterToolOutput == facts.afterToolOutput())
-                    && (inputContains == null || lowerCase(facts.lastUserMessage()).contains(lowerCase(inputContains)));
+                    && (inputContains == null
+                            || lowerCase(facts.lastUserMessage()).contains(lowerCase(inputContains)));
         }
 
         private static String lowerCase(String text) {
@@ -66,10 +70,10 @@ public record ScenarioStep(When when, List<Emit> emit) {
     /** One output of a step, written in a file as {@code message: …} or {@code function_call: {…}}. */
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.WRAPPER_OBJECT)
     @JsonSubTypes({
-            @JsonSubTypes.Type(value = Message.class, name = "message"),
-            @JsonSubTypes.Type(value = FunctionCall.class, name = "function_call")})
-    public sealed interface Emit {
-    }
+        @JsonSubTypes.Type(value = Message.class, name = "message"),
+        @JsonSubTypes.Type(value = FunctionCall.class, name = "function_call")
+    })
+    public sealed interface Emit {}
 
     /**
      * Assistant text; consecutive messages of a step stream as one message.
@@ -82,10 +86,14 @@ public record ScenarioStep(When when, List<Emit> emit) {
 
         private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.*?)}}");
         private static final Map<String, Function<ContextFacts, String>> VALUES = Map.of(
-                "last_user_message", ContextFacts::lastUserMessage,
-                "last_tool_output", ContextFacts::lastToolOutput,
-                "tool_outputs", facts -> String.join(" | ", facts.toolOutputsSinceUser()),
-                "turn", facts -> Integer.toString(facts.turn()));
+                "last_user_message",
+                ContextFacts::lastUserMessage,
+                "last_tool_output",
+                ContextFacts::lastToolOutput,
+                "tool_outputs",
+                facts -> String.join(" | ", facts.toolOutputsSinceUser()),
+                "turn",
+                facts -> Integer.toString(facts.turn()));
 
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         public Message {
@@ -95,8 +103,8 @@ public record ScenarioStep(When when, List<Emit> emit) {
             Matcher placeholders = PLACEHOLDER.matcher(template);
             while (placeholders.find()) {
                 if (!VALUES.containsKey(placeholders.group(1))) {
-                    throw new IllegalArgumentException("unknown placeholder " + placeholders.group()
-                            + " (known: " + new TreeSet<>(VALUES.keySet()) + ")");
+                    throw new IllegalArgumentException("unknown placeholder " + placeholders.group() + " (known: "
+                            + new TreeSet<>(VALUES.keySet()) + ")");
                 }
             }
         }
@@ -104,8 +112,11 @@ public record ScenarioStep(When when, List<Emit> emit) {
         /** The text with its placeholders replaced by the conversation's values, in one pass. */
         public String render(ContextFacts facts) {
             // the constructor admits only known placeholders
-            return PLACEHOLDER.matcher(template).replaceAll(placeholder -> Matcher.quoteReplacement(
-                    Objects.requireNonNull(VALUES.get(placeholder.group(1))).apply(facts)));
+            return PLACEHOLDER
+                    .matcher(template)
+                    .replaceAll(placeholder ->
+                            Matcher.quoteReplacement(Objects.requireNonNull(VALUES.get(placeholder.group(1)))
+                                    .apply(facts)));
         }
     }
 

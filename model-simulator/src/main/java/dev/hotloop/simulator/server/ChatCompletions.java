@@ -13,11 +13,11 @@ import dev.hotloop.protocol.model.ModelRequest;
 import dev.hotloop.protocol.tool.Tool;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /v1/chat/completions} as OpenAI streams it: a role chunk, one chunk per content or tool-call delta
@@ -34,11 +34,9 @@ final class ChatCompletions {
      *
      * @param segments what the prompt cache sees: the tool definitions, then each message as sent
      */
-    record Call(ModelRequest request, boolean stream, boolean includeUsage, List<String> segments) {
-    }
+    record Call(ModelRequest request, boolean stream, boolean includeUsage, List<String> segments) {}
 
-    private ChatCompletions() {
-    }
+    private ChatCompletions() {}
 
     static Call parse(JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -46,10 +44,15 @@ final class ChatCompletions {
         }
         List<Item> context = ChatMessages.fromChat(body.get("messages"));
         List<Tool> tools = ChatTools.fromChat(body.get("tools"));
-        JsonNode maxTokens = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens")
-                : body.get("max_tokens");
-        ModelRequest request = new ModelRequest(body.path("model").asString("hotloop-sim"), null, context, tools,
-                ChatTools.toolChoiceFromChat(body.get("tool_choice")), body.path("parallel_tool_calls").asBoolean(true),
+        JsonNode maxTokens =
+                body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
+        ModelRequest request = new ModelRequest(
+                body.path("model").asString("hotloop-sim"),
+                null,
+                context,
+                tools,
+                ChatTools.toolChoiceFromChat(body.get("tool_choice")),
+                body.path("parallel_tool_calls").asBoolean(true),
                 maxTokens == null || maxTokens.isNull() ? null : maxTokens.asInt(),
                 body.hasNonNull("temperature") ? body.get("temperature").asDouble() : null,
                 body.hasNonNull("top_p") ? body.get("top_p").asDouble() : null,
@@ -57,8 +60,11 @@ final class ChatCompletions {
         List<String> segments = new ArrayList<>();
         segments.add(request.model() + body.path("tools"));
         body.path("messages").forEach(message -> segments.add(message.toString()));
-        return new Call(request, body.path("stream").asBoolean(false),
-                body.path("stream_options").path("include_usage").asBoolean(false), segments);
+        return new Call(
+                request,
+                body.path("stream").asBoolean(false),
+                body.path("stream_options").path("include_usage").asBoolean(false),
+                segments);
     }
 
     /** Renders one completion's events as chunks; one instance per completion. */
@@ -82,13 +88,21 @@ final class ChatCompletions {
                 case ModelEvent.TextDelta text -> chunk(NODES.objectNode().put("content", text.text()), null);
                 case ModelEvent.FunctionCallStart start -> {
                     toolIndex++;
-                    ObjectNode call = NODES.objectNode().put("index", toolIndex).put("id", start.callId())
+                    ObjectNode call = NODES.objectNode()
+                            .put("index", toolIndex)
+                            .put("id", start.callId())
                             .put("type", "function");
-                    call.set("function", NODES.objectNode().put("name", start.name()).put("arguments", ""));
+                    call.set(
+                            "function",
+                            NODES.objectNode().put("name", start.name()).put("arguments", ""));
                     yield chunk(toolCalls(call), null);
                 }
-                case ModelEvent.ArgumentsDelta delta -> chunk(toolCalls(NODES.objectNode().put("index", toolIndex)
-                        .set("function", NODES.objectNode().put("arguments", delta.delta()))), null);
+                case ModelEvent.ArgumentsDelta delta ->
+                    chunk(
+                            toolCalls(NODES.objectNode()
+                                    .put("index", toolIndex)
+                                    .set("function", NODES.objectNode().put("arguments", delta.delta()))),
+                            null);
                 case ModelEvent.Finish finish -> chunk(NODES.objectNode(), finishReason(finish.reason()));
             };
         }
@@ -110,12 +124,16 @@ final class ChatCompletions {
                     case ModelEvent.TextDelta delta -> text.append(delta.text());
                     case ModelEvent.FunctionCallStart start -> {
                         toolIndex++;
-                        ObjectNode call = NODES.objectNode().put("id", start.callId()).put("type", "function");
-                        call.set("function", NODES.objectNode().put("name", start.name()).put("arguments", ""));
+                        ObjectNode call =
+                                NODES.objectNode().put("id", start.callId()).put("type", "function");
+                        call.set(
+                                "function",
+                                NODES.objectNode().put("name", start.name()).put("arguments", ""));
                         calls.add(call);
                     }
                     case ModelEvent.ArgumentsDelta delta -> {
-                        ObjectNode function = (ObjectNode) calls.get(calls.size() - 1).path("function");
+                        ObjectNode function =
+                                (ObjectNode) calls.get(calls.size() - 1).path("function");
                         function.put("arguments", function.path("arguments").asString() + delta.delta());
                     }
                     case ModelEvent.Finish done -> finish = done;
@@ -135,7 +153,9 @@ final class ChatCompletions {
             choice.put("finish_reason", finishReason(finish == null ? FinishReason.STOP : finish.reason()));
             ObjectNode completion = base("chat.completion");
             completion.set("choices", NODES.arrayNode().add(choice));
-            int output = finish == null || finish.usage() == null ? 0 : finish.usage().outputTokens();
+            int output = finish == null || finish.usage() == null
+                    ? 0
+                    : finish.usage().outputTokens();
             completion.set("usage", usageNode(promptTokens, cachedTokens, output));
             return completion;
         }
@@ -163,12 +183,18 @@ final class ChatCompletions {
         }
 
         private ObjectNode base(String object) {
-            return NODES.objectNode().put("id", id).put("object", object).put("created", created).put("model", model)
+            return NODES.objectNode()
+                    .put("id", id)
+                    .put("object", object)
+                    .put("created", created)
+                    .put("model", model)
                     .putNull("system_fingerprint");
         }
 
         private static ObjectNode usageNode(int prompt, int cached, int completion) {
-            ObjectNode usage = NODES.objectNode().put("prompt_tokens", prompt).put("completion_tokens", completion)
+            ObjectNode usage = NODES.objectNode()
+                    .put("prompt_tokens", prompt)
+                    .put("completion_tokens", completion)
                     .put("total_tokens", prompt + completion);
             usage.set("prompt_tokens_details", NODES.objectNode().put("cached_tokens", cached));
             return usage;

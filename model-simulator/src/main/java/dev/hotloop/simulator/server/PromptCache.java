@@ -22,8 +22,7 @@ import java.util.Map;
 final class PromptCache {
 
     /** Tokens of a prompt, and how many of them the cache held. */
-    record Prompt(int tokens, int cachedTokens) {
-    }
+    record Prompt(int tokens, int cachedTokens) {}
 
     private final Encoding encoding;
     private final Map<String, Integer> tokensByPrefix;

@@ -13,8 +13,8 @@ import dev.hotloop.protocol.response.Usage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import tools.jackson.databind.node.ObjectNode;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One response's Responses API events, from the simulated model's events: {@code response.created}, then per item
@@ -29,8 +29,7 @@ final class ResponsesStream {
     private @Nullable OpenItem open;
 
     /** The output item being streamed: a message when {@code callId} is null, else a function call. */
-    private record OpenItem(String id, @Nullable String callId, String name, StringBuilder content) {
-    }
+    private record OpenItem(String id, @Nullable String callId, String name, StringBuilder content) {}
 
     ResponsesStream(Response start) {
         this.start = start;
@@ -41,7 +40,8 @@ final class ResponsesStream {
     }
 
     List<ResponseEvent> opening() {
-        return List.of(new ResponseEvent.Lifecycle("response.created", sequence++, start),
+        return List.of(
+                new ResponseEvent.Lifecycle("response.created", sequence++, start),
                 new ResponseEvent.Lifecycle("response.in_progress", sequence++, start));
     }
 
@@ -59,8 +59,14 @@ final class ResponsesStream {
                     message = open(events, null, "");
                 }
                 message.content().append(delta.text());
-                events.add(new ResponseEvent.TextDelta("response.output_text.delta", sequence++, message.id(),
-                        output.size(), 0, delta.text(), List.of()));
+                events.add(new ResponseEvent.TextDelta(
+                        "response.output_text.delta",
+                        sequence++,
+                        message.id(),
+                        output.size(),
+                        0,
+                        delta.text(),
+                        List.of()));
             }
             case ModelEvent.FunctionCallStart call -> {
                 if (open != null) {
@@ -71,8 +77,8 @@ final class ResponsesStream {
             case ModelEvent.ArgumentsDelta delta -> {
                 OpenItem call = Objects.requireNonNull(open, "arguments before their function call");
                 call.content().append(delta.delta());
-                events.add(new ResponseEvent.ArgumentsDelta("response.function_call_arguments.delta", sequence++,
-                        call.id(), output.size(), delta.delta()));
+                events.add(new ResponseEvent.ArgumentsDelta(
+                        "response.function_call_arguments.delta", sequence++, call.id(), output.size(), delta.delta()));
             }
             case ModelEvent.Finish finish -> {
                 if (open != null) {
@@ -83,24 +89,40 @@ final class ResponsesStream {
                 long now = System.currentTimeMillis() / 1000;
                 Response done = switch (finish.reason()) {
                     case STOP -> start.finish(Response.COMPLETED, output, usage, null, null, now);
-                    case LENGTH -> start.finish(Response.INCOMPLETE, output, usage, null,
-                            new Response.IncompleteDetails("max_output_tokens"), now);
-                    case CONTENT_FILTER -> start.finish(Response.INCOMPLETE, output, usage, null,
-                            new Response.IncompleteDetails("content_filter"), now);
+                    case LENGTH ->
+                        start.finish(
+                                Response.INCOMPLETE,
+                                output,
+                                usage,
+                                null,
+                                new Response.IncompleteDetails("max_output_tokens"),
+                                now);
+                    case CONTENT_FILTER ->
+                        start.finish(
+                                Response.INCOMPLETE,
+                                output,
+                                usage,
+                                null,
+                                new Response.IncompleteDetails("content_filter"),
+                                now);
                 };
-                events.add(new ResponseEvent.Lifecycle(finish.reason() == FinishReason.STOP ? "response.completed"
-                        : "response.incomplete", sequence++, done));
+                events.add(new ResponseEvent.Lifecycle(
+                        finish.reason() == FinishReason.STOP ? "response.completed" : "response.incomplete",
+                        sequence++,
+                        done));
             }
         }
         return events;
     }
 
     private OpenItem open(List<ResponseEvent> events, @Nullable String callId, String name) {
-        OpenItem item = new OpenItem(ResponseIds.item(callId == null ? "msg" : "fc"), callId, name, new StringBuilder());
+        OpenItem item =
+                new OpenItem(ResponseIds.item(callId == null ? "msg" : "fc"), callId, name, new StringBuilder());
         open = item;
         Item added;
         if (callId == null) {
-            ObjectNode message = MessageItem.assistant(item.id(), "", "in_progress").json();
+            ObjectNode message =
+                    MessageItem.assistant(item.id(), "", "in_progress").json();
             message.set("content", ProtocolJson.nodes().arrayNode());
             added = new MessageItem(message);
         } else {
@@ -108,8 +130,13 @@ final class ResponsesStream {
         }
         events.add(new ResponseEvent.OutputItem("response.output_item.added", sequence++, output.size(), added));
         if (callId == null) {
-            events.add(new ResponseEvent.ContentPart("response.content_part.added", sequence++, item.id(),
-                    output.size(), 0, MessageItem.outputText("")));
+            events.add(new ResponseEvent.ContentPart(
+                    "response.content_part.added",
+                    sequence++,
+                    item.id(),
+                    output.size(),
+                    0,
+                    MessageItem.outputText("")));
         }
         return item;
     }
@@ -121,14 +148,14 @@ final class ResponsesStream {
         Item done;
         String callId = item.callId();
         if (callId != null) {
-            events.add(new ResponseEvent.ArgumentsDone("response.function_call_arguments.done", sequence++, item.id(),
-                    index, item.name(), content));
+            events.add(new ResponseEvent.ArgumentsDone(
+                    "response.function_call_arguments.done", sequence++, item.id(), index, item.name(), content));
             done = FunctionCallItem.of(item.id(), callId, item.name(), content, status);
         } else {
-            events.add(new ResponseEvent.TextDone("response.output_text.done", sequence++, item.id(), index, 0,
-                    content, List.of()));
-            events.add(new ResponseEvent.ContentPart("response.content_part.done", sequence++, item.id(), index, 0,
-                    MessageItem.outputText(content)));
+            events.add(new ResponseEvent.TextDone(
+                    "response.output_text.done", sequence++, item.id(), index, 0, content, List.of()));
+            events.add(new ResponseEvent.ContentPart(
+                    "response.content_part.done", sequence++, item.id(), index, 0, MessageItem.outputText(content)));
             done = MessageItem.assistant(item.id(), content, status);
         }
         events.add(new ResponseEvent.OutputItem("response.output_item.done", sequence++, index, done));

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -43,7 +44,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The simulated model as a standalone OpenAI-compatible server, so that providers are tested over real sockets and
@@ -79,9 +79,10 @@ public final class SimulatorServer implements AutoCloseable {
         this.model = new SimulatedModel(settings, encoding);
         this.promptCache = new PromptCache(encoding, 100_000);
         this.models = List.copyOf(models);
-        this.server = HttpServer.create().host(host).port(port)
-                .route(routes -> routes
-                        .post("/v1/chat/completions", this::chatCompletions)
+        this.server = HttpServer.create()
+                .host(host)
+                .port(port)
+                .route(routes -> routes.post("/v1/chat/completions", this::chatCompletions)
                         .post("/v1/responses", this::responses)
                         .get("/v1/models", (request, response) -> json(response, HttpResponseStatus.OK, modelList())))
                 .bindNow(Duration.ofSeconds(10));
@@ -127,69 +128,100 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     private Publisher<Void> chatCompletions(HttpServerRequest request, HttpServerResponse response) {
-        return body(request).flatMap(body -> {
-            ChatCompletions.Call call = ChatCompletions.parse(body);
-            PromptCache.Prompt prompt = promptCache.admit(call.segments());
-            ChatCompletions.Chunks chunks = new ChatCompletions.Chunks(call.request().model());
-            Flux<ModelEvent> events = model.stream(call.request());
-            if (!call.stream()) {
-                return events.collectList().flatMap(all -> json(response, HttpResponseStatus.OK,
-                        chunks.completion(all, prompt.tokens(), prompt.cachedTokens())).then());
-            }
-            Flux<byte[]> frames = Flux.concat(
-                    Mono.fromSupplier(() -> data(chunks.role())),
-                    events.concatMap(event -> {
-                        Flux<byte[]> frame = Flux.just(data(chunks.on(event)));
-                        if (event instanceof ModelEvent.Finish finish && call.includeUsage()) {
-                            int output = finish.usage() == null ? 0 : finish.usage().outputTokens();
-                            frame = frame.concatWithValues(
-                                    data(chunks.usage(prompt.tokens(), prompt.cachedTokens(), output)));
-                        }
-                        return frame;
-                    }),
-                    Mono.just(DONE));
-            return sse(response, frames).then();
-        }).onErrorResume(error -> failure(response, error)).then();
+        return body(request)
+                .flatMap(body -> {
+                    ChatCompletions.Call call = ChatCompletions.parse(body);
+                    PromptCache.Prompt prompt = promptCache.admit(call.segments());
+                    ChatCompletions.Chunks chunks =
+                            new ChatCompletions.Chunks(call.request().model());
+                    Flux<ModelEvent> events = model.stream(call.request());
+                    if (!call.stream()) {
+                        return events.collectList()
+                                .flatMap(all -> json(
+                                                response,
+                                                HttpResponseStatus.OK,
+                                                chunks.completion(all, prompt.tokens(), prompt.cachedTokens()))
+                                        .then());
+                    }
+                    Flux<byte[]> frames = Flux.concat(
+                            Mono.fromSupplier(() -> data(chunks.role())),
+                            events.concatMap(event -> {
+                                Flux<byte[]> frame = Flux.just(data(chunks.on(event)));
+                                if (event instanceof ModelEvent.Finish finish && call.includeUsage()) {
+                                    int output = finish.usage() == null
+                                            ? 0
+                                            : finish.usage().outputTokens();
+                                    frame = frame.concatWithValues(
+                                            data(chunks.usage(prompt.tokens(), prompt.cachedTokens(), output)));
+                                }
+                                return frame;
+                            }),
+                            Mono.just(DONE));
+                    return sse(response, frames).then();
+                })
+                .onErrorResume(error -> failure(response, error))
+                .then();
     }
 
     private Publisher<Void> responses(HttpServerRequest request, HttpServerResponse response) {
-        return body(request).flatMap(body -> {
-            CreateRequest create = CreateRequestReader.read(body);
-            List<Item> context = new ArrayList<>();
-            if (create.previousResponseId() != null) {
-                List<Item> previous = stored.get(create.previousResponseId());
-                if (previous == null) {
-                    throw ApiException.previousResponseNotFound(create.previousResponseId());
-                }
-                context.addAll(previous);
-            }
-            context.addAll(create.input());
-            String modelName = create.model() == null ? "hotloop-sim" : create.model();
-            ModelRequest modelRequest = new ModelRequest(modelName, create.instructions(), context, create.tools(),
-                    create.toolChoice(), create.parallelToolCalls(), create.maxOutputTokens(), create.temperature(),
-                    create.topP(), create.promptCacheKey());
-            PromptCache.Prompt prompt = promptCache.admit(segments(modelName, create, context));
-            String id = create.previousResponseId() == null ? ResponseIds.newChain()
-                    : ResponseIds.continuing(create.previousResponseId());
-            ResponsesStream stream = new ResponsesStream(Response.start(id, modelName, create,
-                    System.currentTimeMillis() / 1000));
-            Flux<ResponseEvent> events = Flux.fromIterable(stream.opening())
-                    .concatWith(model.stream(modelRequest)
-                            .concatMapIterable(event -> stream.on(event, prompt.tokens(), prompt.cachedTokens())))
-                    .doOnComplete(() -> {
-                        if (create.store()) {
-                            List<Item> all = new ArrayList<>(context);
-                            all.addAll(stream.output());
-                            stored.put(id, List.copyOf(all));
+        return body(request)
+                .flatMap(body -> {
+                    CreateRequest create = CreateRequestReader.read(body);
+                    List<Item> context = new ArrayList<>();
+                    if (create.previousResponseId() != null) {
+                        List<Item> previous = stored.get(create.previousResponseId());
+                        if (previous == null) {
+                            throw ApiException.previousResponseNotFound(create.previousResponseId());
                         }
-                    });
-            if (!create.stream()) {
-                return events.last().flatMap(last -> json(response, HttpResponseStatus.OK,
-                        ((ResponseEvent.Lifecycle) last).response()).then());
-            }
-            return sse(response, events.map(event -> ("event: " + event.type() + "\ndata: "
-                    + ProtocolJson.mapper().writeValueAsString(event) + "\n\n").getBytes(StandardCharsets.UTF_8))).then();
-        }).onErrorResume(error -> failure(response, error)).then();
+                        context.addAll(previous);
+                    }
+                    context.addAll(create.input());
+                    String modelName = create.model() == null ? "hotloop-sim" : create.model();
+                    ModelRequest modelRequest = new ModelRequest(
+                            modelName,
+                            create.instructions(),
+                            context,
+                            create.tools(),
+                            create.toolChoice(),
+                            create.parallelToolCalls(),
+                            create.maxOutputTokens(),
+                            create.temperature(),
+                            create.topP(),
+                            create.promptCacheKey());
+                    PromptCache.Prompt prompt = promptCache.admit(segments(modelName, create, context));
+                    String id = create.previousResponseId() == null
+                            ? ResponseIds.newChain()
+                            : ResponseIds.continuing(create.previousResponseId());
+                    ResponsesStream stream = new ResponsesStream(
+                            Response.start(id, modelName, create, System.currentTimeMillis() / 1000));
+                    Flux<ResponseEvent> events = Flux.fromIterable(stream.opening())
+                            .concatWith(model.stream(modelRequest)
+                                    .concatMapIterable(
+                                            event -> stream.on(event, prompt.tokens(), prompt.cachedTokens())))
+                            .doOnComplete(() -> {
+                                if (create.store()) {
+                                    List<Item> all = new ArrayList<>(context);
+                                    all.addAll(stream.output());
+                                    stored.put(id, List.copyOf(all));
+                                }
+                            });
+                    if (!create.stream()) {
+                        return events.last()
+                                .flatMap(last -> json(
+                                                response,
+                                                HttpResponseStatus.OK,
+                                                ((ResponseEvent.Lifecycle) last).response())
+                                        .then());
+                    }
+                    return sse(
+                                    response,
+                                    events.map(event -> ("event: " + event.type() + "\ndata: "
+                                                    + ProtocolJson.mapper().writeValueAsString(event) + "\n\n")
+                                            .getBytes(StandardCharsets.UTF_8)))
+                            .then();
+                })
+                .onErrorResume(error -> failure(response, error))
+                .then();
     }
 
     /** Prompt cache segments: instructions and tools, then each context item as sent, without its (generated) id. */
@@ -215,7 +247,8 @@ public final class SimulatorServer implements AutoCloseable {
             try {
                 json = ProtocolJson.mapper().readTree(bytes);
             } catch (JacksonException e) {
-                throw ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON, "We could not parse the JSON body of your request.");
+                throw ApiException.invalidRequest(
+                        null, ErrorCodes.INVALID_JSON, "We could not parse the JSON body of your request.");
             }
             if (json == null || json.isMissingNode()) {
                 throw ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON, "The request body is empty.");
@@ -229,8 +262,7 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     private NettyOutbound sse(HttpServerResponse response, Flux<byte[]> frames) {
-        Flux<ByteBuf> buffers = frames
-                .doOnCancel(cancelledStreams::incrementAndGet)
+        Flux<ByteBuf> buffers = frames.doOnCancel(cancelledStreams::incrementAndGet)
                 .map(bytes -> ByteBufAllocator.DEFAULT.buffer(bytes.length).writeBytes(bytes));
         // flush every frame: a token must reach the client when it is produced, not when a buffer fills
         return response.status(HttpResponseStatus.OK)
@@ -240,21 +272,29 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     private Mono<Void> json(HttpServerResponse response, HttpResponseStatus status, Object body) {
-        return response.status(status).header("content-type", "application/json")
-                .sendByteArray(Mono.just(ProtocolJson.mapper().writeValueAsBytes(body))).then();
+        return response.status(status)
+                .header("content-type", "application/json")
+                .sendByteArray(Mono.just(ProtocolJson.mapper().writeValueAsBytes(body)))
+                .then();
     }
 
     private Mono<Void> failure(HttpServerResponse response, Throwable error) {
-        ApiException api = error instanceof ApiException known ? known
+        ApiException api = error instanceof ApiException known
+                ? known
                 : ApiException.serverError(ErrorCodes.SERVER_ERROR, "The simulator failed: " + error);
-        return json(response, HttpResponseStatus.valueOf(api.status()), api.error().asBody());
+        return json(
+                response, HttpResponseStatus.valueOf(api.status()), api.error().asBody());
     }
 
     private ObjectNode modelList() {
         ObjectNode list = ProtocolJson.nodes().objectNode().put("object", "list");
         ArrayNode data = list.withArray("data");
-        models.forEach(name -> data.add(ProtocolJson.nodes().objectNode().put("id", name).put("object", "model")
-                .put("created", 0).put("owned_by", "hotloop-simulator")));
+        models.forEach(name -> data.add(ProtocolJson.nodes()
+                .objectNode()
+                .put("id", name)
+                .put("object", "model")
+                .put("created", 0)
+                .put("owned_by", "hotloop-simulator")));
         return list;
     }
 
@@ -269,8 +309,11 @@ public final class SimulatorServer implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         ServerOptions options = ServerOptions.parse(args);
         Scenario scenario = options.scenario() == null ? Scenario.empty() : Scenario.load(options.scenario());
-        SimulatorServer server = start(new SimulatorSettings(options.ttft(), options.tokensPerSecond(), scenario),
-                options.host(), options.port(), options.models());
+        SimulatorServer server = start(
+                new SimulatorSettings(options.ttft(), options.tokensPerSecond(), scenario),
+                options.host(),
+                options.port(),
+                options.models());
         System.out.println("hotloop simulator serving " + options.models() + " on " + server.baseUrl()
                 + " (ttft " + options.ttft().toMillis() + " ms, " + options.tokensPerSecond() + " tokens/s"
                 + (options.scenario() == null ? "" : ", scenario " + options.scenario()) + ")");
@@ -284,25 +327,44 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     /** Command-line options of {@link #main}. */
-    record ServerOptions(String host, int port, Duration ttft, double tokensPerSecond, @Nullable Path scenario,
-                         List<String> models) {
+    record ServerOptions(
+            String host,
+            int port,
+            Duration ttft,
+            double tokensPerSecond,
+            @Nullable Path scenario,
+            List<String> models) {
 
         static ServerOptions parse(String... args) {
-            Map<String, String> values = new LinkedHashMap<>(Map.of("host", "127.0.0.1", "port", "8000",
-                    "ttft", "100ms", "tokens-per-second", "500", "models", "hotloop-sim"));
+            Map<String, String> values = new LinkedHashMap<>(Map.of(
+                    "host",
+                    "127.0.0.1",
+                    "port",
+                    "8000",
+                    "ttft",
+                    "100ms",
+                    "tokens-per-second",
+                    "500",
+                    "models",
+                    "hotloop-sim"));
             for (String arg : args) {
                 int equals = arg.indexOf('=');
                 String name = arg.startsWith("--") && equals > 2 ? arg.substring(2, equals) : null;
                 if (name == null || (!values.containsKey(name) && !"scenario".equals(name))) {
-                    throw new IllegalArgumentException("Unknown option '" + arg + "': expected --host=, --port=, --ttft=, "
-                            + "--tokens-per-second=, --scenario= or --models=");
+                    throw new IllegalArgumentException(
+                            "Unknown option '" + arg + "': expected --host=, --port=, --ttft=, "
+                                    + "--tokens-per-second=, --scenario= or --models=");
                 }
                 values.put(name, arg.substring(equals + 1));
             }
             String scenario = values.get("scenario");
-            return new ServerOptions(option(values, "host"), Integer.parseInt(option(values, "port")),
-                    duration(option(values, "ttft")), Double.parseDouble(option(values, "tokens-per-second")),
-                    scenario == null ? null : Path.of(scenario), List.of(option(values, "models").split(",")));
+            return new ServerOptions(
+                    option(values, "host"),
+                    Integer.parseInt(option(values, "port")),
+                    duration(option(values, "ttft")),
+                    Double.parseDouble(option(values, "tokens-per-second")),
+                    scenario == null ? null : Path.of(scenario),
+                    List.of(option(values, "models").split(",")));
         }
 
         // every option but --scenario has a default in the map

@@ -28,7 +28,9 @@ public record Pacer(Duration ttft, double tokensPerSecond) {
      */
     public Flux<ModelEvent> pace(List<List<ModelEvent>> tokens, ModelEvent last) {
         if (tokensPerSecond <= 0) {
-            Flux<ModelEvent> all = Flux.fromIterable(tokens).concatMapIterable(Function.identity()).concatWithValues(last);
+            Flux<ModelEvent> all = Flux.fromIterable(tokens)
+                    .concatMapIterable(Function.identity())
+                    .concatWithValues(last);
             return ttft.isZero() ? all : all.delaySubscription(ttft);
         }
         List<List<ModelEvent>> batches = batches(tokens, last);

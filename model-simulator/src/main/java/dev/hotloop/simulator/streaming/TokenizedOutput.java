@@ -37,10 +37,11 @@ public record TokenizedOutput(List<List<ModelEvent>> tokens, boolean truncated) 
         List<List<ModelEvent>> tokens = new ArrayList<>();
         boolean truncated = false;
         for (Reply reply : replies) {
-            IntArrayList ids = encoding.encodeOrdinary(switch (reply) {
-                case Reply.Message message -> message.text();
-                case Reply.FunctionCall call -> call.arguments();
-            });
+            IntArrayList ids = encoding.encodeOrdinary(
+                    switch (reply) {
+                        case Reply.Message message -> message.text();
+                        case Reply.FunctionCall call -> call.arguments();
+                    });
             truncated |= tokens.size() + ids.size() > limit;
             PendingBytes pending = new PendingBytes();
             for (int i = 0; i < ids.size() && tokens.size() < limit; i++) {
@@ -50,9 +51,10 @@ public record TokenizedOutput(List<List<ModelEvent>> tokens, boolean truncated) 
                 }
                 String delta = pending.append(encoding.decodeBytes(single(ids.get(i))));
                 if (!delta.isEmpty()) {
-                    events.add(reply instanceof Reply.FunctionCall
-                            ? new ModelEvent.ArgumentsDelta(delta)
-                            : new ModelEvent.TextDelta(delta));
+                    events.add(
+                            reply instanceof Reply.FunctionCall
+                                    ? new ModelEvent.ArgumentsDelta(delta)
+                                    : new ModelEvent.TextDelta(delta));
                 }
                 tokens.add(List.copyOf(events));
             }

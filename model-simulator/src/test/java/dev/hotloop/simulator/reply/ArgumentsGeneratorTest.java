@@ -37,7 +37,8 @@ class ArgumentsGeneratorTest {
                   "count":{"type":"integer","minimum":1.5}
                 }}""";
 
-        assertThat(ArgumentsGenerator.argumentsFor(json(schema))).isEqualTo("{\"page\":3,\"offset\":0,\"ratio\":0.5,\"count\":2}");
+        assertThat(ArgumentsGenerator.argumentsFor(json(schema)))
+                .isEqualTo("{\"page\":3,\"offset\":0,\"ratio\":0.5,\"count\":2}");
     }
 
     @Test
@@ -49,7 +50,8 @@ class ArgumentsGeneratorTest {
                   "one":{"oneOf":[{"type":"array","items":{"type":"integer"}},{"type":"string"}]}
                 }}""";
 
-        assertThat(ArgumentsGenerator.argumentsFor(json(schema))).isEqualTo("{\"nullable\":1,\"either\":true,\"one\":[1]}");
+        assertThat(ArgumentsGenerator.argumentsFor(json(schema)))
+                .isEqualTo("{\"nullable\":1,\"either\":true,\"one\":[1]}");
     }
 
     @Test
@@ -57,12 +59,14 @@ class ArgumentsGeneratorTest {
         String schema = """
                 {"properties":{"nested":{"properties":{"x":{}}},"list":{"items":{"type":"integer"}},"free":{}}}""";
 
-        assertThat(ArgumentsGenerator.argumentsFor(json(schema))).isEqualTo("{\"nested\":{\"x\":\"example\"},\"list\":[1],\"free\":\"example\"}");
+        assertThat(ArgumentsGenerator.argumentsFor(json(schema)))
+                .isEqualTo("{\"nested\":{\"x\":\"example\"},\"list\":[1],\"free\":\"example\"}");
     }
 
     @Test
     void noSchemaMeansNoArguments() {
         assertThat(ArgumentsGenerator.argumentsFor(MissingNode.getInstance())).isEqualTo("{}");
-        assertThat(ArgumentsGenerator.argumentsFor(json("{\"type\":\"object\"}"))).isEqualTo("{}");
+        assertThat(ArgumentsGenerator.argumentsFor(json("{\"type\":\"object\"}")))
+                .isEqualTo("{}");
     }
 }

@@ -20,7 +20,9 @@ class ReplyPlannerTest {
 
     private static final List<Tool> TOOLS = List.of(
             function("search", "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}}}"),
-            function("fetch", "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"},\"retries\":{\"type\":\"integer\",\"minimum\":2}}}"));
+            function(
+                    "fetch",
+                    "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"},\"retries\":{\"type\":\"integer\",\"minimum\":2}}}"));
     private static final List<Item> HELLO = List.of(user("hello"));
     private static final ReplyPlanner DEFAULT = new ReplyPlanner(Scenario.empty());
 
@@ -28,14 +30,17 @@ class ReplyPlannerTest {
     void unnamedCallsGoToTheDefaultFunctionWithArgumentsFromItsSchema() {
         ReplyPlanner planner = planner("steps: [ { emit: [ function_call: {} ] } ]");
 
-        assertThat(planner.plan(request(HELLO, TOOLS))).singleElement()
+        assertThat(planner.plan(request(HELLO, TOOLS)))
+                .singleElement()
                 .isInstanceOfSatisfying(Reply.FunctionCall.class, call -> {
                     assertThat(call.name()).isEqualTo("search");
                     assertThat(call.arguments()).isEqualTo("{\"query\":\"example\"}");
                 });
-        assertThat(planner.plan(request(HELLO, TOOLS, forced("fetch"), true, null))).singleElement()
-                .isInstanceOfSatisfying(Reply.FunctionCall.class, call ->
-                        assertThat(call.arguments()).isEqualTo("{\"url\":\"example\",\"retries\":2}"));
+        assertThat(planner.plan(request(HELLO, TOOLS, forced("fetch"), true, null)))
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        Reply.FunctionCall.class,
+                        call -> assertThat(call.arguments()).isEqualTo("{\"url\":\"example\",\"retries\":2}"));
     }
 
     @Test
@@ -54,7 +59,8 @@ class ReplyPlannerTest {
                       - function_call: { name: unknown_tool, arguments: '{"broken": ' }
                 """);
 
-        assertThat(planner.plan(request(HELLO, TOOLS))).extracting(reply -> ((Reply.FunctionCall) reply).arguments())
+        assertThat(planner.plan(request(HELLO, TOOLS)))
+                .extracting(reply -> ((Reply.FunctionCall) reply).arguments())
                 .containsExactly("{\"url\":\"https://example.com\"}", "{\"broken\": ");
     }
 
@@ -92,14 +98,16 @@ class ReplyPlannerTest {
     void longQuotesAreCutAtWholeCharacters() {
         String input = "😀".repeat(ReplyPlanner.QUOTE_LIMIT + 1);
 
-        assertThat(DEFAULT.plan(request(List.of(user(input))))).containsExactly(
-                new Reply.Message("You said: " + "😀".repeat(ReplyPlanner.QUOTE_LIMIT) + "…"));
+        assertThat(DEFAULT.plan(request(List.of(user(input)))))
+                .containsExactly(new Reply.Message("You said: " + "😀".repeat(ReplyPlanner.QUOTE_LIMIT) + "…"));
     }
 
     @Test
     void defaultMessagesWithoutUserInputOrKnownCall() {
-        assertThat(DEFAULT.plan(request(List.of()))).containsExactly(new Reply.Message("Hello from the hotloop simulated model."));
-        assertThat(DEFAULT.plan(request(List.of(user("x"), output("call_gone", "42")), TOOLS, ToolChoice.AUTO, true, null)))
+        assertThat(DEFAULT.plan(request(List.of())))
+                .containsExactly(new Reply.Message("Hello from the hotloop simulated model."));
+        assertThat(DEFAULT.plan(
+                        request(List.of(user("x"), output("call_gone", "42")), TOOLS, ToolChoice.AUTO, true, null)))
                 .containsExactly(new Reply.Message("The tool returned: 42"));
     }
 

@@ -22,7 +22,9 @@ class ContextFactsTest {
     void consecutiveModelItemsFormOneTurn() {
         List<Item> context = List.of(
                 user("weather?"),
-                item("{\"type\":\"reasoning\",\"summary\":[]}"), assistant("Checking."), call("call_1", "get_weather", "{}"),
+                item("{\"type\":\"reasoning\",\"summary\":[]}"),
+                assistant("Checking."),
+                call("call_1", "get_weather", "{}"),
                 output("call_1", "sunny"),
                 assistant("Sunny."),
                 user("thanks"));
@@ -37,23 +39,29 @@ class ContextFactsTest {
                 call("call_1", "get_weather", "{}"),
                 item("{\"type\":\"shell_call\",\"call_id\":\"call_2\",\"action\":{\"commands\":[\"date\"]}}"),
                 output("call_1", "sunny"),
-                item("{\"type\":\"shell_call_output\",\"call_id\":\"call_2\",\"output\":[{\"stdout\":\"Mon\\n\",\"stderr\":\"\"}]}"),
+                item(
+                        "{\"type\":\"shell_call_output\",\"call_id\":\"call_2\",\"output\":[{\"stdout\":\"Mon\\n\",\"stderr\":\"\"}]}"),
                 output("call_unknown", "lost"));
 
         ContextFacts facts = ContextFacts.of(context);
 
         assertThat(facts.afterToolOutput()).isTrue();
-        assertThat(facts.trailingToolOutputs()).containsExactly(
-                new ContextFacts.ToolOutput("get_weather", "sunny"),
-                new ContextFacts.ToolOutput("shell", "Mon\n"),
-                new ContextFacts.ToolOutput("", "lost"));
+        assertThat(facts.trailingToolOutputs())
+                .containsExactly(
+                        new ContextFacts.ToolOutput("get_weather", "sunny"),
+                        new ContextFacts.ToolOutput("shell", "Mon\n"),
+                        new ContextFacts.ToolOutput("", "lost"));
         assertThat(facts.lastToolOutput()).isEqualTo("lost");
     }
 
     @Test
     void theLastToolOutputOutlivesTheTurnThatAnsweredIt() {
-        List<Item> context = List.of(user("weather?"), call("call_1", "get_weather", "{}"), output("call_1", "sunny"),
-                assistant("Sunny."), user("and tomorrow?"));
+        List<Item> context = List.of(
+                user("weather?"),
+                call("call_1", "get_weather", "{}"),
+                output("call_1", "sunny"),
+                assistant("Sunny."),
+                user("and tomorrow?"));
 
         ContextFacts facts = ContextFacts.of(context);
 
@@ -67,10 +75,15 @@ class ContextFactsTest {
         assertThat(ContextFacts.textOf(user("hi"))).isEqualTo("hi");
         assertThat(ContextFacts.textOf(call("call_1", "f", "{\"a\":1}"))).isEqualTo("{\"a\":1}");
         assertThat(ContextFacts.textOf(output("call_1", "done"))).isEqualTo("done");
-        assertThat(ContextFacts.textOf(item("{\"type\":\"custom_tool_call\",\"call_id\":\"c\",\"name\":\"patch\",\"input\":\"diff\"}")))
+        assertThat(ContextFacts.textOf(item(
+                        "{\"type\":\"custom_tool_call\",\"call_id\":\"c\",\"name\":\"patch\",\"input\":\"diff\"}")))
                 .isEqualTo("diff");
-        assertThat(ContextFacts.textOf(item("{\"type\":\"custom_tool_call_output\",\"call_id\":\"c\",\"output\":[{\"type\":\"input_text\",\"text\":\"ok\"}]}")))
+        assertThat(
+                        ContextFacts.textOf(
+                                item(
+                                        "{\"type\":\"custom_tool_call_output\",\"call_id\":\"c\",\"output\":[{\"type\":\"input_text\",\"text\":\"ok\"}]}")))
                 .isEqualTo("ok");
-        assertThat(ContextFacts.textOf(item("{\"type\":\"reasoning\",\"summary\":[]}"))).isEmpty();
+        assertThat(ContextFacts.textOf(item("{\"type\":\"reasoning\",\"summary\":[]}")))
+                .isEmpty();
     }
 }

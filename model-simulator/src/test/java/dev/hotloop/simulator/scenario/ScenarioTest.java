@@ -40,9 +40,13 @@ class ScenarioTest {
 
         assertThat(Scenario.load(json)).isEqualTo(scenario);
         assertThat(scenario.steps()).hasSize(4);
-        assertThat(scenario.steps().get(1)).isEqualTo(new ScenarioStep(new ScenarioStep.When(1, null, null), List.of(
-                new ScenarioStep.Message("Let me look that up."),
-                new ScenarioStep.FunctionCall("get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}"))));
+        assertThat(scenario.steps().get(1))
+                .isEqualTo(new ScenarioStep(
+                        new ScenarioStep.When(1, null, null),
+                        List.of(
+                                new ScenarioStep.Message("Let me look that up."),
+                                new ScenarioStep.FunctionCall(
+                                        "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}"))));
         assertThat(scenario.steps().get(3).when()).isEqualTo(new ScenarioStep.When(null, null, null));
     }
 
@@ -52,7 +56,9 @@ class ScenarioTest {
 
         assertThat(render(scenario, List.of(user("Hello!")))).contains("Hi there! Ask me about the weather.");
         assertThat(render(scenario, List.of(user("Weather?")))).contains("Let me look that up.");
-        assertThat(render(scenario, List.of(user("Weather?"), call("call_1", "get_weather", "{}"), output("call_1", "sunny"))))
+        assertThat(render(
+                        scenario,
+                        List.of(user("Weather?"), call("call_1", "get_weather", "{}"), output("call_1", "sunny"))))
                 .contains("It is sunny in Paris.");
         assertThat(render(scenario, List.of(user("Weather?"), assistant("Sunny."), user("Thanks"))))
                 .contains("Turn 2: you said Thanks");
@@ -60,18 +66,22 @@ class ScenarioTest {
 
     @Test
     void noMatchingStepLeavesTheDefaultBehaviour() {
-        Scenario scenario = Scenario.parse("steps: [ { when: { turn: 2 }, emit: [ message: second ] } ]", Scenario.Format.YAML);
+        Scenario scenario =
+                Scenario.parse("steps: [ { when: { turn: 2 }, emit: [ message: second ] } ]", Scenario.Format.YAML);
 
         assertThat(scenario.firstMatch(ContextFacts.of(List.of(user("first"))))).isEmpty();
-        assertThat(Scenario.empty().firstMatch(ContextFacts.of(List.of(user("first"))))).isEmpty();
+        assertThat(Scenario.empty().firstMatch(ContextFacts.of(List.of(user("first")))))
+                .isEmpty();
     }
 
     @Test
     void turnCountsModelTurnsInTheContext() {
         ScenarioStep.When third = new ScenarioStep.When(3, null, null);
 
-        assertThat(third.matches(ContextFacts.of(List.of(user("a"), assistant("b"), user("c"))))).isFalse();
-        assertThat(third.matches(ContextFacts.of(List.of(user("a"), assistant("b"), user("c"), assistant("d"), user("e")))))
+        assertThat(third.matches(ContextFacts.of(List.of(user("a"), assistant("b"), user("c")))))
+                .isFalse();
+        assertThat(third.matches(
+                        ContextFacts.of(List.of(user("a"), assistant("b"), user("c"), assistant("d"), user("e")))))
                 .isTrue();
     }
 
@@ -90,8 +100,10 @@ class ScenarioTest {
     void inputContainsIsACaseInsensitiveSubstringOfTheLastUserMessage() {
         ScenarioStep.When hello = new ScenarioStep.When(null, null, "HeLLo");
 
-        assertThat(hello.matches(ContextFacts.of(List.of(user("Say hello, world"))))).isTrue();
-        assertThat(hello.matches(ContextFacts.of(List.of(user("hello"), assistant("hi"), user("bye"))))).isFalse();
+        assertThat(hello.matches(ContextFacts.of(List.of(user("Say hello, world")))))
+                .isTrue();
+        assertThat(hello.matches(ContextFacts.of(List.of(user("hello"), assistant("hi"), user("bye")))))
+                .isFalse();
     }
 
     @Test
@@ -100,12 +112,14 @@ class ScenarioTest {
 
         assertThat(both.matches(ContextFacts.of(List.of(user("weather?"))))).isTrue();
         assertThat(both.matches(ContextFacts.of(List.of(user("time?"))))).isFalse();
-        assertThat(both.matches(ContextFacts.of(List.of(user("x"), assistant("y"), user("weather?"))))).isFalse();
+        assertThat(both.matches(ContextFacts.of(List.of(user("x"), assistant("y"), user("weather?")))))
+                .isFalse();
     }
 
     @Test
     void templatesQuoteTheConversationInOnePass() {
-        ScenarioStep.Message message = new ScenarioStep.Message("[{{turn}}] {{last_user_message}} / {{last_tool_output}}");
+        ScenarioStep.Message message =
+                new ScenarioStep.Message("[{{turn}}] {{last_user_message}} / {{last_tool_output}}");
         List<Item> context = List.of(user("{{turn}} $1 \\"), call("call_1", "f", "{}"), output("call_1", "42"));
 
         assertThat(message.render(ContextFacts.of(context))).isEqualTo("[2] {{turn}} $1 \\ / 42");
@@ -141,7 +155,8 @@ class ScenarioTest {
         Path broken = Files.writeString(dir.resolve("broken.yml"), "steps: [ {emit: []} ]");
         Path text = Files.writeString(dir.resolve("scenario.txt"), "steps: []");
 
-        assertThatThrownBy(() -> Scenario.load(broken)).hasMessageStartingWith("Invalid scenario " + broken + ": step 1:");
+        assertThatThrownBy(() -> Scenario.load(broken))
+                .hasMessageStartingWith("Invalid scenario " + broken + ": step 1:");
         assertThatThrownBy(() -> Scenario.load(text)).hasMessageContaining("expected a .yaml, .yml or .json file");
         assertThatThrownBy(() -> Scenario.load(dir.resolve("missing.json"))).isInstanceOf(UncheckedIOException.class);
     }

@@ -55,12 +55,26 @@ class SimulatorServerTest {
                  "messages":[{"role":"user","content":"hello there"}]}"""));
 
         assertThat(data.getLast()).isEqualTo("[DONE]");
-        List<JsonNode> chunks = data.subList(0, data.size() - 1).stream().map(ProtocolJson.mapper()::readTree).toList();
-        assertThat(chunks.getFirst().path("choices").get(0).path("delta").path("role").asString()).isEqualTo("assistant");
+        List<JsonNode> chunks = data.subList(0, data.size() - 1).stream()
+                .map(ProtocolJson.mapper()::readTree)
+                .toList();
+        assertThat(chunks.getFirst()
+                        .path("choices")
+                        .get(0)
+                        .path("delta")
+                        .path("role")
+                        .asString())
+                .isEqualTo("assistant");
         StringBuilder text = new StringBuilder();
-        chunks.forEach(chunk -> text.append(chunk.path("choices").path(0).path("delta").path("content").asString("")));
+        chunks.forEach(chunk -> text.append(
+                chunk.path("choices").path(0).path("delta").path("content").asString("")));
         assertThat(text).hasToString("You said: hello there");
-        assertThat(chunks.get(chunks.size() - 2).path("choices").get(0).path("finish_reason").asString()).isEqualTo("stop");
+        assertThat(chunks.get(chunks.size() - 2)
+                        .path("choices")
+                        .get(0)
+                        .path("finish_reason")
+                        .asString())
+                .isEqualTo("stop");
         JsonNode usage = chunks.getLast().path("usage");
         assertThat(usage.path("prompt_tokens").asInt()).isPositive();
         assertThat(usage.path("completion_tokens").asInt()).isPositive();
@@ -70,19 +84,35 @@ class SimulatorServerTest {
     void toolCallsStreamWithIndexIdAndNameFirstAndFinishAsToolCalls() {
         List<JsonNode> chunks = sse(post(server, "/chat/completions", """
                 {"model":"m","stream":true,"tools":[%s],
-                 "messages":[{"role":"user","content":"weather?"}]}""".formatted(WEATHER_TOOL)))
-                .stream().filter(data -> !"[DONE]".equals(data)).map(ProtocolJson.mapper()::readTree).toList();
+                 "messages":[{"role":"user","content":"weather?"}]}""".formatted(WEATHER_TOOL))).stream()
+                .filter(data -> !"[DONE]".equals(data))
+                .map(ProtocolJson.mapper()::readTree)
+                .toList();
 
-        JsonNode first = chunks.stream().map(chunk -> chunk.path("choices").path(0).path("delta").path("tool_calls").path(0))
-                .filter(call -> !call.isMissingNode()).findFirst().orElseThrow();
+        JsonNode first = chunks.stream()
+                .map(chunk -> chunk.path("choices")
+                        .path(0)
+                        .path("delta")
+                        .path("tool_calls")
+                        .path(0))
+                .filter(call -> !call.isMissingNode())
+                .findFirst()
+                .orElseThrow();
         assertThat(first.path("index").asInt()).isZero();
         assertThat(first.path("id").asString()).startsWith("call_");
         assertThat(first.path("function").path("name").asString()).isEqualTo("get_weather");
         StringBuilder arguments = new StringBuilder();
-        chunks.forEach(chunk -> arguments.append(chunk.path("choices").path(0).path("delta").path("tool_calls").path(0)
-                .path("function").path("arguments").asString("")));
+        chunks.forEach(chunk -> arguments.append(chunk.path("choices")
+                .path(0)
+                .path("delta")
+                .path("tool_calls")
+                .path(0)
+                .path("function")
+                .path("arguments")
+                .asString("")));
         assertThat(arguments).hasToString("{\"city\":\"example\"}");
-        assertThat(chunks.getLast().path("choices").get(0).path("finish_reason").asString()).isEqualTo("tool_calls");
+        assertThat(chunks.getLast().path("choices").get(0).path("finish_reason").asString())
+                .isEqualTo("tool_calls");
     }
 
     @Test
@@ -100,8 +130,15 @@ class SimulatorServerTest {
 
         assertThat(first.path("choices").get(0).path("message").path("content").asString())
                 .isEqualTo("The tool get_weather returned: 18C");
-        assertThat(first.path("usage").path("prompt_tokens_details").path("cached_tokens").asInt()).isZero();
-        assertThat(second.path("usage").path("prompt_tokens_details").path("cached_tokens").asInt())
+        assertThat(first.path("usage")
+                        .path("prompt_tokens_details")
+                        .path("cached_tokens")
+                        .asInt())
+                .isZero();
+        assertThat(second.path("usage")
+                        .path("prompt_tokens_details")
+                        .path("cached_tokens")
+                        .asInt())
                 .isEqualTo(first.path("usage").path("prompt_tokens").asInt());
     }
 
@@ -110,25 +147,39 @@ class SimulatorServerTest {
         JsonNode completion = json(post(server, "/chat/completions", """
                 {"model":"m","max_tokens":2,"messages":[{"role":"user","content":"a long enough sentence to cut"}]}"""));
 
-        assertThat(completion.path("choices").get(0).path("finish_reason").asString()).isEqualTo("length");
+        assertThat(completion.path("choices").get(0).path("finish_reason").asString())
+                .isEqualTo("length");
         assertThat(completion.path("usage").path("completion_tokens").asInt()).isEqualTo(2);
     }
 
     @Test
     void responsesStreamAndContinueWithPreviousResponseId() {
         List<JsonNode> events = sse(post(server, "/responses", """
-                {"model":"m","stream":true,"input":"remember me"}""")).stream().map(ProtocolJson.mapper()::readTree).toList();
+                {"model":"m","stream":true,"input":"remember me"}""")).stream()
+                .map(ProtocolJson.mapper()::readTree)
+                .toList();
         assertThat(events.getFirst().path("type").asString()).isEqualTo("response.created");
         JsonNode completed = events.getLast();
         assertThat(completed.path("type").asString()).isEqualTo("response.completed");
-        assertThat(completed.path("response").path("output").get(0).path("content").get(0).path("text").asString())
+        assertThat(completed
+                        .path("response")
+                        .path("output")
+                        .get(0)
+                        .path("content")
+                        .get(0)
+                        .path("text")
+                        .asString())
                 .isEqualTo("You said: remember me");
 
         JsonNode next = json(post(server, "/responses", """
-                {"model":"m","previous_response_id":"%s","input":"again"}"""
-                .formatted(completed.path("response").path("id").asString())));
+                {"model":"m","previous_response_id":"%s","input":"again"}""".formatted(
+                        completed.path("response").path("id").asString())));
         assertThat(next.path("status").asString()).isEqualTo("completed");
-        assertThat(next.path("usage").path("input_tokens_details").path("cached_tokens").asInt()).isPositive();
+        assertThat(next.path("usage")
+                        .path("input_tokens_details")
+                        .path("cached_tokens")
+                        .asInt())
+                .isPositive();
 
         HttpResponse<String> unknown = post(server, "/responses", """
                 {"model":"m","previous_response_id":"resp_unknown","input":"x"}""");
@@ -142,7 +193,8 @@ class SimulatorServerTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json(bad).path("error").path("param").asString()).isEqualTo("messages[0].role");
 
-        HttpResponse<String> models = send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/models")).GET());
+        HttpResponse<String> models = send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/models")).GET());
         assertThat(json(models).path("data").get(0).path("id").asString()).isEqualTo("hotloop-sim");
     }
 
@@ -151,11 +203,13 @@ class SimulatorServerTest {
         long before = slow.cancelledStreams();
         HttpResponse<InputStream> response;
         try {
-            response = HTTP.send(HttpRequest.newBuilder(URI.create(slow.baseUrl() + "/chat/completions"))
-                    .header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("""
-                            {"model":"m","stream":true,"messages":[{"role":"user","content":"%s"}]}"""
-                            .formatted("word ".repeat(100)))).build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(slow.baseUrl() + "/chat/completions"))
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("""
+                            {"model":"m","stream":true,"messages":[{"role":"user","content":"%s"}]}""".formatted("word ".repeat(100))))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -170,18 +224,20 @@ class SimulatorServerTest {
 
     @Test
     void optionsParseDurationsAndRejectUnknownOnes() {
-        SimulatorServer.ServerOptions options = SimulatorServer.ServerOptions.parse("--port=9000", "--ttft=250ms",
-                "--tokens-per-second=65", "--models=a,b");
+        SimulatorServer.ServerOptions options = SimulatorServer.ServerOptions.parse(
+                "--port=9000", "--ttft=250ms", "--tokens-per-second=65", "--models=a,b");
         assertThat(options.port()).isEqualTo(9000);
         assertThat(options.ttft()).isEqualTo(Duration.ofMillis(250));
         assertThat(options.models()).containsExactly("a", "b");
         assertThat(SimulatorServer.ServerOptions.duration("1.5s")).isEqualTo(Duration.ofMillis(1500));
-        assertThatThrownBy(() -> SimulatorServer.ServerOptions.parse("--prot=1")).hasMessageContaining("--prot=1");
+        assertThatThrownBy(() -> SimulatorServer.ServerOptions.parse("--prot=1"))
+                .hasMessageContaining("--prot=1");
     }
 
     private static HttpResponse<String> post(SimulatorServer target, String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(target.baseUrl() + path))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {

@@ -32,15 +32,16 @@ class TokenizedOutputTest {
     }
 
     @Property(tries = 300)
-    void aBudgetKeepsExactlyThatManyTokensOfWholeCharacters(@ForAll("unicodeText") String text,
-                                                            @ForAll @IntRange(max = 40) int budget) {
+    void aBudgetKeepsExactlyThatManyTokensOfWholeCharacters(
+            @ForAll("unicodeText") String text, @ForAll @IntRange(max = 40) int budget) {
         TokenizedOutput output = TokenizedOutput.of(List.of(new Reply.Message(text)), O200K, budget);
 
         int needed = O200K.countTokensOrdinary(text);
         assertThat(output.outputTokens()).isEqualTo(Math.min(budget, needed));
         assertThat(output.truncated()).isEqualTo(needed > budget);
         assertThat(text).startsWith(String.join("", deltas(output)));
-        assertThat(deltas(output)).allSatisfy(delta -> assertThat(isWellFormed(delta)).isTrue());
+        assertThat(deltas(output))
+                .allSatisfy(delta -> assertThat(isWellFormed(delta)).isTrue());
     }
 
     @Property(tries = 100)
@@ -51,11 +52,13 @@ class TokenizedOutputTest {
         TokenizedOutput output = TokenizedOutput.of(List.of(new Reply.Message("Searching."), call), O200K, null);
 
         int messageTokens = O200K.countTokensOrdinary("Searching.");
-        assertThat(output.tokens().get(messageTokens).getFirst()).isEqualTo(new ModelEvent.FunctionCallStart("call_1", "search"));
-        assertThat(output.tokens().stream().flatMap(List::stream)
-                .filter(ModelEvent.ArgumentsDelta.class::isInstance)
-                .map(event -> ((ModelEvent.ArgumentsDelta) event).delta())
-                .reduce("", String::concat))
+        assertThat(output.tokens().get(messageTokens).getFirst())
+                .isEqualTo(new ModelEvent.FunctionCallStart("call_1", "search"));
+        assertThat(output.tokens().stream()
+                        .flatMap(List::stream)
+                        .filter(ModelEvent.ArgumentsDelta.class::isInstance)
+                        .map(event -> ((ModelEvent.ArgumentsDelta) event).delta())
+                        .reduce("", String::concat))
                 .isEqualTo(arguments);
     }
 
@@ -63,26 +66,33 @@ class TokenizedOutputTest {
     Arbitrary<String> unicodeText() {
         // whole code points only: Java strings may hold lone surrogates, which have no UTF-8 form
         return Arbitraries.oneOf(
-                        Arbitraries.strings().withCharRange(' ', '~'),
-                        Arbitraries.strings().withChars("éüßΩμ世界日本語한국어").withCharRange(' ', '~'),
-                        text(Arbitraries.integers().between(0x1F300, 0x1FAFF)),
-                        text(Arbitraries.integers().between(1, 0x10FFFF)
-                                .filter(codePoint -> codePoint < Character.MIN_SURROGATE || codePoint > Character.MAX_SURROGATE)));
+                Arbitraries.strings().withCharRange(' ', '~'),
+                Arbitraries.strings().withChars("éüßΩμ世界日本語한국어").withCharRange(' ', '~'),
+                text(Arbitraries.integers().between(0x1F300, 0x1FAFF)),
+                text(Arbitraries.integers()
+                        .between(1, 0x10FFFF)
+                        .filter(codePoint ->
+                                codePoint < Character.MIN_SURROGATE || codePoint > Character.MAX_SURROGATE)));
     }
 
     private static Arbitrary<String> text(Arbitrary<Integer> codePoints) {
-        return codePoints.list().ofMaxSize(30)
-                .map(list -> new String(list.stream().mapToInt(Integer::intValue).toArray(), 0, list.size()));
+        return codePoints
+                .list()
+                .ofMaxSize(30)
+                .map(list ->
+                        new String(list.stream().mapToInt(Integer::intValue).toArray(), 0, list.size()));
     }
 
     private static List<String> deltas(TokenizedOutput output) {
-        return output.tokens().stream().flatMap(List::stream)
+        return output.tokens().stream()
+                .flatMap(List::stream)
                 .filter(ModelEvent.TextDelta.class::isInstance)
                 .map(event -> ((ModelEvent.TextDelta) event).text())
                 .toList();
     }
 
     private static boolean isWellFormed(String delta) {
-        return !delta.isEmpty() && new String(delta.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(delta);
+        return !delta.isEmpty()
+                && new String(delta.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(delta);
     }
 }

@@ -11,11 +11,11 @@ import dev.hotloop.protocol.item.PassThroughItem;
 import dev.hotloop.protocol.json.ProtocolJson;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Converts a Responses context to OpenAI chat-completions {@code messages} and back.
@@ -39,8 +39,7 @@ public final class ChatMessages {
 
     private static final JsonNodeFactory NODES = ProtocolJson.nodes();
 
-    private ChatMessages() {
-    }
+    private ChatMessages() {}
 
     /** The chat messages of a context, led by the instructions as a system message when there are any. */
     public static ArrayNode toChat(@Nullable String instructions, List<Item> items) {
@@ -57,19 +56,27 @@ public final class ChatMessages {
                     openAssistant = "assistant".equals(message.role()) && canCarryCalls(chat) ? chat : null;
                 }
                 case FunctionCallItem call ->
-                        openAssistant = withCall(messages, openAssistant, call.callId(), call.name(), call.arguments());
+                    openAssistant = withCall(messages, openAssistant, call.callId(), call.name(), call.arguments());
                 case FunctionCallOutputItem output -> {
-                    messages.add(toolMessage(output.callId(), toolContent(output.json().path("output"))));
+                    messages.add(toolMessage(
+                            output.callId(), toolContent(output.json().path("output"))));
                     openAssistant = null;
                 }
                 case PassThroughItem other -> {
                     String callId = other.json().path("call_id").asString("");
                     if ("shell_call".equals(other.type()) && !callId.isEmpty()) {
-                        openAssistant = withCall(messages, openAssistant, callId, ChatTools.SHELL,
-                                ProtocolJson.mapper().writeValueAsString(other.json().path("action")));
+                        openAssistant = withCall(
+                                messages,
+                                openAssistant,
+                                callId,
+                                ChatTools.SHELL,
+                                ProtocolJson.mapper()
+                                        .writeValueAsString(other.json().path("action")));
                     } else if ("shell_call_output".equals(other.type()) && !callId.isEmpty()) {
-                        messages.add(toolMessage(callId, NODES.stringNode(
-                                ProtocolJson.mapper().writeValueAsString(other.json().path("output")))));
+                        messages.add(toolMessage(
+                                callId,
+                                NODES.stringNode(ProtocolJson.mapper()
+                                        .writeValueAsString(other.json().path("output")))));
                         openAssistant = null;
                     }
                     // other pass-through items have no chat form: dropped, and they leave an open assistant open
@@ -96,12 +103,16 @@ public final class ChatMessages {
             }
             String role = message.path("role").asString("");
             switch (role) {
-                case "system", "developer", "user" -> items.add(messageItem(role, parts(message.get("content"), "input_text", path)));
+                case "system", "developer", "user" ->
+                    items.add(messageItem(role, parts(message.get("content"), "input_text", path)));
                 case "assistant" -> assistantItems(message, path, items);
                 case "tool" -> items.add(outputItem(message, path));
-                default -> throw ApiException.invalidRequest(path + ".role", ErrorCodes.INVALID_VALUE,
-                        "Invalid value for '" + path + ".role': '" + role + "'. Supported values are: 'system', "
-                                + "'developer', 'user', 'assistant' and 'tool'.");
+                default ->
+                    throw ApiException.invalidRequest(
+                            path + ".role",
+                            ErrorCodes.INVALID_VALUE,
+                            "Invalid value for '" + path + ".role': '" + role + "'. Supported values are: 'system', "
+                                    + "'developer', 'user', 'assistant' and 'tool'.");
             }
         }
         return items;
@@ -114,8 +125,9 @@ public final class ChatMessages {
         for (JsonNode part : message.json().path("content")) {
             String type = part.path("type").asString("");
             switch (type) {
-                case "refusal" -> refusal = (refusal == null ? new StringBuilder() : refusal)
-                        .append(part.path("refusal").asString(""));
+                case "refusal" ->
+                    refusal = (refusal == null ? new StringBuilder() : refusal)
+                            .append(part.path("refusal").asString(""));
                 case "input_image" -> {
                     String url = part.path("image_url").stringValue(null);
                     if (url != null) {
@@ -137,11 +149,15 @@ public final class ChatMessages {
                         parts.add(NODES.objectNode().put("type", "file").set("file", file));
                     }
                 }
-                case "input_audio" -> parts.add(NODES.objectNode().put("type", "input_audio")
-                        .set("input_audio", part.path("input_audio").deepCopy()));
+                case "input_audio" ->
+                    parts.add(NODES.objectNode()
+                            .put("type", "input_audio")
+                            .set("input_audio", part.path("input_audio").deepCopy()));
                 default -> {
                     if (part.path("text").isString()) {
-                        parts.add(NODES.objectNode().put("type", "text").put("text", part.path("text").stringValue()));
+                        parts.add(NODES.objectNode()
+                                .put("type", "text")
+                                .put("text", part.path("text").stringValue()));
                     }
                 }
             }
@@ -165,12 +181,13 @@ public final class ChatMessages {
     }
 
     private static boolean hasContent(JsonNode content) {
-        return content != null && ((content.isString() && !content.stringValue().isEmpty())
-                || (content.isArray() && !content.isEmpty()));
+        return content != null
+                && ((content.isString() && !content.stringValue().isEmpty())
+                        || (content.isArray() && !content.isEmpty()));
     }
 
-    private static ObjectNode withCall(ArrayNode messages, @Nullable ObjectNode openAssistant, String callId, String name,
-                                       String arguments) {
+    private static ObjectNode withCall(
+            ArrayNode messages, @Nullable ObjectNode openAssistant, String callId, String name, String arguments) {
         ObjectNode assistant = openAssistant;
         if (assistant == null) {
             // empty content rather than null: many chat templates cannot render a null content
@@ -178,8 +195,12 @@ public final class ChatMessages {
             messages.add(assistant);
         }
         ObjectNode function = NODES.objectNode().put("name", name).put("arguments", arguments);
-        assistant.withArray("tool_calls").add(NODES.objectNode().put("id", callId).put("type", "function")
-                .set("function", function));
+        assistant
+                .withArray("tool_calls")
+                .add(NODES.objectNode()
+                        .put("id", callId)
+                        .put("type", "function")
+                        .set("function", function));
         return assistant;
     }
 
@@ -197,7 +218,9 @@ public final class ChatMessages {
         ArrayNode parts = NODES.arrayNode();
         for (JsonNode part : output) {
             if (part.path("text").isString()) {
-                parts.add(NODES.objectNode().put("type", "text").put("text", part.path("text").stringValue()));
+                parts.add(NODES.objectNode()
+                        .put("type", "text")
+                        .put("text", part.path("text").stringValue()));
             }
         }
         return parts;
@@ -210,7 +233,9 @@ public final class ChatMessages {
         if (calls.isEmpty() || hasContent(content) || refused) {
             ArrayNode parts = parts(content, "output_text", path);
             if (refused) {
-                parts.add(NODES.objectNode().put("type", "refusal").put("refusal", message.path("refusal").stringValue()));
+                parts.add(NODES.objectNode()
+                        .put("type", "refusal")
+                        .put("refusal", message.path("refusal").stringValue()));
             }
             items.add(messageItem("assistant", parts));
         }
@@ -234,7 +259,9 @@ public final class ChatMessages {
         if (content != null && content.isArray()) {
             ArrayNode parts = NODES.arrayNode();
             for (JsonNode part : content) {
-                parts.add(NODES.objectNode().put("type", "input_text").put("text", part.path("text").asString("")));
+                parts.add(NODES.objectNode()
+                        .put("type", "input_text")
+                        .put("text", part.path("text").asString("")));
             }
             json.set("output", parts);
         } else {
@@ -263,16 +290,21 @@ public final class ChatMessages {
             return parts.add(textPart(textType, content.stringValue()));
         }
         if (!content.isArray()) {
-            throw ApiException.invalidRequest(path + ".content", ErrorCodes.INVALID_TYPE,
+            throw ApiException.invalidRequest(
+                    path + ".content",
+                    ErrorCodes.INVALID_TYPE,
                     "'" + path + ".content' must be a string or an array of content parts.");
         }
         for (JsonNode part : content) {
             switch (part.path("type").asString("")) {
                 case "text" -> parts.add(textPart(textType, part.path("text").asString("")));
-                case "refusal" -> parts.add(NODES.objectNode().put("type", "refusal")
-                        .put("refusal", part.path("refusal").asString("")));
+                case "refusal" ->
+                    parts.add(NODES.objectNode()
+                            .put("type", "refusal")
+                            .put("refusal", part.path("refusal").asString("")));
                 case "image_url" -> {
-                    ObjectNode image = NODES.objectNode().put("type", "input_image")
+                    ObjectNode image = NODES.objectNode()
+                            .put("type", "input_image")
                             .put("image_url", part.path("image_url").path("url").asString(""));
                     image.put("detail", part.path("image_url").path("detail").asString("auto"));
                     parts.add(image);
@@ -282,8 +314,10 @@ public final class ChatMessages {
                     part.path("file").forEachEntry(file::set);
                     parts.add(file);
                 }
-                case "input_audio" -> parts.add(NODES.objectNode().put("type", "input_audio")
-                        .set("input_audio", part.path("input_audio").deepCopy()));
+                case "input_audio" ->
+                    parts.add(NODES.objectNode()
+                            .put("type", "input_audio")
+                            .set("input_audio", part.path("input_audio").deepCopy()));
                 default -> {
                     // a part type this server does not know: nothing a simulated model could read from it
                 }
@@ -293,7 +327,8 @@ public final class ChatMessages {
     }
 
     private static ObjectNode textPart(String type, String text) {
-        return "output_text".equals(type) ? MessageItem.outputText(text)
+        return "output_text".equals(type)
+                ? MessageItem.outputText(text)
                 : NODES.objectNode().put("type", type).put("text", text);
     }
 

@@ -10,12 +10,12 @@ import dev.hotloop.protocol.tool.ToolChoice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Converts Responses {@code tools} and {@code tool_choice} to chat-completions form and back.
@@ -31,15 +31,15 @@ public final class ChatTools {
     public static final String SHELL = "shell";
 
     private static final JsonNodeFactory NODES = ProtocolJson.nodes();
-    private static final ObjectNode SHELL_PARAMETERS = (ObjectNode) ProtocolJson.mapper().readTree("""
+    private static final ObjectNode SHELL_PARAMETERS =
+            (ObjectNode) ProtocolJson.mapper().readTree("""
             {"type":"object","properties":{\
             "commands":{"type":"array","items":{"type":"string"},"description":"Commands to run, in order"},\
             "timeout_ms":{"type":"integer","description":"Time limit in milliseconds"},\
             "max_output_length":{"type":"integer","description":"Longest output to return, in characters"}},\
             "required":["commands"]}""");
 
-    private ChatTools() {
-    }
+    private ChatTools() {}
 
     /** The chat tools for {@code tools}, in order; empty when none has a chat form. */
     public static ArrayNode toChat(List<Tool> tools) {
@@ -62,7 +62,8 @@ public final class ChatTools {
                         continue; // no chat form, or the request's own shell function wins
                     }
                     shellTaken = true;
-                    ObjectNode definition = NODES.objectNode().put("name", SHELL)
+                    ObjectNode definition = NODES.objectNode()
+                            .put("name", SHELL)
                             .put("description", "Runs shell commands and returns their output.");
                     definition.set("parameters", SHELL_PARAMETERS.deepCopy());
                     chat.add(NODES.objectNode().put("type", "function").set("function", definition));
@@ -84,8 +85,10 @@ public final class ChatTools {
             case NONE -> StringNode.valueOf("none");
             case REQUIRED -> StringNode.valueOf("required");
             case FUNCTION -> namedFunction(java.util.Objects.requireNonNull(choice.functionName()));
-            case AUTO -> SHELL.equals(choice.json().path("type").asString("")) ? namedFunction(SHELL)
-                    : StringNode.valueOf("auto");
+            case AUTO ->
+                SHELL.equals(choice.json().path("type").asString(""))
+                        ? namedFunction(SHELL)
+                        : StringNode.valueOf("auto");
         };
     }
 
@@ -99,7 +102,9 @@ public final class ChatTools {
             JsonNode function = tools.get(i).path("function");
             String name = function.path("name").stringValue(null);
             if (!"function".equals(tools.get(i).path("type").asString("function")) || name == null) {
-                throw ApiException.invalidRequest("tools[" + i + "]", ErrorCodes.INVALID_VALUE,
+                throw ApiException.invalidRequest(
+                        "tools[" + i + "]",
+                        ErrorCodes.INVALID_VALUE,
                         "'tools[" + i + "]' must be a function tool with a name.");
             }
             ObjectNode tool = NODES.objectNode().put("type", "function");
@@ -118,19 +123,26 @@ public final class ChatTools {
             String mode = choice.stringValue();
             return switch (mode) {
                 case "auto", "none", "required" ->
-                        new ToolChoice(ToolChoice.Mode.valueOf(mode.toUpperCase(Locale.ROOT)), null, choice);
+                    new ToolChoice(ToolChoice.Mode.valueOf(mode.toUpperCase(Locale.ROOT)), null, choice);
                 default -> throw ApiException.invalidValue("tool_choice", mode, List.of("auto", "none", "required"));
             };
         }
         String name = choice.path("function").path("name").stringValue(null);
         if (name == null) {
-            throw ApiException.invalidRequest("tool_choice", ErrorCodes.INVALID_VALUE,
+            throw ApiException.invalidRequest(
+                    "tool_choice",
+                    ErrorCodes.INVALID_VALUE,
                     "'tool_choice' must be 'auto', 'none', 'required' or {\"type\":\"function\",\"function\":{\"name\":…}}.");
         }
-        return new ToolChoice(ToolChoice.Mode.FUNCTION, name, NODES.objectNode().put("type", "function").put("name", name));
+        return new ToolChoice(
+                ToolChoice.Mode.FUNCTION,
+                name,
+                NODES.objectNode().put("type", "function").put("name", name));
     }
 
     private static ObjectNode namedFunction(String name) {
-        return NODES.objectNode().put("type", "function").set("function", NODES.objectNode().put("name", name));
+        return NODES.objectNode()
+                .put("type", "function")
+                .set("function", NODES.objectNode().put("name", name));
     }
 }

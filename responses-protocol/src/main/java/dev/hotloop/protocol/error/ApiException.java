@@ -31,28 +31,54 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException missingParameter(String param) {
-        return new ApiException(400, new OpenAiError("Missing required parameter: '" + param + "'.",
-                ErrorTypes.INVALID_REQUEST, param, ErrorCodes.MISSING_REQUIRED_PARAMETER));
+        return new ApiException(
+                400,
+                new OpenAiError(
+                        "Missing required parameter: '" + param + "'.",
+                        ErrorTypes.INVALID_REQUEST,
+                        param,
+                        ErrorCodes.MISSING_REQUIRED_PARAMETER));
     }
 
     public static ApiException invalidType(String param, String expected, String actual) {
-        return new ApiException(400, new OpenAiError("Invalid type for '" + param + "': expected " + expected
-                + ", but got " + actual + " instead.", ErrorTypes.INVALID_REQUEST, param, ErrorCodes.INVALID_TYPE));
+        return new ApiException(
+                400,
+                new OpenAiError(
+                        "Invalid type for '" + param + "': expected " + expected + ", but got " + actual + " instead.",
+                        ErrorTypes.INVALID_REQUEST,
+                        param,
+                        ErrorCodes.INVALID_TYPE));
     }
 
     public static ApiException invalidValue(String param, String value, Iterable<String> supported) {
-        return new ApiException(400, new OpenAiError("Invalid value: '" + value + "'. Supported values are: "
-                + String.join(", ", quoted(supported)) + ".", ErrorTypes.INVALID_REQUEST, param, ErrorCodes.INVALID_VALUE));
+        return new ApiException(
+                400,
+                new OpenAiError(
+                        "Invalid value: '" + value + "'. Supported values are: " + String.join(", ", quoted(supported))
+                                + ".",
+                        ErrorTypes.INVALID_REQUEST,
+                        param,
+                        ErrorCodes.INVALID_VALUE));
     }
 
     public static ApiException previousResponseNotFound(@Nullable String id) {
-        return new ApiException(400, new OpenAiError("Previous response with id '" + id + "' not found.",
-                ErrorTypes.INVALID_REQUEST, "previous_response_id", ErrorCodes.PREVIOUS_RESPONSE_NOT_FOUND));
+        return new ApiException(
+                400,
+                new OpenAiError(
+                        "Previous response with id '" + id + "' not found.",
+                        ErrorTypes.INVALID_REQUEST,
+                        "previous_response_id",
+                        ErrorCodes.PREVIOUS_RESPONSE_NOT_FOUND));
     }
 
     public static ApiException responseNotFound(String id) {
-        return new ApiException(404, new OpenAiError("No response found with id '" + id + "'.",
-                ErrorTypes.INVALID_REQUEST, null, ErrorCodes.RESPONSE_NOT_FOUND));
+        return new ApiException(
+                404,
+                new OpenAiError(
+                        "No response found with id '" + id + "'.",
+                        ErrorTypes.INVALID_REQUEST,
+                        null,
+                        ErrorCodes.RESPONSE_NOT_FOUND));
     }
 
     public static ApiException notFound(String message) {
@@ -73,11 +99,13 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException unauthorized(String message) {
-        return new ApiException(401, new OpenAiError(message, ErrorTypes.INVALID_REQUEST, null, ErrorCodes.INVALID_API_KEY));
+        return new ApiException(
+                401, new OpenAiError(message, ErrorTypes.INVALID_REQUEST, null, ErrorCodes.INVALID_API_KEY));
     }
 
     public static ApiException tooLarge(String message) {
-        return new ApiException(413, new OpenAiError(message, ErrorTypes.INVALID_REQUEST, null, ErrorCodes.REQUEST_TOO_LARGE));
+        return new ApiException(
+                413, new OpenAiError(message, ErrorTypes.INVALID_REQUEST, null, ErrorCodes.REQUEST_TOO_LARGE));
     }
 
     public static ApiException serverError(String code, String message) {

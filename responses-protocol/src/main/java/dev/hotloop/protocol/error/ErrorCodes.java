@@ -59,6 +59,5 @@ public final class ErrorCodes {
     public static final String EXECUTION_CANCELLED = "execution_cancelled";
     public static final String WORKSPACE_IN_USE = "workspace_in_use";
 
-    private ErrorCodes() {
-    }
+    private ErrorCodes() {}
 }

@@ -8,6 +8,5 @@ public final class ErrorTypes {
     /** The server's or an upstream's doing: every 5xx, and rate limits upstream. */
     public static final String SERVER = "server_error";
 
-    private ErrorTypes() {
-    }
+    private ErrorTypes() {}
 }

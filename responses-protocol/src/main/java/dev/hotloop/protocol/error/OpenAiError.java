@@ -1,6 +1,7 @@
 package dev.hotloop.protocol.error;
 
 import org.jspecify.annotations.Nullable;
+
 /**
  * The body of an OpenAI-shaped error, {@code {"error":{"message","type","param","code"}}}.
  *
@@ -9,11 +10,14 @@ import org.jspecify.annotations.Nullable;
  * @param param   the offending request field as a path such as {@code input[2].call_id}, or null
  * @param code    a machine-readable code, one of {@link ErrorCodes} (or an upstream's), or null
  */
-public record OpenAiError(String message, String type, @Nullable String param, @Nullable String code) {
+public record OpenAiError(
+        String message,
+        String type,
+        @Nullable String param,
+        @Nullable String code) {
 
     /** The wrapper object that HTTP bodies carry. */
-    public record Body(OpenAiError error) {
-    }
+    public record Body(OpenAiError error) {}
 
     public Body asBody() {
         return new Body(this);

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.response.Response;
 import java.util.List;
-import tools.jackson.databind.JsonNode;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A streaming event of one response. SSE frames it as {@code event:/data:}, WebSocket as one text frame,
@@ -21,7 +21,8 @@ public sealed interface ResponseEvent {
     /** True for the event that ends a response: completed, incomplete or failed. */
     @JsonIgnore
     default boolean terminal() {
-        return this instanceof Lifecycle lifecycle && lifecycle.response().status() != null
+        return this instanceof Lifecycle lifecycle
+                && lifecycle.response().status() != null
                 && !Response.IN_PROGRESS.equals(lifecycle.response().status());
     }
 
@@ -30,8 +31,14 @@ public sealed interface ResponseEvent {
      *
      * @param hotloopTiming extension: where the turn's time went, on a terminal event when the caller asked
      */
-    record Lifecycle(String type, int sequenceNumber, Response response,
-                     @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable JsonNode hotloopTiming) implements ResponseEvent {
+    record Lifecycle(
+            String type,
+            int sequenceNumber,
+            Response response,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            JsonNode hotloopTiming)
+            implements ResponseEvent {
 
         public Lifecycle(String type, int sequenceNumber, Response response) {
             this(type, sequenceNumber, response, null);
@@ -43,36 +50,47 @@ public sealed interface ResponseEvent {
     }
 
     /** {@code response.output_item.added|done}. */
-    record OutputItem(String type, int sequenceNumber, int outputIndex, Item item) implements ResponseEvent {
-    }
+    record OutputItem(String type, int sequenceNumber, int outputIndex, Item item) implements ResponseEvent {}
 
     /** {@code response.content_part.added|done}. */
     record ContentPart(String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, JsonNode part)
-            implements ResponseEvent {
-    }
+            implements ResponseEvent {}
 
     /** {@code response.output_text.delta}. */
-    record TextDelta(String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, String delta,
-                     List<JsonNode> logprobs) implements ResponseEvent {
-    }
+    record TextDelta(
+            String type,
+            int sequenceNumber,
+            String itemId,
+            int outputIndex,
+            int contentIndex,
+            String delta,
+            List<JsonNode> logprobs)
+            implements ResponseEvent {}
 
     /** {@code response.output_text.done}. */
-    record TextDone(String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, String text,
-                    List<JsonNode> logprobs) implements ResponseEvent {
-    }
+    record TextDone(
+            String type,
+            int sequenceNumber,
+            String itemId,
+            int outputIndex,
+            int contentIndex,
+            String text,
+            List<JsonNode> logprobs)
+            implements ResponseEvent {}
 
     /** {@code response.function_call_arguments.delta}. */
     record ArgumentsDelta(String type, int sequenceNumber, String itemId, int outputIndex, String delta)
-            implements ResponseEvent {
-    }
+            implements ResponseEvent {}
 
     /** {@code response.function_call_arguments.done}. */
     record ArgumentsDone(String type, int sequenceNumber, String itemId, int outputIndex, String name, String arguments)
-            implements ResponseEvent {
-    }
+            implements ResponseEvent {}
 
     /** {@code error}: a stream that fails before a response exists, or mid-stream without a failed response. */
-    record StreamError(String type, int sequenceNumber, @Nullable String code, String message, @Nullable String param)
-            implements ResponseEvent {
-    }
+    record StreamError(
+            String type,
+            int sequenceNumber,
+            @Nullable String code,
+            String message,
+            @Nullable String param) implements ResponseEvent {}
 }

@@ -16,6 +16,7 @@ public final class ResponseIds {
     public static final String PREFIX = "resp_";
     /** Longest id a client may name: ours have 53 characters; anything much longer is no id of any server's. */
     public static final int MAX_LENGTH = 256;
+
     static final int CHAIN_TAG_HEX = 16;
     static final int RANDOM_HEX = 32;
 
@@ -23,8 +24,7 @@ public final class ResponseIds {
     private static final HexFormat HEX = HexFormat.of();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ResponseIds() {
-    }
+    private ResponseIds() {}
 
     /** A response id opening a new chain. */
     public static String newChain() {

@@ -15,8 +15,7 @@ public final class TenantIds {
 
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
 
-    private TenantIds() {
-    }
+    private TenantIds() {}
 
     public static boolean isValid(String tenant) {
         return tenant != null && VALID.matcher(tenant).matches();

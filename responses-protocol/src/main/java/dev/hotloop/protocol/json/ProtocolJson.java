@@ -23,8 +23,7 @@ public final class ProtocolJson {
     private static final JsonMapper MAPPER = mapper(MAX_DEPTH);
     private static final JsonMapper CLIENT_MAPPER = mapper(MAX_CLIENT_DEPTH);
 
-    private ProtocolJson() {
-    }
+    private ProtocolJson() {}
 
     public static JsonMapper mapper() {
         return MAPPER;
@@ -41,8 +40,12 @@ public final class ProtocolJson {
 
     private static JsonMapper mapper(int readDepth) {
         JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(readDepth).build())
-                .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(readDepth)
+                        .build())
+                .streamWriteConstraints(StreamWriteConstraints.builder()
+                        .maxNestingDepth(MAX_DEPTH)
+                        .build())
                 .build();
         return JsonMapper.builder(factory)
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

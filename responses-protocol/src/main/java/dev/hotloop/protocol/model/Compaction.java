@@ -24,16 +24,19 @@ public final class Compaction {
 
     static final String FORMAT = "hlc1.";
 
-    private Compaction() {
-    }
+    private Compaction() {}
 
     /** The {@code compaction} item carrying {@code summary}. */
     public static PassThroughItem item(String summary) {
         ObjectNode json = ProtocolJson.nodes().objectNode();
         json.put("id", ResponseIds.item("cmp"));
         json.put("type", "compaction");
-        json.put("encrypted_content", FORMAT + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(summary.getBytes(StandardCharsets.UTF_8)));
+        json.put(
+                "encrypted_content",
+                FORMAT
+                        + Base64.getUrlEncoder()
+                                .withoutPadding()
+                                .encodeToString(summary.getBytes(StandardCharsets.UTF_8)));
         return new PassThroughItem(json);
     }
 

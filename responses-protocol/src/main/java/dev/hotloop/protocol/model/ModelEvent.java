@@ -9,26 +9,21 @@ import org.jspecify.annotations.Nullable;
 public sealed interface ModelEvent {
 
     /** Text of the assistant message (starts one if none is open). */
-    record TextDelta(String text) implements ModelEvent {
-    }
+    record TextDelta(String text) implements ModelEvent {}
 
     /** A function call begins; its arguments follow as {@link ArgumentsDelta}s. */
-    record FunctionCallStart(String callId, String name) implements ModelEvent {
-    }
+    record FunctionCallStart(String callId, String name) implements ModelEvent {}
 
     /** A piece of the open function call's JSON arguments. */
-    record ArgumentsDelta(String delta) implements ModelEvent {
-    }
+    record ArgumentsDelta(String delta) implements ModelEvent {}
 
     /**
      * The end of the step.
      *
      * @param usage token counts as the model reports them, or null to let the engine count
      */
-    record Finish(FinishReason reason, @Nullable ModelUsage usage) implements ModelEvent {
-    }
+    record Finish(FinishReason reason, @Nullable ModelUsage usage) implements ModelEvent {}
 
     /** Token counts reported by an upstream model. */
-    record ModelUsage(int inputTokens, int cachedTokens, int outputTokens) {
-    }
+    record ModelUsage(int inputTokens, int cachedTokens, int outputTokens) {}
 }

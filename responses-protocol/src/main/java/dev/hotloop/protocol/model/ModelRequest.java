@@ -22,5 +22,4 @@ public record ModelRequest(
         @Nullable Integer maxOutputTokens,
         @Nullable Double temperature,
         @Nullable Double topP,
-        @Nullable String promptCacheKey) {
-}
+        @Nullable String promptCacheKey) {}

@@ -5,8 +5,8 @@ import dev.hotloop.protocol.tool.Tool;
 import dev.hotloop.protocol.tool.ToolChoice;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A validated create request ({@code POST /v1/responses} body or WebSocket {@code response.create} event).
@@ -40,5 +40,4 @@ public record CreateRequest(
         @Nullable String user,
         @Nullable String safetyIdentifier,
         boolean generate,
-        @Nullable String streamId) {
-}
+        @Nullable String streamId) {}

@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Parses and validates a create body. Every failure is an {@link ApiException} with status 400 and the
@@ -28,8 +28,7 @@ public final class CreateRequestReader {
     private static final int METADATA_VALUE_MAX = 512;
     private static final List<String> TRUNCATIONS = List.of("auto", "disabled");
 
-    private CreateRequestReader() {
-    }
+    private CreateRequestReader() {}
 
     /** Parses raw JSON bytes; malformed JSON is a 400 like any other invalid body. */
     public static CreateRequest read(byte[] body) {
@@ -37,15 +36,19 @@ public final class CreateRequestReader {
         try {
             tree = ProtocolJson.clientMapper().readTree(body);
         } catch (StreamConstraintsException e) {
-            throw ApiException.invalidRequest(null, "invalid_json", "The JSON body exceeds a limit of this server: "
-                    + e.getOriginalMessage());
+            throw ApiException.invalidRequest(
+                    null, "invalid_json", "The JSON body exceeds a limit of this server: " + e.getOriginalMessage());
         } catch (JacksonException e) {
-            throw ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON, "We could not parse the JSON body of your request. "
-                    + "(HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a "
-                    + "JSON payload, but what was sent was not valid JSON.)");
+            throw ApiException.invalidRequest(
+                    null,
+                    ErrorCodes.INVALID_JSON,
+                    "We could not parse the JSON body of your request. "
+                            + "(HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a "
+                            + "JSON payload, but what was sent was not valid JSON.)");
         }
         if (tree == null || tree.isMissingNode()) {
-            throw ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON, "The request body is empty: expected a JSON object.");
+            throw ApiException.invalidRequest(
+                    null, ErrorCodes.INVALID_JSON, "The request body is empty: expected a JSON object.");
         }
         return read(tree);
     }
@@ -55,16 +58,20 @@ public final class CreateRequestReader {
         StorableJson.check(tree);
         JsonFields body = JsonFields.of(tree, "");
         if (Boolean.TRUE.equals(body.bool("background"))) {
-            throw ApiException.invalidRequest("background", ErrorCodes.UNSUPPORTED_PARAMETER,
-                    "Background mode is not supported by this server.");
+            throw ApiException.invalidRequest(
+                    "background", ErrorCodes.UNSUPPORTED_PARAMETER, "Background mode is not supported by this server.");
         }
         String previousResponseId = previousResponseId(body);
         if (body.node("conversation") != null) {
             if (previousResponseId != null) {
-                throw ApiException.invalidRequest("conversation", ErrorCodes.MUTUALLY_EXCLUSIVE_PARAMETERS,
+                throw ApiException.invalidRequest(
+                        "conversation",
+                        ErrorCodes.MUTUALLY_EXCLUSIVE_PARAMETERS,
                         "'previous_response_id' and 'conversation' cannot be used together.");
             }
-            throw ApiException.invalidRequest("conversation", ErrorCodes.UNSUPPORTED_PARAMETER,
+            throw ApiException.invalidRequest(
+                    "conversation",
+                    ErrorCodes.UNSUPPORTED_PARAMETER,
                     "Conversations are not supported by this server: chain responses with 'previous_response_id'.");
         }
         List<Tool> tools = ToolReader.tools(body.array("tools"));
@@ -107,13 +114,19 @@ public final class CreateRequestReader {
             return null;
         }
         if (id.length() > ResponseIds.MAX_LENGTH) {
-            throw ApiException.invalidRequest("previous_response_id", "invalid_value", "Invalid "
-                    + "'previous_response_id': string too long. Expected a string with maximum length "
-                    + ResponseIds.MAX_LENGTH + ", but got a string with length " + id.length() + " instead.");
+            throw ApiException.invalidRequest(
+                    "previous_response_id",
+                    "invalid_value",
+                    "Invalid "
+                            + "'previous_response_id': string too long. Expected a string with maximum length "
+                            + ResponseIds.MAX_LENGTH + ", but got a string with length " + id.length() + " instead.");
         }
         if (!id.startsWith(ResponseIds.PREFIX)) {
-            throw ApiException.invalidRequest("previous_response_id", "invalid_value", "Invalid "
-                    + "'previous_response_id': '" + id + "'. Expected an ID that begins with '" + ResponseIds.PREFIX + "'.");
+            throw ApiException.invalidRequest(
+                    "previous_response_id",
+                    "invalid_value",
+                    "Invalid " + "'previous_response_id': '" + id + "'. Expected an ID that begins with '"
+                            + ResponseIds.PREFIX + "'.");
         }
         return id;
     }
@@ -124,21 +137,31 @@ public final class CreateRequestReader {
             return Map.of();
         }
         if (metadata.size() > METADATA_MAX_PAIRS) {
-            throw ApiException.invalidRequest("metadata", ErrorCodes.OBJECT_ABOVE_MAX_PROPERTIES, "Invalid 'metadata': too many "
-                    + "properties. Expected an object with at most " + METADATA_MAX_PAIRS + " properties, but got "
-                    + metadata.size() + " instead.");
+            throw ApiException.invalidRequest(
+                    "metadata",
+                    ErrorCodes.OBJECT_ABOVE_MAX_PROPERTIES,
+                    "Invalid 'metadata': too many "
+                            + "properties. Expected an object with at most " + METADATA_MAX_PAIRS
+                            + " properties, but got "
+                            + metadata.size() + " instead.");
         }
         Map<String, String> pairs = new LinkedHashMap<>();
         JsonFields fields = JsonFields.of(metadata, "metadata");
         for (String key : metadata.propertyNames()) {
             if (key.length() > METADATA_KEY_MAX) {
-                throw ApiException.invalidRequest("metadata", ErrorCodes.STRING_ABOVE_MAX_LENGTH, "Invalid 'metadata': key '"
-                        + key.substring(0, 16) + "…' is longer than " + METADATA_KEY_MAX + " characters.");
+                throw ApiException.invalidRequest(
+                        "metadata",
+                        ErrorCodes.STRING_ABOVE_MAX_LENGTH,
+                        "Invalid 'metadata': key '" + key.substring(0, 16) + "…' is longer than " + METADATA_KEY_MAX
+                                + " characters.");
             }
             String value = fields.requiredString(key);
             if (value.length() > METADATA_VALUE_MAX) {
-                throw ApiException.invalidRequest(fields.param(key), ErrorCodes.STRING_ABOVE_MAX_LENGTH, "Invalid '"
-                        + fields.param(key) + "': string too long. Expected at most " + METADATA_VALUE_MAX + " characters.");
+                throw ApiException.invalidRequest(
+                        fields.param(key),
+                        ErrorCodes.STRING_ABOVE_MAX_LENGTH,
+                        "Invalid '" + fields.param(key) + "': string too long. Expected at most " + METADATA_VALUE_MAX
+                                + " characters.");
             }
             pairs.put(key, value);
         }

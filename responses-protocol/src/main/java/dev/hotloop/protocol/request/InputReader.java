@@ -11,10 +11,10 @@ import dev.hotloop.protocol.item.PassThroughItem;
 import dev.hotloop.protocol.json.ProtocolJson;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Reads {@code input} (a string or an item list) into validated, normalized items: short-hand messages get
@@ -22,8 +22,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InputReader {
 
-    private InputReader() {
-    }
+    private InputReader() {}
 
     public static List<Item> read(@Nullable JsonNode input) {
         if (input == null) {
@@ -44,7 +43,8 @@ public final class InputReader {
 
     /** A plain user message holding {@code text}. */
     public static MessageItem userText(String text) {
-        ObjectNode part = ProtocolJson.nodes().objectNode().put("type", "input_text").put("text", text);
+        ObjectNode part =
+                ProtocolJson.nodes().objectNode().put("type", "input_text").put("text", text);
         ObjectNode json = ProtocolJson.nodes().objectNode();
         json.put("type", "message");
         json.put("id", ResponseIds.item("msg"));
@@ -69,7 +69,10 @@ public final class InputReader {
             case "function_call_output" -> functionCallOutput(fields);
             default -> {
                 if (!ItemTypes.ITEMS.contains(type)) {
-                    throw ApiException.invalidValue(fields.param("type"), type, ItemTypes.ITEMS.stream().sorted().toList());
+                    throw ApiException.invalidValue(
+                            fields.param("type"),
+                            type,
+                            ItemTypes.ITEMS.stream().sorted().toList());
                 }
                 yield new PassThroughItem((ObjectNode) node);
             }
@@ -79,7 +82,10 @@ public final class InputReader {
     private static MessageItem message(JsonFields fields) {
         String role = fields.requiredString("role");
         if (!ItemTypes.ROLES.contains(role)) {
-            throw ApiException.invalidValue(fields.param("role"), role, ItemTypes.ROLES.stream().sorted().toList());
+            throw ApiException.invalidValue(
+                    fields.param("role"),
+                    role,
+                    ItemTypes.ROLES.stream().sorted().toList());
         }
         JsonNode content = fields.node("content");
         if (content == null) {
@@ -88,16 +94,23 @@ public final class InputReader {
         ArrayNode parts;
         if (content.isString()) {
             String partType = "assistant".equals(role) ? "output_text" : "input_text";
-            parts = ProtocolJson.nodes().arrayNode().add(
-                    "output_text".equals(partType) ? MessageItem.outputText(content.stringValue())
-                            : ProtocolJson.nodes().objectNode().put("type", partType).put("text", content.stringValue()));
+            parts = ProtocolJson.nodes()
+                    .arrayNode()
+                    .add(
+                            "output_text".equals(partType)
+                                    ? MessageItem.outputText(content.stringValue())
+                                    : ProtocolJson.nodes()
+                                            .objectNode()
+                                            .put("type", partType)
+                                            .put("text", content.stringValue()));
         } else if (content.isArray()) {
             parts = (ArrayNode) content;
             for (int i = 0; i < parts.size(); i++) {
                 checkPart(parts.get(i), fields.param("content") + "[" + i + "]");
             }
         } else {
-            throw ApiException.invalidType(fields.param("content"), "a string or an array", JsonFields.describe(content));
+            throw ApiException.invalidType(
+                    fields.param("content"), "a string or an array", JsonFields.describe(content));
         }
         ObjectNode json = withTypeAndId((ObjectNode) fields.object(), "message", "msg");
         json.set("content", parts);
@@ -108,7 +121,10 @@ public final class InputReader {
         JsonFields fields = JsonFields.of(part, path);
         String type = fields.requiredString("type");
         if (!ItemTypes.CONTENT_PARTS.contains(type)) {
-            throw ApiException.invalidValue(fields.param("type"), type, ItemTypes.CONTENT_PARTS.stream().sorted().toList());
+            throw ApiException.invalidValue(
+                    fields.param("type"),
+                    type,
+                    ItemTypes.CONTENT_PARTS.stream().sorted().toList());
         }
         if (type.endsWith("text")) {
             fields.requiredString("text");

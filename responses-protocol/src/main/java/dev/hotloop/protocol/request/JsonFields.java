@@ -1,8 +1,8 @@
 package dev.hotloop.protocol.request;
 
-import org.jspecify.annotations.Nullable;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** Typed reads of one JSON object's fields, failing with OpenAI's wording and the field's full path as {@code param}. */
@@ -20,12 +20,14 @@ record JsonFields(JsonNode object, String path) {
     }
 
     /** The field's node, or null when absent or JSON null (OpenAI treats both as "not given"). */
-    @Nullable JsonNode node(String field) {
+    @Nullable
+    JsonNode node(String field) {
         JsonNode value = object.get(field);
         return value == null || value.isNull() ? null : value;
     }
 
-    @Nullable String string(String field) {
+    @Nullable
+    String string(String field) {
         JsonNode value = node(field);
         if (value == null) {
             return null;
@@ -44,7 +46,8 @@ record JsonFields(JsonNode object, String path) {
         return value;
     }
 
-    @Nullable Boolean bool(String field) {
+    @Nullable
+    Boolean bool(String field) {
         JsonNode value = node(field);
         if (value == null) {
             return null;
@@ -55,7 +58,8 @@ record JsonFields(JsonNode object, String path) {
         return value.booleanValue();
     }
 
-    @Nullable Integer integer(String field, int minimum) {
+    @Nullable
+    Integer integer(String field, int minimum) {
         JsonNode value = node(field);
         if (value == null) {
             return null;
@@ -64,14 +68,18 @@ record JsonFields(JsonNode object, String path) {
             throw ApiException.invalidType(param(field), "an integer", describe(value));
         }
         if (value.intValue() < minimum) {
-            throw ApiException.invalidRequest(param(field), ErrorCodes.INTEGER_BELOW_MIN_VALUE, "Invalid '" + param(field)
-                    + "': integer below minimum value. Expected a value >= " + minimum + ", but got "
-                    + value.intValue() + " instead.");
+            throw ApiException.invalidRequest(
+                    param(field),
+                    ErrorCodes.INTEGER_BELOW_MIN_VALUE,
+                    "Invalid '" + param(field)
+                            + "': integer below minimum value. Expected a value >= " + minimum + ", but got "
+                            + value.intValue() + " instead.");
         }
         return value.intValue();
     }
 
-    @Nullable Double decimal(String field, double minimum, double maximum) {
+    @Nullable
+    Double decimal(String field, double minimum, double maximum) {
         JsonNode value = node(field);
         if (value == null) {
             return null;
@@ -81,13 +89,17 @@ record JsonFields(JsonNode object, String path) {
         }
         double number = value.doubleValue();
         if (number < minimum || number > maximum) {
-            throw ApiException.invalidRequest(param(field), ErrorCodes.DECIMAL_OUT_OF_RANGE, "Invalid '" + param(field)
-                    + "': expected a value between " + minimum + " and " + maximum + ", but got " + number + " instead.");
+            throw ApiException.invalidRequest(
+                    param(field),
+                    ErrorCodes.DECIMAL_OUT_OF_RANGE,
+                    "Invalid '" + param(field) + "': expected a value between " + minimum + " and " + maximum
+                            + ", but got " + number + " instead.");
         }
         return number;
     }
 
-    @Nullable JsonNode objectNode(String field) {
+    @Nullable
+    JsonNode objectNode(String field) {
         JsonNode value = node(field);
         if (value != null && !value.isObject()) {
             throw ApiException.invalidType(param(field), "an object", describe(value));
@@ -95,7 +107,8 @@ record JsonFields(JsonNode object, String path) {
         return value;
     }
 
-    @Nullable JsonNode array(String field) {
+    @Nullable
+    JsonNode array(String field) {
         JsonNode value = node(field);
         if (value != null && !value.isArray()) {
             throw ApiException.invalidType(param(field), "an array", describe(value));

@@ -3,8 +3,8 @@ package dev.hotloop.protocol.request;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.json.ProtocolJson;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Refuses, with a 400 naming the field, what a parser accepts but hotloop could not store and serve back: nesting
@@ -24,7 +24,8 @@ final class StorableJson {
             return new Path(this, null, position);
         }
 
-        @Nullable String param() {
+        @Nullable
+        String param() {
             if (parent == null) {
                 return null;
             }
@@ -36,8 +37,7 @@ final class StorableJson {
         }
     }
 
-    private StorableJson() {
-    }
+    private StorableJson() {}
 
     static void check(JsonNode body) {
         check(body, new Path(null, null, -1), 1);
@@ -55,8 +55,11 @@ final class StorableJson {
         }
         if (depth > ProtocolJson.MAX_CLIENT_DEPTH) {
             String param = path.param();
-            throw ApiException.invalidRequest(param, "invalid_json", (param == null ? "The body" : "'" + param + "'")
-                    + " nests JSON deeper than " + ProtocolJson.MAX_CLIENT_DEPTH + " levels.");
+            throw ApiException.invalidRequest(
+                    param,
+                    "invalid_json",
+                    (param == null ? "The body" : "'" + param + "'") + " nests JSON deeper than "
+                            + ProtocolJson.MAX_CLIENT_DEPTH + " levels.");
         }
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> field : node.properties()) {
@@ -73,9 +76,12 @@ final class StorableJson {
     }
 
     private static ApiException loneSurrogate(@Nullable String param) {
-        return ApiException.invalidRequest(param, "invalid_value", (param == null ? "The body" : "Invalid '" + param
-                + "': it") + " holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape), which is not valid "
-                + "Unicode text.");
+        return ApiException.invalidRequest(
+                param,
+                "invalid_value",
+                (param == null ? "The body" : "Invalid '" + param + "': it")
+                        + " holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape), which is not valid "
+                        + "Unicode text.");
     }
 
     static boolean hasLoneSurrogate(String text) {

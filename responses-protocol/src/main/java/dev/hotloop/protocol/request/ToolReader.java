@@ -12,9 +12,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
 
 /** Reads and validates {@code tools} and {@code tool_choice}. */
 final class ToolReader {
@@ -22,8 +22,7 @@ final class ToolReader {
     private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private static final List<String> CHOICE_MODES = List.of("auto", "none", "required");
 
-    private ToolReader() {
-    }
+    private ToolReader() {}
 
     static List<Tool> tools(@Nullable JsonNode tools) {
         if (tools == null) {
@@ -35,16 +34,24 @@ final class ToolReader {
             JsonFields fields = JsonFields.of(tools.get(i), "tools[" + i + "]");
             String type = fields.requiredString("type");
             if (!ItemTypes.TOOLS.contains(type)) {
-                throw ApiException.invalidValue(fields.param("type"), type, ItemTypes.TOOLS.stream().sorted().toList());
+                throw ApiException.invalidValue(
+                        fields.param("type"),
+                        type,
+                        ItemTypes.TOOLS.stream().sorted().toList());
             }
             if ("function".equals(type)) {
                 String name = fields.requiredString("name");
                 if (!FUNCTION_NAME.matcher(name).matches()) {
-                    throw ApiException.invalidRequest(fields.param("name"), ErrorCodes.INVALID_FUNCTION_NAME, "Invalid '"
-                            + fields.param("name") + "': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$' of at most 64 characters.");
+                    throw ApiException.invalidRequest(
+                            fields.param("name"),
+                            ErrorCodes.INVALID_FUNCTION_NAME,
+                            "Invalid '" + fields.param("name")
+                                    + "': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$' of at most 64 characters.");
                 }
                 if (!functionNames.add(name)) {
-                    throw ApiException.invalidRequest(fields.param("name"), ErrorCodes.DUPLICATE_FUNCTION_NAME,
+                    throw ApiException.invalidRequest(
+                            fields.param("name"),
+                            ErrorCodes.DUPLICATE_FUNCTION_NAME,
                             "Duplicate function name '" + name + "' in tools.");
                 }
                 fields.string("description");
@@ -75,10 +82,11 @@ final class ToolReader {
             return new ToolChoice(ToolChoice.Mode.AUTO, null, choice);
         }
         String name = fields.requiredString("name");
-        boolean declared = tools.stream().anyMatch(t -> t instanceof FunctionTool f && f.name().equals(name));
+        boolean declared = tools.stream()
+                .anyMatch(t -> t instanceof FunctionTool f && f.name().equals(name));
         if (!declared) {
-            throw ApiException.invalidRequest("tool_choice", "Tool choice '" + name
-                    + "' not found in 'tools' parameter.");
+            throw ApiException.invalidRequest(
+                    "tool_choice", "Tool choice '" + name + "' not found in 'tools' parameter.");
         }
         return new ToolChoice(ToolChoice.Mode.FUNCTION, name, choice);
     }

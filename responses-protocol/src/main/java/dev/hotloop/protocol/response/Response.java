@@ -8,19 +8,46 @@ import dev.hotloop.protocol.tool.Tool;
 import dev.hotloop.protocol.tool.ToolChoice;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The Response object, as sent on every transport. Snapshots are immutable: the engine derives the
  * in-progress and final states with the {@code with…} methods.
  */
-@JsonPropertyOrder({"id", "object", "created_at", "status", "background", "completed_at", "error", "incomplete_details",
-        "instructions", "max_output_tokens", "max_tool_calls", "model", "output", "parallel_tool_calls",
-        "previous_response_id", "prompt_cache_key", "reasoning", "safety_identifier", "service_tier", "store",
-        "temperature", "text", "tool_choice", "tools", "top_p", "truncation", "usage", "user", "metadata",
-        "access_programs"})
+@JsonPropertyOrder({
+    "id",
+    "object",
+    "created_at",
+    "status",
+    "background",
+    "completed_at",
+    "error",
+    "incomplete_details",
+    "instructions",
+    "max_output_tokens",
+    "max_tool_calls",
+    "model",
+    "output",
+    "parallel_tool_calls",
+    "previous_response_id",
+    "prompt_cache_key",
+    "reasoning",
+    "safety_identifier",
+    "service_tier",
+    "store",
+    "temperature",
+    "text",
+    "tool_choice",
+    "tools",
+    "top_p",
+    "truncation",
+    "usage",
+    "user",
+    "metadata",
+    "access_programs"
+})
 public record Response(
         String id,
         String object,
@@ -60,35 +87,85 @@ public record Response(
     public static final String CANCELLED = "cancelled";
 
     /** The error of a failed response. */
-    public record ResponseError(String code, String message) {
-    }
+    public record ResponseError(String code, String message) {}
 
     /** Why a response stopped early: {@code max_output_tokens} or {@code content_filter}. */
-    public record IncompleteDetails(String reason) {
-    }
+    public record IncompleteDetails(String reason) {}
 
     /** A fresh {@code in_progress} response for {@code request}, echoing its settings. */
     public static Response start(String id, String model, CreateRequest request, long createdAt) {
-        return new Response(id, "response", createdAt, IN_PROGRESS, false, null, null, null,
-                request.instructions(), request.maxOutputTokens(), request.maxToolCalls(), model, List.of(),
-                request.parallelToolCalls(), request.previousResponseId(), request.promptCacheKey(),
+        return new Response(
+                id,
+                "response",
+                createdAt,
+                IN_PROGRESS,
+                false,
+                null,
+                null,
+                null,
+                request.instructions(),
+                request.maxOutputTokens(),
+                request.maxToolCalls(),
+                model,
+                List.of(),
+                request.parallelToolCalls(),
+                request.previousResponseId(),
+                request.promptCacheKey(),
                 request.reasoning() != null ? request.reasoning() : defaultReasoning(),
-                request.safetyIdentifier(), request.serviceTier() != null ? request.serviceTier() : "default",
-                request.store(), request.temperature() != null ? request.temperature() : 1.0,
-                request.text() != null ? request.text() : defaultText(), request.toolChoice(), request.tools(),
+                request.safetyIdentifier(),
+                request.serviceTier() != null ? request.serviceTier() : "default",
+                request.store(),
+                request.temperature() != null ? request.temperature() : 1.0,
+                request.text() != null ? request.text() : defaultText(),
+                request.toolChoice(),
+                request.tools(),
                 request.topP() != null ? request.topP() : 1.0,
-                request.truncation() != null ? request.truncation() : "disabled", null, request.user(),
-                request.metadata(), Map.of("cyber", "standard"));
+                request.truncation() != null ? request.truncation() : "disabled",
+                null,
+                request.user(),
+                request.metadata(),
+                Map.of("cyber", "standard"));
     }
 
     /** The terminal state: status, output, usage and the error or incomplete reason that goes with it. */
-    public Response finish(String newStatus, List<Item> newOutput, @Nullable Usage newUsage,
-                           @Nullable ResponseError newError, @Nullable IncompleteDetails newIncompleteDetails, long completedAtSeconds) {
-        return new Response(id, object, createdAt, newStatus, background,
-                COMPLETED.equals(newStatus) ? completedAtSeconds : null, newError, newIncompleteDetails, instructions,
-                maxOutputTokens, maxToolCalls, model, List.copyOf(newOutput), parallelToolCalls, previousResponseId,
-                promptCacheKey, reasoning, safetyIdentifier, serviceTier, store, temperature, text, toolChoice, tools,
-                topP, truncation, newUsage, user, metadata, accessPrograms);
+    public Response finish(
+            String newStatus,
+            List<Item> newOutput,
+            @Nullable Usage newUsage,
+            @Nullable ResponseError newError,
+            @Nullable IncompleteDetails newIncompleteDetails,
+            long completedAtSeconds) {
+        return new Response(
+                id,
+                object,
+                createdAt,
+                newStatus,
+                background,
+                COMPLETED.equals(newStatus) ? completedAtSeconds : null,
+                newError,
+                newIncompleteDetails,
+                instructions,
+                maxOutputTokens,
+                maxToolCalls,
+                model,
+                List.copyOf(newOutput),
+                parallelToolCalls,
+                previousResponseId,
+                promptCacheKey,
+                reasoning,
+                safetyIdentifier,
+                serviceTier,
+                store,
+                temperature,
+                text,
+                toolChoice,
+                tools,
+                topP,
+                truncation,
+                newUsage,
+                user,
+                metadata,
+                accessPrograms);
     }
 
     private static JsonNode defaultReasoning() {

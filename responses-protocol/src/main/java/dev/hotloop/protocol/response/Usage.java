@@ -9,17 +9,23 @@ package dev.hotloop.protocol.response;
  * @param outputTokensDetails of the output, the reasoning tokens
  * @param totalTokens         input and output tokens together
  */
-public record Usage(int inputTokens, InputDetails inputTokensDetails, int outputTokens,
-                    OutputDetails outputTokensDetails, int totalTokens) {
+public record Usage(
+        int inputTokens,
+        InputDetails inputTokensDetails,
+        int outputTokens,
+        OutputDetails outputTokensDetails,
+        int totalTokens) {
 
-    public record InputDetails(int cachedTokens, int cacheWriteTokens) {
-    }
+    public record InputDetails(int cachedTokens, int cacheWriteTokens) {}
 
-    public record OutputDetails(int reasoningTokens) {
-    }
+    public record OutputDetails(int reasoningTokens) {}
 
     public static Usage of(int inputTokens, int cachedTokens, int outputTokens) {
-        return new Usage(inputTokens, new InputDetails(cachedTokens, 0), outputTokens, new OutputDetails(0),
+        return new Usage(
+                inputTokens,
+                new InputDetails(cachedTokens, 0),
+                outputTokens,
+                new OutputDetails(0),
                 inputTokens + outputTokens);
     }
 }

@@ -1,9 +1,9 @@
 package dev.hotloop.protocol.tool;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.StringNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * How the model may use tools: {@code auto}, {@code none}, {@code required}, or one named function
@@ -13,9 +13,15 @@ import org.jspecify.annotations.Nullable;
  * @param functionName the forced function, when mode is function
  * @param json         the value as sent, echoed in the response
  */
-public record ToolChoice(Mode mode, @Nullable String functionName, @JsonValue JsonNode json) {
+public record ToolChoice(
+        Mode mode, @Nullable String functionName, @JsonValue JsonNode json) {
 
-    public enum Mode { AUTO, NONE, REQUIRED, FUNCTION }
+    public enum Mode {
+        AUTO,
+        NONE,
+        REQUIRED,
+        FUNCTION
+    }
 
     public static final ToolChoice AUTO = new ToolChoice(Mode.AUTO, null, StringNode.valueOf("auto"));
     public static final ToolChoice NONE = new ToolChoice(Mode.NONE, null, StringNode.valueOf("none"));

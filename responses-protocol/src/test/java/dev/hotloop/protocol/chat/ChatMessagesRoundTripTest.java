@@ -33,14 +33,29 @@ class ChatMessagesRoundTripTest {
             return switch (item) {
                 case MessageItem message -> {
                     List<String> texts = new ArrayList<>();
-                    message.json().path("content").forEach(part -> texts.add(part.path("text").asString("")));
+                    message.json()
+                            .path("content")
+                            .forEach(part -> texts.add(part.path("text").asString("")));
                     yield new Canonical("message", message.role(), texts, null, null, null);
                 }
-                case FunctionCallItem call -> new Canonical("function_call", null, List.of(), call.callId(), call.name(),
-                        call.arguments());
-                case FunctionCallOutputItem output -> new Canonical("function_call_output", null, List.of(),
-                        output.callId(), null, output.json().path("output").toString());
-                case PassThroughItem other -> new Canonical(other.type(), null, List.of(), null, null, other.json().toString());
+                case FunctionCallItem call ->
+                    new Canonical("function_call", null, List.of(), call.callId(), call.name(), call.arguments());
+                case FunctionCallOutputItem output ->
+                    new Canonical(
+                            "function_call_output",
+                            null,
+                            List.of(),
+                            output.callId(),
+                            null,
+                            output.json().path("output").toString());
+                case PassThroughItem other ->
+                    new Canonical(
+                            other.type(),
+                            null,
+                            List.of(),
+                            null,
+                            null,
+                            other.json().toString());
             };
         }
     }
@@ -49,13 +64,16 @@ class ChatMessagesRoundTripTest {
     void noMessageCallOrOutputIsLostAndOrderIsKept(@ForAll("conversations") List<Item> conversation) {
         List<Item> back = ChatMessages.fromChat(reparsed(ChatMessages.toChat(null, conversation)));
 
-        List<Canonical> expected = conversation.stream().filter(item -> !(item instanceof PassThroughItem))
-                .map(Canonical::of).toList();
+        List<Canonical> expected = conversation.stream()
+                .filter(item -> !(item instanceof PassThroughItem))
+                .map(Canonical::of)
+                .toList();
         assertThat(back.stream().map(Canonical::of).toList()).isEqualTo(expected);
     }
 
     @Property(tries = 400)
-    void everyToolMessageDirectlyFollowsTheAssistantMessageThatCalledIt(@ForAll("conversations") List<Item> conversation) {
+    void everyToolMessageDirectlyFollowsTheAssistantMessageThatCalledIt(
+            @ForAll("conversations") List<Item> conversation) {
         ArrayNode messages = ChatMessages.toChat(null, conversation);
 
         Set<String> pending = new HashSet<>();
@@ -63,16 +81,24 @@ class ChatMessagesRoundTripTest {
         for (JsonNode message : messages) {
             switch (message.path("role").asString()) {
                 case "assistant" -> {
-                    assertThat(pending).as("calls answered before the next assistant message").isEmpty();
-                    message.path("tool_calls").forEach(call -> pending.add(call.path("id").asString()));
+                    assertThat(pending)
+                            .as("calls answered before the next assistant message")
+                            .isEmpty();
+                    message.path("tool_calls")
+                            .forEach(call -> pending.add(call.path("id").asString()));
                     afterCalls = !pending.isEmpty();
                 }
                 case "tool" -> {
-                    assertThat(afterCalls).as("tool message right after its calls").isTrue();
-                    assertThat(pending.remove(message.path("tool_call_id").asString())).isTrue();
+                    assertThat(afterCalls)
+                            .as("tool message right after its calls")
+                            .isTrue();
+                    assertThat(pending.remove(message.path("tool_call_id").asString()))
+                            .isTrue();
                 }
                 default -> {
-                    assertThat(pending).as("calls answered before the next message").isEmpty();
+                    assertThat(pending)
+                            .as("calls answered before the next message")
+                            .isEmpty();
                     afterCalls = false;
                 }
             }
@@ -87,15 +113,18 @@ class ChatMessagesRoundTripTest {
             if (conversation.get(end - 1).producedByModel()) {
                 continue; // a context sent to a model ends with input, never inside the model's own output
             }
-            String rendered = ChatMessages.toChat("Be brief.", conversation.subList(0, end)).toString();
+            String rendered = ChatMessages.toChat("Be brief.", conversation.subList(0, end))
+                    .toString();
             assertThat(whole).startsWith(rendered.substring(0, rendered.length() - 1));
         }
     }
 
     @Provide
     Arbitrary<List<Item>> conversations() {
-        Arbitrary<List<Segment>> segments = Arbitraries.oneOf(inputMessage(), assistantMessage(), callGroup(), reasoning())
-                .list().ofMaxSize(12);
+        Arbitrary<List<Segment>> segments = Arbitraries.oneOf(
+                        inputMessage(), assistantMessage(), callGroup(), reasoning())
+                .list()
+                .ofMaxSize(12);
         return segments.map(list -> {
             AtomicInteger callIds = new AtomicInteger();
             List<Item> items = new ArrayList<>();
@@ -120,19 +149,27 @@ class ChatMessagesRoundTripTest {
 
     private static Arbitrary<Segment> reasoning() {
         return text().map(summary -> (items, ids) -> {
-            ObjectNode json = ProtocolJson.nodes().objectNode().put("type", "reasoning").put("id", "rs_1");
-            json.withArray("summary").add(ProtocolJson.nodes().objectNode().put("type", "summary_text").put("text", summary));
+            ObjectNode json =
+                    ProtocolJson.nodes().objectNode().put("type", "reasoning").put("id", "rs_1");
+            json.withArray("summary")
+                    .add(ProtocolJson.nodes()
+                            .objectNode()
+                            .put("type", "summary_text")
+                            .put("text", summary));
             items.add(Item.of(json));
         });
     }
 
     private static Arbitrary<Segment> callGroup() {
-        Arbitrary<String> name = Arbitraries.strings().withChars("abcXYZ019_-").ofMinLength(1).ofMaxLength(64);
+        Arbitrary<String> name =
+                Arbitraries.strings().withChars("abcXYZ019_-").ofMinLength(1).ofMaxLength(64);
         Arbitrary<List<String[]>> calls = Combinators.combine(name, text(), output())
                 .as((n, arguments, output) -> new String[] {n, arguments, output})
-                .list().ofMinSize(1).ofMaxSize(3);
-        return Combinators.combine(calls, Arbitraries.randoms(), Arbitraries.of(true, false)).as((group, random, arrays) ->
-                (items, ids) -> {
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(3);
+        return Combinators.combine(calls, Arbitraries.randoms(), Arbitraries.of(true, false))
+                .as((group, random, arrays) -> (items, ids) -> {
                     List<String> callIds = new ArrayList<>();
                     for (String[] call : group) {
                         String callId = "call_" + ids.incrementAndGet();
@@ -152,7 +189,9 @@ class ChatMessagesRoundTripTest {
     }
 
     private static Arbitrary<String> text() {
-        return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(40), Arbitraries.strings().all().ofMaxLength(8),
+        return Arbitraries.oneOf(
+                Arbitraries.strings().ofMaxLength(40),
+                Arbitraries.strings().all().ofMaxLength(8),
                 Arbitraries.of("", "{\"city\":\"Paris\"}", "naïve 👋 café", "line\nbreak"));
     }
 
@@ -161,16 +200,28 @@ class ChatMessagesRoundTripTest {
     }
 
     private static Item message(String role, String partType, List<String> texts) {
-        ObjectNode json = ProtocolJson.nodes().objectNode().put("type", "message").put("id", "msg_1").put("role", role);
+        ObjectNode json = ProtocolJson.nodes()
+                .objectNode()
+                .put("type", "message")
+                .put("id", "msg_1")
+                .put("role", role);
         ArrayNode content = json.withArray("content");
-        texts.forEach(text -> content.add(ProtocolJson.nodes().objectNode().put("type", partType).put("text", text)));
+        texts.forEach(text -> content.add(
+                ProtocolJson.nodes().objectNode().put("type", partType).put("text", text)));
         return Item.of(json);
     }
 
     private static Item output(String callId, String output, boolean asParts) {
-        ObjectNode json = ProtocolJson.nodes().objectNode().put("type", "function_call_output").put("call_id", callId);
+        ObjectNode json = ProtocolJson.nodes()
+                .objectNode()
+                .put("type", "function_call_output")
+                .put("call_id", callId);
         if (asParts) {
-            json.withArray("output").add(ProtocolJson.nodes().objectNode().put("type", "input_text").put("text", output));
+            json.withArray("output")
+                    .add(ProtocolJson.nodes()
+                            .objectNode()
+                            .put("type", "input_text")
+                            .put("text", output));
         } else {
             json.put("output", output);
         }

@@ -105,7 +105,8 @@ class ChatMessagesTest {
 
         assertThat(items).hasSize(5);
         assertThat(((MessageItem) items.get(0)).role()).isEqualTo("system");
-        assertThat(items.get(1).json().path("content").get(1).path("type").asString()).isEqualTo("input_image");
+        assertThat(items.get(1).json().path("content").get(1).path("type").asString())
+                .isEqualTo("input_image");
         assertThat(((FunctionCallItem) items.get(2)).callId()).isEqualTo("call_1");
         assertThat(((FunctionCallOutputItem) items.get(3)).outputText()).isEqualTo("out");
         assertThat(((MessageItem) items.get(4)).text()).isEqualTo("done");
@@ -115,11 +116,12 @@ class ChatMessagesTest {
     @Test
     void malformedMessagesAre400sNamingTheField() {
         assertThatThrownBy(() -> ChatMessages.fromChat(ProtocolJson.mapper().readTree("[{\"role\":\"robot\"}]")))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.error().param()).isEqualTo("messages[0].role"));
-        assertThatThrownBy(() -> ChatMessages.fromChat(ProtocolJson.mapper().readTree(
-                "[{\"role\":\"tool\",\"content\":\"x\"}]")))
-                .isInstanceOfSatisfying(ApiException.class,
-                        e -> assertThat(e.error().param()).isEqualTo("messages[0].tool_call_id"));
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.error().param()).isEqualTo("messages[0].role"));
+        assertThatThrownBy(() -> ChatMessages.fromChat(
+                        ProtocolJson.mapper().readTree("[{\"role\":\"tool\",\"content\":\"x\"}]")))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.error().param()).isEqualTo("messages[0].tool_call_id"));
     }
 
     @Test
@@ -127,19 +129,23 @@ class ChatMessagesTest {
         List<Tool> tools = dev.hotloop.protocol.request.CreateRequestReader.read(("""
                 {"tools":[{"type":"function","name":"f","description":"d","parameters":{"type":"object"}},
                           {"type":"shell"},{"type":"web_search"}],
-                 "tool_choice":{"type":"function","name":"f"}}""").getBytes()).tools();
+                 "tool_choice":{"type":"function","name":"f"}}""").getBytes())
+                .tools();
 
         assertThat(ChatTools.toChat(tools).toString()).isEqualTo("""
                 [{"type":"function","function":{"name":"f","description":"d","parameters":{"type":"object"}}},\
                 {"type":"function","function":{"name":"shell","description":"Runs shell commands and returns their output.",\
-                "parameters":%s}}]""".formatted(ChatTools.toChat(tools).get(1).path("function").path("parameters")));
-        assertThat(ChatTools.toolChoice(new ToolChoice(ToolChoice.Mode.FUNCTION, "f", null)).toString())
+                "parameters":%s}}]""".formatted(
+                        ChatTools.toChat(tools).get(1).path("function").path("parameters")));
+        assertThat(ChatTools.toolChoice(new ToolChoice(ToolChoice.Mode.FUNCTION, "f", null))
+                        .toString())
                 .isEqualTo("{\"type\":\"function\",\"function\":{\"name\":\"f\"}}");
         assertThat(ChatTools.toolChoice(ToolChoice.AUTO).asString()).isEqualTo("auto");
 
         List<Tool> back = ChatTools.fromChat(ChatTools.toChat(tools));
         assertThat(back).extracting(Tool::type).containsExactly("function", "function");
-        assertThat(ChatTools.toolChoiceFromChat(ChatTools.toolChoice(new ToolChoice(ToolChoice.Mode.FUNCTION, "f", null))))
+        assertThat(ChatTools.toolChoiceFromChat(
+                        ChatTools.toolChoice(new ToolChoice(ToolChoice.Mode.FUNCTION, "f", null))))
                 .satisfies(choice -> assertThat(choice.functionName()).isEqualTo("f"));
     }
 }

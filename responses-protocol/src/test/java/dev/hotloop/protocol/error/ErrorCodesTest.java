@@ -16,7 +16,8 @@ class ErrorCodesTest {
 
     @Test
     void failedResponseCodesAreTheOnesOpenAisSdkKnows() {
-        for (String code : List.of(ErrorCodes.SERVER_ERROR, ErrorCodes.RATE_LIMIT_EXCEEDED, ErrorCodes.INVALID_PROMPT)) {
+        for (String code :
+                List.of(ErrorCodes.SERVER_ERROR, ErrorCodes.RATE_LIMIT_EXCEEDED, ErrorCodes.INVALID_PROMPT)) {
             assertThat(ResponseError.Code.of(code).value()).as(code).isNotEqualTo(ResponseError.Code.Value._UNKNOWN);
         }
     }
@@ -30,7 +31,9 @@ class ErrorCodesTest {
     @Test
     void invalidRequestIsOpenAisErrorType() {
         ResponseSteerFailedEvent.Error error = ResponseSteerFailedEvent.Error.builder()
-                .code(ResponseSteerErrorCode.RESPONSE_NOT_FOUND).message("m").build();
+                .code(ResponseSteerErrorCode.RESPONSE_NOT_FOUND)
+                .message("m")
+                .build();
         assertThat(error._type()).isEqualTo(JsonValue.from(ErrorTypes.INVALID_REQUEST));
     }
 
@@ -48,7 +51,8 @@ class ErrorCodesTest {
     @Test
     void everyCodeIsItsConstantsNameInSnakeCaseAndDefinedOnce() throws IllegalAccessException {
         List<Field> constants = Arrays.stream(ErrorCodes.class.getDeclaredFields())
-                .filter(field -> Modifier.isStatic(field.getModifiers())).toList();
+                .filter(field -> Modifier.isStatic(field.getModifiers()))
+                .toList();
         List<Object> codes = new java.util.ArrayList<>();
         for (Field constant : constants) {
             Object code = constant.get(null);

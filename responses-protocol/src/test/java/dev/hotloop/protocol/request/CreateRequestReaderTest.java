@@ -62,11 +62,19 @@ class CreateRequestReaderTest {
 
         MessageItem message = (MessageItem) request.input().get(0);
         assertThat(message.json().path("type").asString()).isEqualTo("message");
-        assertThat(message.json().path("content").get(0).path("type").asString()).isEqualTo("output_text");
+        assertThat(message.json().path("content").get(0).path("type").asString())
+                .isEqualTo("output_text");
         assertThat(message.json().path("x_extra").asInt()).isEqualTo(1);
-        assertThat(request.input().get(1)).isInstanceOfSatisfying(PassThroughItem.class,
-                reasoning -> assertThat(reasoning.json().path("encrypted_content").asString()).isEqualTo("opaque=="));
-        assertThat(((FunctionCallOutputItem) request.input().get(3)).outputText()).isEqualTo("ok");
+        assertThat(request.input().get(1))
+                .isInstanceOfSatisfying(
+                        PassThroughItem.class,
+                        reasoning -> assertThat(reasoning
+                                        .json()
+                                        .path("encrypted_content")
+                                        .asString())
+                                .isEqualTo("opaque=="));
+        assertThat(((FunctionCallOutputItem) request.input().get(3)).outputText())
+                .isEqualTo("ok");
     }
 
     @Test
@@ -90,12 +98,18 @@ class CreateRequestReaderTest {
 
     @Test
     void errorsNameTheFieldWithItsPath() {
-        assertThat(failure("{\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":3}]}]}").error()
-                .param()).isEqualTo("input[0].content[0].text");
+        assertThat(failure("{\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":3}]}]}")
+                        .error()
+                        .param())
+                .isEqualTo("input[0].content[0].text");
         assertThat(failure("{\"top_p\":2}").error().param()).isEqualTo("top_p");
-        assertThat(failure("{\"metadata\":{\"a\":\"" + "v".repeat(513) + "\"}}").error().param()).isEqualTo("metadata.a");
+        assertThat(failure("{\"metadata\":{\"a\":\"" + "v".repeat(513) + "\"}}")
+                        .error()
+                        .param())
+                .isEqualTo("metadata.a");
         assertThat(failure("{\"include\":[1]}").error().param()).isEqualTo("include[0]");
-        ApiException duplicate = failure("{\"tools\":[{\"type\":\"function\",\"name\":\"f\"},{\"type\":\"function\",\"name\":\"f\"}]}");
+        ApiException duplicate =
+                failure("{\"tools\":[{\"type\":\"function\",\"name\":\"f\"},{\"type\":\"function\",\"name\":\"f\"}]}");
         assertThat(duplicate.error().param()).isEqualTo("tools[1].name");
         assertThat(duplicate.status()).isEqualTo(400);
     }
@@ -111,23 +125,26 @@ class CreateRequestReaderTest {
 
     @Test
     void malformedJsonIsA400NotAParserError() {
-        assertThatThrownBy(() -> read("{\"input\":")).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.status()).isEqualTo(400));
+        assertThatThrownBy(() -> read("{\"input\":"))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status()).isEqualTo(400));
         assertThatThrownBy(() -> read("")).isInstanceOf(ApiException.class);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"input\":\"x\\ud800y\"}                                                          | input",
-            "{\"input\":\"x\\udc00\"}                                                           | input",
-            "{\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"\\ud83d\"}]}]} | input[0].content[0].text",
-            "{\"input\":\"hi\",\"instructions\":\"be \\udfff\"}                              | instructions",
-            "{\"input\":\"hi\",\"metadata\":{\"k\":\"\\ud800\"}}                              | metadata.k",
-            "{\"input\":\"hi\",\"metadata\":{\"\\ud800\":\"v\"}}                              | metadata",
-            "{\"input\":\"hi\",\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"description\":\"\\ud800\"}]} | tools[0].description",
-            "{\"input\":\"hi\",\"previous_response_id\":\"resp_\\ud800\"}                     | previous_response_id",
-            "{\"input\":\"hi\",\"brand_new\":[\"\\ud800\"]}                                   | brand_new[0]",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"input\":\"x\\ud800y\"}                                                          | input",
+                "{\"input\":\"x\\udc00\"}                                                           | input",
+                "{\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"\\ud83d\"}]}]} | input[0].content[0].text",
+                "{\"input\":\"hi\",\"instructions\":\"be \\udfff\"}                              | instructions",
+                "{\"input\":\"hi\",\"metadata\":{\"k\":\"\\ud800\"}}                              | metadata.k",
+                "{\"input\":\"hi\",\"metadata\":{\"\\ud800\":\"v\"}}                              | metadata",
+                "{\"input\":\"hi\",\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"description\":\"\\ud800\"}]} | tools[0].description",
+                "{\"input\":\"hi\",\"previous_response_id\":\"resp_\\ud800\"}                     | previous_response_id",
+                "{\"input\":\"hi\",\"brand_new\":[\"\\ud800\"]}                                   | brand_new[0]",
+            })
     void loneSurrogatesAreRefusedNamingTheField(String json, String param) {
         // a WebSocket frame's text is parsed to a tree before it is read; an HTTP body is read from its bytes
         JsonNode frame = ProtocolJson.mapper().readTree(json);
@@ -137,7 +154,8 @@ class CreateRequestReaderTest {
         for (ApiException error : List.of(fromTree, fromBytes)) {
             assertThat(error.status()).isEqualTo(400);
             // the error itself must be writable as UTF-8
-            assertThat(ProtocolJson.mapper().writeValueAsString(error.error().asBody())).isNotEmpty();
+            assertThat(ProtocolJson.mapper().writeValueAsString(error.error().asBody()))
+                    .isNotEmpty();
         }
         assertThat(fromTree.error().param()).isEqualTo(param);
         assertThat(fromTree.error().code()).isEqualTo("invalid_value");
@@ -184,12 +202,14 @@ class CreateRequestReaderTest {
             assertThat(e.error().message()).contains(String.valueOf(ProtocolJson.MAX_CLIENT_DEPTH));
         });
 
-        assertThat(failure("{\"input\":\"hi\",\"text\":" + nested(2_000) + "}").status()).isEqualTo(400);
+        assertThat(failure("{\"input\":\"hi\",\"text\":" + nested(2_000) + "}").status())
+                .isEqualTo(400);
     }
 
     @Test
     void overlongOrForeignPreviousResponseIdsAreInvalidValues() {
-        ApiException overlong = failure("{\"input\":\"hi\",\"previous_response_id\":\"resp_" + "a".repeat(5_000) + "\"}");
+        ApiException overlong =
+                failure("{\"input\":\"hi\",\"previous_response_id\":\"resp_" + "a".repeat(5_000) + "\"}");
         assertThat(overlong.error().param()).isEqualTo("previous_response_id");
         assertThat(overlong.error().code()).isEqualTo("invalid_value");
         assertThat(overlong.error().message()).hasSizeLessThan(300);
@@ -198,7 +218,8 @@ class CreateRequestReaderTest {
         assertThat(foreign.error().param()).isEqualTo("previous_response_id");
         assertThat(foreign.error().code()).isEqualTo("invalid_value");
 
-        assertThat(read("{\"input\":\"hi\",\"previous_response_id\":\"resp_missing\"}").previousResponseId())
+        assertThat(read("{\"input\":\"hi\",\"previous_response_id\":\"resp_missing\"}")
+                        .previousResponseId())
                 .isEqualTo("resp_missing");
     }
 

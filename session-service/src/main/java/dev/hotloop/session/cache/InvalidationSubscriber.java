@@ -1,11 +1,10 @@
 package dev.hotloop.session.cache;
 
-import java.time.Duration;
-import java.util.List;
-
 import dev.hotloop.session.store.ChainKeys;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.resource.ClientResources;
+import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +54,10 @@ class InvalidationSubscriber implements SmartLifecycle {
     private volatile @Nullable ReactiveRedisMessageListenerContainer container;
     private volatile @Nullable Disposable running;
 
-    InvalidationSubscriber(ReactiveRedisConnectionFactory connectionFactory, ObjectProvider<ClientResources> clientResources,
-                           NearCache cache) {
+    InvalidationSubscriber(
+            ReactiveRedisConnectionFactory connectionFactory,
+            ObjectProvider<ClientResources> clientResources,
+            NearCache cache) {
         this.connectionFactory = connectionFactory;
         this.clientResources = clientResources.getIfAvailable();
         this.cache = cache;
@@ -69,15 +70,22 @@ class InvalidationSubscriber implements SmartLifecycle {
         }
         Disposable.Composite subscriptions = Disposables.composite();
         if (clientResources != null) {
-            subscriptions.add(clientResources.eventBus().get()
+            subscriptions.add(clientResources
+                    .eventBus()
+                    .get()
                     .filter(ConnectionDeactivatedEvent.class::isInstance)
                     .subscribe(event -> cache.invalidateAll()));
         }
         subscriptions.add(invalidations()
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_BACKOFF).maxBackoff(MAX_BACKOFF).transientErrors(true)
-                        .doBeforeRetry(signal -> log.atLevel(signal.totalRetriesInARow() == 0 ? Level.WARN : Level.DEBUG)
-                                .log("Near cache off: no subscription to {} ({}); retrying",
-                                        ChainKeys.INVALIDATIONS, signal.failure().toString())))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_BACKOFF)
+                        .maxBackoff(MAX_BACKOFF)
+                        .transientErrors(true)
+                        .doBeforeRetry(
+                                signal -> log.atLevel(signal.totalRetriesInARow() == 0 ? Level.WARN : Level.DEBUG)
+                                        .log(
+                                                "Near cache off: no subscription to {} ({}); retrying",
+                                                ChainKeys.INVALIDATIONS,
+                                                signal.failure().toString())))
                 .subscribe(this::invalidate));
         running = subscriptions;
     }
@@ -108,7 +116,8 @@ class InvalidationSubscriber implements SmartLifecycle {
      */
     private Flux<String> invalidations() {
         return Flux.defer(() -> {
-            ReactiveRedisMessageListenerContainer attempt = new ReactiveRedisMessageListenerContainer(connectionFactory);
+            ReactiveRedisMessageListenerContainer attempt =
+                    new ReactiveRedisMessageListenerContainer(connectionFactory);
             container = attempt;
             return attempt.receive(List.of(ChannelTopic.of(ChainKeys.INVALIDATIONS)), confirmations)
                     .map(ReactiveSubscription.Message::getMessage)

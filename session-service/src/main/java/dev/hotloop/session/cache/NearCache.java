@@ -1,12 +1,5 @@
 package dev.hotloop.session.cache;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -15,6 +8,12 @@ import dev.hotloop.session.store.ResponseContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +35,7 @@ public class NearCache {
     private static final int STRIPES = 1024;
     /** Object header, fields and array header of a String, roughly; the characters come on top. */
     private static final int STRING_OVERHEAD = 48;
+
     private static final int ENTRY_OVERHEAD = 96;
 
     private final @Nullable Cache<Key, Entry> entries;
@@ -57,10 +57,14 @@ public class NearCache {
         this.ttl = effectiveTtl(properties);
         this.hits = requests(meters, "hit");
         this.misses = requests(meters, "miss");
-        this.evictions = Counter.builder("hotloop.cache.evictions").tag("tier", TIER)
-                .description("Entries the near cache dropped for size or age").register(meters);
-        this.invalidations = Counter.builder("hotloop.cache.invalidations").tag("tier", TIER)
-                .description("Deletes applied to the near cache, from this replica or over pub/sub").register(meters);
+        this.evictions = Counter.builder("hotloop.cache.evictions")
+                .tag("tier", TIER)
+                .description("Entries the near cache dropped for size or age")
+                .register(meters);
+        this.invalidations = Counter.builder("hotloop.cache.invalidations")
+                .tag("tier", TIER)
+                .description("Deletes applied to the near cache, from this replica or over pub/sub")
+                .register(meters);
         if (!settings.enabled()) {
             this.entries = null;
             return;
@@ -74,10 +78,17 @@ public class NearCache {
                 .ticker(ticker)
                 .build();
         this.entries = cache;
-        Gauge.builder("hotloop.cache.entries", cache, Cache::estimatedSize).tag("tier", TIER)
-                .description("Entries in the near cache").register(meters);
-        Gauge.builder("hotloop.cache.weight", cache, c -> c.policy().eviction().orElseThrow().weightedSize().orElse(0))
-                .tag("tier", TIER).baseUnit("bytes").description("Estimated memory of the near cache's entries")
+        Gauge.builder("hotloop.cache.entries", cache, Cache::estimatedSize)
+                .tag("tier", TIER)
+                .description("Entries in the near cache")
+                .register(meters);
+        Gauge.builder(
+                        "hotloop.cache.weight",
+                        cache,
+                        c -> c.policy().eviction().orElseThrow().weightedSize().orElse(0))
+                .tag("tier", TIER)
+                .baseUnit("bytes")
+                .description("Estimated memory of the near cache's entries")
                 .register(meters);
     }
 
@@ -119,7 +130,8 @@ public class NearCache {
     }
 
     /** The cached whole context, or {@code null}, not counted as a request: a store looks up the parent it continues. */
-    @Nullable ResponseContext peekContext(String tenant, String responseId) {
+    @Nullable
+    ResponseContext peekContext(String tenant, String responseId) {
         Entry entry = entries != null && active ? entries.getIfPresent(new Key(tenant, responseId)) : null;
         return entry instanceof ContextEntry cached ? cached.context() : null;
     }
@@ -177,7 +189,9 @@ public class NearCache {
     }
 
     /* for testing */ long weightedSize() {
-        return entries == null ? 0 : entries.policy().eviction().orElseThrow().weightedSize().orElse(0);
+        return entries == null
+                ? 0
+                : entries.policy().eviction().orElseThrow().weightedSize().orElse(0);
     }
 
     private void put(Fill fill, Entry entry, boolean replace) {
@@ -190,7 +204,8 @@ public class NearCache {
             entries.asMap().putIfAbsent(fill.key(), entry);
         }
         // an invalidation bumps its generation before it removes: either it removed this entry or it is seen here
-        if (generation.get() != fill.generation() || stripeGenerations.get(stripe(fill.key())) != fill.stripeGeneration()) {
+        if (generation.get() != fill.generation()
+                || stripeGenerations.get(stripe(fill.key())) != fill.stripeGeneration()) {
             entries.invalidate(fill.key());
         }
     }
@@ -206,8 +221,11 @@ public class NearCache {
     }
 
     private static Counter requests(MeterRegistry meters, String result) {
-        return Counter.builder("hotloop.cache.requests").tag("tier", TIER).tag("result", result)
-                .description("Reads looked up in the cache").register(meters);
+        return Counter.builder("hotloop.cache.requests")
+                .tag("tier", TIER)
+                .tag("result", result)
+                .description("Reads looked up in the cache")
+                .register(meters);
     }
 
     private static long weigh(String json) {
@@ -215,11 +233,9 @@ public class NearCache {
     }
 
     /** A pending fill: the generations its key had before Redis was read. */
-    record Fill(Key key, long generation, long stripeGeneration) {
-    }
+    record Fill(Key key, long generation, long stripeGeneration) {}
 
-    record Key(String tenant, String responseId) {
-    }
+    record Key(String tenant, String responseId) {}
 
     private sealed interface Entry {
 
@@ -229,8 +245,7 @@ public class NearCache {
         int weight();
     }
 
-    private record ResponseEntry(String response, int weight) implements Entry {
-    }
+    private record ResponseEntry(String response, int weight) implements Entry {}
 
     private record ContextEntry(ResponseContext context, int weight) implements Entry {
 

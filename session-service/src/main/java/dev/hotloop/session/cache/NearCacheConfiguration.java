@@ -17,8 +17,10 @@ class NearCacheConfiguration {
     NearCache nearCache(SessionProperties properties, MeterRegistry meters) {
         NearCache cache = new NearCache(properties, meters);
         if (cache.isEnabled() && !cache.ttl().equals(properties.nearCache().ttl())) {
-            log.warn("hotloop.session.near-cache.ttl {} capped at {}, half of hotloop.session.ttl",
-                    properties.nearCache().ttl(), cache.ttl());
+            log.warn(
+                    "hotloop.session.near-cache.ttl {} capped at {}, half of hotloop.session.ttl",
+                    properties.nearCache().ttl(),
+                    cache.ttl());
         }
         return cache;
     }

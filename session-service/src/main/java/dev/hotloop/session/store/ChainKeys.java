@@ -1,10 +1,9 @@
 package dev.hotloop.session.store;
 
-import java.util.List;
-import java.util.Optional;
-
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.id.TenantIds;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The Redis layout: every key, and the invalidation channel, is named here. Every key of a response carries its

@@ -1,7 +1,6 @@
 package dev.hotloop.session.store;
 
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,5 +12,5 @@ import org.jspecify.annotations.Nullable;
  * @param input the elements of this turn's new input items
  * @param output the elements of this response's output items
  */
-public record EncodedTurn(String id, @Nullable String previousId, String response, List<String> input, List<String> output) {
-}
+public record EncodedTurn(
+        String id, @Nullable String previousId, String response, List<String> input, List<String> output) {}

@@ -3,7 +3,6 @@ package dev.hotloop.session.store;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -48,13 +47,17 @@ public class RecordCodec {
      */
     public ResponseContext storedContext(@Nullable ResponseContext parent, EncodedTurn turn, int depth) {
         List<String> parentItems = parent == null ? List.of() : parent.items();
-        List<String> items = new ArrayList<>(parentItems.size() + turn.input().size() + turn.output().size());
+        List<String> items = new ArrayList<>(
+                parentItems.size() + turn.input().size() + turn.output().size());
         // the parent's item strings are shared, not copied: contexts are immutable
         items.addAll(parentItems);
         items.addAll(turn.input());
         items.addAll(turn.output());
-        return new ResponseContext(withOutput(turn.response(), turn.output()), Collections.unmodifiableList(items),
-                items.size() - turn.output().size(), depth);
+        return new ResponseContext(
+                withOutput(turn.response(), turn.output()),
+                Collections.unmodifiableList(items),
+                items.size() - turn.output().size(),
+                depth);
     }
 
     /** The item JSON inside an element written by {@link #item}. */
@@ -69,7 +72,8 @@ public class RecordCodec {
         for (String element : outputElements) {
             size += element.length();
         }
-        StringBuilder json = new StringBuilder(size).append(responseWithoutOutput, 0, responseWithoutOutput.length() - 1);
+        StringBuilder json =
+                new StringBuilder(size).append(responseWithoutOutput, 0, responseWithoutOutput.length() - 1);
         if (responseWithoutOutput.length() > 2) {
             json.append(',');
         }

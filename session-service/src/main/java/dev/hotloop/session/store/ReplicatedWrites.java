@@ -1,9 +1,5 @@
 package dev.hotloop.session.store;
 
-import java.util.Objects;
-import java.time.Duration;
-import java.util.List;
-
 import dev.hotloop.session.SessionProperties;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -17,6 +13,9 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -50,10 +49,13 @@ public class ReplicatedWrites implements DisposableBean {
     private final Duration timeout;
     /** The own connection, opened on first use off the event loops; a failed attempt is not cached. */
     private final Mono<StatefulConnection<String, String>> connection;
+
     private volatile @Nullable StatefulConnection<String, String> opened;
 
-    public ReplicatedWrites(ReactiveStringRedisTemplate redis, LettuceConnectionFactory connectionFactory,
-                            SessionProperties properties) {
+    public ReplicatedWrites(
+            ReactiveStringRedisTemplate redis,
+            LettuceConnectionFactory connectionFactory,
+            SessionProperties properties) {
         this.redis = redis;
         this.connectionFactory = connectionFactory;
         this.replicas = properties.redis().replicaAcks();
@@ -68,13 +70,16 @@ public class ReplicatedWrites implements DisposableBean {
         if (replicas == 0) {
             return redis.execute(script, keys, args).single();
         }
-        return connection.flatMap(open -> primaryFor(open, keys.getFirst()))
+        return connection
+                .flatMap(open -> primaryFor(open, keys.getFirst()))
                 .flatMap(primary -> run(primary, script, keys, args)
                         .flatMap(reply -> awaitReplicas(primary).thenReturn(reply)))
                 // a slot that moved (MOVED, a failed-over primary) fails this write; the next one sees the new layout
                 .doOnError(failure -> refreshTopology())
-                .onErrorMap(RedisException.class, failure -> Objects.requireNonNullElse(
-                        EXCEPTIONS.translateExceptionIfPossible(failure), failure));
+                .onErrorMap(
+                        RedisException.class,
+                        failure ->
+                                Objects.requireNonNullElse(EXCEPTIONS.translateExceptionIfPossible(failure), failure));
     }
 
     @Override
@@ -97,7 +102,8 @@ public class ReplicatedWrites implements DisposableBean {
 
     /** The connection to the primary of the key's slot; in a cluster, the very one its writes go through. */
     @SuppressWarnings("unchecked")
-    private Mono<StatefulRedisConnection<String, String>> primaryFor(StatefulConnection<String, String> open, String key) {
+    private Mono<StatefulRedisConnection<String, String>> primaryFor(
+            StatefulConnection<String, String> open, String key) {
         if (!(open instanceof StatefulRedisClusterConnection<String, String> cluster)) {
             return Mono.just((StatefulRedisConnection<String, String>) open);
         }
@@ -105,23 +111,34 @@ public class ReplicatedWrites implements DisposableBean {
         if (primary == null) {
             return Mono.error(new DataAccessResourceFailureException("No primary serves the slot of " + key));
         }
-        return Mono.fromCompletionStage(() -> cluster.getConnectionAsync(primary.getUri().getHost(), primary.getUri().getPort()));
+        return Mono.fromCompletionStage(() -> cluster.getConnectionAsync(
+                primary.getUri().getHost(), primary.getUri().getPort()));
     }
 
-    private Mono<Long> run(StatefulRedisConnection<String, String> primary, RedisScript<Long> script, List<String> keys,
-                           List<String> args) {
+    private Mono<Long> run(
+            StatefulRedisConnection<String, String> primary,
+            RedisScript<Long> script,
+            List<String> keys,
+            List<String> args) {
         String[] keyArray = keys.toArray(String[]::new);
         String[] argArray = args.toArray(String[]::new);
-        return primary.reactive().<Long>evalsha(script.getSha1(), ScriptOutputType.INTEGER, keyArray, argArray).single()
-                .onErrorResume(RedisNoScriptException.class, notLoaded -> primary.reactive()
-                        .<Long>eval(script.getScriptAsString(), ScriptOutputType.INTEGER, keyArray, argArray).single());
+        return primary.reactive()
+                .<Long>evalsha(script.getSha1(), ScriptOutputType.INTEGER, keyArray, argArray)
+                .single()
+                .onErrorResume(
+                        RedisNoScriptException.class,
+                        notLoaded -> primary.reactive()
+                                .<Long>eval(script.getScriptAsString(), ScriptOutputType.INTEGER, keyArray, argArray)
+                                .single());
     }
 
     private Mono<Void> awaitReplicas(StatefulRedisConnection<String, String> primary) {
-        return primary.reactive().waitForReplication(replicas, timeout.toMillis()).flatMap(acknowledged -> acknowledged >= replicas
-                ? Mono.empty()
-                : Mono.error(new QueryTimeoutException("Stored on the primary, but only " + acknowledged + " of "
-                        + replicas + " replicas confirmed it within " + timeout)));
+        return primary.reactive()
+                .waitForReplication(replicas, timeout.toMillis())
+                .flatMap(acknowledged -> acknowledged >= replicas
+                        ? Mono.empty()
+                        : Mono.error(new QueryTimeoutException("Stored on the primary, but only " + acknowledged
+                                + " of " + replicas + " replicas confirmed it within " + timeout)));
     }
 
     private void refreshTopology() {

@@ -11,5 +11,4 @@ import java.util.List;
  * @param inputCount how many items precede this response's output
  * @param depth the number of responses in the chain up to and including this one
  */
-public record ResponseContext(String response, List<String> items, int inputCount, int depth) {
-}
+public record ResponseContext(String response, List<String> items, int inputCount, int depth) {}

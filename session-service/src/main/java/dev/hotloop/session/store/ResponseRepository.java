@@ -1,12 +1,11 @@
 package dev.hotloop.session.store;
 
+import dev.hotloop.session.SessionProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import dev.hotloop.session.SessionProperties;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -35,8 +34,12 @@ public class ResponseRepository {
     private final RecordCodec codec;
     private final String ttlMillis;
 
-    public ResponseRepository(ReactiveStringRedisTemplate redis, SharedRedisConnection connection, ReplicatedWrites writes,
-                              RecordCodec codec, SessionProperties properties) {
+    public ResponseRepository(
+            ReactiveStringRedisTemplate redis,
+            SharedRedisConnection connection,
+            ReplicatedWrites writes,
+            RecordCodec codec,
+            SessionProperties properties) {
         this.redis = redis;
         this.connection = connection;
         this.writes = writes;
@@ -51,8 +54,12 @@ public class ResponseRepository {
      */
     public Mono<StoreResult> store(String tenant, EncodedTurn turn) {
         ChainKeys keys = ChainKeys.of(tenant, turn.id()).orElse(null);
-        ChainKeys parent = turn.previousId() == null ? null : ChainKeys.of(tenant, turn.previousId()).orElse(null);
-        if (keys == null || (turn.previousId() != null && (parent == null || !parent.chainTag().equals(keys.chainTag())))) {
+        ChainKeys parent = turn.previousId() == null
+                ? null
+                : ChainKeys.of(tenant, turn.previousId()).orElse(null);
+        if (keys == null
+                || (turn.previousId() != null
+                        && (parent == null || !parent.chainTag().equals(keys.chainTag())))) {
             return Mono.error(new IllegalArgumentException(
                     "Cannot store " + turn.id() + " after " + turn.previousId() + " for tenant " + tenant));
         }
@@ -60,7 +67,8 @@ public class ResponseRepository {
         if (parent != null) {
             scriptKeys.add(parent.record());
         }
-        List<String> args = new ArrayList<>(STORE_FIXED_ARGS + turn.input().size() + turn.output().size());
+        List<String> args = new ArrayList<>(
+                STORE_FIXED_ARGS + turn.input().size() + turn.output().size());
         args.add(turn.response());
         args.add(ttlMillis);
         args.add(Integer.toString(turn.output().size()));
@@ -68,13 +76,16 @@ public class ResponseRepository {
         args.add(parent == null ? "" : parent.ref());
         args.addAll(turn.input());
         args.addAll(turn.output());
-        return connection.call(() -> writes.execute(STORE_TURN, scriptKeys, args)).map(ResponseRepository::storeResult);
+        return connection
+                .call(() -> writes.execute(STORE_TURN, scriptKeys, args))
+                .map(ResponseRepository::storeResult);
     }
 
     /** The response JSON with its output, or empty when absent; refreshes the chain's TTL. */
     public Mono<String> findResponse(String tenant, String responseId) {
         return Mono.justOrEmpty(ChainKeys.of(tenant, responseId))
-                .flatMap(keys -> connection.call(() -> redis.execute(RESPONSE, keys.readKeys(), List.of(ttlMillis)).single()))
+                .flatMap(keys -> connection.call(() -> redis.execute(RESPONSE, keys.readKeys(), List.of(ttlMillis))
+                        .single()))
                 .filter(reply -> !reply.isEmpty())
                 .map(reply -> codec.withOutput(reply.getFirst(), reply.subList(1, reply.size())));
     }
@@ -82,7 +93,9 @@ public class ResponseRepository {
     /** The response with its whole context, or empty when absent; refreshes the chain's TTL. */
     public Mono<ResponseContext> findContext(String tenant, String responseId) {
         return Mono.justOrEmpty(ChainKeys.of(tenant, responseId))
-                .flatMap(keys -> connection.call(() -> redis.execute(RESPONSE_CONTEXT, keys.readKeys(), List.of(ttlMillis)).single()))
+                .flatMap(keys ->
+                        connection.call(() -> redis.execute(RESPONSE_CONTEXT, keys.readKeys(), List.of(ttlMillis))
+                                .single()))
                 .filter(reply -> !reply.isEmpty())
                 .map(this::context);
     }
@@ -93,8 +106,11 @@ public class ResponseRepository {
      */
     public Mono<Boolean> delete(String tenant, String responseId) {
         return Mono.justOrEmpty(ChainKeys.of(tenant, responseId))
-                .flatMap(keys -> connection.call(() -> redis.execute(DELETE_RESPONSE, keys.readKeys(),
-                        List.of(keys.ref(), ttlMillis, ChainKeys.INVALIDATIONS)).single()))
+                .flatMap(keys -> connection.call(() -> redis.execute(
+                                DELETE_RESPONSE,
+                                keys.readKeys(),
+                                List.of(keys.ref(), ttlMillis, ChainKeys.INVALIDATIONS))
+                        .single()))
                 .map(deleted -> deleted == 1)
                 .defaultIfEmpty(false);
     }
@@ -127,7 +143,8 @@ public class ResponseRepository {
     private static <T> RedisScript<T> script(String name, Class<T> resultType) {
         try {
             // read once: a resource-backed script would check the file on every execution
-            String source = new ClassPathResource(name, ResponseRepository.class).getContentAsString(StandardCharsets.UTF_8);
+            String source =
+                    new ClassPathResource(name, ResponseRepository.class).getContentAsString(StandardCharsets.UTF_8);
             return RedisScript.of(source, resultType);
         } catch (IOException e) {
             throw new UncheckedIOException("Missing Lua script " + name, e);

@@ -2,7 +2,6 @@ package dev.hotloop.session.store;
 
 import java.time.Duration;
 import java.util.function.Supplier;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +40,9 @@ public class SharedRedisConnection implements SmartLifecycle {
 
     /** Runs a Redis call once the shared connection is open; before, fails with a {@link RedisConnectionFailureException}. */
     public <T> Mono<T> call(Supplier<Mono<T>> redisCall) {
-        return open ? Mono.defer(redisCall) : Mono.error(() -> new RedisConnectionFailureException("Redis is not connected yet"));
+        return open
+                ? Mono.defer(redisCall)
+                : Mono.error(() -> new RedisConnectionFailureException("Redis is not connected yet"));
     }
 
     public boolean isOpen() {
@@ -60,8 +61,11 @@ public class SharedRedisConnection implements SmartLifecycle {
         }
         opening = Mono.fromRunnable(connectionFactory::getReactiveConnection)
                 .subscribeOn(Schedulers.boundedElastic())
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_BACKOFF).maxBackoff(MAX_BACKOFF)
-                        .doBeforeRetry(signal -> log.debug("Redis not reachable yet ({}); retrying", signal.failure().toString())))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_BACKOFF)
+                        .maxBackoff(MAX_BACKOFF)
+                        .doBeforeRetry(signal -> log.debug(
+                                "Redis not reachable yet ({}); retrying",
+                                signal.failure().toString())))
                 .subscribe(null, failure -> log.error("Gave up connecting to Redis", failure), () -> {
                     open = true;
                     log.info("Connected to Redis");

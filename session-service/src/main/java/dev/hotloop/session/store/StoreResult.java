@@ -4,14 +4,11 @@ package dev.hotloop.session.store;
 public sealed interface StoreResult {
 
     /** @param depth the number of responses in the chain up to and including this one */
-    record Stored(int depth) implements StoreResult {
-    }
+    record Stored(int depth) implements StoreResult {}
 
     /** A response with this id exists for the tenant; nothing was written. */
-    record AlreadyExists() implements StoreResult {
-    }
+    record AlreadyExists() implements StoreResult {}
 
     /** The previous response does not exist for the tenant; nothing was written. */
-    record PreviousNotFound() implements StoreResult {
-    }
+    record PreviousNotFound() implements StoreResult {}
 }

@@ -3,10 +3,9 @@ package dev.hotloop.session.web;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.serviceweb.OpenAiErrorHandler;
+import io.lettuce.core.RedisCommandExecutionException;
 import java.util.Optional;
 import java.util.regex.Pattern;
-
-import io.lettuce.core.RedisCommandExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
@@ -21,7 +20,8 @@ import org.springframework.stereotype.Component;
 class ApiErrorHandler extends OpenAiErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
-    private static final Pattern FAILOVER_ERRORS = Pattern.compile("(MOVED|ASK|READONLY|CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN) ");
+    private static final Pattern FAILOVER_ERRORS =
+            Pattern.compile("(MOVED|ASK|READONLY|CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN) ");
 
     ApiErrorHandler() {
         super("session service");
@@ -29,10 +29,12 @@ class ApiErrorHandler extends OpenAiErrorHandler {
 
     @Override
     protected Optional<ApiException> translate(Throwable failure) {
-        if (failure instanceof DataAccessResourceFailureException || failure instanceof TransientDataAccessException
+        if (failure instanceof DataAccessResourceFailureException
+                || failure instanceof TransientDataAccessException
                 || isFailover(failure)) {
             log.warn("Session store unavailable: {}", failure.getMessage());
-            return Optional.of(ApiException.unavailable(ErrorCodes.SESSION_STORE_UNAVAILABLE, "The session store is unavailable."));
+            return Optional.of(ApiException.unavailable(
+                    ErrorCodes.SESSION_STORE_UNAVAILABLE, "The session store is unavailable."));
         }
         return Optional.empty();
     }
@@ -40,6 +42,7 @@ class ApiErrorHandler extends OpenAiErrorHandler {
     /** Redis refusing a command while its primaries change (Sentinel or Cluster failover, resharding): retryable. */
     private static boolean isFailover(Throwable failure) {
         return NestedExceptionUtils.getMostSpecificCause(failure) instanceof RedisCommandExecutionException refused
-                && refused.getMessage() != null && FAILOVER_ERRORS.matcher(refused.getMessage()).lookingAt();
+                && refused.getMessage() != null
+                && FAILOVER_ERRORS.matcher(refused.getMessage()).lookingAt();
     }
 }

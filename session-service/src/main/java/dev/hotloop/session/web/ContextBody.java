@@ -19,7 +19,10 @@ record ContextBody(
         int depth) {
 
     static ContextBody of(ResponseContext context) {
-        return new ContextBody(context.response(), "[" + String.join(",", context.items()) + "]",
-                context.inputCount(), context.depth());
+        return new ContextBody(
+                context.response(),
+                "[" + String.join(",", context.items()) + "]",
+                context.inputCount(),
+                context.depth());
     }
 }

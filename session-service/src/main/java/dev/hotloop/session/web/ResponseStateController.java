@@ -1,7 +1,6 @@
 package dev.hotloop.session.web;
 
 import dev.hotloop.protocol.error.ApiException;
-
 import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.id.TenantIds;
 import dev.hotloop.session.cache.CachingResponseRepository;
@@ -40,13 +39,18 @@ class ResponseStateController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<StoredTurnBody>> store(@PathVariable String tenant, @RequestBody StoreTurnRequest request) {
         if (!TenantIds.isValid(tenant)) {
-            throw ApiException.invalidRequest("tenant", ErrorCodes.INVALID_VALUE, "The tenant must be " + TenantIds.RULE + ".");
+            throw ApiException.invalidRequest(
+                    "tenant", ErrorCodes.INVALID_VALUE, "The tenant must be " + TenantIds.RULE + ".");
         }
         EncodedTurn turn = request.toTurn(codec);
         return repository.store(tenant, turn).map(result -> switch (result) {
             case StoreResult.Stored(int depth) ->
-                    ResponseEntity.status(HttpStatus.CREATED).body(new StoredTurnBody(turn.id(), depth));
-            case StoreResult.AlreadyExists() -> throw ApiException.conflict("response.id", ErrorCodes.RESPONSE_ALREADY_EXISTS, "Response with id '" + turn.id() + "' already exists.");
+                ResponseEntity.status(HttpStatus.CREATED).body(new StoredTurnBody(turn.id(), depth));
+            case StoreResult.AlreadyExists() ->
+                throw ApiException.conflict(
+                        "response.id",
+                        ErrorCodes.RESPONSE_ALREADY_EXISTS,
+                        "Response with id '" + turn.id() + "' already exists.");
             case StoreResult.PreviousNotFound() -> throw StoreTurnRequest.previousNotFound(turn.previousId());
         });
     }
@@ -60,7 +64,8 @@ class ResponseStateController {
     /** The response and its whole context, in one Redis round trip or none when the near cache holds it. */
     @GetMapping("/{id}/context")
     Mono<ContextBody> context(@PathVariable String tenant, @PathVariable String id) {
-        return repository.findContext(tenant, id)
+        return repository
+                .findContext(tenant, id)
                 .map(ContextBody::of)
                 .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)));
     }
@@ -68,7 +73,8 @@ class ResponseStateController {
     /** 204 when deleted, and dropped from every replica's near cache; its children keep their context. */
     @DeleteMapping("/{id}")
     Mono<ResponseEntity<Void>> delete(@PathVariable String tenant, @PathVariable String id) {
-        return repository.delete(tenant, id)
+        return repository
+                .delete(tenant, id)
                 .filter(Boolean::booleanValue)
                 .map(deleted -> ResponseEntity.noContent().<Void>build())
                 .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)));

@@ -6,5 +6,4 @@ package dev.hotloop.session.web;
  * @param id the stored response id
  * @param depth the number of responses in the chain up to and including this one
  */
-record StoredTurnBody(String id, int depth) {
-}
+record StoredTurnBody(String id, int depth) {}

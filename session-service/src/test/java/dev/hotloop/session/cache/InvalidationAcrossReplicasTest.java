@@ -3,13 +3,12 @@ package dev.hotloop.session.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-
 import dev.hotloop.localredis.RespClient;
 import dev.hotloop.session.SessionServiceApplication;
 import dev.hotloop.session.SessionServiceIntegrationTest;
 import dev.hotloop.testsupport.TestRedis;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,8 +32,11 @@ class InvalidationAcrossReplicasTest extends SessionServiceIntegrationTest {
     @BeforeAll
     static void startReplicaB() {
         replicaB = SessionServiceApplication.builder()
-                .properties("server.port=0", "spring.data.redis.host=" + TestRedis.host(),
-                        "spring.data.redis.port=" + TestRedis.port(), "spring.data.redis.client-name=" + REPLICA_B)
+                .properties(
+                        "server.port=0",
+                        "spring.data.redis.host=" + TestRedis.host(),
+                        "spring.data.redis.port=" + TestRedis.port(),
+                        "spring.data.redis.client-name=" + REPLICA_B)
                 .run();
         httpB = WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + replicaB.getEnvironment().getProperty("local.server.port"))
@@ -58,19 +60,42 @@ class InvalidationAcrossReplicasTest extends SessionServiceIntegrationTest {
         List<String> chain = storeChain(3);
         String deleted = chain.get(1);
         readOnB(deleted);
-        assertThat(redisCommandsRunBy(() -> readOnB(deleted))).as("B serves from its near cache").isEmpty();
+        assertThat(redisCommandsRunBy(() -> readOnB(deleted)))
+                .as("B serves from its near cache")
+                .isEmpty();
 
-        http.delete().uri(RESPONSES + "/{id}", TENANT, deleted).exchange().expectStatus().isNoContent();
+        http.delete()
+                .uri(RESPONSES + "/{id}", TENANT, deleted)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
 
         await().untilAsserted(() -> {
-            httpB.get().uri(RESPONSES + "/{id}/context", TENANT, deleted).exchange().expectStatus().isEqualTo(HttpStatus.NOT_FOUND);
-            httpB.get().uri(RESPONSES + "/{id}", TENANT, deleted).exchange().expectStatus().isEqualTo(HttpStatus.NOT_FOUND);
+            httpB.get()
+                    .uri(RESPONSES + "/{id}/context", TENANT, deleted)
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(HttpStatus.NOT_FOUND);
+            httpB.get()
+                    .uri(RESPONSES + "/{id}", TENANT, deleted)
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(HttpStatus.NOT_FOUND);
         });
         // only the deleted id goes: its descendant keeps its whole context, its parent stays
-        httpB.get().uri(RESPONSES + "/{id}/context", TENANT, chain.get(2)).exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.items.length()").isEqualTo(6);
-        httpB.get().uri(RESPONSES + "/{id}", TENANT, chain.get(0)).exchange().expectStatus().isOk();
+        httpB.get()
+                .uri(RESPONSES + "/{id}/context", TENANT, chain.get(2))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.items.length()")
+                .isEqualTo(6);
+        httpB.get()
+                .uri(RESPONSES + "/{id}", TENANT, chain.get(0))
+                .exchange()
+                .expectStatus()
+                .isOk();
     }
 
     @Test
@@ -109,8 +134,13 @@ class InvalidationAcrossReplicasTest extends SessionServiceIntegrationTest {
     }
 
     private static void readOnB(String id) {
-        httpB.get().uri(RESPONSES + "/{id}/context", TENANT, id).exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.response.id").isEqualTo(id);
+        httpB.get()
+                .uri(RESPONSES + "/{id}/context", TENANT, id)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.response.id")
+                .isEqualTo(id);
     }
 }

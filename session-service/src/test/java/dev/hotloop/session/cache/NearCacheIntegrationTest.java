@@ -3,12 +3,11 @@ package dev.hotloop.session.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.hotloop.session.SessionServiceIntegrationTest;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-
-import dev.hotloop.session.SessionServiceIntegrationTest;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -50,7 +49,8 @@ class NearCacheIntegrationTest extends SessionServiceIntegrationTest {
 
         // the store's one script call, and no read after it
         assertThat(storeCost).containsEntry("evalsha", 1L).doesNotContainKey("lrange");
-        assertThat(redisCommandsRunBy(() -> assertThat(contextTexts(second.get())).containsExactly("a-in", "a-out", "b-in", "b-out")))
+        assertThat(redisCommandsRunBy(
+                        () -> assertThat(contextTexts(second.get())).containsExactly("a-in", "a-out", "b-in", "b-out")))
                 .isEmpty();
     }
 
@@ -63,7 +63,8 @@ class NearCacheIntegrationTest extends SessionServiceIntegrationTest {
         nearCache.invalidateAll();
 
         assertThat(List.of(context(chain.getLast()), context(branch))).isEqualTo(cached);
-        assertThat(contextTexts(branch)).containsExactly("t0-in", "t0-out", "t1-in", "t1-out", "branch-in", "branch-out");
+        assertThat(contextTexts(branch))
+                .containsExactly("t0-in", "t0-out", "t1-in", "t1-out", "branch-in", "branch-out");
     }
 
     @Test
@@ -94,36 +95,67 @@ class NearCacheIntegrationTest extends SessionServiceIntegrationTest {
         List<String> chain = storeChain(3);
         context(chain.get(1));
 
-        http.delete().uri(RESPONSES + "/{id}", TENANT, chain.get(1)).exchange().expectStatus().isNoContent();
+        http.delete()
+                .uri(RESPONSES + "/{id}", TENANT, chain.get(1))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
 
-        http.get().uri(RESPONSES + "/{id}/context", TENANT, chain.get(1)).exchange().expectStatus().isNotFound();
-        http.get().uri(RESPONSES + "/{id}", TENANT, chain.get(1)).exchange().expectStatus().isNotFound();
+        http.get()
+                .uri(RESPONSES + "/{id}/context", TENANT, chain.get(1))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+        http.get()
+                .uri(RESPONSES + "/{id}", TENANT, chain.get(1))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
         assertThat(redisCommandsRunBy(() -> contextTexts(chain.get(2)))).isEmpty();
         assertThat(contextTexts(chain.get(2))).containsExactly("t0-in", "t0-out", "t1-in", "t1-out", "t2-in", "t2-out");
     }
 
     @Test
     void metricsAreExposedWithTheTierTag() {
-        http.get().uri("/actuator/prometheus").exchange()
-                .expectStatus().isOk()
-                .expectBody(String.class).value(body -> assertThat(body)
-                        .contains("hotloop_cache_requests_total{application=\"session-service\",result=\"hit\",tier=\"near\"}")
+        http.get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .value(body -> assertThat(body)
+                        .contains(
+                                "hotloop_cache_requests_total{application=\"session-service\",result=\"hit\",tier=\"near\"}")
                         .contains("hotloop_cache_evictions_total{application=\"session-service\",tier=\"near\"}")
                         .contains("hotloop_cache_entries{application=\"session-service\",tier=\"near\"}")
                         .contains("hotloop_cache_weight_bytes{application=\"session-service\",tier=\"near\"}"));
     }
 
     private void response(String id) {
-        http.get().uri(RESPONSES + "/{id}", TENANT, id).accept(MediaType.APPLICATION_JSON).exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.id").isEqualTo(id);
+        http.get()
+                .uri(RESPONSES + "/{id}", TENANT, id)
+                .accept(MediaType.APPLICATION_JSON)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.id")
+                .isEqualTo(id);
     }
 
     private double hits() {
-        return meters.get("hotloop.cache.requests").tag("tier", "near").tag("result", "hit").counter().count();
+        return meters.get("hotloop.cache.requests")
+                .tag("tier", "near")
+                .tag("result", "hit")
+                .counter()
+                .count();
     }
 
     private double misses() {
-        return meters.get("hotloop.cache.requests").tag("tier", "near").tag("result", "miss").counter().count();
+        return meters.get("hotloop.cache.requests")
+                .tag("tier", "near")
+                .tag("result", "miss")
+                .counter()
+                .count();
     }
 }

@@ -2,14 +2,13 @@ package dev.hotloop.session.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-
 import dev.hotloop.session.SessionProperties;
 import dev.hotloop.session.store.ResponseContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
@@ -29,10 +28,23 @@ class NearCacheTest {
         }
         cache.cleanUp();
 
-        assertThat(cache.weightedSize()).isPositive().isLessThanOrEqualTo(DataSize.ofKilobytes(64).toBytes());
-        assertThat(meters.get("hotloop.cache.evictions").tag("tier", "near").counter().count()).isPositive();
-        assertThat(meters.get("hotloop.cache.entries").tag("tier", "near").gauge().value()).isBetween(1.0, 99.0);
-        assertThat(meters.get("hotloop.cache.weight").tag("tier", "near").gauge().value())
+        assertThat(cache.weightedSize())
+                .isPositive()
+                .isLessThanOrEqualTo(DataSize.ofKilobytes(64).toBytes());
+        assertThat(meters.get("hotloop.cache.evictions")
+                        .tag("tier", "near")
+                        .counter()
+                        .count())
+                .isPositive();
+        assertThat(meters.get("hotloop.cache.entries")
+                        .tag("tier", "near")
+                        .gauge()
+                        .value())
+                .isBetween(1.0, 99.0);
+        assertThat(meters.get("hotloop.cache.weight")
+                        .tag("tier", "near")
+                        .gauge()
+                        .value())
                 .isEqualTo((double) cache.weightedSize());
     }
 
@@ -49,8 +61,10 @@ class NearCacheTest {
 
     @Test
     void ttlIsCappedAtHalfTheRedisTtl() {
-        SessionProperties longLived = properties(Duration.ofDays(30), true, DataSize.ofMegabytes(1), Duration.ofMinutes(10));
-        SessionProperties shortLived = properties(Duration.ofMinutes(10), true, DataSize.ofMegabytes(1), Duration.ofMinutes(10));
+        SessionProperties longLived =
+                properties(Duration.ofDays(30), true, DataSize.ofMegabytes(1), Duration.ofMinutes(10));
+        SessionProperties shortLived =
+                properties(Duration.ofMinutes(10), true, DataSize.ofMegabytes(1), Duration.ofMinutes(10));
 
         assertThat(NearCache.effectiveTtl(longLived)).isEqualTo(Duration.ofMinutes(10));
         assertThat(NearCache.effectiveTtl(shortLived)).isEqualTo(Duration.ofMinutes(5));
@@ -114,8 +128,11 @@ class NearCacheTest {
 
     @Test
     void disabledCacheHoldsNothingAndCountsNothing() {
-        NearCache cache = new NearCache(properties(Duration.ofDays(30), false, DataSize.ofMegabytes(1), Duration.ofMinutes(10)),
-                meters, Runnable::run, nanos::get);
+        NearCache cache = new NearCache(
+                properties(Duration.ofDays(30), false, DataSize.ofMegabytes(1), Duration.ofMinutes(10)),
+                meters,
+                Runnable::run,
+                nanos::get);
         cache.activate();
         cache.putContext(cache.beginFill(TENANT, "r"), context("r", 10));
 
@@ -126,17 +143,24 @@ class NearCacheTest {
     }
 
     private NearCache cache(DataSize maxSize, Duration ttl) {
-        NearCache cache = new NearCache(properties(Duration.ofDays(30), true, maxSize, ttl), meters, Runnable::run, nanos::get);
+        NearCache cache =
+                new NearCache(properties(Duration.ofDays(30), true, maxSize, ttl), meters, Runnable::run, nanos::get);
         cache.activate();
         return cache;
     }
 
     private double requests(String result) {
-        return meters.get("hotloop.cache.requests").tag("tier", "near").tag("result", result).counter().count();
+        return meters.get("hotloop.cache.requests")
+                .tag("tier", "near")
+                .tag("result", result)
+                .counter()
+                .count();
     }
 
     private static SessionProperties properties(Duration redisTtl, boolean enabled, DataSize maxSize, Duration ttl) {
-        return new SessionProperties(redisTtl, new SessionProperties.NearCache(enabled, maxSize, ttl),
+        return new SessionProperties(
+                redisTtl,
+                new SessionProperties.NearCache(enabled, maxSize, ttl),
                 SessionProperties.withTtl(redisTtl).redis());
     }
 

@@ -2,11 +2,10 @@ package dev.hotloop.session.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashSet;
-import java.util.SequencedSet;
-
 import dev.hotloop.protocol.id.ResponseIds;
 import io.lettuce.core.cluster.SlotHash;
+import java.util.LinkedHashSet;
+import java.util.SequencedSet;
 import org.junit.jupiter.api.Test;
 
 class ChainKeysTest {
@@ -21,7 +20,9 @@ class ChainKeysTest {
         int slot = SlotHash.getSlot(keys.getFirst());
 
         // two records, and the items and meta the chain shares
-        assertThat(keys).hasSize(4).allSatisfy(key -> assertThat(SlotHash.getSlot(key)).isEqualTo(slot));
+        assertThat(keys)
+                .hasSize(4)
+                .allSatisfy(key -> assertThat(SlotHash.getSlot(key)).isEqualTo(slot));
     }
 
     @Test
@@ -29,8 +30,9 @@ class ChainKeysTest {
         ChainKeys keys = ChainKeys.of("acme", ResponseIds.newChain()).orElseThrow();
 
         assertThat(SlotHash.getSlot(keys.record())).isEqualTo(SlotHash.getSlot(keys.chainTag()));
-        assertThat(keys.readKeys()).allSatisfy(key -> assertThat(key)
-                .startsWith(ChainKeys.chainPattern(keys.chainTag()).replace("*", "")));
+        assertThat(keys.readKeys())
+                .allSatisfy(key -> assertThat(key)
+                        .startsWith(ChainKeys.chainPattern(keys.chainTag()).replace("*", "")));
     }
 
     @Test

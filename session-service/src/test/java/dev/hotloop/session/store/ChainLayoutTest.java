@@ -2,14 +2,13 @@ package dev.hotloop.session.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotloop.protocol.id.ResponseIds;
+import dev.hotloop.session.SessionProperties;
+import dev.hotloop.session.SessionServiceIntegrationTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import dev.hotloop.protocol.id.ResponseIds;
-import dev.hotloop.session.SessionProperties;
-import dev.hotloop.session.SessionServiceIntegrationTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -75,9 +74,11 @@ class ChainLayoutTest extends SessionServiceIntegrationTest {
         assertThat(contextTexts(left)).containsExactlyElementsOf(concat(parentContext, "left-in", "left-out"));
         assertThat(contextTexts(right)).containsExactlyElementsOf(concat(parentContext, "right-in", "right-out"));
         assertThat(contextTexts(rightChild))
-                .containsExactlyElementsOf(concat(parentContext, "right-in", "right-out", "right-child-in", "right-child-out"));
+                .containsExactlyElementsOf(
+                        concat(parentContext, "right-in", "right-out", "right-child-in", "right-child-out"));
         assertThat(contextTexts(leftChild))
-                .containsExactlyElementsOf(concat(parentContext, "left-in", "left-out", "left-child-in", "left-child-out"));
+                .containsExactlyElementsOf(
+                        concat(parentContext, "left-in", "left-out", "left-child-in", "left-child-out"));
         // the first branch extended the tip; the second starts a range at the list end; so does a late continuation
         assertThat(field(left, "checkpoint")).isEqualTo("0-5");
         assertThat(field(right, "checkpoint")).isEqualTo("0-3,6-7");
@@ -120,20 +121,35 @@ class ChainLayoutTest extends SessionServiceIntegrationTest {
     @Test
     void repositoryEmitsNothingForAnAbsentOrMalformedResponseAndAnErrorForAMalformedTurn() {
         SessionProperties properties = SessionProperties.withTtl(Duration.ofMinutes(1));
-        ResponseRepository repository = new ResponseRepository(redis, connection, writes, new RecordCodec(json), properties);
+        ResponseRepository repository =
+                new ResponseRepository(redis, connection, writes, new RecordCodec(json), properties);
 
         StepVerifier.create(repository.findContext(TENANT, ResponseIds.newChain()))
-                .expectComplete().verify(TIMEOUT);
-        StepVerifier.create(repository.findResponse(TENANT, "resp_nope")).expectComplete().verify(TIMEOUT);
-        StepVerifier.create(repository.delete("bad tenant", "resp_nope")).expectNext(false).expectComplete().verify(TIMEOUT);
-        EncodedTurn otherChain = new EncodedTurn(ResponseIds.newChain(), ResponseIds.newChain(), "{}", List.of(), List.of());
-        StepVerifier.create(repository.store(TENANT, otherChain)).expectError(IllegalArgumentException.class).verify(TIMEOUT);
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(repository.findResponse(TENANT, "resp_nope"))
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(repository.delete("bad tenant", "resp_nope"))
+                .expectNext(false)
+                .expectComplete()
+                .verify(TIMEOUT);
+        EncodedTurn otherChain =
+                new EncodedTurn(ResponseIds.newChain(), ResponseIds.newChain(), "{}", List.of(), List.of());
+        StepVerifier.create(repository.store(TENANT, otherChain))
+                .expectError(IllegalArgumentException.class)
+                .verify(TIMEOUT);
     }
 
     private void response(String id) {
-        http.get().uri(RESPONSES + "/{id}", TENANT, id).exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.id").isEqualTo(id);
+        http.get()
+                .uri(RESPONSES + "/{id}", TENANT, id)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.id")
+                .isEqualTo(id);
     }
 
     /** What the action costs in Redis, with the near cache emptied first so that reads reach Redis. */

@@ -2,12 +2,11 @@ package dev.hotloop.session.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotloop.session.SessionProperties;
+import dev.hotloop.session.SessionServiceIntegrationTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import dev.hotloop.session.SessionProperties;
-import dev.hotloop.session.SessionServiceIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.ScanOptions;
@@ -27,9 +26,14 @@ class ChainLifecycleTest extends SessionServiceIntegrationTest {
     void deletingAResponseKeepsItsChildrenWhole() {
         List<String> chain = storeChain(3);
 
-        StepVerifier.create(repository.delete(TENANT, chain.get(1))).expectNext(true).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(repository.delete(TENANT, chain.get(1)))
+                .expectNext(true)
+                .expectComplete()
+                .verify(TIMEOUT);
 
-        StepVerifier.create(repository.findResponse(TENANT, chain.get(1))).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(repository.findResponse(TENANT, chain.get(1)))
+                .expectComplete()
+                .verify(TIMEOUT);
         assertThat(contextTexts(chain.get(2))).containsExactly("t0-in", "t0-out", "t1-in", "t1-out", "t2-in", "t2-out");
         assertThat(contextTexts(chain.get(0))).containsExactly("t0-in", "t0-out");
         String next = storeTurn(chain.get(2), "t3");
@@ -43,11 +47,17 @@ class ChainLifecycleTest extends SessionServiceIntegrationTest {
         ChainKeys keys = keys(chain.get(0));
 
         for (String id : List.of(chain.get(1), chain.get(0), branch, chain.get(2))) {
-            StepVerifier.create(repository.delete(TENANT, id)).expectNext(true).expectComplete().verify(TIMEOUT);
+            StepVerifier.create(repository.delete(TENANT, id))
+                    .expectNext(true)
+                    .expectComplete()
+                    .verify(TIMEOUT);
         }
 
         assertThat(keysOfChain(keys)).isEmpty();
-        StepVerifier.create(repository.delete(TENANT, chain.get(2))).expectNext(false).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(repository.delete(TENANT, chain.get(2)))
+                .expectNext(false)
+                .expectComplete()
+                .verify(TIMEOUT);
     }
 
     @Test
@@ -60,7 +70,8 @@ class ChainLifecycleTest extends SessionServiceIntegrationTest {
         repository.delete(TENANT, first).block(TIMEOUT);
 
         // not at the list tail: tombstoned in place, so the second branch's range still holds
-        List<String> items = redis.opsForList().range(keys.items(), 0, -1).collectList().block(TIMEOUT);
+        List<String> items =
+                redis.opsForList().range(keys.items(), 0, -1).collectList().block(TIMEOUT);
         assertThat(items).hasSize(6);
         assertThat(items.subList(2, 4)).containsOnly("");
         assertThat(contextTexts(second)).containsExactly("parent-in", "parent-out", "second-in", "second-out");
@@ -84,7 +95,9 @@ class ChainLifecycleTest extends SessionServiceIntegrationTest {
         repository.delete(TENANT, chain.get(2)).block(TIMEOUT);
 
         assertThat(redis.opsForList().size(keys.items()).block(TIMEOUT)).isEqualTo(2);
-        Map<Object, Object> meta = redis.opsForHash().entries(keys.meta()).collectMap(Map.Entry::getKey, Map.Entry::getValue)
+        Map<Object, Object> meta = redis.opsForHash()
+                .entries(keys.meta())
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
                 .block(TIMEOUT);
         assertThat(meta).containsOnly(Map.entry("live", "1"));
         assertThat(contextTexts(chain.get(0))).containsExactly("t0-in", "t0-out");
@@ -99,7 +112,8 @@ class ChainLifecycleTest extends SessionServiceIntegrationTest {
         for (String key : List.of(first.record(), second.record(), first.items(), first.meta())) {
             assertThat(ttl(key)).as(key).isBetween(properties.ttl().minusMinutes(1), properties.ttl());
         }
-        assertThat(keysOfChain(first)).containsExactlyInAnyOrder(first.record(), second.record(), first.items(), first.meta());
+        assertThat(keysOfChain(first))
+                .containsExactlyInAnyOrder(first.record(), second.record(), first.items(), first.meta());
     }
 
     @Test
@@ -109,12 +123,21 @@ class ChainLifecycleTest extends SessionServiceIntegrationTest {
         List<String> chainKeys = List.of(keys.record(), keys.items(), keys.meta());
 
         shortenTtl(chainKeys);
-        http.get().uri(RESPONSES + "/{id}", TENANT, id).exchange().expectStatus().isOk().expectBody().jsonPath("$.id").isEqualTo(id);
-        chainKeys.forEach(key -> assertThat(ttl(key)).as(key).isGreaterThan(properties.ttl().minusMinutes(1)));
+        http.get()
+                .uri(RESPONSES + "/{id}", TENANT, id)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.id")
+                .isEqualTo(id);
+        chainKeys.forEach(key ->
+                assertThat(ttl(key)).as(key).isGreaterThan(properties.ttl().minusMinutes(1)));
 
         shortenTtl(chainKeys);
         context(id);
-        chainKeys.forEach(key -> assertThat(ttl(key)).as(key).isGreaterThan(properties.ttl().minusMinutes(1)));
+        chainKeys.forEach(key ->
+                assertThat(ttl(key)).as(key).isGreaterThan(properties.ttl().minusMinutes(1)));
     }
 
     /** Shortens the TTLs and empties the near cache, so that the next read reaches Redis. */
@@ -129,8 +152,11 @@ class ChainLifecycleTest extends SessionServiceIntegrationTest {
     }
 
     private List<String> keysOfChain(ChainKeys keys) {
-        return redis.scan(ScanOptions.scanOptions().match(ChainKeys.chainPattern(keys.chainTag())).build())
-                .collectList().block(TIMEOUT);
+        return redis.scan(ScanOptions.scanOptions()
+                        .match(ChainKeys.chainPattern(keys.chainTag()))
+                        .build())
+                .collectList()
+                .block(TIMEOUT);
     }
 
     private static ChainKeys keys(String id) {

@@ -3,7 +3,6 @@ package dev.hotloop.session.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -15,7 +14,8 @@ class RecordCodecTest {
 
     @Test
     void itemElementCarriesTokensAndTheItemJson() {
-        ObjectNode item = (ObjectNode) mapper.readTree("{\"type\":\"message\",\"item\":{\"tokens\":1},\"text\":\",\\\"item\\\":\"}");
+        ObjectNode item = (ObjectNode)
+                mapper.readTree("{\"type\":\"message\",\"item\":{\"tokens\":1},\"text\":\",\\\"item\\\":\"}");
 
         String element = codec.item(42, item);
 
@@ -25,7 +25,8 @@ class RecordCodecTest {
 
     @Test
     void storedResponseDropsOutputAndLeavesTheArgumentAlone() {
-        ObjectNode response = (ObjectNode) mapper.readTree("{\"id\":\"r\",\"output\":[{\"a\":1}],\"metadata\":{\"output\":[]}}");
+        ObjectNode response =
+                (ObjectNode) mapper.readTree("{\"id\":\"r\",\"output\":[{\"a\":1}],\"metadata\":{\"output\":[]}}");
 
         String stored = codec.responseWithoutOutput(response);
 
@@ -35,9 +36,11 @@ class RecordCodecTest {
 
     @Test
     void withOutputAppendsTheOutputItems() {
-        List<String> elements = List.of(codec.item(1, mapper.readTree("{\"a\":1}")), codec.item(2, mapper.readTree("{\"b\":[]}")));
+        List<String> elements =
+                List.of(codec.item(1, mapper.readTree("{\"a\":1}")), codec.item(2, mapper.readTree("{\"b\":[]}")));
 
-        assertThat(codec.withOutput("{\"id\":\"r\"}", elements)).isEqualTo("{\"id\":\"r\",\"output\":[{\"a\":1},{\"b\":[]}]}");
+        assertThat(codec.withOutput("{\"id\":\"r\"}", elements))
+                .isEqualTo("{\"id\":\"r\",\"output\":[{\"a\":1},{\"b\":[]}]}");
         assertThat(codec.withOutput("{\"id\":\"r\"}", List.of())).isEqualTo("{\"id\":\"r\",\"output\":[]}");
         assertThat(codec.withOutput("{}", List.of())).isEqualTo("{\"output\":[]}");
     }
@@ -48,10 +51,15 @@ class RecordCodecTest {
         String out = codec.item(5, mapper.readTree("{\"out\":1}"));
         ResponseContext parent = new ResponseContext("{\"id\":\"p\",\"output\":[]}", List.of("a", "b"), 1, 1);
 
-        ResponseContext root = codec.storedContext(null, new EncodedTurn("r", null, "{\"id\":\"r\"}", List.of(in), List.of(out)), 1);
-        ResponseContext child = codec.storedContext(parent, new EncodedTurn("c", "p", "{\"id\":\"c\"}", List.of(in), List.of(out)), 2);
+        ResponseContext root =
+                codec.storedContext(null, new EncodedTurn("r", null, "{\"id\":\"r\"}", List.of(in), List.of(out)), 1);
+        ResponseContext child =
+                codec.storedContext(parent, new EncodedTurn("c", "p", "{\"id\":\"c\"}", List.of(in), List.of(out)), 2);
 
-        assertThat(root).isEqualTo(new ResponseContext("{\"id\":\"r\",\"output\":[{\"out\":1}]}", List.of(in, out), 1, 1));
-        assertThat(child).isEqualTo(new ResponseContext("{\"id\":\"c\",\"output\":[{\"out\":1}]}", List.of("a", "b", in, out), 3, 2));
+        assertThat(root)
+                .isEqualTo(new ResponseContext("{\"id\":\"r\",\"output\":[{\"out\":1}]}", List.of(in, out), 1, 1));
+        assertThat(child)
+                .isEqualTo(new ResponseContext(
+                        "{\"id\":\"c\",\"output\":[{\"out\":1}]}", List.of("a", "b", in, out), 3, 2));
     }
 }

@@ -3,13 +3,12 @@ package dev.hotloop.session.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-
 import dev.hotloop.localredis.RespClient;
 import dev.hotloop.session.SessionServiceApplication;
 import dev.hotloop.session.cache.NearCache;
 import dev.hotloop.session.store.ResponseRepository;
 import dev.hotloop.testsupport.TestRedisCluster;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,8 @@ class ClusterTest {
 
     @Test
     void failoverOfTheChainsPrimaryMidLoopLosesNoAcknowledgedTurn() {
-        try (ConfigurableApplicationContext service = TurnLoop.startService("spring.data.redis.cluster.nodes=" + redis.nodes())) {
+        try (ConfigurableApplicationContext service =
+                TurnLoop.startService("spring.data.redis.cluster.nodes=" + redis.nodes())) {
             TurnLoop loop = new TurnLoop(service);
             loop.storeAcknowledged(10, Duration.ofSeconds(10));
 
@@ -47,7 +47,8 @@ class ClusterTest {
     @Test
     void invalidationsPublishedOnAnyNodeReachTheNearCacheAndDeletesRunOnTheChainsPrimary() {
         try (ConfigurableApplicationContext service = SessionServiceApplication.builder()
-                .properties("server.port=0", "spring.data.redis.cluster.nodes=" + redis.nodes()).run()) {
+                .properties("server.port=0", "spring.data.redis.cluster.nodes=" + redis.nodes())
+                .run()) {
             NearCache cache = service.getBean(NearCache.class);
             await().atMost(Duration.ofSeconds(20)).until(cache::isActive);
             TurnLoop loop = new TurnLoop(service);
@@ -57,9 +58,14 @@ class ClusterTest {
             // PUBLISH reaches subscribers on every node over the cluster bus, whichever node the subscription is on
             for (String node : redis.nodes().split(",")) {
                 loop.assertNothingAcknowledgedLost();
-                assertThat(cache.context(TurnLoop.TENANT, id)).as("cached after a read").isNotNull();
+                assertThat(cache.context(TurnLoop.TENANT, id))
+                        .as("cached after a read")
+                        .isNotNull();
                 int colon = node.lastIndexOf(':');
-                RespClient.of(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)), Duration.ofSeconds(5))
+                RespClient.of(
+                                node.substring(0, colon),
+                                Integer.parseInt(node.substring(colon + 1)),
+                                Duration.ofSeconds(5))
                         .call("PUBLISH", ResponseRepository.INVALIDATIONS, TurnLoop.TENANT + ":" + id);
                 await().atMost(Duration.ofSeconds(10)).until(() -> cache.context(TurnLoop.TENANT, id) == null);
             }

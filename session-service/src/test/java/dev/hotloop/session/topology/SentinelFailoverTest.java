@@ -2,9 +2,8 @@ package dev.hotloop.session.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-
 import dev.hotloop.testsupport.TestRedisSentinel;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -14,9 +13,9 @@ class SentinelFailoverTest {
     @Test
     void failoverMidLoopLosesNoAcknowledgedTurn() {
         try (TestRedisSentinel redis = TestRedisSentinel.start();
-             ConfigurableApplicationContext service = TurnLoop.startService(
-                     "spring.data.redis.sentinel.master=" + TestRedisSentinel.MASTER,
-                     "spring.data.redis.sentinel.nodes=" + redis.sentinelNodes())) {
+                ConfigurableApplicationContext service = TurnLoop.startService(
+                        "spring.data.redis.sentinel.master=" + TestRedisSentinel.MASTER,
+                        "spring.data.redis.sentinel.nodes=" + redis.sentinelNodes())) {
             TurnLoop loop = new TurnLoop(service);
             loop.storeAcknowledged(10, Duration.ofSeconds(10));
 

@@ -2,12 +2,11 @@ package dev.hotloop.session.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotloop.protocol.id.ResponseIds;
+import dev.hotloop.session.SessionServiceApplication;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import dev.hotloop.protocol.id.ResponseIds;
-import dev.hotloop.session.SessionServiceApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -39,11 +38,17 @@ final class TurnLoop {
      * for one replica.
      */
     static ConfigurableApplicationContext startService(String... redisProperties) {
-        List<String> properties = new ArrayList<>(List.of("server.port=0", "hotloop.session.near-cache.enabled=false",
-                "hotloop.session.redis.replica-acks=1", "hotloop.session.redis.replica-ack-timeout=500ms",
-                "spring.data.redis.timeout=2s", "spring.data.redis.connect-timeout=1s"));
+        List<String> properties = new ArrayList<>(List.of(
+                "server.port=0",
+                "hotloop.session.near-cache.enabled=false",
+                "hotloop.session.redis.replica-acks=1",
+                "hotloop.session.redis.replica-ack-timeout=500ms",
+                "spring.data.redis.timeout=2s",
+                "spring.data.redis.connect-timeout=1s"));
         properties.addAll(List.of(redisProperties));
-        return SessionServiceApplication.builder().properties(properties.toArray(String[]::new)).run();
+        return SessionServiceApplication.builder()
+                .properties(properties.toArray(String[]::new))
+                .run();
     }
 
     /** The chain's tag: every key of the chain is in its slot. */
@@ -55,10 +60,14 @@ final class TurnLoop {
     boolean storeTurn() {
         String previous = acknowledged.isEmpty() ? null : acknowledged.getLast();
         String id = previous == null ? ResponseIds.newChain() : ResponseIds.continuing(previous);
-        HttpStatusCode status = http.post().uri(RESPONSES, TENANT).contentType(MediaType.APPLICATION_JSON)
+        HttpStatusCode status = http.post()
+                .uri(RESPONSES, TENANT)
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body(id, previous, acknowledged.size()))
                 .exchange()
-                .expectBody().returnResult().getStatus();
+                .expectBody()
+                .returnResult()
+                .getStatus();
         if (status.isSameCodeAs(HttpStatus.CREATED)) {
             acknowledged.add(id);
             return true;
@@ -72,7 +81,9 @@ final class TurnLoop {
         long deadline = System.nanoTime() + within.toNanos();
         int target = acknowledged.size() + count;
         while (acknowledged.size() < target) {
-            assertThat(System.nanoTime() - deadline).as("%d turns acknowledged within %s", count, within).isNegative();
+            assertThat(System.nanoTime() - deadline)
+                    .as("%d turns acknowledged within %s", count, within)
+                    .isNegative();
             if (!storeTurn()) {
                 pause();
             }
@@ -85,15 +96,24 @@ final class TurnLoop {
 
     /** Deletes the last acknowledged turn (204). */
     void deleteLast() {
-        http.delete().uri(RESPONSES + "/{id}", TENANT, acknowledged.removeLast()).exchange()
-                .expectStatus().isNoContent()
-                .expectBody().isEmpty();
+        http.delete()
+                .uri(RESPONSES + "/{id}", TENANT, acknowledged.removeLast())
+                .exchange()
+                .expectStatus()
+                .isNoContent()
+                .expectBody()
+                .isEmpty();
     }
 
     void assertAbsent(String id) {
-        http.get().uri(RESPONSES + "/{id}", TENANT, id).exchange()
-                .expectStatus().isNotFound()
-                .expectBody().jsonPath("$.error.code").isEqualTo("response_not_found");
+        http.get()
+                .uri(RESPONSES + "/{id}", TENANT, id)
+                .exchange()
+                .expectStatus()
+                .isNotFound()
+                .expectBody()
+                .jsonPath("$.error.code")
+                .isEqualTo("response_not_found");
     }
 
     int acknowledgedCount() {
@@ -103,12 +123,18 @@ final class TurnLoop {
     /** Every acknowledged turn reads back from Redis with its whole context: nothing acknowledged was lost. */
     void assertNothingAcknowledgedLost() {
         for (int turn = 0; turn < acknowledged.size(); turn++) {
-            http.get().uri(RESPONSES + "/{id}/context", TENANT, acknowledged.get(turn)).exchange()
-                    .expectStatus().isOk()
+            http.get()
+                    .uri(RESPONSES + "/{id}/context", TENANT, acknowledged.get(turn))
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
                     .expectBody()
-                    .jsonPath("$.depth").isEqualTo(turn + 1)
-                    .jsonPath("$.items.length()").isEqualTo(turn + 1)
-                    .jsonPath("$.items[" + turn + "].item.content[0].text").isEqualTo("turn " + turn);
+                    .jsonPath("$.depth")
+                    .isEqualTo(turn + 1)
+                    .jsonPath("$.items.length()")
+                    .isEqualTo(turn + 1)
+                    .jsonPath("$.items[" + turn + "].item.content[0].text")
+                    .isEqualTo("turn " + turn);
         }
     }
 

@@ -14,16 +14,20 @@ class ExecutionConfiguration {
 
     @Bean(destroyMethod = "close")
     ExecutionGate executionGate(ToolsProperties properties, MeterRegistry meters) {
-        ExecutionGate gate = new ExecutionGate(properties.execution().maxConcurrent(), properties.execution().maxQueued());
+        ExecutionGate gate = new ExecutionGate(
+                properties.execution().maxConcurrent(), properties.execution().maxQueued());
         Gauge.builder("hotloop.tool.executions.active", gate, ExecutionGate::active)
-                .description("Tool executions running now").register(meters);
+                .description("Tool executions running now")
+                .register(meters);
         Gauge.builder("hotloop.tool.executions.queued", gate, ExecutionGate::queued)
-                .description("Tool executions waiting for a slot").register(meters);
+                .description("Tool executions waiting for a slot")
+                .register(meters);
         return gate;
     }
 
     @Bean
-    ToolExecutor toolExecutor(SandboxRunner runner, WorkspaceRepository workspaces, ExecutionGate gate, MeterRegistry meters) {
+    ToolExecutor toolExecutor(
+            SandboxRunner runner, WorkspaceRepository workspaces, ExecutionGate gate, MeterRegistry meters) {
         return new ToolExecutor(runner, workspaces, gate, meters);
     }
 }

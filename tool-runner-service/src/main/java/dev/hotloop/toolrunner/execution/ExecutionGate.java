@@ -1,5 +1,8 @@
 package dev.hotloop.toolrunner.execution;
 
+import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
+import dev.hotloop.toolrunner.sandbox.Cancellation;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -10,10 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-
-import dev.hotloop.protocol.error.ApiException;
-import dev.hotloop.protocol.error.ErrorCodes;
-import dev.hotloop.toolrunner.sandbox.Cancellation;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
@@ -30,7 +29,8 @@ public final class ExecutionGate implements AutoCloseable {
     private final int capacity;
     private final Semaphore running;
     private final Semaphore admitted;
-    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tool-execution-", 0).factory());
+    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("tool-execution-", 0).factory());
     private final Set<Cancellation> inFlight = ConcurrentHashMap.newKeySet();
 
     public ExecutionGate(int maxConcurrent, int maxQueued) {
@@ -49,9 +49,11 @@ public final class ExecutionGate implements AutoCloseable {
     public <T> Mono<T> submit(Function<Cancellation, T> work) {
         return Mono.create(sink -> {
             if (!admitted.tryAcquire()) {
-                sink.error(ApiException.unavailable(ErrorCodes.TOOL_RUNNER_OVERLOADED, "All " + maxConcurrent
-                        + " tool execution slots and the " + (capacity - maxConcurrent)
-                        + " queue places are taken; retry shortly."));
+                sink.error(ApiException.unavailable(
+                        ErrorCodes.TOOL_RUNNER_OVERLOADED,
+                        "All " + maxConcurrent
+                                + " tool execution slots and the " + (capacity - maxConcurrent)
+                                + " queue places are taken; retry shortly."));
                 return;
             }
             Cancellation cancellation = new Cancellation();
@@ -62,7 +64,8 @@ public final class ExecutionGate implements AutoCloseable {
             } catch (RejectedExecutionException e) {
                 inFlight.remove(cancellation);
                 admitted.release();
-                sink.error(ApiException.unavailable(ErrorCodes.TOOL_RUNNER_SHUTTING_DOWN, "The tool runner is shutting down."));
+                sink.error(ApiException.unavailable(
+                        ErrorCodes.TOOL_RUNNER_SHUTTING_DOWN, "The tool runner is shutting down."));
             }
         });
     }

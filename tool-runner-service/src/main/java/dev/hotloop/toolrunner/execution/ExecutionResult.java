@@ -1,10 +1,9 @@
 package dev.hotloop.toolrunner.execution;
 
-import java.time.Duration;
-import java.util.List;
-
 import dev.hotloop.toolrunner.registry.PreparedCall;
 import dev.hotloop.toolrunner.sandbox.RunResult;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * What a tool call produced.

@@ -1,10 +1,5 @@
 package dev.hotloop.toolrunner.execution;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.toolrunner.registry.PreparedCall;
 import dev.hotloop.toolrunner.sandbox.Cancellation;
@@ -14,6 +9,10 @@ import dev.hotloop.toolrunner.workspace.WorkspaceKey;
 import dev.hotloop.toolrunner.workspace.WorkspaceRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
@@ -29,7 +28,8 @@ public class ToolExecutor {
     private final ExecutionGate gate;
     private final MeterRegistry meters;
 
-    public ToolExecutor(SandboxRunner runner, WorkspaceRepository workspaces, ExecutionGate gate, MeterRegistry meters) {
+    public ToolExecutor(
+            SandboxRunner runner, WorkspaceRepository workspaces, ExecutionGate gate, MeterRegistry meters) {
         // zero series from the start: "no kills" is an answer a dashboard should show
         meters.counter("hotloop.sandbox.kills", "reason", "timeout");
         meters.counter("hotloop.sandbox.kills", "reason", "cancelled");
@@ -44,9 +44,13 @@ public class ToolExecutor {
      * {@code hotloop.sandbox.kills{reason}} for the process trees the sandbox had to kill.
      */
     private void record(String tool, String outcome, Timer.Sample sample) {
-        meters.counter("hotloop.tool.executions", "tool", tool, "outcome", outcome).increment();
-        sample.stop(Timer.builder("hotloop.tool.duration").tag("tool", tool).tag("outcome", outcome)
-                .publishPercentileHistogram().register(meters));
+        meters.counter("hotloop.tool.executions", "tool", tool, "outcome", outcome)
+                .increment();
+        sample.stop(Timer.builder("hotloop.tool.duration")
+                .tag("tool", tool)
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(meters));
         if (outcome.equals("timeout") || outcome.equals("cancelled")) {
             meters.counter("hotloop.sandbox.kills", "reason", outcome).increment();
         }
@@ -66,8 +70,8 @@ public class ToolExecutor {
             return gate.submit(cancellation -> run(workspace, call, cancellation, started))
                     .doOnNext(result -> outcome.set(result.timedOut() ? "timeout" : "exit"))
                     .doOnError(ApiException.class, e -> outcome.set(e.status() == 503 ? "rejected" : "error"))
-                    .doFinally(signal -> record(call.tool().name(),
-                            signal == SignalType.CANCEL ? "cancelled" : outcome.get(), sample));
+                    .doFinally(signal -> record(
+                            call.tool().name(), signal == SignalType.CANCEL ? "cancelled" : outcome.get(), sample));
         });
     }
 

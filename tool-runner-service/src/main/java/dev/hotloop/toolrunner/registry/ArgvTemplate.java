@@ -1,16 +1,14 @@
 package dev.hotloop.toolrunner.registry;
 
+import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import dev.hotloop.protocol.error.ApiException;
-import dev.hotloop.protocol.error.ErrorCodes;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -60,7 +58,8 @@ final class ArgvTemplate {
                 String name = whole.group(1);
                 JsonNode property = properties.get(name);
                 if (property == null) {
-                    throw new IllegalArgumentException(at + ": {" + name + "} is not a property of the parameters schema");
+                    throw new IllegalArgumentException(
+                            at + ": {" + name + "} is not a property of the parameters schema");
                 }
                 checkPlaceable(property, at);
                 elements.add(new Element(null, name, isPath(property) || isPath(property.path("items"))));
@@ -69,7 +68,8 @@ final class ArgvTemplate {
                         + "never part of one (\"" + element + "\")");
             } else {
                 if (i == 0 && !Path.of(element).isAbsolute()) {
-                    throw new IllegalArgumentException(at + ": the program must be an absolute path inside the sandbox, such as /usr/bin/wc");
+                    throw new IllegalArgumentException(
+                            at + ": the program must be an absolute path inside the sandbox, such as /usr/bin/wc");
                 }
                 elements.add(new Element(element, null, false));
             }
@@ -107,11 +107,15 @@ final class ArgvTemplate {
 
     private static String scalar(JsonNode value, String param, boolean path) {
         if (value.isContainer() || value.isNull()) {
-            throw ApiException.invalidType(param, "a string, number or boolean", value.isArray() ? "an array" : value.isNull() ? "null" : "an object");
+            throw ApiException.invalidType(
+                    param,
+                    "a string, number or boolean",
+                    value.isArray() ? "an array" : value.isNull() ? "null" : "an object");
         }
         String text = value.asString();
         if (text.indexOf('\0') >= 0) {
-            throw ApiException.invalidRequest(param, ErrorCodes.INVALID_VALUE, "'" + param + "' must not contain NUL characters.");
+            throw ApiException.invalidRequest(
+                    param, ErrorCodes.INVALID_VALUE, "'" + param + "' must not contain NUL characters.");
         }
         return path ? workspacePath(text, param) : text;
     }
@@ -122,14 +126,19 @@ final class ArgvTemplate {
      * @throws ApiException 400 when it is absolute outside {@code /workspace}, or climbs out of it
      */
     static String workspacePath(String value, String param) {
-        String relative = value.equals("/workspace") ? "." : value.startsWith(WORKSPACE_PREFIX) ? value.substring(WORKSPACE_PREFIX.length()) : value;
+        String relative = value.equals("/workspace")
+                ? "."
+                : value.startsWith(WORKSPACE_PREFIX) ? value.substring(WORKSPACE_PREFIX.length()) : value;
         Path normalized;
         try {
             normalized = Path.of(relative).normalize();
         } catch (InvalidPathException e) {
             throw outside(param);
         }
-        if (relative.isEmpty() || normalized.isAbsolute() || (normalized.getNameCount() > 0 && normalized.getName(0).toString().equals(".."))) {
+        if (relative.isEmpty()
+                || normalized.isAbsolute()
+                || (normalized.getNameCount() > 0
+                        && normalized.getName(0).toString().equals(".."))) {
             throw outside(param);
         }
         String path = normalized.toString();
@@ -137,7 +146,9 @@ final class ArgvTemplate {
     }
 
     private static ApiException outside(String param) {
-        return ApiException.invalidRequest(param, ErrorCodes.INVALID_VALUE,
+        return ApiException.invalidRequest(
+                param,
+                ErrorCodes.INVALID_VALUE,
                 "'" + param + "' must be a path inside the workspace, such as notes/today.txt.");
     }
 
@@ -149,7 +160,8 @@ final class ArgvTemplate {
     private static void checkPlaceable(JsonNode property, String at) {
         var types = JsonSchema.types(property);
         if (types == null) {
-            throw new IllegalArgumentException(at + ": the parameter needs a \"type\" (a scalar, or an array of scalars)");
+            throw new IllegalArgumentException(
+                    at + ": the parameter needs a \"type\" (a scalar, or an array of scalars)");
         }
         if (types.contains("object")) {
             throw new IllegalArgumentException(at + ": an object parameter cannot fill an argv element");
@@ -167,6 +179,6 @@ final class ArgvTemplate {
      * @param parameter the parameter of a placeholder
      * @param path      whether the parameter is a workspace path
      */
-    private record Element(@Nullable String literal, @Nullable String parameter, boolean path) {
-    }
+    private record Element(
+            @Nullable String literal, @Nullable String parameter, boolean path) {}
 }

@@ -1,10 +1,9 @@
 package dev.hotloop.toolrunner.registry;
 
-import java.time.Duration;
-import java.util.List;
-
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.json.ProtocolJson;
+import java.time.Duration;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -19,12 +18,19 @@ import tools.jackson.databind.node.ObjectNode;
  * @param timeout         the wall-clock limit of one run
  * @param maxOutputLength the cap on stdout and stderr together
  */
-public record ArgvTool(String name, String description, JsonSchema parameters, ArgvTemplate template, Duration timeout,
-                       int maxOutputLength) implements ToolDefinition {
+public record ArgvTool(
+        String name,
+        String description,
+        JsonSchema parameters,
+        ArgvTemplate template,
+        Duration timeout,
+        int maxOutputLength)
+        implements ToolDefinition {
 
     @Override
     public ObjectNode definition() {
-        ObjectNode definition = ProtocolJson.nodes().objectNode()
+        ObjectNode definition = ProtocolJson.nodes()
+                .objectNode()
                 .put("type", "function")
                 .put("name", name)
                 .put("description", description);
@@ -35,7 +41,8 @@ public record ArgvTool(String name, String description, JsonSchema parameters, A
 
     @Override
     public PreparedCall prepare(JsonNode arguments) {
-        JsonNode values = arguments == null || arguments.isNull() ? ProtocolJson.nodes().objectNode() : arguments;
+        JsonNode values =
+                arguments == null || arguments.isNull() ? ProtocolJson.nodes().objectNode() : arguments;
         if (!values.isObject()) {
             throw ApiException.invalidType("arguments", "an object", values.isArray() ? "an array" : "a scalar");
         }

@@ -1,14 +1,13 @@
 package dev.hotloop.toolrunner.registry;
 
+import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-
-import dev.hotloop.protocol.error.ApiException;
-import dev.hotloop.protocol.error.ErrorCodes;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -23,10 +22,30 @@ import tools.jackson.databind.JsonNode;
 final class JsonSchema {
 
     static final String WORKSPACE_PATH = "workspace-path";
-    private static final Set<String> TYPES = Set.of("string", "integer", "number", "boolean", "object", "array", "null");
-    private static final Set<String> KEYWORDS = Set.of("type", "properties", "required", "additionalProperties", "enum",
-            "const", "items", "minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "pattern", "format",
-            "description", "title", "default", "examples", "$schema", "$comment");
+    private static final Set<String> TYPES =
+            Set.of("string", "integer", "number", "boolean", "object", "array", "null");
+    private static final Set<String> KEYWORDS = Set.of(
+            "type",
+            "properties",
+            "required",
+            "additionalProperties",
+            "enum",
+            "const",
+            "items",
+            "minItems",
+            "maxItems",
+            "minLength",
+            "maxLength",
+            "minimum",
+            "maximum",
+            "pattern",
+            "format",
+            "description",
+            "title",
+            "default",
+            "examples",
+            "$schema",
+            "$comment");
 
     private final JsonNode schema;
 
@@ -64,11 +83,13 @@ final class JsonSchema {
         }
         JsonNode allowed = schema.get("enum");
         if (allowed != null && !contains(allowed, value)) {
-            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must be one of " + allowed + ".");
+            throw ApiException.invalidRequest(
+                    path, ErrorCodes.INVALID_VALUE, "'" + path + "' must be one of " + allowed + ".");
         }
         JsonNode constant = schema.get("const");
         if (constant != null && !constant.equals(value)) {
-            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must be " + constant + ".");
+            throw ApiException.invalidRequest(
+                    path, ErrorCodes.INVALID_VALUE, "'" + path + "' must be " + constant + ".");
         }
         if (value.isString()) {
             validateString(schema, value.stringValue(), path);
@@ -84,36 +105,55 @@ final class JsonSchema {
     private static void validateString(JsonNode schema, String value, String path) {
         int length = value.codePointCount(0, value.length());
         if (schema.has("minLength") && length < schema.get("minLength").intValue()) {
-            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must have at least "
-                    + schema.get("minLength").intValue() + " characters.");
+            throw ApiException.invalidRequest(
+                    path,
+                    ErrorCodes.INVALID_VALUE,
+                    "'" + path + "' must have at least "
+                            + schema.get("minLength").intValue() + " characters.");
         }
         if (schema.has("maxLength") && length > schema.get("maxLength").intValue()) {
-            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must have at most "
-                    + schema.get("maxLength").intValue() + " characters.");
+            throw ApiException.invalidRequest(
+                    path,
+                    ErrorCodes.INVALID_VALUE,
+                    "'" + path + "' must have at most "
+                            + schema.get("maxLength").intValue() + " characters.");
         }
-        if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").stringValue()).matcher(value).find()) {
-            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must match the pattern "
-                    + schema.get("pattern").stringValue() + ".");
+        if (schema.has("pattern")
+                && !Pattern.compile(schema.get("pattern").stringValue())
+                        .matcher(value)
+                        .find()) {
+            throw ApiException.invalidRequest(
+                    path,
+                    ErrorCodes.INVALID_VALUE,
+                    "'" + path + "' must match the pattern "
+                            + schema.get("pattern").stringValue() + ".");
         }
     }
 
     private static void validateNumber(JsonNode schema, BigDecimal value, String path) {
         if (schema.has("minimum") && value.compareTo(schema.get("minimum").decimalValue()) < 0) {
-            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must be at least " + schema.get("minimum") + ".");
+            throw ApiException.invalidRequest(
+                    path, ErrorCodes.INVALID_VALUE, "'" + path + "' must be at least " + schema.get("minimum") + ".");
         }
         if (schema.has("maximum") && value.compareTo(schema.get("maximum").decimalValue()) > 0) {
-            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must be at most " + schema.get("maximum") + ".");
+            throw ApiException.invalidRequest(
+                    path, ErrorCodes.INVALID_VALUE, "'" + path + "' must be at most " + schema.get("maximum") + ".");
         }
     }
 
     private static void validateArray(JsonNode schema, JsonNode value, String path) {
         if (schema.has("minItems") && value.size() < schema.get("minItems").intValue()) {
-            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must have at least "
-                    + schema.get("minItems").intValue() + " items.");
+            throw ApiException.invalidRequest(
+                    path,
+                    ErrorCodes.INVALID_VALUE,
+                    "'" + path + "' must have at least "
+                            + schema.get("minItems").intValue() + " items.");
         }
         if (schema.has("maxItems") && value.size() > schema.get("maxItems").intValue()) {
-            throw ApiException.invalidRequest(path, ErrorCodes.INVALID_VALUE, "'" + path + "' must have at most "
-                    + schema.get("maxItems").intValue() + " items.");
+            throw ApiException.invalidRequest(
+                    path,
+                    ErrorCodes.INVALID_VALUE,
+                    "'" + path + "' must have at most " + schema.get("maxItems").intValue() + " items.");
         }
         JsonNode items = schema.get("items");
         if (items != null) {
@@ -175,8 +215,10 @@ final class JsonSchema {
 
     private static boolean contains(JsonNode values, JsonNode value) {
         for (JsonNode candidate : values) {
-            if (candidate.equals(value) || (candidate.isNumber() && value.isNumber()
-                    && candidate.decimalValue().compareTo(value.decimalValue()) == 0)) {
+            if (candidate.equals(value)
+                    || (candidate.isNumber()
+                            && value.isNumber()
+                            && candidate.decimalValue().compareTo(value.decimalValue()) == 0)) {
                 return true;
             }
         }
@@ -239,11 +281,14 @@ final class JsonSchema {
             JsonNode value = entry.getValue();
             String at = where + "." + keyword;
             if (!KEYWORDS.contains(keyword)) {
-                throw new IllegalArgumentException(at + ": unsupported JSON Schema keyword (supported: " + KEYWORDS + ")");
+                throw new IllegalArgumentException(
+                        at + ": unsupported JSON Schema keyword (supported: " + KEYWORDS + ")");
             }
             switch (keyword) {
                 case "type" -> {
-                    boolean valid = value.isString() ? TYPES.contains(value.stringValue()) : value.isArray() && !value.isEmpty();
+                    boolean valid = value.isString()
+                            ? TYPES.contains(value.stringValue())
+                            : value.isArray() && !value.isEmpty();
                     if (value.isArray()) {
                         for (JsonNode one : value) {
                             valid &= one.isString() && TYPES.contains(one.stringValue());
@@ -268,17 +313,19 @@ final class JsonSchema {
                 case "enum", "examples" -> require(value.isArray(), at, "an array");
                 case "items" -> check(value, at);
                 case "minItems", "maxItems", "minLength", "maxLength" ->
-                        require(value.canConvertToExactIntegral() && value.intValue() >= 0, at, "a non-negative integer");
+                    require(value.canConvertToExactIntegral() && value.intValue() >= 0, at, "a non-negative integer");
                 case "minimum", "maximum" -> require(value.isNumber(), at, "a number");
                 case "pattern" -> {
                     require(value.isString(), at, "a regular expression");
                     try {
                         Pattern.compile(value.stringValue());
                     } catch (PatternSyntaxException e) {
-                        throw new IllegalArgumentException(at + ": invalid regular expression: " + e.getDescription(), e);
+                        throw new IllegalArgumentException(
+                                at + ": invalid regular expression: " + e.getDescription(), e);
                     }
                 }
-                case "format", "description", "title", "$schema", "$comment" -> require(value.isString(), at, "a string");
+                case "format", "description", "title", "$schema", "$comment" ->
+                    require(value.isString(), at, "a string");
                 default -> {
                     // const, default: any value
                 }

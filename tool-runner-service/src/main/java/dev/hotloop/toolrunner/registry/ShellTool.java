@@ -1,13 +1,12 @@
 package dev.hotloop.toolrunner.registry;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.toolrunner.ToolsProperties;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -50,7 +49,9 @@ public record ShellTool(ToolsProperties.Execution limits) implements ToolDefinit
             throw ApiException.invalidType("arguments.commands", "an array of strings", "something else");
         }
         if (commands.isEmpty() || commands.size() > limits.maxCommands()) {
-            throw ApiException.invalidRequest("arguments.commands", ErrorCodes.INVALID_VALUE,
+            throw ApiException.invalidRequest(
+                    "arguments.commands",
+                    ErrorCodes.INVALID_VALUE,
                     "'arguments.commands' must hold 1 to " + limits.maxCommands() + " commands.");
         }
         List<List<String>> argvs = new ArrayList<>(commands.size());
@@ -62,14 +63,19 @@ public record ShellTool(ToolsProperties.Execution limits) implements ToolDefinit
             }
             String script = command.stringValue();
             if (script.length() > MAX_COMMAND_LENGTH || script.indexOf('\0') >= 0) {
-                throw ApiException.invalidRequest(param, ErrorCodes.INVALID_VALUE,
+                throw ApiException.invalidRequest(
+                        param,
+                        ErrorCodes.INVALID_VALUE,
                         "'" + param + "' must be at most " + MAX_COMMAND_LENGTH + " characters, without NUL.");
             }
             argvs.add(List.of("/bin/bash", "-lc", script));
         }
         long timeoutMs = positive(action, "timeout_ms", limits.defaultTimeout().toMillis());
         long maxOutput = positive(action, "max_output_length", limits.defaultOutputLength());
-        return new PreparedCall(this, argvs, Duration.ofMillis(Math.min(timeoutMs, limits.maxTimeout().toMillis())),
+        return new PreparedCall(
+                this,
+                argvs,
+                Duration.ofMillis(Math.min(timeoutMs, limits.maxTimeout().toMillis())),
                 (int) Math.min(maxOutput, limits.maxOutputLength()));
     }
 
@@ -80,10 +86,12 @@ public record ShellTool(ToolsProperties.Execution limits) implements ToolDefinit
         }
         String param = "arguments." + field;
         if (!value.isNumber() || !value.canConvertToExactIntegral()) {
-            throw ApiException.invalidType(param, "an integer", value.isNumber() ? "a decimal number" : "something else");
+            throw ApiException.invalidType(
+                    param, "an integer", value.isNumber() ? "a decimal number" : "something else");
         }
         if (!value.canConvertToLong() || value.longValue() < 1) {
-            throw ApiException.invalidRequest(param, ErrorCodes.INVALID_VALUE, "'" + param + "' must be a positive integer.");
+            throw ApiException.invalidRequest(
+                    param, ErrorCodes.INVALID_VALUE, "'" + param + "' must be a positive integer.");
         }
         return value.longValue();
     }

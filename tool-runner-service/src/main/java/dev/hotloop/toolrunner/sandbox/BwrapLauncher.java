@@ -1,5 +1,6 @@
 package dev.hotloop.toolrunner.sandbox;
 
+import dev.hotloop.toolrunner.ToolsProperties;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import dev.hotloop.toolrunner.ToolsProperties;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +31,7 @@ final class BwrapLauncher implements SandboxLauncher {
 
     /** The user id inside a user namespace; mapped to the run-as user on the host. */
     static final int INNER_ID = 1000;
+
     static final String WORKSPACE = "/workspace";
     private static final List<String> SYSTEM_LINKS = List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32");
 
@@ -50,9 +50,18 @@ final class BwrapLauncher implements SandboxLauncher {
      * @param etcDirectory   where the synthetic {@code /etc} files are written, readable by the sandbox user
      * @param features       what this bwrap supports
      */
-    BwrapLauncher(SandboxMode.Kind kind, String bwrap, String version, @Nullable String setprivOutside, int runAsUid, int runAsGid,
-                  ToolsProperties.Sandbox sandbox, ToolsProperties.Limits limits, Path etcDirectory, Path workspaceRoot,
-                  BwrapFeatures features) {
+    BwrapLauncher(
+            SandboxMode.Kind kind,
+            String bwrap,
+            String version,
+            @Nullable String setprivOutside,
+            int runAsUid,
+            int runAsGid,
+            ToolsProperties.Sandbox sandbox,
+            ToolsProperties.Limits limits,
+            Path etcDirectory,
+            Path workspaceRoot,
+            BwrapFeatures features) {
         if (kind == SandboxMode.Kind.INSECURE) {
             throw new IllegalArgumentException("bwrap does not run insecure");
         }
@@ -69,8 +78,15 @@ final class BwrapLauncher implements SandboxLauncher {
         List<String> inner = new ArrayList<>(ExecWrapper.prlimit("/usr/bin/prlimit", limits));
         if (!userNamespace) {
             // bwrap ran as root with CAP_SETUID/CAP_SETGID kept for this step only: setpriv drops them with the uid
-            inner.addAll(List.of("/usr/bin/setpriv", "--reuid=" + runAsUid, "--regid=" + runAsGid, "--clear-groups",
-                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
+            inner.addAll(List.of(
+                    "/usr/bin/setpriv",
+                    "--reuid=" + runAsUid,
+                    "--regid=" + runAsGid,
+                    "--clear-groups",
+                    "--inh-caps=-all",
+                    "--bounding-set=-all",
+                    "--no-new-privs",
+                    "--"));
         }
         this.innerPrefix = List.copyOf(inner);
     }
@@ -84,13 +100,27 @@ final class BwrapLauncher implements SandboxLauncher {
     public ProcessBuilder command(Path workspace, List<String> command) {
         List<String> argv = new ArrayList<>(32 + fixedArguments.size() + command.size());
         if (setprivOutside != null) {
-            argv.addAll(List.of(setprivOutside, "--reuid=" + runAsUid, "--regid=" + runAsGid, "--clear-groups",
-                    "--no-new-privs", "--"));
+            argv.addAll(List.of(
+                    setprivOutside,
+                    "--reuid=" + runAsUid,
+                    "--regid=" + runAsGid,
+                    "--clear-groups",
+                    "--no-new-privs",
+                    "--"));
         }
         argv.add(bwrap);
         argv.addAll(fixedArguments);
-        argv.addAll(List.of("--bind", workspace.toString(), WORKSPACE, "--remount-ro", "/dev", "--remount-ro", "/",
-                "--chdir", WORKSPACE, "--"));
+        argv.addAll(List.of(
+                "--bind",
+                workspace.toString(),
+                WORKSPACE,
+                "--remount-ro",
+                "/dev",
+                "--remount-ro",
+                "/",
+                "--chdir",
+                WORKSPACE,
+                "--"));
         argv.addAll(innerPrefix);
         argv.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(argv).directory(new File("/"));
@@ -99,13 +129,19 @@ final class BwrapLauncher implements SandboxLauncher {
     }
 
     /** The arguments that are the same for every execution, up to the workspace bind. */
-    private static List<String> fixedArguments(boolean userNamespace, ToolsProperties.Sandbox sandbox,
-                                               ToolsProperties.Limits limits, Path etc, Path workspaceRoot,
-                                               BwrapFeatures features) {
+    private static List<String> fixedArguments(
+            boolean userNamespace,
+            ToolsProperties.Sandbox sandbox,
+            ToolsProperties.Limits limits,
+            Path etc,
+            Path workspaceRoot,
+            BwrapFeatures features) {
         List<String> args = new ArrayList<>();
-        args.addAll(List.of("--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"));
+        args.addAll(
+                List.of("--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"));
         if (userNamespace) {
-            args.addAll(List.of("--unshare-user", "--uid", String.valueOf(INNER_ID), "--gid", String.valueOf(INNER_ID)));
+            args.addAll(
+                    List.of("--unshare-user", "--uid", String.valueOf(INNER_ID), "--gid", String.valueOf(INNER_ID)));
             if (features.disableUserns()) {
                 args.add("--disable-userns"); // no nested user namespaces: less kernel surface from inside
             }
@@ -123,12 +159,16 @@ final class BwrapLauncher implements SandboxLauncher {
                 args.addAll(List.of("--ro-bind", link, link));
             }
         }
-        List<Path> readOnlyPaths = sandbox.readOnlyPaths().stream().map(path -> checkedReadOnly(path, workspaceRoot)).toList();
+        List<Path> readOnlyPaths = sandbox.readOnlyPaths().stream()
+                .map(path -> checkedReadOnly(path, workspaceRoot))
+                .toList();
         // parents that bwrap would otherwise create as rwx------ (unreadable once it dropped to the sandbox user)
         Set<Path> parents = new TreeSet<>();
         parents.add(Path.of("/etc"));
         for (Path path : readOnlyPaths) {
-            for (Path parent = path.getParent(); parent != null && parent.getNameCount() > 0; parent = parent.getParent()) {
+            for (Path parent = path.getParent();
+                    parent != null && parent.getNameCount() > 0;
+                    parent = parent.getParent()) {
                 parents.add(parent);
             }
         }
@@ -153,7 +193,8 @@ final class BwrapLauncher implements SandboxLauncher {
             args.addAll(List.of("--tmpfs", tmpfs));
         }
         args.add("--clearenv");
-        for (Map.Entry<String, String> variable : ExecWrapper.environment(WORKSPACE, sandbox.environment()).entrySet()) {
+        for (Map.Entry<String, String> variable :
+                ExecWrapper.environment(WORKSPACE, sandbox.environment()).entrySet()) {
             args.addAll(List.of("--setenv", variable.getKey(), variable.getValue()));
         }
         return List.copyOf(args);

@@ -1,12 +1,11 @@
 package dev.hotloop.toolrunner.sandbox;
 
+import dev.hotloop.toolrunner.ToolsProperties;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import dev.hotloop.toolrunner.ToolsProperties;
 
 /**
  * What every sandboxed command runs under, whatever the sandbox: {@code prlimit} with the configured rlimits, then the
@@ -16,8 +15,7 @@ final class ExecWrapper {
 
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private ExecWrapper() {
-    }
+    private ExecWrapper() {}
 
     /** {@code prlimit --cpu=… --as=… --nproc=… --fsize=… --nofile=… --core=0 --}. */
     static List<String> prlimit(String prlimit, ToolsProperties.Limits limits) {

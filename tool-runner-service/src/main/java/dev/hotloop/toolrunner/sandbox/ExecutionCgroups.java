@@ -1,5 +1,6 @@
 package dev.hotloop.toolrunner.sandbox;
 
+import dev.hotloop.toolrunner.ToolsProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-
-import dev.hotloop.toolrunner.ToolsProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +33,7 @@ public final class ExecutionCgroups {
     private static final String PREFIX = "sandbox-";
     /** Where the processes already in the subtree go: cgroup v2 keeps processes out of a cgroup that limits children. */
     private static final String SERVICE_LEAF = "service";
+
     private static final long CPU_PERIOD_MICROS = 100_000;
     /** How long a killed cgroup may take to empty before it is left for the next start's sweep. */
     private static final Duration EMPTYING = Duration.ofSeconds(5);
@@ -70,20 +70,27 @@ public final class ExecutionCgroups {
             Path subtree = settings.path() != null ? settings.path() : ownCgroup();
             ExecutionCgroups cgroups = new ExecutionCgroups(subtree, limitFiles(limits));
             cgroups.prepare(settings.path() == null);
-            log.info("Resource limits: a cgroup per execution under {} (memory {}, {} processes, {} CPUs per sandbox), "
-                    + "and per-process rlimits", subtree, limits.memory(), limits.processes(), limits.cpus());
+            log.info(
+                    "Resource limits: a cgroup per execution under {} (memory {}, {} processes, {} CPUs per sandbox), "
+                            + "and per-process rlimits",
+                    subtree,
+                    limits.memory(),
+                    limits.processes(),
+                    limits.cpus());
             return Optional.of(cgroups);
         } catch (IOException | UncheckedIOException e) {
             // the checks say why in their message; a failed file operation needs its type (and path) to make sense
             failure = e.getClass() == IOException.class ? e.getMessage() : e.toString();
         }
         if (settings.mode() == ToolsProperties.Use.REQUIRED) {
-            throw new SandboxProbe.SandboxUnavailableException("No cgroup per execution (hotloop.tools.sandbox.cgroup.mode="
-                    + "required): " + failure);
+            throw new SandboxProbe.SandboxUnavailableException(
+                    "No cgroup per execution (hotloop.tools.sandbox.cgroup.mode=" + "required): " + failure);
         }
-        log.warn("Resource limits: per-process rlimits only, so memory is bounded per process, not per sandbox: no "
-                + "delegated cgroup v2 subtree ({}). Set hotloop.tools.sandbox.cgroup.path, run as a systemd service with "
-                + "Delegate=yes, or mount the container's cgroup read-write.", failure);
+        log.warn(
+                "Resource limits: per-process rlimits only, so memory is bounded per process, not per sandbox: no "
+                        + "delegated cgroup v2 subtree ({}). Set hotloop.tools.sandbox.cgroup.path, run as a systemd service with "
+                        + "Delegate=yes, or mount the container's cgroup read-write.",
+                failure);
         return Optional.empty();
     }
 
@@ -109,13 +116,16 @@ public final class ExecutionCgroups {
             throw new IOException(subtree + " is not a cgroup v2 directory");
         }
         if (ownCgroup && !Files.exists(subtree.resolve("cgroup.type"))) {
-            throw new IOException("the service runs in the root cgroup (" + subtree + "), which is not delegated to it");
+            throw new IOException(
+                    "the service runs in the root cgroup (" + subtree + "), which is not delegated to it");
         }
-        Set<String> available = Set.of(read(subtree.resolve("cgroup.controllers")).split("\\s+"));
+        Set<String> available =
+                Set.of(read(subtree.resolve("cgroup.controllers")).split("\\s+"));
         List<String> needed = controllersNeeded();
         if (!available.containsAll(needed)) {
-            throw new IOException(subtree + " offers the controllers [" + String.join(" ", available).strip() + "], not all of "
-                    + needed + " (on a host that mixes cgroup v1 and v2, v1 holds them)");
+            throw new IOException(subtree + " offers the controllers ["
+                    + String.join(" ", available).strip() + "], not all of " + needed
+                    + " (on a host that mixes cgroup v1 and v2, v1 holds them)");
         }
         if (!Files.isWritable(subtree.resolve("cgroup.subtree_control")) || !Files.isWritable(subtree)) {
             throw new IOException(subtree + " is not writable by this service");
@@ -129,8 +139,11 @@ public final class ExecutionCgroups {
             for (String pid : residents.lines().toList()) {
                 moveProcess(pid, leaf);
             }
-            log.info("Moved the processes of {} ({}) to {}, so that its children can be limited", subtree,
-                    residents.replace('\n', ' '), leaf);
+            log.info(
+                    "Moved the processes of {} ({}) to {}, so that its children can be limited",
+                    subtree,
+                    residents.replace('\n', ' '),
+                    leaf);
         }
         if (!needed.isEmpty()) {
             write(subtree.resolve("cgroup.subtree_control"), "+" + String.join(" +", needed));
@@ -155,15 +168,17 @@ public final class ExecutionCgroups {
             return false;
         }
         try {
-            return ProcessHandle.of(Long.parseLong(name.substring(PREFIX.length(), pidEnd))).isEmpty();
+            return ProcessHandle.of(Long.parseLong(name.substring(PREFIX.length(), pidEnd)))
+                    .isEmpty();
         } catch (NumberFormatException notOurs) {
             return false;
         }
     }
 
     private List<String> controllersNeeded() {
-        return CONTROLLERS.stream().filter(controller -> limitFiles.keySet().stream()
-                .anyMatch(file -> file.startsWith(controller + "."))).toList();
+        return CONTROLLERS.stream()
+                .filter(controller -> limitFiles.keySet().stream().anyMatch(file -> file.startsWith(controller + ".")))
+                .toList();
     }
 
     private static void moveProcess(String pid, Path leaf) throws IOException {
@@ -192,7 +207,8 @@ public final class ExecutionCgroups {
         try {
             for (Map.Entry<String, String> file : limitFiles.entrySet()) {
                 Path path = directory.resolve(file.getKey());
-                if (!file.getKey().equals("memory.swap.max") || Files.exists(path)) { // no swap accounting: no swap file
+                if (!file.getKey().equals("memory.swap.max")
+                        || Files.exists(path)) { // no swap accounting: no swap file
                     write(path, file.getValue());
                 }
             }
@@ -206,15 +222,20 @@ public final class ExecutionCgroups {
     /** The cgroup of the calling process: its cgroup2 path under the mount that holds it. */
     static Path ownCgroup() throws IOException {
         String path = Files.readAllLines(Path.of("/proc/self/cgroup")).stream()
-                .filter(line -> line.startsWith("0::")).map(line -> line.substring(3)).findFirst()
+                .filter(line -> line.startsWith("0::"))
+                .map(line -> line.substring(3))
+                .findFirst()
                 .orElseThrow(() -> new IOException("this process is in no cgroup v2 (/proc/self/cgroup)"));
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
             // "id parent major:minor root mount-point options … - type source super-options"
             String[] fields = line.split(" ");
             int separator = List.of(fields).indexOf("-");
-            if (separator > 0 && separator + 1 < fields.length && fields[separator + 1].equals("cgroup2")
+            if (separator > 0
+                    && separator + 1 < fields.length
+                    && fields[separator + 1].equals("cgroup2")
                     && Path.of(path).startsWith(fields[3])) {
-                return Path.of(fields[4]).resolve(Path.of(fields[3]).relativize(Path.of(path)).toString());
+                return Path.of(fields[4])
+                        .resolve(Path.of(fields[3]).relativize(Path.of(path)).toString());
             }
         }
         throw new IOException("no cgroup2 file system is mounted");
@@ -243,7 +264,11 @@ public final class ExecutionCgroups {
          */
         List<String> enter(List<String> argv) {
             List<String> entered = new ArrayList<>(argv.size() + 4);
-            entered.addAll(List.of("/bin/sh", "-c", "echo 0 > \"$0\" && exec \"$@\"", directory.resolve("cgroup.procs").toString()));
+            entered.addAll(List.of(
+                    "/bin/sh",
+                    "-c",
+                    "echo 0 > \"$0\" && exec \"$@\"",
+                    directory.resolve("cgroup.procs").toString()));
             entered.addAll(argv);
             return entered;
         }
@@ -268,7 +293,10 @@ public final class ExecutionCgroups {
             try {
                 while (populated()) {
                     if (System.nanoTime() > deadline) {
-                        log.warn("{} still holds processes {} after they were killed; left for the next start", directory, EMPTYING);
+                        log.warn(
+                                "{} still holds processes {} after they were killed; left for the next start",
+                                directory,
+                                EMPTYING);
                         return;
                     }
                     try {

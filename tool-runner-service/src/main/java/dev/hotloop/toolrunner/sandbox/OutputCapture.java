@@ -143,14 +143,12 @@ final class OutputCapture {
      * @param stderr    the shown standard error
      * @param truncated whether either lost bytes to the cap (its text then holds the marker)
      */
-    record Rendered(String stdout, String stderr, boolean truncated) {
-    }
+    record Rendered(String stdout, String stderr, boolean truncated) {}
 
     /** UTF-8 boundaries, so a cut never leaves half a character. */
     static final class Utf8 {
 
-        private Utf8() {
-        }
+        private Utf8() {}
 
         /** The largest end {@code <= end} that does not split a multi-byte sequence. */
         static int prefixEnd(byte[] bytes, int end) {

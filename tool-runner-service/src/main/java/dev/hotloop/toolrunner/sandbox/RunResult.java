@@ -14,14 +14,11 @@ import java.time.Duration;
 public record RunResult(String stdout, String stderr, Outcome outcome, boolean truncated, Duration duration) {
 
     /** How a command ended. */
-    public sealed interface Outcome permits Exit, Timeout {
-    }
+    public sealed interface Outcome permits Exit, Timeout {}
 
     /** @param code the exit status of the command */
-    public record Exit(int code) implements Outcome {
-    }
+    public record Exit(int code) implements Outcome {}
 
     /** The wall-clock timeout killed the whole process tree. */
-    public record Timeout() implements Outcome {
-    }
+    public record Timeout() implements Outcome {}
 }

@@ -19,7 +19,9 @@ class SandboxConfiguration {
 
     @Bean
     SandboxRunner sandboxRunner(SandboxLauncher launcher, ToolsProperties properties) {
-        return new SandboxRunner(launcher,
-                ExecutionCgroups.detect(properties.sandbox().cgroup(), properties.limits()).orElse(null));
+        return new SandboxRunner(
+                launcher,
+                ExecutionCgroups.detect(properties.sandbox().cgroup(), properties.limits())
+                        .orElse(null));
     }
 }

@@ -3,7 +3,6 @@ package dev.hotloop.toolrunner.sandbox;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -18,7 +17,8 @@ import org.springframework.stereotype.Component;
 @Component
 class SandboxHealthIndicator implements HealthIndicator {
 
-    static final Status INSECURE = new Status("INSECURE", "Tools run WITHOUT a sandbox (hotloop.tools.sandbox.insecure-no-sandbox=true)");
+    static final Status INSECURE =
+            new Status("INSECURE", "Tools run WITHOUT a sandbox (hotloop.tools.sandbox.insecure-no-sandbox=true)");
 
     private final SandboxMode mode;
     private final Map<String, Object> details;
@@ -33,6 +33,8 @@ class SandboxHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        return (mode.insecure() ? Health.status(INSECURE) : Health.up()).withDetails(details).build();
+        return (mode.insecure() ? Health.status(INSECURE) : Health.up())
+                .withDetails(details)
+                .build();
     }
 }

@@ -3,7 +3,6 @@ package dev.hotloop.toolrunner.sandbox;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param version bubblewrap's version line, null when insecure
  * @param runAs   the host {@code uid:gid} sandboxed processes run as
  */
-public record SandboxMode(Kind kind, @Nullable String bwrap, @Nullable String version, String runAs) {
+public record SandboxMode(
+        Kind kind, @Nullable String bwrap, @Nullable String version, String runAs) {
 
     public enum Kind {
         /** bwrap runs unprivileged and gives each sandbox its own user namespace (the strongest mode). */

@@ -1,5 +1,6 @@
 package dev.hotloop.toolrunner.sandbox;
 
+import dev.hotloop.toolrunner.ToolsProperties;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,8 +16,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import dev.hotloop.toolrunner.ToolsProperties;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +29,7 @@ public final class SandboxProbe {
     private static final Logger log = LoggerFactory.getLogger(SandboxProbe.class);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
 
-    private SandboxProbe() {
-    }
+    private SandboxProbe() {}
 
     /** Whether this JVM runs as root, in which case sandboxed processes run as the configured run-as user. */
     public static boolean serviceIsRoot() {
@@ -48,15 +46,17 @@ public final class SandboxProbe {
         ToolsProperties.Sandbox sandbox = properties.sandbox();
         boolean root = serviceIsRoot();
         if (sandbox.insecureNoSandbox()) {
-            String prlimit = onPath("prlimit").orElseThrow(() -> new SandboxUnavailableException(
-                    "prlimit (util-linux) is not on PATH; even the insecure mode needs it for rlimits."));
-            UnsandboxedLauncher launcher = new UnsandboxedLauncher(prlimit, sandbox, properties.limits(),
-                    serviceUid() + ":" + serviceGid());
+            String prlimit = onPath("prlimit")
+                    .orElseThrow(() -> new SandboxUnavailableException(
+                            "prlimit (util-linux) is not on PATH; even the insecure mode needs it for rlimits."));
+            UnsandboxedLauncher launcher =
+                    new UnsandboxedLauncher(prlimit, sandbox, properties.limits(), serviceUid() + ":" + serviceGid());
             warnInsecure();
             return launcher;
         }
-        String bwrap = executable(sandbox.bwrap()).orElseThrow(() -> new SandboxUnavailableException(
-                "bubblewrap ('" + sandbox.bwrap() + "') was not found: install it (apt-get install bubblewrap, dnf install "
+        String bwrap = executable(sandbox.bwrap())
+                .orElseThrow(() -> new SandboxUnavailableException("bubblewrap ('" + sandbox.bwrap()
+                        + "') was not found: install it (apt-get install bubblewrap, dnf install "
                         + "bubblewrap) or point hotloop.tools.sandbox.bwrap at it. For development without a sandbox only, "
                         + "set hotloop.tools.sandbox.insecure-no-sandbox=true."));
         String version = output(List.of(bwrap, "--version")).strip();
@@ -65,7 +65,10 @@ public final class SandboxProbe {
         int runAsGid = root ? sandbox.runAsGid() : serviceGid();
 
         List<SandboxMode.Kind> candidates = switch (sandbox.userNamespace()) {
-            case AUTO -> root ? List.of(SandboxMode.Kind.USER_NAMESPACE, SandboxMode.Kind.PRIVILEGED) : List.of(SandboxMode.Kind.USER_NAMESPACE);
+            case AUTO ->
+                root
+                        ? List.of(SandboxMode.Kind.USER_NAMESPACE, SandboxMode.Kind.PRIVILEGED)
+                        : List.of(SandboxMode.Kind.USER_NAMESPACE);
             case REQUIRED -> List.of(SandboxMode.Kind.USER_NAMESPACE);
             case NEVER -> List.of(SandboxMode.Kind.PRIVILEGED);
         };
@@ -85,12 +88,27 @@ public final class SandboxProbe {
                 setpriv = found.get();
             }
             Path etc = workspaceRoot.resolve(".sandbox-etc-" + kind.name().toLowerCase(Locale.ROOT));
-            BwrapLauncher launcher = new BwrapLauncher(kind, bwrap, version, setpriv, runAsUid, runAsGid, sandbox,
-                    properties.limits(), etc, workspaceRoot, features);
+            BwrapLauncher launcher = new BwrapLauncher(
+                    kind,
+                    bwrap,
+                    version,
+                    setpriv,
+                    runAsUid,
+                    runAsGid,
+                    sandbox,
+                    properties.limits(),
+                    etc,
+                    workspaceRoot,
+                    features);
             String failure = probe(launcher, workspaceRoot, root ? runAsUid : -1, root ? runAsGid : -1);
             if (failure == null) {
-                log.info("Sandbox: {} ({}), {}; commands run as host user {}", version, bwrap,
-                        kind == SandboxMode.Kind.USER_NAMESPACE ? "a user namespace per execution" : "privileged bwrap, no user namespace",
+                log.info(
+                        "Sandbox: {} ({}), {}; commands run as host user {}",
+                        version,
+                        bwrap,
+                        kind == SandboxMode.Kind.USER_NAMESPACE
+                                ? "a user namespace per execution"
+                                : "privileged bwrap, no user namespace",
                         launcher.mode().runAs());
                 if (!failures.isEmpty()) {
                     log.warn("Sandbox: fell back to {} because {}", kind, failures);
@@ -116,12 +134,18 @@ public final class SandboxProbe {
                 Files.setAttribute(probeDir, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
             }
             Files.setPosixFilePermissions(probeDir, PosixFilePermissions.fromString("rwx------"));
-            RunResult result = new SandboxRunner(launcher).run(probeDir, List.of("/bin/sh", "-c", "test -w /workspace"),
-                    PROBE_TIMEOUT, 4096, new Cancellation());
+            RunResult result = new SandboxRunner(launcher)
+                    .run(
+                            probeDir,
+                            List.of("/bin/sh", "-c", "test -w /workspace"),
+                            PROBE_TIMEOUT,
+                            4096,
+                            new Cancellation());
             if (result.outcome() instanceof RunResult.Exit(int code) && code == 0) {
                 return null;
             }
-            return "the probe ended with " + result.outcome() + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip());
+            return "the probe ended with " + result.outcome()
+                    + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip());
         } catch (IOException | UncheckedIOException e) {
             return e.getMessage();
         } finally {
@@ -143,9 +167,13 @@ public final class SandboxProbe {
     private static void warnInsecure() {
         String line = "!".repeat(100);
         log.warn(line);
-        log.warn("!!! INSECURE: hotloop.tools.sandbox.insecure-no-sandbox=true: tools run WITHOUT a sandbox, as the service's");
-        log.warn("!!! own user (uid {}), with its file system and network. Only rlimits and timeouts apply.", serviceUid());
-        log.warn("!!! Never expose this service to untrusted model output in this mode. /actuator/health reports INSECURE.");
+        log.warn(
+                "!!! INSECURE: hotloop.tools.sandbox.insecure-no-sandbox=true: tools run WITHOUT a sandbox, as the service's");
+        log.warn(
+                "!!! own user (uid {}), with its file system and network. Only rlimits and timeouts apply.",
+                serviceUid());
+        log.warn(
+                "!!! Never expose this service to untrusted model output in this mode. /actuator/health reports INSECURE.");
         log.warn(line);
     }
 
@@ -177,8 +205,10 @@ public final class SandboxProbe {
     /** The standard output and error of a short host command such as {@code bwrap --version}. */
     private static String output(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
             byte[] bytes = process.getInputStream().readAllBytes();
             if (!process.waitFor(PROBE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +24,7 @@ public final class SandboxRunner {
     private static final Logger log = LoggerFactory.getLogger(SandboxRunner.class);
     /** After the process ended, how long its pipes may stay open (only an unsandboxed orphan can hold them). */
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
+
     private static final File NO_INPUT = new File("/dev/null");
 
     private final SandboxLauncher launcher;
@@ -58,12 +58,13 @@ public final class SandboxRunner {
      * @throws CancellationException when {@code cancellation} fired before or during the run (the tree is killed)
      * @throws UncheckedIOException  when the sandbox could not be started at all
      */
-    public RunResult run(Path workspace, List<String> command, Duration timeout, int maxOutputLength,
-                         Cancellation cancellation) {
+    public RunResult run(
+            Path workspace, List<String> command, Duration timeout, int maxOutputLength, Cancellation cancellation) {
         if (cancellation.isCancelled()) {
             throw new CancellationException("The execution was cancelled.");
         }
-        ProcessBuilder builder = launcher.command(workspace, command).redirectInput(ProcessBuilder.Redirect.from(NO_INPUT));
+        ProcessBuilder builder =
+                launcher.command(workspace, command).redirectInput(ProcessBuilder.Redirect.from(NO_INPUT));
         if (cgroups == null) {
             return run(builder, null, timeout, maxOutputLength, cancellation);
         }
@@ -73,8 +74,12 @@ public final class SandboxRunner {
         }
     }
 
-    private RunResult run(ProcessBuilder builder, ExecutionCgroups.@Nullable Cgroup cgroup, Duration timeout,
-                          int maxOutputLength, Cancellation cancellation) {
+    private RunResult run(
+            ProcessBuilder builder,
+            ExecutionCgroups.@Nullable Cgroup cgroup,
+            Duration timeout,
+            int maxOutputLength,
+            Cancellation cancellation) {
         long started = System.nanoTime();
         Process process;
         try {
@@ -90,8 +95,12 @@ public final class SandboxRunner {
         };
         OutputCapture stdout = new OutputCapture(maxOutputLength);
         OutputCapture stderr = new OutputCapture(maxOutputLength);
-        Thread stdoutReader = Thread.ofVirtual().name("sandbox-stdout-" + process.pid()).start(() -> stdout.drain(process.getInputStream()));
-        Thread stderrReader = Thread.ofVirtual().name("sandbox-stderr-" + process.pid()).start(() -> stderr.drain(process.getErrorStream()));
+        Thread stdoutReader = Thread.ofVirtual()
+                .name("sandbox-stdout-" + process.pid())
+                .start(() -> stdout.drain(process.getInputStream()));
+        Thread stderrReader = Thread.ofVirtual()
+                .name("sandbox-stderr-" + process.pid())
+                .start(() -> stderr.drain(process.getErrorStream()));
         boolean timedOut = false;
         try {
             if (!cancellation.attach(kill)) {
@@ -128,7 +137,9 @@ public final class SandboxRunner {
         boolean stdoutDrained = stdoutReader.join(DRAIN_GRACE);
         boolean stderrDrained = stderrReader.join(DRAIN_GRACE);
         if (!stdoutDrained || !stderrDrained) {
-            log.warn("A sandboxed command's output was still open {} after it ended; keeping what was read", DRAIN_GRACE);
+            log.warn(
+                    "A sandboxed command's output was still open {} after it ended; keeping what was read",
+                    DRAIN_GRACE);
         }
     }
 

@@ -1,11 +1,10 @@
 package dev.hotloop.toolrunner.sandbox;
 
+import dev.hotloop.toolrunner.ToolsProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import dev.hotloop.toolrunner.ToolsProperties;
 
 /**
  * The insecure development mode: commands run as plain processes of the service's user in the workspace directory,

@@ -25,7 +25,8 @@ class ApiErrorHandler extends OpenAiErrorHandler {
     @Override
     protected Optional<ApiException> translate(Throwable failure) {
         if (failure instanceof CancellationException) {
-            return Optional.of(ApiException.unavailable(ErrorCodes.EXECUTION_CANCELLED, "The execution was cancelled."));
+            return Optional.of(
+                    ApiException.unavailable(ErrorCodes.EXECUTION_CANCELLED, "The execution was cancelled."));
         }
         return Optional.empty();
     }

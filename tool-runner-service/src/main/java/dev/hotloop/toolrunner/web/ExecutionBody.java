@@ -1,12 +1,11 @@
 package dev.hotloop.toolrunner.web;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.hotloop.toolrunner.execution.ExecutionResult;
 import dev.hotloop.toolrunner.registry.ShellTool;
 import dev.hotloop.toolrunner.sandbox.RunResult;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** The answer to {@code POST …/executions}: the shell's shape, or a configured tool's. */
@@ -17,12 +16,20 @@ sealed interface ExecutionBody permits ExecutionBody.Shell, ExecutionBody.Functi
         long durationMs = result.duration().toMillis();
         if (tool.equals(ShellTool.NAME)) {
             List<ShellOutput> output = result.runs().stream()
-                    .map(run -> new ShellOutput(run.stdout(), run.stderr(), Outcome.of(run.outcome()))).toList();
+                    .map(run -> new ShellOutput(run.stdout(), run.stderr(), Outcome.of(run.outcome())))
+                    .toList();
             return new Shell(callId, tool, output, result.call().maxOutputLength(), result.truncated(), durationMs);
         }
         RunResult run = result.runs().getFirst();
-        return new Function(callId, tool, modelText(run, result.call().timeout().toMillis()), run.stdout(), run.stderr(),
-                Outcome.of(run.outcome()), run.truncated(), durationMs);
+        return new Function(
+                callId,
+                tool,
+                modelText(run, result.call().timeout().toMillis()),
+                run.stdout(),
+                run.stderr(),
+                Outcome.of(run.outcome()),
+                run.truncated(),
+                durationMs);
     }
 
     /**
@@ -32,7 +39,9 @@ sealed interface ExecutionBody permits ExecutionBody.Shell, ExecutionBody.Functi
     static String modelText(RunResult run, long timeoutMs) {
         StringBuilder text = new StringBuilder(run.stdout());
         if (!run.stderr().isEmpty()) {
-            text.append(text.isEmpty() || text.charAt(text.length() - 1) == '\n' ? "" : "\n").append("[stderr]\n").append(run.stderr());
+            text.append(text.isEmpty() || text.charAt(text.length() - 1) == '\n' ? "" : "\n")
+                    .append("[stderr]\n")
+                    .append(run.stderr());
         }
         String ending = switch (run.outcome()) {
             case RunResult.Exit(int code) when code == 0 -> null;
@@ -40,7 +49,8 @@ sealed interface ExecutionBody permits ExecutionBody.Shell, ExecutionBody.Functi
             case RunResult.Timeout() -> "[timed out after " + timeoutMs + " ms; the process tree was killed]";
         };
         if (ending != null) {
-            text.append(text.isEmpty() || text.charAt(text.length() - 1) == '\n' ? "" : "\n").append(ending);
+            text.append(text.isEmpty() || text.charAt(text.length() - 1) == '\n' ? "" : "\n")
+                    .append(ending);
         }
         return text.toString();
     }
@@ -56,10 +66,14 @@ sealed interface ExecutionBody permits ExecutionBody.Shell, ExecutionBody.Functi
      * @param durationMs      wall-clock time of the call
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Shell(@JsonProperty("call_id") @Nullable String callId, String tool, List<ShellOutput> output,
-                 @JsonProperty("max_output_length") int maxOutputLength, boolean truncated,
-                 @JsonProperty("duration_ms") long durationMs) implements ExecutionBody {
-    }
+    record Shell(
+            @JsonProperty("call_id") @Nullable String callId,
+            String tool,
+            List<ShellOutput> output,
+            @JsonProperty("max_output_length") int maxOutputLength,
+            boolean truncated,
+            @JsonProperty("duration_ms") long durationMs)
+            implements ExecutionBody {}
 
     /**
      * One command's part of a shell result.
@@ -68,8 +82,7 @@ sealed interface ExecutionBody permits ExecutionBody.Shell, ExecutionBody.Functi
      * @param stderr  standard error, capped
      * @param outcome {@code {"type":"exit","exit_code":n}} or {@code {"type":"timeout"}}
      */
-    record ShellOutput(String stdout, String stderr, Outcome outcome) {
-    }
+    record ShellOutput(String stdout, String stderr, Outcome outcome) {}
 
     /**
      * A configured tool's result.
@@ -84,17 +97,25 @@ sealed interface ExecutionBody permits ExecutionBody.Shell, ExecutionBody.Functi
      * @param durationMs wall-clock time of the call
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Function(@JsonProperty("call_id") @Nullable String callId, String tool, String output, String stdout,
-                    String stderr, Outcome outcome, boolean truncated,
-                    @JsonProperty("duration_ms") long durationMs) implements ExecutionBody {
-    }
+    record Function(
+            @JsonProperty("call_id") @Nullable String callId,
+            String tool,
+            String output,
+            String stdout,
+            String stderr,
+            Outcome outcome,
+            boolean truncated,
+            @JsonProperty("duration_ms") long durationMs)
+            implements ExecutionBody {}
 
     /**
      * @param type     {@code exit} or {@code timeout}
      * @param exitCode the exit status, for {@code exit} only
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Outcome(String type, @JsonProperty("exit_code") @Nullable Integer exitCode) {
+    record Outcome(
+            String type,
+            @JsonProperty("exit_code") @Nullable Integer exitCode) {
 
         static Outcome of(RunResult.Outcome outcome) {
             return switch (outcome) {

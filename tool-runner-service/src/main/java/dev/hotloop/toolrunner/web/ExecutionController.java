@@ -1,8 +1,5 @@
 package dev.hotloop.toolrunner.web;
 
-import java.util.List;
-import java.util.Map;
-
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.id.TenantIds;
@@ -12,6 +9,9 @@ import dev.hotloop.toolrunner.registry.ToolDefinition;
 import dev.hotloop.toolrunner.registry.ToolRegistry;
 import dev.hotloop.toolrunner.workspace.WorkspaceKey;
 import dev.hotloop.toolrunner.workspace.WorkspaceRepository;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -27,7 +27,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The internal API: the hosted tools to offer, and executing a call in a tenant chain's workspace. A client that
@@ -42,7 +41,8 @@ class ExecutionController {
     private final WorkspaceRepository workspaces;
     private final JsonMapper mapper;
 
-    ExecutionController(ToolRegistry registry, ToolExecutor executor, WorkspaceRepository workspaces, JsonMapper mapper) {
+    ExecutionController(
+            ToolRegistry registry, ToolExecutor executor, WorkspaceRepository workspaces, JsonMapper mapper) {
         this.registry = registry;
         this.executor = executor;
         this.workspaces = workspaces;
@@ -60,13 +60,15 @@ class ExecutionController {
      * 400 bad ids or arguments; 404 unknown tool; 503 {@code tool_runner_overloaded} with {@code Retry-After}.
      */
     @PostMapping(path = "/tenants/{tenant}/chains/{chain}/executions", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ExecutionBody> execute(@PathVariable String tenant, @PathVariable String chain, @RequestBody ExecutionRequest request) {
+    Mono<ExecutionBody> execute(
+            @PathVariable String tenant, @PathVariable String chain, @RequestBody ExecutionRequest request) {
         WorkspaceKey workspace = workspace(tenant, chain);
         if (request.tool() == null || request.tool().isBlank()) {
             throw ApiException.missingParameter("tool");
         }
-        ToolDefinition tool = registry.find(request.tool()).orElseThrow(() -> ApiException.notFound("tool",
-                ErrorCodes.TOOL_NOT_FOUND, "No hosted tool named '" + request.tool() + "'."));
+        ToolDefinition tool = registry.find(request.tool())
+                .orElseThrow(() -> ApiException.notFound(
+                        "tool", ErrorCodes.TOOL_NOT_FOUND, "No hosted tool named '" + request.tool() + "'."));
         PreparedCall call = tool.prepare(arguments(request.arguments()));
         return executor.execute(workspace, call).map(result -> ExecutionBody.of(request.callId(), result));
     }
@@ -77,7 +79,9 @@ class ExecutionController {
         WorkspaceKey workspace = workspace(tenant, chain);
         return Mono.fromCallable(() -> workspaces.remove(workspace))
                 .subscribeOn(Schedulers.boundedElastic())
-                .onErrorMap(WorkspaceRepository.WorkspaceInUseException.class, e -> ApiException.conflict(null, ErrorCodes.WORKSPACE_IN_USE, String.valueOf(e.getMessage())))
+                .onErrorMap(
+                        WorkspaceRepository.WorkspaceInUseException.class,
+                        e -> ApiException.conflict(null, ErrorCodes.WORKSPACE_IN_USE, String.valueOf(e.getMessage())))
                 .map(removed -> {
                     if (!removed) {
                         throw ApiException.notFound("No workspace for this chain.");
@@ -88,11 +92,13 @@ class ExecutionController {
 
     private static WorkspaceKey workspace(String tenant, String chain) {
         if (!TenantIds.isValid(tenant)) {
-            throw ApiException.invalidRequest("tenant", ErrorCodes.INVALID_VALUE,
-                    "The tenant must be " + TenantIds.RULE + ".");
+            throw ApiException.invalidRequest(
+                    "tenant", ErrorCodes.INVALID_VALUE, "The tenant must be " + TenantIds.RULE + ".");
         }
         if (!WorkspaceKey.isValidChain(chain)) {
-            throw ApiException.invalidRequest("chain", ErrorCodes.INVALID_VALUE,
+            throw ApiException.invalidRequest(
+                    "chain",
+                    ErrorCodes.INVALID_VALUE,
                     "The chain must be 1-128 of [A-Za-z0-9._-], not starting with a dot.");
         }
         return new WorkspaceKey(tenant, chain);
@@ -106,7 +112,8 @@ class ExecutionController {
         try {
             return mapper.readTree(arguments.stringValue());
         } catch (JacksonException e) {
-            throw ApiException.invalidRequest("arguments", ErrorCodes.INVALID_JSON, "'arguments' is not valid JSON: " + e.getOriginalMessage());
+            throw ApiException.invalidRequest(
+                    "arguments", ErrorCodes.INVALID_JSON, "'arguments' is not valid JSON: " + e.getOriginalMessage());
         }
     }
 }

@@ -15,5 +15,4 @@ import tools.jackson.databind.JsonNode;
 record ExecutionRequest(
         @Nullable String tool,
         @JsonProperty("call_id") @Nullable String callId,
-        @Nullable JsonNode arguments) {
-}
+        @Nullable JsonNode arguments) {}

@@ -1,9 +1,8 @@
 package dev.hotloop.toolrunner.workspace;
 
-import java.time.Clock;
-
 import dev.hotloop.toolrunner.ToolsProperties;
 import dev.hotloop.toolrunner.sandbox.SandboxProbe;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;

@@ -1,8 +1,7 @@
 package dev.hotloop.toolrunner.workspace;
 
-import java.time.Duration;
-
 import dev.hotloop.toolrunner.ToolsProperties;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;

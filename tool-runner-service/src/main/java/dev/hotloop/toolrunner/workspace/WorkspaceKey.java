@@ -1,8 +1,7 @@
 package dev.hotloop.toolrunner.workspace;
 
-import java.util.regex.Pattern;
-
 import dev.hotloop.protocol.id.TenantIds;
+import java.util.regex.Pattern;
 
 /**
  * The owner of a workspace: one tenant's chain. Both ids are single path elements by construction (letters,

@@ -1,5 +1,6 @@
 package dev.hotloop.toolrunner.workspace;
 
+import dev.hotloop.protocol.id.TenantIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -19,8 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-
-import dev.hotloop.protocol.id.TenantIds;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,7 +91,9 @@ public final class WorkspaceRepository {
             return new Lease(key, work, chainDir);
         } catch (IOException | RuntimeException e) {
             release(key);
-            throw e instanceof IOException io ? new UncheckedIOException("Cannot open the workspace", io) : (RuntimeException) e;
+            throw e instanceof IOException io
+                    ? new UncheckedIOException("Cannot open the workspace", io)
+                    : (RuntimeException) e;
         }
     }
 
@@ -159,7 +160,10 @@ public final class WorkspaceRepository {
     private boolean moveToTrash(WorkspaceKey key, @Nullable Instant cutoff) {
         Path chainDir = root.resolve(key.tenant()).resolve(key.chain());
         try {
-            if (cutoff != null && !Files.getLastModifiedTime(chainDir, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
+            if (cutoff != null
+                    && !Files.getLastModifiedTime(chainDir, LinkOption.NOFOLLOW_LINKS)
+                            .toInstant()
+                            .isBefore(cutoff)) {
                 return false;
             }
             Files.move(chainDir, trash.resolve(UUID.randomUUID().toString()));
@@ -298,8 +302,7 @@ public final class WorkspaceRepository {
      * @param uid the user id
      * @param gid the group id
      */
-    public record WorkspaceOwner(int uid, int gid) {
-    }
+    public record WorkspaceOwner(int uid, int gid) {}
 
     /** The workspace is open by a running execution. */
     public static final class WorkspaceInUseException extends Exception {

@@ -3,12 +3,11 @@ package dev.hotloop.toolrunner.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.hotloop.protocol.error.ApiException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import dev.hotloop.protocol.error.ApiException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -83,7 +82,10 @@ class ExecutionGateTest {
 
         await().atMost(TIMEOUT).until(() -> gate.active() == 0);
         assertThat(cancelled).isTrue();
-        StepVerifier.create(gate.submit(cancellation -> "next")).expectNext("next").expectComplete().verify(TIMEOUT);
+        StepVerifier.create(gate.submit(cancellation -> "next"))
+                .expectNext("next")
+                .expectComplete()
+                .verify(TIMEOUT);
     }
 
     @Test

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.hotloop.toolrunner.ProcessTable;
+import dev.hotloop.toolrunner.ToolsProperties;
+import dev.hotloop.toolrunner.workspace.WorkspaceKey;
+import dev.hotloop.toolrunner.workspace.WorkspaceRepository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import dev.hotloop.toolrunner.ProcessTable;
-import dev.hotloop.toolrunner.ToolsProperties;
-import dev.hotloop.toolrunner.workspace.WorkspaceKey;
-import dev.hotloop.toolrunner.workspace.WorkspaceRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +45,10 @@ class ExecutionCgroupsTest {
     void subtree() throws IOException {
         subtree = ExecutionCgroups.ownCgroup().resolve("hotloop-test-" + UUID.randomUUID());
         Files.createDirectory(subtree);
-        workspaces = new WorkspaceRepository(root,
-                SandboxProbe.serviceIsRoot() ? new WorkspaceRepository.WorkspaceOwner(65534, 65534) : null, Clock.systemUTC());
+        workspaces = new WorkspaceRepository(
+                root,
+                SandboxProbe.serviceIsRoot() ? new WorkspaceRepository.WorkspaceOwner(65534, 65534) : null,
+                Clock.systemUTC());
     }
 
     @AfterEach
@@ -63,10 +64,14 @@ class ExecutionCgroupsTest {
         SandboxRunner runner = new SandboxRunner(SandboxProbe.detect(properties(false), root), cgroupsWithoutLimits());
         String marker = "in-cgroup-" + UUID.randomUUID();
         try (WorkspaceRepository.Lease workspace = workspaces.open(new WorkspaceKey("t", "c"))) {
-            CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(() -> runner.run(workspace.directory(),
+            CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(() -> runner.run(
+                    workspace.directory(),
                     List.of("/bin/bash", "-c", "sleep 300 & until [ -e go ]; do sleep 0.05; done # " + marker),
-                    Duration.ofSeconds(30), 1_000, new Cancellation()));
-            await().atMost(Duration.ofSeconds(10)).until(() -> ProcessTable.processesWith(marker).size() >= 2);
+                    Duration.ofSeconds(30),
+                    1_000,
+                    new Cancellation()));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ProcessTable.processesWith(marker).size() >= 2);
 
             // bwrap (the first process: the shell that moved itself in exec'd it) and the command
             for (long pid : ProcessTable.processesWith(marker)) {
@@ -77,7 +82,9 @@ class ExecutionCgroupsTest {
         }
 
         try (var children = Files.list(subtree)) {
-            assertThat(children.filter(Files::isDirectory)).as("cgroups left in %s", subtree).isEmpty();
+            assertThat(children.filter(Files::isDirectory))
+                    .as("cgroups left in %s", subtree)
+                    .isEmpty();
         }
     }
 
@@ -87,9 +94,15 @@ class ExecutionCgroupsTest {
         SandboxRunner runner = new SandboxRunner(SandboxProbe.detect(properties(true), root), cgroupsWithoutLimits());
         String marker = "daemon-" + UUID.randomUUID();
         try (WorkspaceRepository.Lease workspace = workspaces.open(new WorkspaceKey("t", "d"))) {
-            RunResult result = runner.run(workspace.directory(),
-                    List.of("/bin/bash", "-c", "(setsid bash -c 'sleep 300; : " + marker + "' >/dev/null 2>&1 &); echo started"),
-                    Duration.ofSeconds(30), 1_000, new Cancellation());
+            RunResult result = runner.run(
+                    workspace.directory(),
+                    List.of(
+                            "/bin/bash",
+                            "-c",
+                            "(setsid bash -c 'sleep 300; : " + marker + "' >/dev/null 2>&1 &); echo started"),
+                    Duration.ofSeconds(30),
+                    1_000,
+                    new Cancellation());
 
             assertThat(result.stdout()).isEqualTo("started\n");
         }
@@ -103,10 +116,17 @@ class ExecutionCgroupsTest {
         String marker = "cancelled-" + UUID.randomUUID();
         Cancellation cancellation = new Cancellation();
         try (WorkspaceRepository.Lease workspace = workspaces.open(new WorkspaceKey("t", "e"))) {
-            CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(() -> runner.run(workspace.directory(),
-                    List.of("/bin/bash", "-c", "(setsid bash -c 'sleep 300; : " + marker + "' >/dev/null 2>&1 &); sleep 300"),
-                    Duration.ofSeconds(60), 1_000, cancellation));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !ProcessTable.processesWith(marker).isEmpty());
+            CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(() -> runner.run(
+                    workspace.directory(),
+                    List.of(
+                            "/bin/bash",
+                            "-c",
+                            "(setsid bash -c 'sleep 300; : " + marker + "' >/dev/null 2>&1 &); sleep 300"),
+                    Duration.ofSeconds(60),
+                    1_000,
+                    cancellation));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !ProcessTable.processesWith(marker).isEmpty());
 
             cancellation.cancel();
 
@@ -120,8 +140,10 @@ class ExecutionCgroupsTest {
 
     @Test
     void startingRemovesTheCgroupsOfAServiceThatEndedAndSparesThoseOfOneThatRuns() throws IOException {
-        Path ofAnEndedService = Files.createDirectory(subtree.resolve("sandbox-" + Integer.MAX_VALUE + "-" + UUID.randomUUID()));
-        Path ofThisService = Files.createDirectory(subtree.resolve("sandbox-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID()));
+        Path ofAnEndedService =
+                Files.createDirectory(subtree.resolve("sandbox-" + Integer.MAX_VALUE + "-" + UUID.randomUUID()));
+        Path ofThisService = Files.createDirectory(
+                subtree.resolve("sandbox-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID()));
 
         cgroupsWithoutLimits();
 
@@ -131,23 +153,33 @@ class ExecutionCgroupsTest {
 
     @Test
     void theLimitsBoundTheWholeSandbox() {
-        ToolsProperties.Limits limits = bind(Map.of("hotloop.tools.limits.memory", "256MB",
-                "hotloop.tools.limits.processes", "32", "hotloop.tools.limits.cpus", "0.5")).limits();
+        ToolsProperties.Limits limits = bind(Map.of(
+                        "hotloop.tools.limits.memory",
+                        "256MB",
+                        "hotloop.tools.limits.processes",
+                        "32",
+                        "hotloop.tools.limits.cpus",
+                        "0.5"))
+                .limits();
 
-        assertThat(ExecutionCgroups.limitFiles(limits)).containsExactly(
-                Map.entry("memory.max", "268435456"), Map.entry("memory.swap.max", "0"),
-                Map.entry("pids.max", "32"), Map.entry("cpu.max", "50000 100000"));
+        assertThat(ExecutionCgroups.limitFiles(limits))
+                .containsExactly(
+                        Map.entry("memory.max", "268435456"), Map.entry("memory.swap.max", "0"),
+                        Map.entry("pids.max", "32"), Map.entry("cpu.max", "50000 100000"));
     }
 
     @Test
     void aDirectoryThatIsNoCgroupIsRefusedWhenRequiredAndLeftToTheRlimitsOtherwise() {
         ToolsProperties.Limits limits = bind(Map.of()).limits();
 
-        assertThatThrownBy(() -> ExecutionCgroups.detect(new ToolsProperties.Cgroup(ToolsProperties.Use.REQUIRED, root), limits))
+        assertThatThrownBy(() ->
+                        ExecutionCgroups.detect(new ToolsProperties.Cgroup(ToolsProperties.Use.REQUIRED, root), limits))
                 .isInstanceOf(SandboxProbe.SandboxUnavailableException.class)
                 .hasMessageContaining(root + " is not a cgroup v2 directory");
-        assertThat(ExecutionCgroups.detect(new ToolsProperties.Cgroup(ToolsProperties.Use.AUTO, root), limits)).isEmpty();
-        assertThat(ExecutionCgroups.detect(new ToolsProperties.Cgroup(ToolsProperties.Use.NEVER, subtree), limits)).isEmpty();
+        assertThat(ExecutionCgroups.detect(new ToolsProperties.Cgroup(ToolsProperties.Use.AUTO, root), limits))
+                .isEmpty();
+        assertThat(ExecutionCgroups.detect(new ToolsProperties.Cgroup(ToolsProperties.Use.NEVER, subtree), limits))
+                .isEmpty();
     }
 
     /** The real subtree, prepared as at start-up, with no limit files (this host's controllers may be in cgroup v1). */
@@ -158,8 +190,11 @@ class ExecutionCgroupsTest {
     }
 
     private ToolsProperties properties(boolean insecure) {
-        return bind(Map.of("hotloop.tools.workspace.root", root.toString(),
-                "hotloop.tools.sandbox.insecure-no-sandbox", String.valueOf(insecure)));
+        return bind(Map.of(
+                "hotloop.tools.workspace.root",
+                root.toString(),
+                "hotloop.tools.sandbox.insecure-no-sandbox",
+                String.valueOf(insecure)));
     }
 
     private static ToolsProperties bind(Map<String, String> settings) {
@@ -168,7 +203,10 @@ class ExecutionCgroupsTest {
     }
 
     private static String cgroupOf(long pid) throws IOException {
-        return Files.readString(Path.of("/proc/" + pid + "/cgroup")).lines().filter(line -> line.startsWith("0::"))
-                .findFirst().orElseThrow();
+        return Files.readString(Path.of("/proc/" + pid + "/cgroup"))
+                .lines()
+                .filter(line -> line.startsWith("0::"))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
 
 class OutputCaptureTest {
@@ -60,7 +59,10 @@ class OutputCaptureTest {
     void multiByteCharactersAreNeverCut() {
         OutputCapture.Rendered rendered = render("é".repeat(1_000) + "€".repeat(1_000) + "😀".repeat(1_000), "", 101);
 
-        assertThat(rendered.stdout()).doesNotContain("\uFFFD").startsWith("é".repeat(25)).endsWith("😀".repeat(12));
+        assertThat(rendered.stdout())
+                .doesNotContain("\uFFFD")
+                .startsWith("é".repeat(25))
+                .endsWith("😀".repeat(12));
         String[] parts = rendered.stdout().split("\n");
         assertThat(parts[0]).isEqualTo("é".repeat(25));
         assertThat(parts[2]).isEqualTo("😀".repeat(12));
@@ -74,7 +76,9 @@ class OutputCaptureTest {
         OutputCapture.Snapshot snapshot = capture.snapshot();
         assertThat(snapshot.total()).isEqualTo(100L * 1024 * 1024);
         assertThat(snapshot.head().length + snapshot.tail().length).isEqualTo(1_000);
-        assertThat(snapshot.render(1_000)).startsWith("yes\nyes\n").endsWith("yes\n")
+        assertThat(snapshot.render(1_000))
+                .startsWith("yes\nyes\n")
+                .endsWith("yes\n")
                 .contains("[... " + (100L * 1024 * 1024 - 1_000) + " bytes truncated ...]");
     }
 

@@ -8,8 +8,12 @@ import org.springframework.test.context.TestPropertySource;
  * run-as user inside. Its process limit counts that user's processes host-wide, so it gets a user of its own here:
  * the user-namespace sandboxes of the other tests run as 65534.
  */
-@TestPropertySource(properties = {"hotloop.tools.sandbox.user-namespace=never",
-        "hotloop.tools.sandbox.run-as-uid=65533", "hotloop.tools.sandbox.run-as-gid=65533"})
+@TestPropertySource(
+        properties = {
+            "hotloop.tools.sandbox.user-namespace=never",
+            "hotloop.tools.sandbox.run-as-uid=65533",
+            "hotloop.tools.sandbox.run-as-gid=65533"
+        })
 class PrivilegedSandboxTest extends SandboxEscapeTests {
 
     @Override
@@ -19,11 +23,17 @@ class PrivilegedSandboxTest extends SandboxEscapeTests {
 
     @Test
     void healthShowsThePrivilegedMode() {
-        http.get().uri("/actuator/health").exchange()
-                .expectStatus().isOk()
+        http.get()
+                .uri("/actuator/health")
+                .exchange()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.components.sandbox.details.mode").isEqualTo("privileged")
-                .jsonPath("$.components.sandbox.details.user_namespace").isEqualTo(false)
-                .jsonPath("$.components.sandbox.details.run_as").isEqualTo("65533:65533");
+                .jsonPath("$.components.sandbox.details.mode")
+                .isEqualTo("privileged")
+                .jsonPath("$.components.sandbox.details.user_namespace")
+                .isEqualTo(false)
+                .jsonPath("$.components.sandbox.details.run_as")
+                .isEqualTo("65533:65533");
     }
 }

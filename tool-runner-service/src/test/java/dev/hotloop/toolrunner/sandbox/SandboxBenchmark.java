@@ -2,6 +2,10 @@ package dev.hotloop.toolrunner.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotloop.toolrunner.ToolRunnerApplication;
+import dev.hotloop.toolrunner.ToolsProperties;
+import dev.hotloop.toolrunner.workspace.WorkspaceKey;
+import dev.hotloop.toolrunner.workspace.WorkspaceRepository;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -14,11 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
-import dev.hotloop.toolrunner.ToolRunnerApplication;
-import dev.hotloop.toolrunner.ToolsProperties;
-import dev.hotloop.toolrunner.workspace.WorkspaceKey;
-import dev.hotloop.toolrunner.workspace.WorkspaceRepository;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +74,8 @@ class SandboxBenchmark {
         ToolsProperties properties = new Binder(new MapConfigurationPropertySource(configuration))
                 .bindOrCreate("hotloop.tools", ToolsProperties.class);
         boolean sandboxed = !properties.sandbox().insecureNoSandbox();
-        WorkspaceRepository workspaces = new WorkspaceRepository(root,
+        WorkspaceRepository workspaces = new WorkspaceRepository(
+                root,
                 sandboxed && SandboxProbe.serviceIsRoot() ? new WorkspaceRepository.WorkspaceOwner(65534, 65534) : null,
                 Clock.systemUTC());
         SandboxRunner runner = new SandboxRunner(SandboxProbe.detect(properties, workspaces.root()));
@@ -95,23 +95,37 @@ class SandboxBenchmark {
             for (int concurrency : CONCURRENCY) {
                 throughput.add(String.format("%.0f", perSecond(concurrency, () -> run(runner, workspace))));
             }
-            line(String.format("| %s | `%s` via SandboxRunner | %.1f | %.1f | %.1f | %s |", mode, String.join(" ", TRUE),
-                    millis(nanos[SAMPLES / 2]), millis(nanos[(int) Math.ceil(SAMPLES * 0.99) - 1]),
-                    millis(Arrays.stream(nanos).sum() / SAMPLES), String.join(" | ", throughput)));
+            line(String.format(
+                    "| %s | `%s` via SandboxRunner | %.1f | %.1f | %.1f | %s |",
+                    mode,
+                    String.join(" ", TRUE),
+                    millis(nanos[SAMPLES / 2]),
+                    millis(nanos[(int) Math.ceil(SAMPLES * 0.99) - 1]),
+                    millis(Arrays.stream(nanos).sum() / SAMPLES),
+                    String.join(" | ", throughput)));
         }
     }
 
     /** The whole service: HTTP, JSON, admission, workspace, sandbox; a shell call of {@code true}. */
     private void measureHttp() {
         try (ConfigurableApplicationContext context = ToolRunnerApplication.builder()
-                .properties("server.port=0", "hotloop.tools.workspace.root=" + root, "hotloop.tools.execution.max-concurrent=8",
-                        "hotloop.tools.execution.max-queued=64", "logging.level.root=WARN")
+                .properties(
+                        "server.port=0",
+                        "hotloop.tools.workspace.root=" + root,
+                        "hotloop.tools.execution.max-concurrent=8",
+                        "hotloop.tools.execution.max-queued=64",
+                        "logging.level.root=WARN")
                 .run()) {
-            WebClient client = WebClient.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
+            WebClient client = WebClient.create(
+                    "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
             String body = "{\"tool\":\"shell\",\"arguments\":{\"commands\":[\"true\"]}}";
-            Runnable call = () -> client.post().uri("/internal/v1/tenants/bench/chains/http/executions")
-                    .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
-                    .retrieve().bodyToMono(String.class).block(Duration.ofSeconds(30));
+            Runnable call = () -> client.post()
+                    .uri("/internal/v1/tenants/bench/chains/http/executions")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(body)
+                    .retrieve()
+                    .bodyToMono(String.class)
+                    .block(Duration.ofSeconds(30));
             for (int i = 0; i < WARMUP; i++) {
                 call.run();
             }
@@ -126,9 +140,12 @@ class SandboxBenchmark {
             for (int concurrency : CONCURRENCY) {
                 throughput.add(String.format("%.0f", perSecond(concurrency, call)));
             }
-            line(String.format("| bwrap, user namespace, through the HTTP API | shell call `true` (bash -lc) | %.1f | %.1f | %.1f | %s |",
-                    millis(nanos[nanos.length / 2]), millis(nanos[(int) Math.ceil(nanos.length * 0.99) - 1]),
-                    millis(Arrays.stream(nanos).sum() / nanos.length), String.join(" | ", throughput)));
+            line(String.format(
+                    "| bwrap, user namespace, through the HTTP API | shell call `true` (bash -lc) | %.1f | %.1f | %.1f | %s |",
+                    millis(nanos[nanos.length / 2]),
+                    millis(nanos[(int) Math.ceil(nanos.length * 0.99) - 1]),
+                    millis(Arrays.stream(nanos).sum() / nanos.length),
+                    String.join(" | ", throughput)));
         }
     }
 
@@ -143,12 +160,15 @@ class SandboxBenchmark {
         long deadline = System.nanoTime() + WINDOW.toNanos();
         long start = System.nanoTime();
         Flux.range(0, concurrency)
-                .flatMap(worker -> Mono.fromRunnable(() -> {
-                    while (System.nanoTime() < deadline) {
-                        call.run();
-                        done.incrementAndGet();
-                    }
-                }).subscribeOn(Schedulers.boundedElastic()), concurrency)
+                .flatMap(
+                        worker -> Mono.fromRunnable(() -> {
+                                    while (System.nanoTime() < deadline) {
+                                        call.run();
+                                        done.incrementAndGet();
+                                    }
+                                })
+                                .subscribeOn(Schedulers.boundedElastic()),
+                        concurrency)
                 .blockLast();
         return done.get() / ((System.nanoTime() - start) / 1e9);
     }
@@ -158,7 +178,8 @@ class SandboxBenchmark {
     }
 
     private static String load() {
-        return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return String.format(
+                "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private void line(String text) {

@@ -3,6 +3,8 @@ package dev.hotloop.toolrunner.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.hotloop.toolrunner.ProcessTable;
+import dev.hotloop.toolrunner.ToolRunnerIntegrationTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -20,9 +22,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import dev.hotloop.toolrunner.ProcessTable;
-import dev.hotloop.toolrunner.ToolRunnerIntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -64,13 +63,16 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
         Files.writeString(hostFile, secret);
         Files.setPosixFilePermissions(hostFile, PosixFilePermissions.fromString("rw-r--r--")); // DAC would allow it
         try {
-            JsonNode body = shell(newChain(), List.of(
-                    "cat " + hostFile,
-                    "cat /proc/1/root" + hostFile,
-                    "cat /etc/shadow",
-                    "ls " + WORKSPACES,
-                    "cat /root/.bashrc",
-                    "grep -rsl -- " + secret + " /etc /tmp /dev /workspace /home /root /var | head -n 3"), 20_000);
+            JsonNode body = shell(
+                    newChain(),
+                    List.of(
+                            "cat " + hostFile,
+                            "cat /proc/1/root" + hostFile,
+                            "cat /etc/shadow",
+                            "ls " + WORKSPACES,
+                            "cat /root/.bashrc",
+                            "grep -rsl -- " + secret + " /etc /tmp /dev /workspace /home /root /var | head -n 3"),
+                    20_000);
 
             for (int i = 0; i < 5; i++) {
                 JsonNode entry = body.get("output").get(i);
@@ -86,12 +88,15 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
 
     @Test
     void theSandboxSeesASyntheticUserDatabaseAndNoPrivileges() {
-        JsonNode body = shell(newChain(), List.of(
-                "cat /etc/passwd",
-                "grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status",
-                "id -u",
-                "hostname",
-                "unshare --user --map-root-user true"), 10_000);
+        JsonNode body = shell(
+                newChain(),
+                List.of(
+                        "cat /etc/passwd",
+                        "grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status",
+                        "id -u",
+                        "hostname",
+                        "unshare --user --map-root-user true"),
+                10_000);
 
         String passwd = stdout(body.get("output").get(0));
         assertThat(passwd).contains("sandbox:x:").doesNotContain("daemon:", "bin:x:", "www-data");
@@ -100,7 +105,9 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
         assertThat(stdout(body.get("output").get(2)).strip()).isNotEqualTo("0");
         assertThat(stdout(body.get("output").get(3))).isEqualTo("sandbox\n");
         if (ownUserNamespace()) {
-            assertThat(exitCode(body.get("output").get(4))).as("a nested user namespace").isNotZero();
+            assertThat(exitCode(body.get("output").get(4)))
+                    .as("a nested user namespace")
+                    .isNotZero();
         }
     }
 
@@ -109,19 +116,24 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
         Path hostDir = Files.createTempDirectory("hotloop-target-");
         Files.setPosixFilePermissions(hostDir, PosixFilePermissions.fromString("rwxrwxrwx")); // DAC would allow it
         try {
-            JsonNode body = shell(newChain(), List.of(
-                    "echo x > " + hostDir + "/pwned",
-                    "echo x > /usr/pwned",
-                    "echo x > /etc/pwned",
-                    "echo x > /pwned",
-                    "echo x > /dev/pwned",
-                    "echo x > /workspace/ok.txt && echo x > /tmp/ok.txt && echo written",
-                    // the host's path of the workspaces means nothing inside: this lands in the private /tmp
-                    "mkdir -p " + WORKSPACES + "/acme/other/work && echo x > " + WORKSPACES + "/acme/other/work/planted"),
+            JsonNode body = shell(
+                    newChain(),
+                    List.of(
+                            "echo x > " + hostDir + "/pwned",
+                            "echo x > /usr/pwned",
+                            "echo x > /etc/pwned",
+                            "echo x > /pwned",
+                            "echo x > /dev/pwned",
+                            "echo x > /workspace/ok.txt && echo x > /tmp/ok.txt && echo written",
+                            // the host's path of the workspaces means nothing inside: this lands in the private /tmp
+                            "mkdir -p " + WORKSPACES + "/acme/other/work && echo x > " + WORKSPACES
+                                    + "/acme/other/work/planted"),
                     10_000);
 
             for (int i = 0; i < 5; i++) {
-                assertThat(exitCode(body.get("output").get(i))).as("command %d", i).isNotZero();
+                assertThat(exitCode(body.get("output").get(i)))
+                        .as("command %d", i)
+                        .isNotZero();
             }
             assertThat(stdout(body.get("output").get(5))).isEqualTo("written\n");
             try (var created = Files.list(hostDir)) {
@@ -143,17 +155,22 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
             server.configureBlocking(false);
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
 
-            JsonNode body = shell(newChain(), List.of(
-                    "exec 3<>/dev/tcp/127.0.0.1/" + port + " && echo CONNECTED",
-                    "exec 3<>/dev/tcp/localhost/" + port + " && echo CONNECTED",
-                    "getent ahosts example.com || echo NO-DNS",
-                    "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '"), 10_000);
+            JsonNode body = shell(
+                    newChain(),
+                    List.of(
+                            "exec 3<>/dev/tcp/127.0.0.1/" + port + " && echo CONNECTED",
+                            "exec 3<>/dev/tcp/localhost/" + port + " && echo CONNECTED",
+                            "getent ahosts example.com || echo NO-DNS",
+                            "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '"),
+                    10_000);
 
             assertThat(exitCode(body.get("output").get(0))).isNotZero();
             assertThat(exitCode(body.get("output").get(1))).isNotZero();
             assertThat(body.toString()).doesNotContain("CONNECTED");
             assertThat(stdout(body.get("output").get(2))).isEqualTo("NO-DNS\n");
-            assertThat(stdout(body.get("output").get(3))).as("network interfaces").isEqualTo("lo\n");
+            assertThat(stdout(body.get("output").get(3)))
+                    .as("network interfaces")
+                    .isEqualTo("lo\n");
             assertThat(server.accept()).as("a connection that reached the host").isNull();
         }
     }
@@ -164,16 +181,22 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
         String bombChain = newChain();
         WebClient client = WebClient.create("http://127.0.0.1:" + port);
         JsonNode[] bombResult = new JsonNode[1];
-        Disposable bomb = client.post().uri(EXECUTIONS, TENANT, bombChain)
+        Disposable bomb = client.post()
+                .uri(EXECUTIONS, TENANT, bombChain)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(shellRequest(List.of("bomb() { bomb | bomb & }; while :; do bomb; done # " + marker), 4_000, 2_000))
-                .retrieve().bodyToMono(JsonNode.class)
+                .bodyValue(shellRequest(
+                        List.of("bomb() { bomb | bomb & }; while :; do bomb; done # " + marker), 4_000, 2_000))
+                .retrieve()
+                .bodyToMono(JsonNode.class)
                 .subscribe(result -> bombResult[0] = result);
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> processesWith(marker).size() >= 20);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> processesWith(marker).size() >= 20);
             // held by pids.max with a cgroup, else RLIMIT_NPROC: the bomb's shells, plus bwrap (which carries the
             // command in its arguments)
-            assertThat(processesWith(marker).size()).as("processes of the bomb").isLessThanOrEqualTo(properties.limits().processes() + 1);
+            assertThat(processesWith(marker).size())
+                    .as("processes of the bomb")
+                    .isLessThanOrEqualTo(properties.limits().processes() + 1);
 
             if (ownUserNamespace()) {
                 JsonNode neighbour = only(shell(newChain(), "for i in 1 2 3; do (echo forked-$i) & done; wait"));
@@ -182,8 +205,10 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
             }
 
             await().atMost(Duration.ofSeconds(20)).until(() -> bombResult[0] != null);
-            assertThat(only(bombResult[0]).get("outcome").get("type").stringValue()).isEqualTo("timeout");
-            await().atMost(Duration.ofSeconds(10)).until(() -> processesWith(marker).isEmpty());
+            assertThat(only(bombResult[0]).get("outcome").get("type").stringValue())
+                    .isEqualTo("timeout");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> processesWith(marker).isEmpty());
         } finally {
             bomb.dispose();
         }
@@ -191,10 +216,13 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
 
     @Test
     void memoryBombIsStoppedByTheAddressSpaceLimit() {
-        JsonNode body = shell(newChain(), List.of(
-                "awk 'BEGIN { s = \"x\"; while (1) s = s s }'",
-                "head -c 64M /dev/zero > /tmp/fill",
-                "head -c 64M /dev/zero > /dev/shm/fill"), 20_000);
+        JsonNode body = shell(
+                newChain(),
+                List.of(
+                        "awk 'BEGIN { s = \"x\"; while (1) s = s s }'",
+                        "head -c 64M /dev/zero > /tmp/fill",
+                        "head -c 64M /dev/zero > /dev/shm/fill"),
+                20_000);
 
         JsonNode awk = body.get("output").get(0);
         assertThat(exitCode(awk)).isNotZero();
@@ -207,14 +235,19 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
     void memoryIsBoundedPerSandboxWithACgroupAndOnlyPerProcessWithout() {
         // three processes take 100 MB each, well under address-space, and hold it until all three have it: 300 MB
         // together, more than the sandbox's memory
-        String hold = "N=$i awk 'BEGIN { s = sprintf(\"%104857600s\", \"\"); system(\"touch /tmp/held-\" ENVIRON[\"N\"] \"; "
-                + "until [ -e /tmp/held-1 -a -e /tmp/held-2 -a -e /tmp/held-3 ]; do sleep 0.05; done\"); print \"held\" }'";
+        String hold =
+                "N=$i awk 'BEGIN { s = sprintf(\"%104857600s\", \"\"); system(\"touch /tmp/held-\" ENVIRON[\"N\"] \"; "
+                        + "until [ -e /tmp/held-1 -a -e /tmp/held-2 -a -e /tmp/held-3 ]; do sleep 0.05; done\"); print \"held\" }'";
         JsonNode entry = only(shell(newChain(), List.of("for i in 1 2 3; do " + hold + " & done; wait"), 30_000));
 
         assertThat(properties.limits().memory().toBytes()).isLessThan(300L * 1024 * 1024);
         long held = stdout(entry).lines().filter("held"::equals).count();
         if (cgroupLimits()) {
-            assertThat(held).as("processes that held their share of %s together", properties.limits().memory()).isLessThan(3);
+            assertThat(held)
+                    .as(
+                            "processes that held their share of %s together",
+                            properties.limits().memory())
+                    .isLessThan(3);
         } else {
             // the documented fallback: each process is held to address-space, the sandbox only to processes × that
             assertThat(held).isEqualTo(3);
@@ -224,8 +257,10 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
     @Test
     void endlessLoopTimesOutAndItsWholeProcessTreeIsKilled() {
         String marker = "loop-" + UUID.randomUUID();
-        JsonNode body = shell(newChain(), List.of(
-                "bash -c 'while :; do :; done # " + marker + "' & while :; do :; done # " + marker), 1_000);
+        JsonNode body = shell(
+                newChain(),
+                List.of("bash -c 'while :; do :; done # " + marker + "' & while :; do :; done # " + marker),
+                1_000);
 
         JsonNode entry = only(body);
         assertThat(entry.get("outcome")).isEqualTo(json.readTree("{\"type\":\"timeout\"}"));
@@ -235,7 +270,8 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
     @Test
     void noProcessOutlivesItsCommand() {
         String marker = "daemon-" + UUID.randomUUID();
-        JsonNode entry = only(shell(newChain(), "nohup bash -c 'sleep 300 # " + marker + "' >/dev/null 2>&1 & echo started"));
+        JsonNode entry =
+                only(shell(newChain(), "nohup bash -c 'sleep 300 # " + marker + "' >/dev/null 2>&1 & echo started"));
 
         assertThat(stdout(entry)).isEqualTo("started\n");
         await().atMost(Duration.ofSeconds(5)).until(() -> processesWith(marker).isEmpty());
@@ -248,11 +284,15 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
         for (int run = 0; run < 3; run++) {
             String chain = newChain();
             String marker = "zombie-" + UUID.randomUUID();
-            CompletableFuture<JsonNode> result = client.post().uri(EXECUTIONS, TENANT, chain)
+            CompletableFuture<JsonNode> result = client.post()
+                    .uri(EXECUTIONS, TENANT, chain)
                     .contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(shellRequest(List.of("until [ -e go ]; do sleep 0.05; done # " + marker), 20_000, null))
-                    .retrieve().bodyToMono(JsonNode.class).toFuture();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !processesWith(marker).isEmpty());
+                    .retrieve()
+                    .bodyToMono(JsonNode.class)
+                    .toFuture();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !processesWith(marker).isEmpty());
             // every process of the running sandbox descends from this JVM: bwrap, and whatever it started
             ProcessHandle.current().descendants().forEach(process -> processesOfTheRuns.add(process.pid()));
             Files.createFile(WORKSPACES.resolve(TENANT).resolve(chain).resolve("work/go"));
@@ -260,13 +300,16 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
         }
 
         // an orphan is re-parented to PID 1, which need not reap it (no init in a container, or one that reaps late)
-        assertThat(ProcessTable.zombies()).as("zombies among the runs' processes").doesNotContainAnyElementsOf(processesOfTheRuns);
+        assertThat(ProcessTable.zombies())
+                .as("zombies among the runs' processes")
+                .doesNotContainAnyElementsOf(processesOfTheRuns);
     }
 
     @Test
     void hundredMegabytesOfOutputAreCappedWithAnExplicitMarker() {
         // 100 MB on stdout; stderr is capped the same way, shown with 10 MB to keep the run short
-        JsonNode body = shell(TENANT, newChain(), List.of("yes | head -c 100M", "yes | head -c 10M >&2"), 60_000, 1_000);
+        JsonNode body =
+                shell(TENANT, newChain(), List.of("yes | head -c 100M", "yes | head -c 10M >&2"), 60_000, 1_000);
 
         assertThat(body.get("truncated").booleanValue()).isTrue();
         assertThat(body.get("max_output_length").intValue()).isEqualTo(1_000);
@@ -283,34 +326,52 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
 
     @Test
     void pathTraversalInIdsAndArgumentsIsRefused() {
-        for (String[] ids : new String[][] {{"..", "c"}, {".hidden", "c"}, {"acme", ".."}, {"acme", "..%2F..%2Fetc"}, {"a%2Fb", "c"}}) {
-            http.post().uri(URI.create("http://127.0.0.1:" + port + "/internal/v1/tenants/" + ids[0] + "/chains/" + ids[1] + "/executions"))
+        for (String[] ids :
+                new String[][] {{"..", "c"}, {".hidden", "c"}, {"acme", ".."}, {"acme", "..%2F..%2Fetc"}, {"a%2Fb", "c"}
+                }) {
+            http.post()
+                    .uri(URI.create("http://127.0.0.1:" + port + "/internal/v1/tenants/" + ids[0] + "/chains/" + ids[1]
+                            + "/executions"))
                     .contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"tool\":\"shell\",\"arguments\":{\"commands\":[\"touch /workspace/escaped\"]}}")
                     .exchange()
-                    .expectStatus().value(status -> assertThat(status).as("tenant %s chain %s", ids[0], ids[1]).isIn(400, 404))
-                    .expectBody().jsonPath("$.error.type").isEqualTo("invalid_request_error");
+                    .expectStatus()
+                    .value(status -> assertThat(status)
+                            .as("tenant %s chain %s", ids[0], ids[1])
+                            .isIn(400, 404))
+                    .expectBody()
+                    .jsonPath("$.error.type")
+                    .isEqualTo("invalid_request_error");
         }
         try (var entries = Files.list(WORKSPACES)) {
-            assertThat(entries.map(path -> path.getFileName().toString())).allMatch(name -> !name.contains("..") && !name.equals("etc"));
+            assertThat(entries.map(path -> path.getFileName().toString()))
+                    .allMatch(name -> !name.contains("..") && !name.equals("etc"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
 
         String chain = newChain();
-        for (String path : List.of("../../etc/passwd", "/etc/passwd", "/workspace/../etc/passwd", "notes/../../x", "..", "")) {
-            execute(TENANT, chain, "{\"tool\":\"read_file\",\"arguments\":{\"path\":" + json.writeValueAsString(path) + "}}")
-                    .expectStatus().isEqualTo(HttpStatus.BAD_REQUEST)
+        for (String path :
+                List.of("../../etc/passwd", "/etc/passwd", "/workspace/../etc/passwd", "notes/../../x", "..", "")) {
+            execute(
+                            TENANT,
+                            chain,
+                            "{\"tool\":\"read_file\",\"arguments\":{\"path\":" + json.writeValueAsString(path) + "}}")
+                    .expectStatus()
+                    .isEqualTo(HttpStatus.BAD_REQUEST)
                     .expectBody()
-                    .jsonPath("$.error.param").isEqualTo("arguments.path")
-                    .jsonPath("$.error.code").isEqualTo("invalid_value");
+                    .jsonPath("$.error.param")
+                    .isEqualTo("arguments.path")
+                    .jsonPath("$.error.code")
+                    .isEqualTo("invalid_value");
         }
 
         // a symlink made inside the sandbox resolves inside the sandbox: the host's /etc/passwd stays out of reach
         shell(chain, "ln -s /etc/passwd passwd-link && ln -s ../../.. up");
         JsonNode linked = function(chain, "read_file", json.createObjectNode().put("path", "passwd-link"));
         assertThat(linked.get("stdout").stringValue()).contains("sandbox:x:").doesNotContain("daemon:");
-        JsonNode up = function(chain, "word_count", json.createObjectNode().set("files", json.readTree("[\"up/etc/shadow\"]")));
+        JsonNode up = function(
+                chain, "word_count", json.createObjectNode().set("files", json.readTree("[\"up/etc/shadow\"]")));
         assertThat(up.get("outcome").get("exit_code").intValue()).isNotZero();
     }
 
@@ -321,12 +382,15 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
         shell(chainA, "echo " + secret + " > secret.txt");
         String chainB = newChain();
 
-        JsonNode body = shell(chainB, List.of(
-                "cat secret.txt",
-                "cat ../" + chainA + "/work/secret.txt",
-                "cat " + WORKSPACES + "/" + TENANT + "/" + chainA + "/work/secret.txt",
-                "ls -A /workspace",
-                "find / -path /proc -prune -o -name secret.txt -print 2>/dev/null; grep -rsl -- " + secret + " /etc /tmp /workspace"),
+        JsonNode body = shell(
+                chainB,
+                List.of(
+                        "cat secret.txt",
+                        "cat ../" + chainA + "/work/secret.txt",
+                        "cat " + WORKSPACES + "/" + TENANT + "/" + chainA + "/work/secret.txt",
+                        "ls -A /workspace",
+                        "find / -path /proc -prune -o -name secret.txt -print 2>/dev/null; grep -rsl -- " + secret
+                                + " /etc /tmp /workspace"),
                 20_000);
         JsonNode otherTenant = only(shell("beta", chainA, List.of("cat secret.txt"), 10_000, null));
 
@@ -338,7 +402,8 @@ abstract class SandboxEscapeTests extends ToolRunnerIntegrationTest {
         assertThat(exitCode(otherTenant)).isNotZero();
         assertThat(stdout(otherTenant)).doesNotContain(secret);
         assertThat(stdout(only(shell(chainA, "cat secret.txt")))).isEqualTo(secret + "\n");
-        assertThat(Files.readString(WORKSPACES.resolve(TENANT).resolve(chainA).resolve("work/secret.txt"), StandardCharsets.UTF_8))
+        assertThat(Files.readString(
+                        WORKSPACES.resolve(TENANT).resolve(chainA).resolve("work/secret.txt"), StandardCharsets.UTF_8))
                 .isEqualTo(secret + "\n");
     }
 }

@@ -14,13 +14,21 @@ class UserNamespaceSandboxTest extends SandboxEscapeTests {
 
     @Test
     void healthShowsTheUserNamespaceMode() {
-        http.get().uri("/actuator/health").exchange()
-                .expectStatus().isOk()
+        http.get()
+                .uri("/actuator/health")
+                .exchange()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.components.sandbox.details.sandbox").isEqualTo("bwrap")
-                .jsonPath("$.components.sandbox.details.mode").isEqualTo("user-namespace")
-                .jsonPath("$.components.sandbox.details.user_namespace").isEqualTo(true)
-                .jsonPath("$.components.sandbox.details.version").value(version -> assertThat((String) version).startsWith("bubblewrap "))
-                .jsonPath("$.components.sandbox.details.limits").isEqualTo(cgroupLimits() ? "cgroup" : "rlimits");
+                .jsonPath("$.components.sandbox.details.sandbox")
+                .isEqualTo("bwrap")
+                .jsonPath("$.components.sandbox.details.mode")
+                .isEqualTo("user-namespace")
+                .jsonPath("$.components.sandbox.details.user_namespace")
+                .isEqualTo(true)
+                .jsonPath("$.components.sandbox.details.version")
+                .value(version -> assertThat((String) version).startsWith("bubblewrap "))
+                .jsonPath("$.components.sandbox.details.limits")
+                .isEqualTo(cgroupLimits() ? "cgroup" : "rlimits");
     }
 }

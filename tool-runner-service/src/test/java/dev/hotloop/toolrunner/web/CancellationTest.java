@@ -3,13 +3,12 @@ package dev.hotloop.toolrunner.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.hotloop.toolrunner.ToolRunnerIntegrationTest;
+import dev.hotloop.toolrunner.execution.ExecutionGate;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-
-import dev.hotloop.toolrunner.ToolRunnerIntegrationTest;
-import dev.hotloop.toolrunner.execution.ExecutionGate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -24,7 +23,8 @@ class CancellationTest extends ToolRunnerIntegrationTest {
         String marker = "cancel-" + UUID.randomUUID();
         String command = "(exec -a " + marker + " sleep 600); (exec -a " + marker + " sleep 600) # " + marker;
         try (Socket client = startExecution(newChain(), shellRequest(List.of(command), 30_000, null))) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> processesWith(marker + " 600").size() == 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> processesWith(marker + " 600").size() == 1);
             assertThat(gate.active()).isEqualTo(1);
         }
 
@@ -37,9 +37,11 @@ class CancellationTest extends ToolRunnerIntegrationTest {
     void clientThatDisconnectsDuringALaterCommandSkipsTheRest() throws Exception {
         String marker = "later-" + UUID.randomUUID();
         String chain = newChain();
-        List<String> commands = List.of("echo first > first.txt", "exec -a " + marker + " sleep 600", "echo third > third.txt");
+        List<String> commands =
+                List.of("echo first > first.txt", "exec -a " + marker + " sleep 600", "echo third > third.txt");
         try (Socket client = startExecution(chain, shellRequest(commands, 30_000, null))) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> processesWith(marker + " 600").size() == 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> processesWith(marker + " 600").size() == 1);
         }
 
         await().atMost(Duration.ofSeconds(10)).until(() -> processesWith(marker).isEmpty());

@@ -3,13 +3,12 @@ package dev.hotloop.toolrunner.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.hotloop.toolrunner.ToolRunnerIntegrationTest;
+import dev.hotloop.toolrunner.execution.ExecutionGate;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-
-import dev.hotloop.toolrunner.ToolRunnerIntegrationTest;
-import dev.hotloop.toolrunner.execution.ExecutionGate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
@@ -25,25 +24,31 @@ class OverloadTest extends ToolRunnerIntegrationTest {
     @Test
     void callBeyondTheSlotsAndTheQueueIs503WithRetryAfter() throws Exception {
         String marker = "slot-" + UUID.randomUUID();
-        try (Socket running = startExecution(newChain(), shellRequest(List.of("exec -a " + marker + " sleep 600"), 30_000, null))) {
+        try (Socket running =
+                startExecution(newChain(), shellRequest(List.of("exec -a " + marker + " sleep 600"), 30_000, null))) {
             // the slot must be taken before the second call arrives, or the quick one could run first
             await().atMost(Duration.ofSeconds(30)).until(() -> gate.active() == 1);
             Socket queued = startExecution(newChain(), shellRequest(List.of("echo queued"), 30_000, null));
             await().atMost(Duration.ofSeconds(30)).until(() -> gate.queued() == 1);
 
             execute(TENANT, newChain(), shellRequest(List.of("echo refused"), 1_000, null))
-                    .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
-                    .expectHeader().valueEquals("Retry-After", "1")
+                    .expectStatus()
+                    .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                    .expectHeader()
+                    .valueEquals("Retry-After", "1")
                     .expectBody()
-                    .jsonPath("$.error.type").isEqualTo("server_error")
-                    .jsonPath("$.error.code").isEqualTo("tool_runner_overloaded");
+                    .jsonPath("$.error.type")
+                    .isEqualTo("server_error")
+                    .jsonPath("$.error.code")
+                    .isEqualTo("tool_runner_overloaded");
 
             queued.close();
             await().atMost(Duration.ofSeconds(5)).until(() -> gate.queued() == 0);
             assertThat(gate.active()).isEqualTo(1);
         }
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> gate.active() == 0 && processesWith(marker).isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> gate.active() == 0 && processesWith(marker).isEmpty());
         assertThat(stdout(only(shell(newChain(), "echo served")))).isEqualTo("served\n");
     }
 }

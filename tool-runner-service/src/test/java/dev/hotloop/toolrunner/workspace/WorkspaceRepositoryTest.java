@@ -3,6 +3,7 @@ package dev.hotloop.toolrunner.workspace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hotloop.protocol.id.TenantIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,8 +15,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-
-import dev.hotloop.protocol.id.TenantIds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,16 +29,20 @@ class WorkspaceRepositoryTest {
 
     @Test
     void workspaceIsCreatedForTheSandboxUserBehindServiceOwnedDirectories() throws IOException {
-        WorkspaceRepository workspaces = new WorkspaceRepository(root, new WorkspaceRepository.WorkspaceOwner(65534, 65534), clock);
+        WorkspaceRepository workspaces =
+                new WorkspaceRepository(root, new WorkspaceRepository.WorkspaceOwner(65534, 65534), clock);
 
         try (WorkspaceRepository.Lease lease = workspaces.open(new WorkspaceKey("acme", "c1"))) {
             Path work = lease.directory();
             assertThat(work).isEqualTo(root.resolve("acme/c1/work"));
             assertThat(Files.getAttribute(work, "unix:uid")).isEqualTo(65534);
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work)))
+                    .isEqualTo("rwx------");
             assertThat(Files.getAttribute(work.getParent(), "unix:uid")).isNotEqualTo(65534);
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.getParent()))).isEqualTo("rwx--x--x");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root))).isEqualTo("rwx--x--x");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.getParent())))
+                    .isEqualTo("rwx--x--x");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root)))
+                    .isEqualTo("rwx--x--x");
         }
     }
 
@@ -95,7 +98,8 @@ class WorkspaceRepositoryTest {
         WorkspaceRepository workspaces = new WorkspaceRepository(root, null, clock);
         WorkspaceKey key = new WorkspaceKey("acme", "in-use");
         try (WorkspaceRepository.Lease lease = workspaces.open(key)) {
-            assertThatThrownBy(() -> workspaces.remove(key)).isInstanceOf(WorkspaceRepository.WorkspaceInUseException.class);
+            assertThatThrownBy(() -> workspaces.remove(key))
+                    .isInstanceOf(WorkspaceRepository.WorkspaceInUseException.class);
             assertThat(lease.directory()).isDirectory();
         }
         assertThat(workspaces.remove(key)).isTrue();

@@ -23,11 +23,9 @@ final class ChatCompletionRequest {
      * @param developerRole  the role {@code developer} messages are sent as
      * @param promptCacheKey whether to send {@code prompt_cache_key}
      */
-    record Options(String model, String maxTokensField, String developerRole, boolean promptCacheKey) {
-    }
+    record Options(String model, String maxTokensField, String developerRole, boolean promptCacheKey) {}
 
-    private ChatCompletionRequest() {
-    }
+    private ChatCompletionRequest() {}
 
     static ObjectNode render(ModelRequest request, Options options) {
         ObjectNode body = ProtocolJson.nodes().objectNode();

@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a chat-completions stream, one {@code data} payload at a time, into model events: {@code delta.content} as
@@ -81,16 +81,21 @@ final class ChatStreamDecoder {
             return List.of();
         }
         if (finishReason == null) {
-            throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 0, null,
+            throw new UpstreamException(
+                    UpstreamException.Kind.UNAVAILABLE,
+                    0,
+                    null,
                     "the stream ended before it finished",
-                    label + " ended its stream without a finish_reason or [DONE]", null);
+                    label + " ended its stream without a finish_reason or [DONE]",
+                    null);
         }
         return List.of(finish());
     }
 
     private void toolCall(JsonNode call, List<ModelEvent> events) {
         String id = call.path("id").stringValue(null);
-        int index = call.path("index").isNumber() ? call.path("index").asInt()
+        int index = call.path("index").isNumber()
+                ? call.path("index").asInt()
                 : id != null && !id.equals(openCallId) ? openCall + 1 : openCall;
         if (index != openCall) {
             if (!startedCalls.add(index) || index < openCall) {
@@ -135,23 +140,38 @@ final class ChatStreamDecoder {
             }
             error = chunk; // vLLM's bare {"object":"error","message":…,"code":…}
         }
-        String message = error.isString() ? error.stringValue() : error.path("message").asString("unknown error");
+        String message =
+                error.isString() ? error.stringValue() : error.path("message").asString("unknown error");
         int code = error.path("code").asInt(0);
         UpstreamException.Kind kind = code >= 400 && code < 500 && code != 408 && code != 429
-                ? UpstreamException.Kind.REJECTED : UpstreamException.Kind.UNAVAILABLE;
-        throw new UpstreamException(kind, code, null, "error in stream: " + message,
-                label + " sent an error in its stream: " + message, null);
+                ? UpstreamException.Kind.REJECTED
+                : UpstreamException.Kind.UNAVAILABLE;
+        throw new UpstreamException(
+                kind,
+                code,
+                null,
+                "error in stream: " + message,
+                label + " sent an error in its stream: " + message,
+                null);
     }
 
     private UpstreamException malformed(String detail) {
-        return new UpstreamException(UpstreamException.Kind.MALFORMED, 0, null, "malformed stream: " + detail,
-                label + " sent a malformed stream: " + detail, null);
+        return new UpstreamException(
+                UpstreamException.Kind.MALFORMED,
+                0,
+                null,
+                "malformed stream: " + detail,
+                label + " sent a malformed stream: " + detail,
+                null);
     }
 
     private static ModelEvent.ModelUsage usage(JsonNode usage) {
-        int cached = usage.path("prompt_tokens_details").path("cached_tokens").asInt(
-                usage.path("prompt_cache_hit_tokens").asInt(0)); // DeepSeek's name for it
-        return new ModelEvent.ModelUsage(usage.path("prompt_tokens").asInt(0), cached,
+        int cached = usage.path("prompt_tokens_details")
+                .path("cached_tokens")
+                .asInt(usage.path("prompt_cache_hit_tokens").asInt(0)); // DeepSeek's name for it
+        return new ModelEvent.ModelUsage(
+                usage.path("prompt_tokens").asInt(0),
+                cached,
                 usage.path("completion_tokens").asInt(0));
     }
 

@@ -23,8 +23,12 @@ public final class OpenAiChatProvider implements ModelProvider {
      * @param developerRole  the role {@code developer} messages are sent as ({@code system} or {@code developer})
      * @param promptCacheKey whether to send {@code prompt_cache_key}
      */
-    public OpenAiChatProvider(UpstreamClient client, String upstreamModel, String maxTokensField, String developerRole,
-                              boolean promptCacheKey) {
+    public OpenAiChatProvider(
+            UpstreamClient client,
+            String upstreamModel,
+            String maxTokensField,
+            String developerRole,
+            boolean promptCacheKey) {
         this.client = client;
         this.options = new ChatCompletionRequest.Options(upstreamModel, maxTokensField, developerRole, promptCacheKey);
     }

@@ -8,8 +8,8 @@ import dev.hotloop.protocol.model.ModelEvent;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.model.ModelRequest;
 import java.util.List;
-import reactor.core.publisher.Flux;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 
 /**
  * A model behind an upstream Responses API (OpenAI, or a compatible server). Hotloop keeps its own state, so by
@@ -30,7 +30,8 @@ public final class OpenAiResponsesProvider implements ModelProvider {
     /**
      * @param chained store responses upstream and continue them with {@code previous_response_id}
      */
-    public OpenAiResponsesProvider(UpstreamClient client, String upstreamModel, boolean promptCacheKey, boolean chained) {
+    public OpenAiResponsesProvider(
+            UpstreamClient client, String upstreamModel, boolean promptCacheKey, boolean chained) {
         this.client = client;
         this.upstreamModel = upstreamModel;
         this.promptCacheKey = promptCacheKey;
@@ -61,11 +62,12 @@ public final class OpenAiResponsesProvider implements ModelProvider {
         });
     }
 
-    private Flux<ModelEvent> call(ModelRequest request, @Nullable List<byte[]> digests,
-                                  @Nullable String previousResponseId, int from) {
+    private Flux<ModelEvent> call(
+            ModelRequest request, @Nullable List<byte[]> digests, @Nullable String previousResponseId, int from) {
         return Flux.defer(() -> {
-            byte[] body = ProtocolJson.mapper().writeValueAsBytes(ResponsesRequest.render(request, upstreamModel,
-                    promptCacheKey, chains != null, previousResponseId, from));
+            byte[] body = ProtocolJson.mapper()
+                    .writeValueAsBytes(ResponsesRequest.render(
+                            request, upstreamModel, promptCacheKey, chains != null, previousResponseId, from));
             ResponsesStreamDecoder decoder = new ResponsesStreamDecoder(client.label());
             Flux<ModelEvent> events = client.stream("/responses", body)
                     .concatMapIterable(decoder::onData)

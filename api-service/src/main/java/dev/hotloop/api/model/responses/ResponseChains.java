@@ -14,8 +14,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.node.ObjectNode;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Which upstream response ends which context, so that a later turn can send only its new items with the upstream's
@@ -27,8 +27,7 @@ import org.jspecify.annotations.Nullable;
 final class ResponseChains {
 
     /** An upstream response that a context starts with, and how many of the context's items it covers. */
-    record Match(String upstreamId, int covered) {
-    }
+    record Match(String upstreamId, int covered) {}
 
     private final Map<String, String> upstreamIds;
 
@@ -53,7 +52,8 @@ final class ResponseChains {
     }
 
     /** The known response covering the longest prefix of the context that leaves at least one item to send. */
-    @Nullable Match longestPrefix(List<byte[]> digests) {
+    @Nullable
+    Match longestPrefix(List<byte[]> digests) {
         for (int covered = digests.size() - 1; covered > 0; covered--) {
             String id = upstreamIds.get(key(digests.get(covered - 1)));
             if (id != null) {
@@ -79,11 +79,20 @@ final class ResponseChains {
     static String canonical(Item item) {
         return switch (item) {
             // what the model wrote is known by its text alone; what clients send, by its whole content (images too)
-            case MessageItem message -> message("message", message.role(), "assistant".equals(message.role())
-                    ? message.text() : message.json().path("content").toString());
+            case MessageItem message ->
+                message(
+                        "message",
+                        message.role(),
+                        "assistant".equals(message.role())
+                                ? message.text()
+                                : message.json().path("content").toString());
             case FunctionCallItem call -> call(call.callId(), call.name(), call.arguments());
-            case FunctionCallOutputItem output -> String.join("\0", "function_call_output", output.callId(),
-                    output.json().path("output").toString());
+            case FunctionCallOutputItem output ->
+                String.join(
+                        "\0",
+                        "function_call_output",
+                        output.callId(),
+                        output.json().path("output").toString());
             case PassThroughItem other -> {
                 ObjectNode json = other.json().deepCopy();
                 json.remove("status");

@@ -9,9 +9,9 @@ import dev.hotloop.protocol.item.PassThroughItem;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.model.ModelRequest;
 import dev.hotloop.protocol.tool.Tool;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The streaming {@code /responses} body of one sampling step. Items go as hotloop keeps them, but for the ids of
@@ -20,16 +20,20 @@ import org.jspecify.annotations.Nullable;
  */
 final class ResponsesRequest {
 
-    private ResponsesRequest() {
-    }
+    private ResponsesRequest() {}
 
     /**
      * @param previousResponseId the upstream response the input continues, or null to send the whole context
      * @param from               the first context item to send (the ones before are in the previous response)
      * @param store              whether the upstream keeps the response (to be continued later)
      */
-    static ObjectNode render(ModelRequest request, String upstreamModel, boolean promptCacheKey, boolean store,
-                             @Nullable String previousResponseId, int from) {
+    static ObjectNode render(
+            ModelRequest request,
+            String upstreamModel,
+            boolean promptCacheKey,
+            boolean store,
+            @Nullable String previousResponseId,
+            int from) {
         ObjectNode body = ProtocolJson.nodes().objectNode();
         body.put("model", upstreamModel);
         if (request.instructions() != null) {

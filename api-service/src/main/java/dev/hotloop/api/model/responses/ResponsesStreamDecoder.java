@@ -7,9 +7,9 @@ import dev.hotloop.protocol.model.FinishReason;
 import dev.hotloop.protocol.model.ModelEvent;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an upstream Responses stream into model events: {@code output_text.delta} as text, a
@@ -34,7 +34,8 @@ final class ResponsesStreamDecoder {
     }
 
     /** The upstream's id of this response, once its stream named it. */
-    @Nullable String responseId() {
+    @Nullable
+    String responseId() {
         return responseId;
     }
 
@@ -46,7 +47,7 @@ final class ResponsesStreamDecoder {
         List<ModelEvent> events = new ArrayList<>(2);
         switch (event.path("type").asString("")) {
             case "response.created", "response.in_progress" ->
-                    responseId = event.path("response").path("id").stringValue(responseId);
+                responseId = event.path("response").path("id").stringValue(responseId);
             case "response.output_text.delta" -> {
                 String delta = event.path("delta").asString("");
                 if (!delta.isEmpty()) {
@@ -72,7 +73,8 @@ final class ResponsesStreamDecoder {
             case "response.output_item.done" -> {
                 JsonNode item = event.path("item");
                 if ("function_call".equals(item.path("type").asString(""))) {
-                    if (openCallItem == null || !openCallItem.equals(item.path("id").asString(""))) {
+                    if (openCallItem == null
+                            || !openCallItem.equals(item.path("id").asString(""))) {
                         start(item, events);
                     }
                     String arguments = item.path("arguments").asString("");
@@ -85,9 +87,12 @@ final class ResponsesStreamDecoder {
             case "response.completed", "response.incomplete" -> {
                 JsonNode response = event.path("response");
                 responseId = response.path("id").stringValue(responseId);
-                String reason = response.path("incomplete_details").path("reason").asString("");
-                FinishReason finish = !"response.incomplete".equals(event.path("type").asString()) ? FinishReason.STOP
-                        : "content_filter".equals(reason) ? FinishReason.CONTENT_FILTER : FinishReason.LENGTH;
+                String reason =
+                        response.path("incomplete_details").path("reason").asString("");
+                FinishReason finish =
+                        !"response.incomplete".equals(event.path("type").asString())
+                                ? FinishReason.STOP
+                                : "content_filter".equals(reason) ? FinishReason.CONTENT_FILTER : FinishReason.LENGTH;
                 finished = true;
                 events.add(new ModelEvent.Finish(finish, usage(response.path("usage"))));
             }
@@ -102,9 +107,13 @@ final class ResponsesStreamDecoder {
 
     List<ModelEvent> onEnd() {
         if (!finished) {
-            throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 0, null,
+            throw new UpstreamException(
+                    UpstreamException.Kind.UNAVAILABLE,
+                    0,
+                    null,
                     "the stream ended before it finished",
-                    label + " ended its stream without response.completed", null);
+                    label + " ended its stream without response.completed",
+                    null);
         }
         return List.of();
     }
@@ -130,11 +139,18 @@ final class ResponsesStreamDecoder {
         String message = error.path("message").asString("unknown error");
         UpstreamException.Kind kind = switch (code) {
             case ErrorCodes.RATE_LIMIT_EXCEEDED -> UpstreamException.Kind.RATE_LIMITED;
-            case ErrorCodes.SERVER_ERROR, "", ErrorCodes.SERVER_IS_OVERLOADED, ErrorCodes.SLOW_DOWN -> UpstreamException.Kind.UNAVAILABLE;
+            case ErrorCodes.SERVER_ERROR, "", ErrorCodes.SERVER_IS_OVERLOADED, ErrorCodes.SLOW_DOWN ->
+                UpstreamException.Kind.UNAVAILABLE;
             default -> UpstreamException.Kind.REJECTED;
         };
-        return new UpstreamException(kind, 0, null, "response failed: " + message, code.isEmpty() ? null : code,
-                label + " failed the response: " + message, null);
+        return new UpstreamException(
+                kind,
+                0,
+                null,
+                "response failed: " + message,
+                code.isEmpty() ? null : code,
+                label + " failed the response: " + message,
+                null);
     }
 
     private JsonNode parse(String data) {
@@ -151,15 +167,22 @@ final class ResponsesStreamDecoder {
     }
 
     private UpstreamException malformed(String detail) {
-        return new UpstreamException(UpstreamException.Kind.MALFORMED, 0, null, "malformed stream: " + detail,
-                label + " sent a malformed stream: " + detail, null);
+        return new UpstreamException(
+                UpstreamException.Kind.MALFORMED,
+                0,
+                null,
+                "malformed stream: " + detail,
+                label + " sent a malformed stream: " + detail,
+                null);
     }
 
     private static ModelEvent.@Nullable ModelUsage usage(JsonNode usage) {
         if (!usage.isObject()) {
             return null;
         }
-        return new ModelEvent.ModelUsage(usage.path("input_tokens").asInt(0),
-                usage.path("input_tokens_details").path("cached_tokens").asInt(0), usage.path("output_tokens").asInt(0));
+        return new ModelEvent.ModelUsage(
+                usage.path("input_tokens").asInt(0),
+                usage.path("input_tokens_details").path("cached_tokens").asInt(0),
+                usage.path("output_tokens").asInt(0));
     }
 }

@@ -47,8 +47,14 @@ public final class RoutedModel implements ModelProvider {
      * @param maxRetryAfter longest {@code retry-after} waited for
      * @param random        the weighted pick's randomness
      */
-    public RoutedModel(String model, List<UpstreamRoute> upstreams, RetryRegistry retries, int maxAttempts,
-                       Duration backoff, Duration maxRetryAfter, RandomGenerator random) {
+    public RoutedModel(
+            String model,
+            List<UpstreamRoute> upstreams,
+            RetryRegistry retries,
+            int maxAttempts,
+            Duration backoff,
+            Duration maxRetryAfter,
+            RandomGenerator random) {
         if (upstreams.isEmpty()) {
             throw new IllegalArgumentException("Model '" + model + "' has no upstream");
         }
@@ -57,12 +63,16 @@ public final class RoutedModel implements ModelProvider {
         this.backoff = backoff;
         this.maxRetryAfter = maxRetryAfter;
         this.random = random;
-        this.retry = retries.retry("model-" + model, RetryConfig.custom()
-                .maxAttempts(Math.max(1, maxAttempts))
-                .retryOnException(Retryable.class::isInstance)
-                .intervalBiFunction((attempt, outcome) -> outcome.isLeft() && outcome.getLeft() instanceof Retryable r
-                        ? r.delay.toMillis() : backoff.toMillis())
-                .build());
+        this.retry = retries.retry(
+                "model-" + model,
+                RetryConfig.custom()
+                        .maxAttempts(Math.max(1, maxAttempts))
+                        .retryOnException(Retryable.class::isInstance)
+                        .intervalBiFunction(
+                                (attempt, outcome) -> outcome.isLeft() && outcome.getLeft() instanceof Retryable r
+                                        ? r.delay.toMillis()
+                                        : backoff.toMillis())
+                        .build());
     }
 
     public List<UpstreamRoute> upstreams() {
@@ -93,8 +103,12 @@ public final class RoutedModel implements ModelProvider {
     /** A failure before any event: another attempt (a {@link Retryable} with its delay) or the final error. */
     private Throwable beforeFirstToken(Throwable error, UpstreamRoute upstream, Attempts attempts) {
         UpstreamException failure = upstreamFailure(error);
-        log.warn("Model '{}': {} failed before the first token (attempt {}): {}", model, upstream.label(),
-                attempts.count, failure.getMessage());
+        log.warn(
+                "Model '{}': {} failed before the first token (attempt {}): {}",
+                model,
+                upstream.label(),
+                attempts.count,
+                failure.getMessage());
         if (!failure.kind().isTransient()) {
             return failure;
         }
@@ -108,8 +122,10 @@ public final class RoutedModel implements ModelProvider {
             }
             // as slow again, or refused again by the breaker, on the same upstreams
             case TIMEOUT -> failure;
-            case UNAVAILABLE -> failure.getCause() instanceof CallNotPermittedException
-                    ? failure : new Retryable(backoff(attempts), failure);
+            case UNAVAILABLE ->
+                failure.getCause() instanceof CallNotPermittedException
+                        ? failure
+                        : new Retryable(backoff(attempts), failure);
             case REJECTED, MALFORMED -> failure;
         };
     }
@@ -135,17 +151,25 @@ public final class RoutedModel implements ModelProvider {
         }
         String tried = attempts.count == 1 ? "" : " after " + attempts.count + " attempts";
         return switch (failure.kind()) {
-            case RATE_LIMITED -> ApiException.serverError(429, ErrorCodes.RATE_LIMIT_EXCEEDED, "The model '" + model
-                    + "' is rate limited upstream" + detail + tried + ". Retry later.");
+            case RATE_LIMITED ->
+                ApiException.serverError(
+                        429,
+                        ErrorCodes.RATE_LIMIT_EXCEEDED,
+                        "The model '" + model + "' is rate limited upstream" + detail + tried + ". Retry later.");
             case TIMEOUT -> serverError(504, "The model '" + model + "' did not answer in time" + detail + tried + ".");
             case UNAVAILABLE -> serverError(503, "The model '" + model + "' is unavailable" + detail + tried + ".");
-            case MALFORMED -> serverError(502, "The model '" + model + "' sent a response hotloop cannot read"
-                    + detail + ".");
-            case REJECTED -> failure.status() == 401 || failure.status() == 403
-                    ? serverError(502, "The model '" + model + "' refused hotloop's credentials (HTTP "
-                    + failure.status() + "): check its api key.")
-                    : ApiException.invalidRequest(null, ErrorCodes.INVALID_PROMPT, "The model '" + model
-                    + "' refused the request" + detail + ".");
+            case MALFORMED ->
+                serverError(502, "The model '" + model + "' sent a response hotloop cannot read" + detail + ".");
+            case REJECTED ->
+                failure.status() == 401 || failure.status() == 403
+                        ? serverError(
+                                502,
+                                "The model '" + model + "' refused hotloop's credentials (HTTP " + failure.status()
+                                        + "): check its api key.")
+                        : ApiException.invalidRequest(
+                                null,
+                                ErrorCodes.INVALID_PROMPT,
+                                "The model '" + model + "' refused the request" + detail + ".");
         };
     }
 
@@ -157,8 +181,8 @@ public final class RoutedModel implements ModelProvider {
         if (error instanceof UpstreamException upstream) {
             return upstream;
         }
-        return new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 0, null, null,
-                "model '" + model + "' failed: " + error, error);
+        return new UpstreamException(
+                UpstreamException.Kind.UNAVAILABLE, 0, null, null, "model '" + model + "' failed: " + error, error);
     }
 
     /** Another attempt, after {@code delay}. */
@@ -185,12 +209,15 @@ public final class RoutedModel implements ModelProvider {
         /** By weight among untried upstreams with a closed breaker; when all were tried, among all again. */
         UpstreamRoute pick() {
             count++;
-            List<UpstreamRoute> untried = upstreams.stream().filter(upstream -> !tried.contains(upstream)).toList();
+            List<UpstreamRoute> untried = upstreams.stream()
+                    .filter(upstream -> !tried.contains(upstream))
+                    .toList();
             if (untried.isEmpty()) {
                 tried.clear();
                 untried = upstreams;
             }
-            List<UpstreamRoute> candidates = untried.stream().filter(UpstreamRoute::available).toList();
+            List<UpstreamRoute> candidates =
+                    untried.stream().filter(UpstreamRoute::available).toList();
             if (candidates.isEmpty()) {
                 candidates = untried; // every breaker is open: the call fails fast with a clear error
             }
@@ -204,7 +231,8 @@ public final class RoutedModel implements ModelProvider {
         }
 
         private UpstreamRoute weighted(List<UpstreamRoute> candidates) {
-            List<UpstreamRoute> weighted = new ArrayList<>(candidates.stream().filter(u -> u.weight() > 0).toList());
+            List<UpstreamRoute> weighted = new ArrayList<>(
+                    candidates.stream().filter(u -> u.weight() > 0).toList());
             if (weighted.isEmpty()) {
                 return candidates.getFirst(); // only failover upstreams left: in configured order
             }

@@ -22,8 +22,13 @@ import reactor.core.publisher.Mono;
  * @param firstTokenTimeout limit until the first event
  * @param readTimeout       limit between two events after the first
  */
-public record UpstreamRoute(String label, int weight, ModelProvider provider, CircuitBreaker circuitBreaker,
-                            Duration firstTokenTimeout, Duration readTimeout) {
+public record UpstreamRoute(
+        String label,
+        int weight,
+        ModelProvider provider,
+        CircuitBreaker circuitBreaker,
+        Duration firstTokenTimeout,
+        Duration readTimeout) {
 
     /**
      * The provider's events. Errors with an {@link UpstreamException}: the provider's own, {@code TIMEOUT} when the
@@ -32,18 +37,32 @@ public record UpstreamRoute(String label, int weight, ModelProvider provider, Ci
      */
     public Flux<ModelEvent> stream(ModelRequest request) {
         return Flux.defer(() -> {
-            AtomicBoolean started = new AtomicBoolean();
-            return provider.stream(request)
-                    .timeout(Mono.delay(firstTokenTimeout), event -> Mono.delay(readTimeout))
-                    .doOnNext(event -> started.set(true))
-                    .onErrorMap(TimeoutException.class, timeout -> new UpstreamException(UpstreamException.Kind.TIMEOUT,
-                            0, null, started.get() ? "no data for " + seconds(readTimeout)
-                                    : "no first token within " + seconds(firstTokenTimeout),
-                            label + (started.get() ? " stalled" : " sent no first token in time"), timeout));
-        }).transformDeferred(CircuitBreakerOperator.of(circuitBreaker))
-                .onErrorMap(CallNotPermittedException.class, open -> new UpstreamException(
-                        UpstreamException.Kind.UNAVAILABLE, 0, null, "its circuit breaker is open after repeated failures",
-                        label + " is skipped: its circuit breaker is open", open));
+                    AtomicBoolean started = new AtomicBoolean();
+                    return provider.stream(request)
+                            .timeout(Mono.delay(firstTokenTimeout), event -> Mono.delay(readTimeout))
+                            .doOnNext(event -> started.set(true))
+                            .onErrorMap(
+                                    TimeoutException.class,
+                                    timeout -> new UpstreamException(
+                                            UpstreamException.Kind.TIMEOUT,
+                                            0,
+                                            null,
+                                            started.get()
+                                                    ? "no data for " + seconds(readTimeout)
+                                                    : "no first token within " + seconds(firstTokenTimeout),
+                                            label + (started.get() ? " stalled" : " sent no first token in time"),
+                                            timeout));
+                })
+                .transformDeferred(CircuitBreakerOperator.of(circuitBreaker))
+                .onErrorMap(
+                        CallNotPermittedException.class,
+                        open -> new UpstreamException(
+                                UpstreamException.Kind.UNAVAILABLE,
+                                0,
+                                null,
+                                "its circuit breaker is open after repeated failures",
+                                label + " is skipped: its circuit breaker is open",
+                                open));
     }
 
     /** Whether the breaker lets calls through (closed or probing). */
@@ -54,8 +73,9 @@ public record UpstreamRoute(String label, int weight, ModelProvider provider, Ci
 
     /** Failures that say nothing about the upstream's health: the request's fault, or a quota. */
     public static boolean ignoredByBreaker(Throwable error) {
-        return error instanceof UpstreamException upstream && (upstream.kind() == UpstreamException.Kind.REJECTED
-                || upstream.kind() == UpstreamException.Kind.RATE_LIMITED);
+        return error instanceof UpstreamException upstream
+                && (upstream.kind() == UpstreamException.Kind.REJECTED
+                        || upstream.kind() == UpstreamException.Kind.RATE_LIMITED);
     }
 
     private static String seconds(Duration duration) {

@@ -7,14 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import tools.jackson.databind.node.ObjectNode;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The {@code prompt_cache_key} sent upstream, so that an upstream routes one conversation to one prefix cache. */
 public final class PromptCacheKeys {
 
-    private PromptCacheKeys() {
-    }
+    private PromptCacheKeys() {}
 
     /**
      * The request's own key, else one derived from the conversation's start (model, instructions, tools and the items

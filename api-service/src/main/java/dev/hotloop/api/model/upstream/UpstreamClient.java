@@ -27,8 +27,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class UpstreamClient {
 
-    private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
-    };
+    private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS =
+            new ParameterizedTypeReference<>() {};
     private static final int MAX_MESSAGE_CHARS = 500;
 
     private final WebClient http;
@@ -46,11 +46,16 @@ public final class UpstreamClient {
      * @param apiKey  the key, or null to send none
      * @param clients builds the client, with its pool, metrics and tracing, as every remote client is built
      */
-    public static UpstreamClient create(String label, ModelProperties.Upstream config, @Nullable String apiKey,
-                                        RemoteClients clients) {
+    public static UpstreamClient create(
+            String label, ModelProperties.Upstream config, @Nullable String apiKey, RemoteClients clients) {
         // no response timeout: the routed model times the first token and the gaps between events itself
-        WebClient.Builder builder = clients.builder("upstream-" + label, config.pool(), config.connectTimeout(),
-                        config.maxIdleTime(), null, config.maxEventSize())
+        WebClient.Builder builder = clients.builder(
+                        "upstream-" + label,
+                        config.pool(),
+                        config.connectTimeout(),
+                        config.maxIdleTime(),
+                        null,
+                        config.maxEventSize())
                 .baseUrl(config.url().toString().replaceAll("/+$", ""));
         config.headers().forEach(builder::defaultHeader);
         if (apiKey != null) {
@@ -71,7 +76,8 @@ public final class UpstreamClient {
      * an event stream. Cancelling closes the connection.
      */
     public Flux<String> stream(String path, byte[] body) {
-        return http.post().uri(path)
+        return http.post()
+                .uri(path)
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .bodyValue(body)
@@ -84,44 +90,70 @@ public final class UpstreamClient {
         if (response.statusCode().is2xxSuccessful()) {
             MediaType type = response.headers().contentType().orElse(MediaType.TEXT_EVENT_STREAM);
             if (!MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type)) {
-                return response.releaseBody().thenMany(Flux.error(new UpstreamException(UpstreamException.Kind.MALFORMED,
-                        status, null, "answered " + type + " instead of an event stream",
-                        label + " answered " + status + " with " + type + " instead of an event stream", null)));
+                return response.releaseBody()
+                        .thenMany(Flux.error(new UpstreamException(
+                                UpstreamException.Kind.MALFORMED,
+                                status,
+                                null,
+                                "answered " + type + " instead of an event stream",
+                                label + " answered " + status + " with " + type + " instead of an event stream",
+                                null)));
             }
             return response.bodyToFlux(EVENTS).mapNotNull(ServerSentEvent::data);
         }
         Duration retryAfter = RetryAfter.of(response.headers().asHttpHeaders(), clock);
         return response.bodyToMono(String.class).defaultIfEmpty("").flatMapMany(text -> {
-            UpstreamException.Kind kind = status == 429 ? UpstreamException.Kind.RATE_LIMITED
-                    : status >= 500 || status == 408 ? UpstreamException.Kind.UNAVAILABLE
-                    : UpstreamException.Kind.REJECTED;
+            UpstreamException.Kind kind = status == 429
+                    ? UpstreamException.Kind.RATE_LIMITED
+                    : status >= 500 || status == 408
+                            ? UpstreamException.Kind.UNAVAILABLE
+                            : UpstreamException.Kind.REJECTED;
             String message = errorMessage(text);
-            return Flux.error(new UpstreamException(kind, status, retryAfter, "HTTP " + status
-                    + (message.isEmpty() ? "" : ": " + message), errorCode(text),
-                    label + " answered HTTP " + status + ": " + message, null));
+            return Flux.error(new UpstreamException(
+                    kind,
+                    status,
+                    retryAfter,
+                    "HTTP " + status + (message.isEmpty() ? "" : ": " + message),
+                    errorCode(text),
+                    label + " answered HTTP " + status + ": " + message,
+                    null));
         });
     }
 
     private UpstreamException classify(Throwable error) {
         if (error instanceof WebClientRequestException) {
-            return new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 0, null, "could not connect",
-                    label + " could not be reached: " + error.getMessage(), error);
+            return new UpstreamException(
+                    UpstreamException.Kind.UNAVAILABLE,
+                    0,
+                    null,
+                    "could not connect",
+                    label + " could not be reached: " + error.getMessage(),
+                    error);
         }
         if (error instanceof CodecException || error instanceof JacksonException) {
-            return new UpstreamException(UpstreamException.Kind.MALFORMED, 0, null, "unreadable stream",
-                    label + " sent an unreadable stream: " + error.getMessage(), error);
+            return new UpstreamException(
+                    UpstreamException.Kind.MALFORMED,
+                    0,
+                    null,
+                    "unreadable stream",
+                    label + " sent an unreadable stream: " + error.getMessage(),
+                    error);
         }
         if (error instanceof TimeoutException) {
-            return new UpstreamException(UpstreamException.Kind.TIMEOUT, 0, null, "timed out",
-                    label + " timed out", error);
+            return new UpstreamException(
+                    UpstreamException.Kind.TIMEOUT, 0, null, "timed out", label + " timed out", error);
         }
         if (error instanceof IOException) {
-            return new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 0, null,
+            return new UpstreamException(
+                    UpstreamException.Kind.UNAVAILABLE,
+                    0,
+                    null,
                     "the connection closed before the stream finished",
-                    label + " closed the connection: " + error.getMessage(), error);
+                    label + " closed the connection: " + error.getMessage(),
+                    error);
         }
-        return new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 0, null, null,
-                label + " failed: " + error, error);
+        return new UpstreamException(
+                UpstreamException.Kind.UNAVAILABLE, 0, null, null, label + " failed: " + error, error);
     }
 
     /** OpenAI's {@code error.code} of an error body, or null. */
@@ -144,10 +176,13 @@ public final class UpstreamClient {
             JsonNode json = ProtocolJson.mapper().readTree(body);
             if (json != null && json.isObject()) {
                 JsonNode error = json.path("error");
-                message = error.isString() ? error.stringValue()
-                        : error.path("message").isString() ? error.path("message").stringValue()
-                        : json.path("message").isString() ? json.path("message").stringValue()
-                        : body;
+                message = error.isString()
+                        ? error.stringValue()
+                        : error.path("message").isString()
+                                ? error.path("message").stringValue()
+                                : json.path("message").isString()
+                                        ? json.path("message").stringValue()
+                                        : body;
             }
         } catch (JacksonException e) {
             // not JSON: the body is the message

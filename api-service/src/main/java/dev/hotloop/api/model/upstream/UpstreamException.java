@@ -40,13 +40,24 @@ public final class UpstreamException extends RuntimeException {
     private final @Nullable String detail;
     private final @Nullable String upstreamCode;
 
-    public UpstreamException(Kind kind, int status, @Nullable Duration retryAfter, @Nullable String detail,
-                             String message, @Nullable Throwable cause) {
+    public UpstreamException(
+            Kind kind,
+            int status,
+            @Nullable Duration retryAfter,
+            @Nullable String detail,
+            String message,
+            @Nullable Throwable cause) {
         this(kind, status, retryAfter, detail, null, message, cause);
     }
 
-    public UpstreamException(Kind kind, int status, @Nullable Duration retryAfter, @Nullable String detail,
-                             @Nullable String upstreamCode, String message, @Nullable Throwable cause) {
+    public UpstreamException(
+            Kind kind,
+            int status,
+            @Nullable Duration retryAfter,
+            @Nullable String detail,
+            @Nullable String upstreamCode,
+            String message,
+            @Nullable Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.status = status;

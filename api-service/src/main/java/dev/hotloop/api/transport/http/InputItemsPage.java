@@ -6,14 +6,19 @@ import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.item.Item;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.util.MultiValueMap;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.MultiValueMap;
 
 /**
  * One page of {@code GET /v1/responses/{id}/input_items}: OpenAI's list shape, newest first unless
  * {@code order=asc}, continuing after the item named by {@code after}.
  */
-record InputItemsPage(String object, List<Item> data, @Nullable String firstId, @Nullable String lastId, boolean hasMore) {
+record InputItemsPage(
+        String object,
+        List<Item> data,
+        @Nullable String firstId,
+        @Nullable String lastId,
+        boolean hasMore) {
 
     record Query(int limit, boolean ascending, @Nullable String after) {
 
@@ -37,7 +42,9 @@ record InputItemsPage(String object, List<Item> data, @Nullable String firstId, 
             } catch (NumberFormatException ignored) {
                 // reported below with the range
             }
-            throw ApiException.invalidRequest("limit", ErrorCodes.INVALID_VALUE,
+            throw ApiException.invalidRequest(
+                    "limit",
+                    ErrorCodes.INVALID_VALUE,
                     "Invalid 'limit': expected an integer between 1 and 100, but got '" + value + "'.");
         }
     }
@@ -52,14 +59,20 @@ record InputItemsPage(String object, List<Item> data, @Nullable String firstId, 
         if (query.after() != null) {
             start = indexOf(ordered, query.after()) + 1;
             if (start == 0) {
-                throw ApiException.invalidRequest("after", ErrorCodes.INVALID_VALUE,
+                throw ApiException.invalidRequest(
+                        "after",
+                        ErrorCodes.INVALID_VALUE,
                         "Invalid 'after': no input item with id '" + query.after() + "' in this response.");
             }
         }
         int end = Math.min(ordered.size(), start + query.limit());
         List<Item> data = List.copyOf(ordered.subList(start, end));
-        return new InputItemsPage("list", data, data.isEmpty() ? null : data.getFirst().id(),
-                data.isEmpty() ? null : data.getLast().id(), end < ordered.size());
+        return new InputItemsPage(
+                "list",
+                data,
+                data.isEmpty() ? null : data.getFirst().id(),
+                data.isEmpty() ? null : data.getLast().id(),
+                end < ordered.size());
     }
 
     private static int indexOf(List<Item> items, String id) {

@@ -25,11 +25,11 @@ public class ModelsHandler {
         }
     }
 
-    record ModelList(String object, List<Model> data) {
-    }
+    record ModelList(String object, List<Model> data) {}
 
     public Mono<ServerResponse> list(ServerRequest request) {
-        return ResponsesHandler.json(new ModelList("list", models.listed().stream().map(Model::of).toList()));
+        return ResponsesHandler.json(
+                new ModelList("list", models.listed().stream().map(Model::of).toList()));
     }
 
     public Mono<ServerResponse> get(ServerRequest request) {

@@ -4,11 +4,11 @@ import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.loop.Turn;
-import dev.hotloop.api.metrics.TurnTiming;
+import dev.hotloop.api.loop.TurnEngine;
 import dev.hotloop.api.loop.TurnListener;
 import dev.hotloop.api.loop.TurnOrigin;
 import dev.hotloop.api.loop.TurnOrigin.Transport;
-import dev.hotloop.api.loop.TurnEngine;
+import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.security.ApiKeyFilter;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.protocol.error.ApiException;
@@ -18,7 +18,6 @@ import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.request.CreateRequestReader;
-import dev.hotloop.protocol.response.Response;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,8 +45,8 @@ public class ResponsesHandler {
     private final int maxRequestBytes;
     private final ApiProperties.Http limits;
 
-    public ResponsesHandler(TurnEngine engine, StoredConversations conversations, SessionClient sessions,
-                            ApiProperties properties) {
+    public ResponsesHandler(
+            TurnEngine engine, StoredConversations conversations, SessionClient sessions, ApiProperties properties) {
         this.engine = engine;
         this.conversations = conversations;
         this.sessions = sessions;
@@ -63,8 +62,12 @@ public class ResponsesHandler {
                 .map(bytes -> {
                     CreateRequest create = CreateRequestReader.read(bytes);
                     // non-streamed responses always carry Server-Timing; streams only when asked
-                    TurnOrigin origin = new TurnOrigin(tenant, create.stream() ? Transport.SSE : Transport.HTTP, started,
-                            System.nanoTime() - started, ApiKeyFilter.authNanos(request.exchange()),
+                    TurnOrigin origin = new TurnOrigin(
+                            tenant,
+                            create.stream() ? Transport.SSE : Transport.HTTP,
+                            started,
+                            System.nanoTime() - started,
+                            ApiKeyFilter.authNanos(request.exchange()),
                             !create.stream() || timingAsked);
                     return Map.entry(origin, create);
                 })
@@ -86,7 +89,9 @@ public class ResponsesHandler {
         String id = pathId(request);
         return sessions.response(ApiKeyFilter.tenant(request.exchange()), id)
                 .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)))
-                .flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json));
+                .flatMap(json -> ServerResponse.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(json));
     }
 
     public Mono<ServerResponse> delete(ServerRequest request) {
@@ -126,25 +131,25 @@ public class ResponsesHandler {
                 failure.set(cause);
             }
         };
-        return engine.run(turn, listener)
-                .filter(ResponseEvent::terminal)
-                .last()
-                .flatMap(event -> {
-                    if (failure.get() != null) {
-                        return Mono.error(failure.get());
-                    }
-                    ResponseEvent.Lifecycle terminal = (ResponseEvent.Lifecycle) event;
-                    return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                            .header("Server-Timing", serverTiming(terminal))
-                            .bodyValue(ProtocolJson.mapper().writeValueAsBytes(terminal.response()));
-                });
+        return engine.run(turn, listener).filter(ResponseEvent::terminal).last().flatMap(event -> {
+            if (failure.get() != null) {
+                return Mono.error(failure.get());
+            }
+            ResponseEvent.Lifecycle terminal = (ResponseEvent.Lifecycle) event;
+            return ServerResponse.ok()
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .header("Server-Timing", serverTiming(terminal))
+                    .bodyValue(ProtocolJson.mapper().writeValueAsBytes(terminal.response()));
+        });
     }
 
     private Mono<ServerResponse> stream(Turn turn) {
         Flux<ServerSentEvent<String>> events = engine.run(turn, TurnListener.NONE)
                 .map(event -> ServerSentEvent.builder(ProtocolJson.mapper().writeValueAsString(event))
-                        .event(event.type()).build());
-        return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                        .event(event.type())
+                        .build());
+        return ServerResponse.ok()
+                .contentType(MediaType.TEXT_EVENT_STREAM)
                 .body(BodyInserters.fromServerSentEvents(events));
     }
 
@@ -153,11 +158,15 @@ public class ResponsesHandler {
         // the engine times every non-streamed turn
         JsonNode timing = Objects.requireNonNull(terminal.hotloopTiming());
         StringBuilder header = new StringBuilder()
-                .append("total;dur=").append(timing.path("total_ms").asDouble())
-                .append(", model;dur=").append(timing.path("model_ms").asDouble())
-                .append(", overhead;dur=").append(timing.path("api_overhead_ms").asDouble());
-        timing.path("stages_ms").forEachEntry((stage, ms) -> header.append(", ").append(stage).append(";dur=")
-                .append(ms.asDouble()));
+                .append("total;dur=")
+                .append(timing.path("total_ms").asDouble())
+                .append(", model;dur=")
+                .append(timing.path("model_ms").asDouble())
+                .append(", overhead;dur=")
+                .append(timing.path("api_overhead_ms").asDouble());
+        timing.path("stages_ms")
+                .forEachEntry((stage, ms) ->
+                        header.append(", ").append(stage).append(";dur=").append(ms.asDouble()));
         return header.toString();
     }
 
@@ -167,12 +176,18 @@ public class ResponsesHandler {
             return Mono.error(tooLarge());
         }
         // here rather than in Reactor Netty, whose read and request timeouts also close upgraded WebSocket connections
-        Flux<DataBuffer> received = request.exchange().getRequest().getBody()
-                .timeout(limits.readTimeout(), Mono.error(() -> timedOut("no part of the body arrived for "
-                        + limits.readTimeout().toMillis() + " ms")));
+        Flux<DataBuffer> received = request.exchange()
+                .getRequest()
+                .getBody()
+                .timeout(
+                        limits.readTimeout(),
+                        Mono.error(() -> timedOut("no part of the body arrived for "
+                                + limits.readTimeout().toMillis() + " ms")));
         return DataBufferUtils.join(received, maxRequestBytes)
-                .timeout(limits.bodyTimeout(), Mono.error(() -> timedOut("the body took longer than "
-                        + limits.bodyTimeout().toMillis() + " ms to arrive")))
+                .timeout(
+                        limits.bodyTimeout(),
+                        Mono.error(() -> timedOut("the body took longer than "
+                                + limits.bodyTimeout().toMillis() + " ms to arrive")))
                 .map(buffer -> {
                     byte[] bytes = new byte[buffer.readableByteCount()];
                     buffer.read(bytes);
@@ -184,8 +199,9 @@ public class ResponsesHandler {
     }
 
     private static ApiException timedOut(String why) {
-        return new ApiException(408, new OpenAiError("Request timed out: " + why + ".", "invalid_request_error", null,
-                "request_timeout"));
+        return new ApiException(
+                408,
+                new OpenAiError("Request timed out: " + why + ".", "invalid_request_error", null, "request_timeout"));
     }
 
     private ApiException tooLarge() {
@@ -193,7 +209,8 @@ public class ResponsesHandler {
     }
 
     static Mono<ServerResponse> json(Object body) {
-        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+        return ServerResponse.ok()
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body));
     }
 }

@@ -6,9 +6,9 @@ import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.request.CreateRequestReader;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import org.jspecify.annotations.Nullable;
 
 /**
  * One frame a client sent: a {@code response.create} event with a flat create body, or a refusal to
@@ -19,9 +19,13 @@ import org.jspecify.annotations.Nullable;
  * @param receivedNanos {@link System#nanoTime()} when the frame arrived
  * @param decodeNanos   time spent parsing and validating the frame (API overhead spent before the turn is queued)
  */
-record ClientFrame(String lane, @Nullable String streamId, @Nullable CreateRequest request, @Nullable ApiException error,
-                   long receivedNanos,
-                   long decodeNanos) {
+record ClientFrame(
+        String lane,
+        @Nullable String streamId,
+        @Nullable CreateRequest request,
+        @Nullable ApiException error,
+        long receivedNanos,
+        long decodeNanos) {
 
     static final String DEFAULT_LANE = "";
     private static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
@@ -29,8 +33,8 @@ record ClientFrame(String lane, @Nullable String streamId, @Nullable CreateReque
     static ClientFrame parse(String text) {
         long started = System.nanoTime();
         ClientFrame frame = read(text);
-        return new ClientFrame(frame.lane(), frame.streamId(), frame.request(), frame.error(), started,
-                System.nanoTime() - started);
+        return new ClientFrame(
+                frame.lane(), frame.streamId(), frame.request(), frame.error(), started, System.nanoTime() - started);
     }
 
     private static ClientFrame read(String text) {
@@ -38,21 +42,35 @@ record ClientFrame(String lane, @Nullable String streamId, @Nullable CreateReque
         try {
             tree = ProtocolJson.mapper().readTree(text);
         } catch (JacksonException e) {
-            return refused(null, ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON,
-                    "The frame is not valid JSON: send one JSON event per text frame."));
+            return refused(
+                    null,
+                    ApiException.invalidRequest(
+                            null,
+                            ErrorCodes.INVALID_JSON,
+                            "The frame is not valid JSON: send one JSON event per text frame."));
         }
         if (tree == null || !tree.isObject()) {
-            return refused(null, ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON, "A frame must be a JSON object."));
+            return refused(
+                    null, ApiException.invalidRequest(null, ErrorCodes.INVALID_JSON, "A frame must be a JSON object."));
         }
         String streamId = tree.path("stream_id").stringValue(null);
-        if (tree.has("stream_id") && (streamId == null || !STREAM_ID.matcher(streamId).matches())) {
-            return refused(null, ApiException.invalidRequest("stream_id", ErrorCodes.INVALID_STREAM_ID,
-                    "Invalid 'stream_id': expected 1 to 64 characters of letters, digits, '_', '.', ':' or '-'."));
+        if (tree.has("stream_id")
+                && (streamId == null || !STREAM_ID.matcher(streamId).matches())) {
+            return refused(
+                    null,
+                    ApiException.invalidRequest(
+                            "stream_id",
+                            ErrorCodes.INVALID_STREAM_ID,
+                            "Invalid 'stream_id': expected 1 to 64 characters of letters, digits, '_', '.', ':' or '-'."));
         }
         String type = tree.path("type").stringValue(null);
         if (!"response.create".equals(type)) {
-            return refused(streamId, ApiException.invalidRequest("type", ErrorCodes.UNSUPPORTED_EVENT_TYPE,
-                    "Unsupported event type '" + type + "': the only client event is 'response.create'."));
+            return refused(
+                    streamId,
+                    ApiException.invalidRequest(
+                            "type",
+                            ErrorCodes.UNSUPPORTED_EVENT_TYPE,
+                            "Unsupported event type '" + type + "': the only client event is 'response.create'."));
         }
         try {
             return new ClientFrame(laneOf(streamId), streamId, CreateRequestReader.read(tree), null, 0, 0);

@@ -9,8 +9,8 @@ import dev.hotloop.protocol.request.CreateRequest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
-import reactor.core.publisher.Mono;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * One connection's conversations, all of them (every lane's latest too) in the shared, bounded
@@ -22,8 +22,7 @@ import org.jspecify.annotations.Nullable;
 final class ConnectionContext implements ContextSource {
 
     /** @param awaitingToolsSince when it finished with function calls left to the client, else 0 */
-    private record Latest(String responseId, long awaitingToolsSince) {
-    }
+    private record Latest(String responseId, long awaitingToolsSince) {}
 
     private final long connectionId;
     private final ConversationCache shared;

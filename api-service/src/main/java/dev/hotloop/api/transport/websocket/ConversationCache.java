@@ -8,8 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.stereotype.Component;
 import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
 
 /**
  * The memory all WebSocket connections share for the conversations they keep, every lane's latest included: one
@@ -26,8 +26,7 @@ import org.jspecify.annotations.Nullable;
 @Component
 public class ConversationCache {
 
-    record Key(long connection, String responseId) {
-    }
+    record Key(long connection, String responseId) {}
 
     private final long budget;
     private final Map<Key, Conversation> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -38,17 +37,25 @@ public class ConversationCache {
 
     public ConversationCache(ApiProperties properties, MeterRegistry meters) {
         this.budget = properties.websocket().cacheBudget().toBytes();
-        this.evictions = Counter.builder("hotloop.cache.evictions").tag("tier", "connection")
+        this.evictions = Counter.builder("hotloop.cache.evictions")
+                .tag("tier", "connection")
                 .description("Conversations dropped from connection caches to stay within the memory budget")
                 .register(meters);
-        this.hits = Counter.builder("hotloop.cache.requests").tag("tier", "connection").tag("result", "hit")
+        this.hits = Counter.builder("hotloop.cache.requests")
+                .tag("tier", "connection")
+                .tag("result", "hit")
                 .register(meters);
-        this.misses = Counter.builder("hotloop.cache.requests").tag("tier", "connection").tag("result", "miss")
+        this.misses = Counter.builder("hotloop.cache.requests")
+                .tag("tier", "connection")
+                .tag("result", "miss")
                 .register(meters);
-        Gauge.builder("hotloop.cache.entries", this, ConversationCache::size).tag("tier", "connection")
+        Gauge.builder("hotloop.cache.entries", this, ConversationCache::size)
+                .tag("tier", "connection")
                 .register(meters);
-        Gauge.builder("hotloop.cache.weight", this, ConversationCache::weight).tag("tier", "connection")
-                .baseUnit("bytes").description("Estimated bytes held by the conversations of WebSocket connections")
+        Gauge.builder("hotloop.cache.weight", this, ConversationCache::weight)
+                .tag("tier", "connection")
+                .baseUnit("bytes")
+                .description("Estimated bytes held by the conversations of WebSocket connections")
                 .register(meters);
     }
 

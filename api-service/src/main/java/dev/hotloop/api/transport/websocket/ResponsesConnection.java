@@ -8,10 +8,10 @@ import dev.hotloop.api.limits.TenantLimiter;
 import dev.hotloop.api.loop.Turn;
 import dev.hotloop.api.loop.TurnEngine;
 import dev.hotloop.api.loop.TurnListener;
-import dev.hotloop.api.metrics.TurnMetrics;
-import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.loop.TurnOrigin;
 import dev.hotloop.api.loop.TurnOrigin.Transport;
+import dev.hotloop.api.metrics.TurnMetrics;
+import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.request.CreateRequest;
@@ -45,10 +45,13 @@ final class ResponsesConnection {
     /** Frames refused at the door (limits) are answered at once, not behind a lane's running response. */
     private static final String REFUSED = "\u0000refused";
 
-    private record Admission(String group, ClientFrame frame, int bytes) {
-    }
+    private record Admission(String group, ClientFrame frame, int bytes) {}
 
-    private enum Ending { AGED, IDLE, DRAINED }
+    private enum Ending {
+        AGED,
+        IDLE,
+        DRAINED
+    }
 
     private final WebSocketSession session;
     private final String tenant;
@@ -61,6 +64,7 @@ final class ResponsesConnection {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Admitted frames of all connections not yet running (a gauge), and this connection's share of them. */
     private final AtomicInteger queued;
+
     private final AtomicInteger waiting = new AtomicInteger();
     private final boolean showTiming;
     private volatile long lastActivity = System.nanoTime();
@@ -68,9 +72,16 @@ final class ResponsesConnection {
     private final Sinks.One<Ending> drained = Sinks.one();
     private final Sinks.Empty<Void> closed = Sinks.empty();
 
-    ResponsesConnection(WebSocketSession session, String tenant, TurnEngine engine, TurnMetrics metrics,
-                        ConversationCache cache, StoredConversations store, ApiProperties.WebSocket settings,
-                        AtomicInteger queued, TenantLimiter limiter) {
+    ResponsesConnection(
+            WebSocketSession session,
+            String tenant,
+            TurnEngine engine,
+            TurnMetrics metrics,
+            ConversationCache cache,
+            StoredConversations store,
+            ApiProperties.WebSocket settings,
+            AtomicInteger queued,
+            TenantLimiter limiter) {
         this.limiter = limiter;
         this.queued = queued;
         this.session = session;
@@ -94,10 +105,11 @@ final class ResponsesConnection {
                         || message.getType() == WebSocketMessage.Type.BINARY)
                 .map(this::admit)
                 .groupBy(Admission::group)
-                .flatMap(group -> REFUSED.equals(group.key())
-                        ? group.map(admission -> refusal(admission.frame()))
-                        // a client that left cancels whatever runs for it, and so the model
-                        : group.concatMap(admission -> run(admission).takeUntilOther(gone.asMono())),
+                .flatMap(
+                        group -> REFUSED.equals(group.key())
+                                ? group.map(admission -> refusal(admission.frame()))
+                                // a client that left cancels whatever runs for it, and so the model
+                                : group.concatMap(admission -> run(admission).takeUntilOther(gone.asMono())),
                         settings.maxLanes() + 2)
                 .map(session::textMessage);
         Flux<WebSocketMessage> pings = Flux.interval(settings.pingInterval())
@@ -107,14 +119,16 @@ final class ResponsesConnection {
                 .takeUntilOther(gone.asMono())
                 .flatMapMany(end -> Flux.concat(
                         end == Ending.AGED ? Mono.just(session.textMessage(connectionLimitFrame())) : Mono.empty(),
-                        Mono.defer(() -> session.close(end == Ending.DRAINED ? CloseStatus.GOING_AWAY : CloseStatus.NORMAL))
+                        Mono.defer(() -> session.close(
+                                        end == Ending.DRAINED ? CloseStatus.GOING_AWAY : CloseStatus.NORMAL))
                                 .then(Mono.empty())));
         Flux<WebSocketMessage> outbound = Flux.merge(frames, pings, ending)
                 .onBackpressureBuffer(settings.maxBufferedFrames(), BufferOverflowStrategy.ERROR);
         return session.send(outbound)
                 .onErrorResume(error -> {
                     log.debug("WebSocket connection ended: {}", error.toString());
-                    return session.close(CloseStatus.POLICY_VIOLATION.withReason("The client does not read its events."));
+                    return session.close(
+                            CloseStatus.POLICY_VIOLATION.withReason("The client does not read its events."));
                 })
                 .doFinally(signal -> {
                     queued.addAndGet(-waiting.getAndSet(0));
@@ -150,16 +164,27 @@ final class ResponsesConnection {
         int bytes = message.getPayload().readableByteCount();
         ClientFrame frame = message.getType() == WebSocketMessage.Type.TEXT
                 ? ClientFrame.parse(message.getPayloadAsText())
-                : ClientFrame.refused(null, ApiException.invalidRequest(null, ErrorCodes.INVALID_FRAME,
-                        "Only text frames carrying JSON events are accepted."));
+                : ClientFrame.refused(
+                        null,
+                        ApiException.invalidRequest(
+                                null, ErrorCodes.INVALID_FRAME, "Only text frames carrying JSON events are accepted."));
         synchronized (lanes) {
             if (frame.streamId() != null && !lanes.contains(frame.lane()) && lanes.size() >= settings.maxLanes()) {
-                return new Admission(REFUSED, ClientFrame.refused(frame.streamId(), limit(
-                        "This connection already has " + settings.maxLanes() + " stream lanes.")), bytes);
+                return new Admission(
+                        REFUSED,
+                        ClientFrame.refused(
+                                frame.streamId(),
+                                limit("This connection already has " + settings.maxLanes() + " stream lanes.")),
+                        bytes);
             }
             if (inFlight.get() >= settings.maxInFlight()) {
-                return new Admission(REFUSED, ClientFrame.refused(frame.streamId(), limit(
-                        "This connection already has " + settings.maxInFlight() + " responses in flight.")), bytes);
+                return new Admission(
+                        REFUSED,
+                        ClientFrame.refused(
+                                frame.streamId(),
+                                limit("This connection already has " + settings.maxInFlight()
+                                        + " responses in flight.")),
+                        bytes);
             }
             lanes.add(frame.lane());
             inFlight.incrementAndGet();
@@ -195,8 +220,16 @@ final class ResponsesConnection {
 
     /** The frame's response, started now: queueing behind the lane's previous one is the client's wait, not overhead. */
     private Flux<String> respond(ClientFrame frame, CreateRequest request) {
-        return engine.prepare(new TurnOrigin(tenant, Transport.WEBSOCKET, System.nanoTime() - frame.decodeNanos(),
-                        frame.decodeNanos(), 0, showTiming), request, context)
+        return engine.prepare(
+                        new TurnOrigin(
+                                tenant,
+                                Transport.WEBSOCKET,
+                                System.nanoTime() - frame.decodeNanos(),
+                                frame.decodeNanos(),
+                                0,
+                                showTiming),
+                        request,
+                        context)
                 .flatMapMany(turn -> engine.run(turn, listener(frame.lane())))
                 .map(event -> ServerFrames.event(event, frame.streamId()))
                 .onErrorResume(error -> {
@@ -213,9 +246,10 @@ final class ResponsesConnection {
         if (!limiter.enabled()) {
             return respond(frame, request);
         }
-        return limiter.admit(tenant, Demand.response(bytes)).flatMapMany(grant -> grant.admitted()
-                ? respond(frame, request).contextWrite(grant::into).doFinally(signal -> grant.release())
-                : Flux.just(ServerFrames.error(Objects.requireNonNull(grant.refusal()), frame.streamId())));
+        return limiter.admit(tenant, Demand.response(bytes))
+                .flatMapMany(grant -> grant.admitted()
+                        ? respond(frame, request).contextWrite(grant::into).doFinally(signal -> grant.release())
+                        : Flux.just(ServerFrames.error(Objects.requireNonNull(grant.refusal()), frame.streamId())));
     }
 
     private TurnListener listener(String lane) {
@@ -240,8 +274,8 @@ final class ResponsesConnection {
     }
 
     private String refusal(ClientFrame frame) {
-        return ServerFrames.error(Objects.requireNonNull(frame.error(), "a refused frame carries its error"),
-                frame.streamId());
+        return ServerFrames.error(
+                Objects.requireNonNull(frame.error(), "a refused frame carries its error"), frame.streamId());
     }
 
     /** When the connection reached its maximum age. */
@@ -259,9 +293,14 @@ final class ResponsesConnection {
     }
 
     private String connectionLimitFrame() {
-        return ServerFrames.error(ApiException.invalidRequest(null, ErrorCodes.WEBSOCKET_CONNECTION_LIMIT_REACHED,
-                "Responses websocket connection limit reached (" + settings.maxConnectionAge().toMinutes()
-                + " minutes). Create a new websocket connection to continue."), null);
+        return ServerFrames.error(
+                ApiException.invalidRequest(
+                        null,
+                        ErrorCodes.WEBSOCKET_CONNECTION_LIMIT_REACHED,
+                        "Responses websocket connection limit reached ("
+                                + settings.maxConnectionAge().toMinutes()
+                                + " minutes). Create a new websocket connection to continue."),
+                null);
     }
 
     private static ApiException limit(String message) {
@@ -273,6 +312,7 @@ final class ResponsesConnection {
             return api;
         }
         log.error("Unexpected failure on a WebSocket turn", error);
-        return ApiException.serverError(ErrorCodes.SERVER_ERROR, "The server had an error while processing your request.");
+        return ApiException.serverError(
+                ErrorCodes.SERVER_ERROR, "The server had an error while processing your request.");
     }
 }

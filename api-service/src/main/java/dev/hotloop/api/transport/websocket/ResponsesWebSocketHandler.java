@@ -45,9 +45,15 @@ public class ResponsesWebSocketHandler implements WebSocketHandler, SmartLifecyc
     private final AtomicInteger queued = new AtomicInteger();
     private volatile boolean accepting;
 
-    public ResponsesWebSocketHandler(ApiKeys apiKeys, TurnEngine engine, TurnMetrics metrics, ConversationCache cache,
-                                     StoredConversations store, ApiProperties properties, MeterRegistry meters,
-                                     TenantLimiter limiter) {
+    public ResponsesWebSocketHandler(
+            ApiKeys apiKeys,
+            TurnEngine engine,
+            TurnMetrics metrics,
+            ConversationCache cache,
+            StoredConversations store,
+            ApiProperties properties,
+            MeterRegistry meters,
+            TenantLimiter limiter) {
         this.limiter = limiter;
         this.apiKeys = apiKeys;
         this.metrics = metrics;
@@ -56,27 +62,30 @@ public class ResponsesWebSocketHandler implements WebSocketHandler, SmartLifecyc
         this.store = store;
         this.settings = properties.websocket();
         Gauge.builder("hotloop.websocket.connections", connections, Set::size)
-                .description("Open WebSocket connections").register(meters);
+                .description("Open WebSocket connections")
+                .register(meters);
         Gauge.builder("hotloop.websocket.queued_creates", queued, AtomicInteger::get)
-                .description("response.create frames waiting behind a running response of their lane").register(meters);
+                .description("response.create frames waiting behind a running response of their lane")
+                .register(meters);
     }
 
     @Override
     public Mono<Void> handle(WebSocketSession session) {
         // the handshake passed ApiKeyFilter, so the key is known
-        String tenant = apiKeys.tenantOf(Objects.requireNonNull(ApiKeyFilter.bearerKey(session.getHandshakeInfo().getHeaders())))
+        String tenant = apiKeys.tenantOf(Objects.requireNonNull(
+                        ApiKeyFilter.bearerKey(session.getHandshakeInfo().getHeaders())))
                 .orElseThrow();
         // the connection's slot, taken by RateLimitFilter on the handshake, is held until the connection ends
-        return Mono.deferContextual(context -> Mono.using(() -> open(session, tenant), ResponsesConnection::serve,
-                connection -> {
+        return Mono.deferContextual(context ->
+                Mono.using(() -> open(session, tenant), ResponsesConnection::serve, connection -> {
                     connections.remove(connection);
                     Grant.in(context).ifPresent(Grant::release);
                 }));
     }
 
     private ResponsesConnection open(WebSocketSession session, String tenant) {
-        ResponsesConnection connection = new ResponsesConnection(session, tenant, engine, metrics, cache, store,
-                settings, queued, limiter);
+        ResponsesConnection connection =
+                new ResponsesConnection(session, tenant, engine, metrics, cache, store, settings, queued, limiter);
         connections.add(connection);
         if (!accepting) {
             connection.drain(); // upgraded while the drain began
@@ -115,7 +124,9 @@ public class ResponsesWebSocketHandler implements WebSocketHandler, SmartLifecyc
         return Mono.when(connections.stream().map(ResponsesConnection::closed).toList())
                 .timeout(settings.drainTimeout(), Mono.defer(() -> {
                     connections.forEach(ResponsesConnection::goAway);
-                    return Mono.when(connections.stream().map(ResponsesConnection::closed).toList())
+                    return Mono.when(connections.stream()
+                                    .map(ResponsesConnection::closed)
+                                    .toList())
                             .timeout(GO_AWAY_TIMEOUT, Mono.empty());
                 }));
     }

@@ -4,8 +4,8 @@ import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.OpenAiError;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.json.ProtocolJson;
-import tools.jackson.databind.node.ObjectNode;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What the server sends on a WebSocket: the protocol's events, one JSON object per text frame, echoing
@@ -14,8 +14,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ServerFrames {
 
-    private ServerFrames() {
-    }
+    private ServerFrames() {}
 
     static String event(ResponseEvent event, @Nullable String streamId) {
         if (streamId == null) {

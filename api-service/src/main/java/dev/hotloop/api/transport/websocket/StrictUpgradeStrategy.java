@@ -40,8 +40,11 @@ final class StrictUpgradeStrategy implements RequestUpgradeStrategy {
     }
 
     @Override
-    public Mono<Void> upgrade(ServerWebExchange exchange, WebSocketHandler handler, @Nullable String subProtocol,
-                              Supplier<HandshakeInfo> handshakeInfo) {
+    public Mono<Void> upgrade(
+            ServerWebExchange exchange,
+            WebSocketHandler handler,
+            @Nullable String subProtocol,
+            Supplier<HandshakeInfo> handshakeInfo) {
         ServerHttpResponse response = exchange.getResponse();
         HttpServerResponse reactorResponse = ServerHttpResponseDecorator.getNativeResponse(response);
         HandshakeInfo info = handshakeInfo.get();
@@ -51,11 +54,14 @@ final class StrictUpgradeStrategy implements RequestUpgradeStrategy {
             builder.protocols(subProtocol);
         }
         WebsocketServerSpec websocket = builder.build();
-        return response.setComplete().then(Mono.defer(() -> reactorResponse.sendWebsocket((in, out) -> {
-            in.withConnection(connection -> enforce(connection, websocket.maxFramePayloadLength()));
-            return handler.handle(new ReactorNettyWebSocketSession(in, out, info, buffers,
-                    websocket.maxFramePayloadLength()));
-        }, websocket)));
+        return response.setComplete()
+                .then(Mono.defer(() -> reactorResponse.sendWebsocket(
+                        (in, out) -> {
+                            in.withConnection(connection -> enforce(connection, websocket.maxFramePayloadLength()));
+                            return handler.handle(new ReactorNettyWebSocketSession(
+                                    in, out, info, buffers, websocket.maxFramePayloadLength()));
+                        },
+                        websocket)));
     }
 
     /** Applies the rules to a connection just upgraded, before its first frame is read. */
@@ -63,7 +69,9 @@ final class StrictUpgradeStrategy implements RequestUpgradeStrategy {
         ChannelPipeline pipeline = connection.channel().pipeline();
         if (pipeline.get(WebSocketExtensionDecoder.class) == null) {
             // no extension was negotiated: a frame with a reserved bit set is a protocol error
-            pipeline.replace(WebSocketFrameDecoder.class, pipeline.context(WebSocketFrameDecoder.class).name(),
+            pipeline.replace(
+                    WebSocketFrameDecoder.class,
+                    pipeline.context(WebSocketFrameDecoder.class).name(),
                     new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
                             .maxFramePayloadLength(maxFramePayloadLength)
                             .allowExtensions(false)

@@ -6,10 +6,10 @@ import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.HandlerMapping;
-import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
-import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import org.springframework.web.reactive.socket.server.support.WebSocketUpgradeHandlerPredicate;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.WebsocketServerSpec;
@@ -39,10 +39,11 @@ class WebSocketConfiguration implements WebFluxConfigurer {
     @Override
     public WebSocketService getWebSocketService() {
         int maxFrame = (int) properties.websocket().maxFrameSize().toBytes();
-        WebSocketService handshake = new HandshakeWebSocketService(new StrictUpgradeStrategy(
-                () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame).compress(true)));
+        WebSocketService handshake = new HandshakeWebSocketService(new StrictUpgradeStrategy(() ->
+                WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame).compress(true)));
         return (exchange, handler) -> handler instanceof ResponsesWebSocketHandler responses && !responses.accepting()
-                ? Mono.error(ApiException.unavailable("server_shutting_down",
+                ? Mono.error(ApiException.unavailable(
+                        "server_shutting_down",
                         "This server is shutting down: open a new connection, it will reach another one."))
                 : handshake.handleRequest(exchange, handler);
     }

@@ -33,44 +33,61 @@ class ChatStreamDecoderTest {
 
     @Test
     void textDeltasThenFinishWithTheUsageChunk() {
-        assertThat(decode(delta("{\"role\":\"assistant\",\"content\":\"\"}"), delta("{\"content\":\"Hel\"}"),
-                delta("{\"content\":\"lo\"}"), finish("stop"),
-                "{\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":2,\"total_tokens\":14,"
-                        + "\"prompt_tokens_details\":{\"cached_tokens\":8}}}", "[DONE]"))
-                .containsExactly(new ModelEvent.TextDelta("Hel"), new ModelEvent.TextDelta("lo"),
+        assertThat(decode(
+                        delta("{\"role\":\"assistant\",\"content\":\"\"}"),
+                        delta("{\"content\":\"Hel\"}"),
+                        delta("{\"content\":\"lo\"}"),
+                        finish("stop"),
+                        "{\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":2,\"total_tokens\":14,"
+                                + "\"prompt_tokens_details\":{\"cached_tokens\":8}}}",
+                        "[DONE]"))
+                .containsExactly(
+                        new ModelEvent.TextDelta("Hel"),
+                        new ModelEvent.TextDelta("lo"),
                         new ModelEvent.Finish(FinishReason.STOP, new ModelEvent.ModelUsage(12, 8, 2)));
     }
 
     @Test
     void parallelToolCallsStreamInIndexOrder() {
         assertThat(decode(
-                delta("{\"tool_calls\":[{\"index\":0,\"id\":\"call_a\",\"type\":\"function\","
-                        + "\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}"),
-                delta("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"x\\\":\"}}]}"),
-                delta("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"1}\"}}]}"),
-                delta("{\"tool_calls\":[{\"index\":1,\"id\":\"call_b\",\"type\":\"function\","
-                        + "\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}"),
-                finish("tool_calls"), "[DONE]"))
-                .containsExactly(new ModelEvent.FunctionCallStart("call_a", "f"), new ModelEvent.ArgumentsDelta("{\"x\":"),
-                        new ModelEvent.ArgumentsDelta("1}"), new ModelEvent.FunctionCallStart("call_b", "g"),
-                        new ModelEvent.ArgumentsDelta("{}"), new ModelEvent.Finish(FinishReason.STOP, null));
+                        delta("{\"tool_calls\":[{\"index\":0,\"id\":\"call_a\",\"type\":\"function\","
+                                + "\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}"),
+                        delta("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"x\\\":\"}}]}"),
+                        delta("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"1}\"}}]}"),
+                        delta("{\"tool_calls\":[{\"index\":1,\"id\":\"call_b\",\"type\":\"function\","
+                                + "\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}"),
+                        finish("tool_calls"),
+                        "[DONE]"))
+                .containsExactly(
+                        new ModelEvent.FunctionCallStart("call_a", "f"),
+                        new ModelEvent.ArgumentsDelta("{\"x\":"),
+                        new ModelEvent.ArgumentsDelta("1}"),
+                        new ModelEvent.FunctionCallStart("call_b", "g"),
+                        new ModelEvent.ArgumentsDelta("{}"),
+                        new ModelEvent.Finish(FinishReason.STOP, null));
     }
 
     @Test
     void wholeCallsInOneChunkWithoutIndexAsOllamaSendsThem() {
-        assertThat(decode(delta("{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":["
-                        + "{\"id\":\"call_1\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}},"
-                        + "{\"id\":\"call_2\",\"function\":{\"name\":\"g\",\"arguments\":\"{\\\"a\\\":1}\"}}]}"),
-                "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}],"
-                        + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3}}"))
-                .containsExactly(new ModelEvent.FunctionCallStart("call_1", "f"), new ModelEvent.ArgumentsDelta("{}"),
-                        new ModelEvent.FunctionCallStart("call_2", "g"), new ModelEvent.ArgumentsDelta("{\"a\":1}"),
+        assertThat(decode(
+                        delta(
+                                "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":["
+                                        + "{\"id\":\"call_1\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}},"
+                                        + "{\"id\":\"call_2\",\"function\":{\"name\":\"g\",\"arguments\":\"{\\\"a\\\":1}\"}}]}"),
+                        "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}],"
+                                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3}}"))
+                .containsExactly(
+                        new ModelEvent.FunctionCallStart("call_1", "f"),
+                        new ModelEvent.ArgumentsDelta("{}"),
+                        new ModelEvent.FunctionCallStart("call_2", "g"),
+                        new ModelEvent.ArgumentsDelta("{\"a\":1}"),
                         new ModelEvent.Finish(FinishReason.STOP, new ModelEvent.ModelUsage(5, 0, 3)));
     }
 
     @Test
     void lengthAndContentFilterFinishIncomplete() {
-        assertThat(decode(delta("{\"content\":\"cut\"}"), finish("length"), "[DONE]").getLast())
+        assertThat(decode(delta("{\"content\":\"cut\"}"), finish("length"), "[DONE]")
+                        .getLast())
                 .isEqualTo(new ModelEvent.Finish(FinishReason.LENGTH, null));
         assertThat(decode(finish("content_filter"), "[DONE]").getLast())
                 .isEqualTo(new ModelEvent.Finish(FinishReason.CONTENT_FILTER, null));
@@ -78,16 +95,21 @@ class ChatStreamDecoderTest {
 
     @Test
     void reasoningAndRefusalDeltasAreSkipped() {
-        assertThat(decode(delta("{\"reasoning_content\":\"hmm\"}"), delta("{\"reasoning\":\"hmm\"}"),
-                delta("{\"content\":\"ok\"}"), finish("stop"), "[DONE]"))
+        assertThat(decode(
+                        delta("{\"reasoning_content\":\"hmm\"}"),
+                        delta("{\"reasoning\":\"hmm\"}"),
+                        delta("{\"content\":\"ok\"}"),
+                        finish("stop"),
+                        "[DONE]"))
                 .containsExactly(new ModelEvent.TextDelta("ok"), new ModelEvent.Finish(FinishReason.STOP, null));
     }
 
     @Test
     void anErrorChunkFailsWithTheUpstreamsMessage() {
-        assertThatThrownBy(() -> decode(delta("{\"content\":\"a\"}"),
-                "{\"error\":{\"object\":\"error\",\"message\":\"CUDA out of memory\",\"type\":\"InternalServerError\","
-                        + "\"code\":500}}"))
+        assertThatThrownBy(() -> decode(
+                        delta("{\"content\":\"a\"}"),
+                        "{\"error\":{\"object\":\"error\",\"message\":\"CUDA out of memory\",\"type\":\"InternalServerError\","
+                                + "\"code\":500}}"))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> {
                     assertThat(e.kind()).isEqualTo(UpstreamException.Kind.UNAVAILABLE);
                     assertThat(e.detail()).isEqualTo("error in stream: CUDA out of memory");
@@ -102,10 +124,13 @@ class ChatStreamDecoderTest {
                     assertThat(e.detail()).contains("unreadable chunk");
                 });
         assertThatThrownBy(() -> decode(delta("{\"content\":\"a\"}")))
-                .isInstanceOfSatisfying(UpstreamException.class,
+                .isInstanceOfSatisfying(
+                        UpstreamException.class,
                         e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.UNAVAILABLE));
-        assertThatThrownBy(() -> decode(delta("{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"function\":{\"arguments\":\"{}\"}}]}")))
-                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.detail()).contains("without a function name"));
+        assertThatThrownBy(() -> decode(
+                        delta("{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"function\":{\"arguments\":\"{}\"}}]}")))
+                .isInstanceOfSatisfying(
+                        UpstreamException.class, e -> assertThat(e.detail()).contains("without a function name"));
     }
 
     @Test

@@ -36,7 +36,8 @@ class OpenAiChatProviderContractTest {
     @BeforeAll
     static void start() {
         simulator = SimulatorServer.start(SimulatorSettings.unthrottled());
-        scripted = SimulatorServer.start(new SimulatorSettings(Duration.ZERO, 0, Scenario.parse("""
+        scripted = SimulatorServer.start(
+                new SimulatorSettings(Duration.ZERO, 0, Scenario.parse("""
                 steps:
                   - emit:
                       - message: "Checking both."
@@ -54,8 +55,15 @@ class OpenAiChatProviderContractTest {
     }
 
     private static RoutedModel chat(SimulatorServer server) {
-        return TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat", "routes.m[0].url", server.baseUrl(),
-                "routes.m[0].upstream-model", "hotloop-sim"));
+        return TestRoutes.route(
+                "m",
+                Map.of(
+                        "routes.m[0].provider",
+                        "openai-chat",
+                        "routes.m[0].url",
+                        server.baseUrl(),
+                        "routes.m[0].upstream-model",
+                        "hotloop-sim"));
     }
 
     @Test
@@ -79,8 +87,7 @@ class OpenAiChatProviderContractTest {
 
         List<ModelEvent> answer = events(model.stream(followUp(first, """
                 [{"type":"function_call","call_id":"%s","name":"get_weather","arguments":"{\\"city\\":\\"example\\"}"},
-                 {"type":"function_call_output","call_id":"%s","output":"18C, clear"}]"""
-                .formatted(call.callId(), call.callId()))));
+                 {"type":"function_call_output","call_id":"%s","output":"18C, clear"}]""".formatted(call.callId(), call.callId()))));
         assertThat(text(answer)).isEqualTo("The tool get_weather returned: 18C, clear");
     }
 
@@ -90,7 +97,8 @@ class OpenAiChatProviderContractTest {
                 request("{\"input\":\"both cities\",\"tools\":[" + ModelRequests.WEATHER + "]}")));
 
         assertThat(text(events)).isEqualTo("Checking both.");
-        assertThat(calls(events)).extracting(ModelRequests.Call::arguments)
+        assertThat(calls(events))
+                .extracting(ModelRequests.Call::arguments)
                 .containsExactly("{\"city\":\"Paris\"}", "{\"city\":\"Oslo\"}");
         assertThat(events.getFirst()).isInstanceOf(ModelEvent.TextDelta.class);
     }

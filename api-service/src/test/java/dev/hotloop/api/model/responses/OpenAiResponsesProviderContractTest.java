@@ -39,9 +39,17 @@ class OpenAiResponsesProviderContractTest {
     }
 
     private static RoutedModel responses(boolean chained) {
-        return TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-responses",
-                "routes.m[0].url", simulator.baseUrl(), "routes.m[0].upstream-model", "hotloop-sim",
-                "routes.m[0].previous-response-id", String.valueOf(chained)));
+        return TestRoutes.route(
+                "m",
+                Map.of(
+                        "routes.m[0].provider",
+                        "openai-responses",
+                        "routes.m[0].url",
+                        simulator.baseUrl(),
+                        "routes.m[0].upstream-model",
+                        "hotloop-sim",
+                        "routes.m[0].previous-response-id",
+                        String.valueOf(chained)));
     }
 
     private static JsonNode lastBody() {
@@ -62,8 +70,7 @@ class OpenAiResponsesProviderContractTest {
 
         List<ModelEvent> turn2 = events(model.stream(followUp(first, """
                 [{"type":"function_call","call_id":"%s","name":"get_weather","arguments":"{}"},
-                 {"type":"function_call_output","call_id":"%s","output":"sunny"}]"""
-                .formatted(call.callId(), call.callId()))));
+                 {"type":"function_call_output","call_id":"%s","output":"sunny"}]""".formatted(call.callId(), call.callId()))));
         assertThat(text(turn2)).isEqualTo("The tool get_weather returned: sunny");
         assertThat(lastBody().path("input")).hasSize(3);
         assertThat(lastBody().has("previous_response_id")).isFalse();

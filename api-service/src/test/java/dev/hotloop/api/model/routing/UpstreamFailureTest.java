@@ -98,15 +98,26 @@ class UpstreamFailureTest {
     }
 
     private static MockResponse error(int status, String body) {
-        return new MockResponse().setResponseCode(status).setHeader("content-type", "application/json").setBody(body);
+        return new MockResponse()
+                .setResponseCode(status)
+                .setHeader("content-type", "application/json")
+                .setBody(body);
     }
 
     private RoutedModel route(String... extra) {
         Map<String, String> properties = new HashMap<>(Map.of(
-                "routes.m[0].provider", "openai-chat", "routes.m[0].url", first.url("/v1").toString(),
-                "routes.m[1].provider", "openai-chat", "routes.m[1].url", second.url("/v1").toString(),
-                "routes.m[1].weight", "0",
-                "resilience.backoff", "10ms"));
+                "routes.m[0].provider",
+                "openai-chat",
+                "routes.m[0].url",
+                first.url("/v1").toString(),
+                "routes.m[1].provider",
+                "openai-chat",
+                "routes.m[1].url",
+                second.url("/v1").toString(),
+                "routes.m[1].weight",
+                "0",
+                "resilience.backoff",
+                "10ms"));
         for (int i = 0; i < extra.length; i += 2) {
             properties.put(extra[i], extra[i + 1]);
         }
@@ -116,8 +127,12 @@ class UpstreamFailureTest {
     /** Only the first upstream. */
     private RoutedModel single(String... extra) {
         Map<String, String> properties = new HashMap<>(Map.of(
-                "routes.m[0].provider", "openai-chat", "routes.m[0].url", first.url("/v1").toString(),
-                "resilience.backoff", "10ms"));
+                "routes.m[0].provider",
+                "openai-chat",
+                "routes.m[0].url",
+                first.url("/v1").toString(),
+                "resilience.backoff",
+                "10ms"));
         for (int i = 0; i < extra.length; i += 2) {
             properties.put(extra[i], extra[i + 1]);
         }
@@ -144,14 +159,17 @@ class UpstreamFailureTest {
                 .expectErrorSatisfies(error -> {
                     ApiException api = (ApiException) error;
                     assertThat(api.error().code()).isEqualTo("server_error");
-                    assertThat(api.getMessage()).startsWith("The model 'm' failed mid-stream (").contains(detail);
+                    assertThat(api.getMessage())
+                            .startsWith("The model 'm' failed mid-stream (")
+                            .contains(detail);
                 })
                 .verify(Duration.ofSeconds(15));
     }
 
     @Test
     void rateLimitedIsRetriedAfterItsRetryAfter() {
-        first.enqueue(error(429, "{\"error\":{\"message\":\"Rate limit reached\"}}").setHeader("retry-after", "1"));
+        first.enqueue(
+                error(429, "{\"error\":{\"message\":\"Rate limit reached\"}}").setHeader("retry-after", "1"));
         first.enqueue(hello());
 
         long start = System.nanoTime();
@@ -166,7 +184,10 @@ class UpstreamFailureTest {
         first.enqueue(error(429, "{\"error\":{\"message\":\"Quota exceeded\"}}").setHeader("retry-after", "120"));
         first.enqueue(hello());
 
-        failsWith(single(), HELLO, "rate_limit_exceeded",
+        failsWith(
+                single(),
+                HELLO,
+                "rate_limit_exceeded",
                 message -> assertThat(message).contains("HTTP 429: Quota exceeded"));
         assertThat(first.getRequestCount()).isEqualTo(1);
     }
@@ -205,8 +226,17 @@ class UpstreamFailureTest {
         first.shutdown();
         second.enqueue(hello());
 
-        RoutedModel model = TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat", "routes.m[0].url", closed,
-                "routes.m[1].provider", "openai-chat", "routes.m[1].url", second.url("/v1").toString()));
+        RoutedModel model = TestRoutes.route(
+                "m",
+                Map.of(
+                        "routes.m[0].provider",
+                        "openai-chat",
+                        "routes.m[0].url",
+                        closed,
+                        "routes.m[1].provider",
+                        "openai-chat",
+                        "routes.m[1].url",
+                        second.url("/v1").toString()));
         assertThat(text(events(model.stream(HELLO)))).isEqualTo("Hello");
     }
 
@@ -216,8 +246,12 @@ class UpstreamFailureTest {
             first.enqueue(error(502, "bad gateway"));
         }
 
-        failsWith(single(), HELLO, "server_error", message -> assertThat(message)
-                .isEqualTo("The model 'm' is unavailable (HTTP 502: bad gateway) after 3 attempts."));
+        failsWith(
+                single(),
+                HELLO,
+                "server_error",
+                message -> assertThat(message)
+                        .isEqualTo("The model 'm' is unavailable (HTTP 502: bad gateway) after 3 attempts."));
         assertThat(first.getRequestCount()).isEqualTo(3);
     }
 
@@ -252,7 +286,10 @@ class UpstreamFailureTest {
     void aSlowUpstreamTimesOutBeforeTheFirstToken() {
         first.enqueue(hello().setHeadersDelay(1, TimeUnit.SECONDS));
 
-        failsWith(single("routes.m[0].first-token-timeout", "200ms"), HELLO, "server_error",
+        failsWith(
+                single("routes.m[0].first-token-timeout", "200ms"),
+                HELLO,
+                "server_error",
                 message -> assertThat(message).contains("no first token within 200 ms"));
         assertThat(first.getRequestCount()).isEqualTo(1);
     }
@@ -260,9 +297,19 @@ class UpstreamFailureTest {
     @Test
     void aSlowUpstreamFailsOverToAFastOne() {
         second.enqueue(hello());
-        RoutedModel model = TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat",
-                "routes.m[0].url", sleepy.baseUrl(), "routes.m[0].first-token-timeout", "300ms",
-                "routes.m[1].provider", "openai-chat", "routes.m[1].url", second.url("/v1").toString()));
+        RoutedModel model = TestRoutes.route(
+                "m",
+                Map.of(
+                        "routes.m[0].provider",
+                        "openai-chat",
+                        "routes.m[0].url",
+                        sleepy.baseUrl(),
+                        "routes.m[0].first-token-timeout",
+                        "300ms",
+                        "routes.m[1].provider",
+                        "openai-chat",
+                        "routes.m[1].url",
+                        second.url("/v1").toString()));
 
         assertThat(text(events(model.stream(HELLO)))).isEqualTo("Hello");
         assertThat(second.getRequestCount()).isEqualTo(1);
@@ -270,8 +317,15 @@ class UpstreamFailureTest {
 
     @Test
     void aStreamThatStallsAfterTheFirstTokenFails() {
-        RoutedModel model = TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat",
-                "routes.m[0].url", stalling.baseUrl(), "routes.m[0].read-timeout", "300ms"));
+        RoutedModel model = TestRoutes.route(
+                "m",
+                Map.of(
+                        "routes.m[0].provider",
+                        "openai-chat",
+                        "routes.m[0].url",
+                        stalling.baseUrl(),
+                        "routes.m[0].read-timeout",
+                        "300ms"));
 
         failsMidStream(model, "You", "no data for 300 ms");
     }
@@ -281,9 +335,14 @@ class UpstreamFailureTest {
         first.enqueue(stream(sse("{\"choices\":[{\"delta\":{\"content\":")));
         first.enqueue(hello());
 
-        failsWith(single(), HELLO, "server_error", message -> assertThat(message)
-                .isEqualTo("The model 'm' sent a response hotloop cannot read (malformed stream: unreadable chunk "
-                        + "'{\"choices\":[{\"delta\":{\"content\":')."));
+        failsWith(
+                single(),
+                HELLO,
+                "server_error",
+                message -> assertThat(message)
+                        .isEqualTo(
+                                "The model 'm' sent a response hotloop cannot read (malformed stream: unreadable chunk "
+                                        + "'{\"choices\":[{\"delta\":{\"content\":')."));
         assertThat(first.getRequestCount()).isEqualTo(1);
     }
 
@@ -298,17 +357,27 @@ class UpstreamFailureTest {
     void aNonStreamingAnswerIsMalformed() {
         first.enqueue(error(200, "{\"choices\":[]}"));
 
-        failsWith(single(), HELLO, "server_error", message -> assertThat(message)
-                .contains("answered application/json instead of an event stream"));
+        failsWith(
+                single(),
+                HELLO,
+                "server_error",
+                message -> assertThat(message).contains("answered application/json instead of an event stream"));
     }
 
     @Test
     void aRejectedRequestKeepsTheUpstreamsMessageAndIsNotRetried() {
-        first.enqueue(error(400, "{\"object\":\"error\",\"message\":\"This model's maximum context length is 8192 "
-                + "tokens.\",\"type\":\"BadRequestError\",\"code\":400}"));
+        first.enqueue(error(
+                400,
+                "{\"object\":\"error\",\"message\":\"This model's maximum context length is 8192 "
+                        + "tokens.\",\"type\":\"BadRequestError\",\"code\":400}"));
 
-        failsWith(route(), HELLO, "invalid_prompt", message -> assertThat(message)
-                .isEqualTo("The model 'm' refused the request (HTTP 400: This model's maximum context length is 8192 tokens.)."));
+        failsWith(
+                route(),
+                HELLO,
+                "invalid_prompt",
+                message -> assertThat(message)
+                        .isEqualTo(
+                                "The model 'm' refused the request (HTTP 400: This model's maximum context length is 8192 tokens.)."));
         assertThat(first.getRequestCount() + second.getRequestCount()).isEqualTo(1);
     }
 
@@ -316,17 +385,24 @@ class UpstreamFailureTest {
     void aRefusedKeySaysToCheckTheKeyWithoutEchoingIt() {
         first.enqueue(error(401, "{\"error\":{\"message\":\"Incorrect API key provided: sk-secr***\"}}"));
 
-        failsWith(single(), HELLO, "server_error", message -> assertThat(message)
-                .contains("check its api key").doesNotContain("sk-"));
+        failsWith(
+                single(),
+                HELLO,
+                "server_error",
+                message -> assertThat(message).contains("check its api key").doesNotContain("sk-"));
     }
 
     @Test
     void anOpenBreakerSkipsItsUpstream() {
         first.setDispatcher(always(error(500, "down")));
         second.setDispatcher(always(hello()));
-        RoutedModel model = route("resilience.circuit-breaker.minimum-number-of-calls", "2",
-                "resilience.circuit-breaker.sliding-window-size", "2",
-                "resilience.circuit-breaker.wait-duration-in-open-state", "1m");
+        RoutedModel model = route(
+                "resilience.circuit-breaker.minimum-number-of-calls",
+                "2",
+                "resilience.circuit-breaker.sliding-window-size",
+                "2",
+                "resilience.circuit-breaker.wait-duration-in-open-state",
+                "1m");
 
         for (int i = 0; i < 3; i++) {
             assertThat(text(events(model.stream(HELLO)))).isEqualTo("Hello");
@@ -340,15 +416,19 @@ class UpstreamFailureTest {
 
     @Test
     void cancellingReleasesTheBreakersPermit() {
-        RoutedModel model = TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat",
-                "routes.m[0].url", sleepy.baseUrl()));
-        io.github.resilience4j.circuitbreaker.CircuitBreaker breaker = model.upstreams().getFirst().circuitBreaker();
+        RoutedModel model = TestRoutes.route(
+                "m", Map.of("routes.m[0].provider", "openai-chat", "routes.m[0].url", sleepy.baseUrl()));
+        io.github.resilience4j.circuitbreaker.CircuitBreaker breaker =
+                model.upstreams().getFirst().circuitBreaker();
         breaker.transitionToOpenState();
         breaker.transitionToHalfOpenState();
         int probes = breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState();
 
         for (int i = 0; i <= probes; i++) {
-            StepVerifier.create(model.stream(HELLO)).expectSubscription().thenCancel().verify(Duration.ofSeconds(5));
+            StepVerifier.create(model.stream(HELLO))
+                    .expectSubscription()
+                    .thenCancel()
+                    .verify(Duration.ofSeconds(5));
         }
 
         assertThat(breaker.getMetrics().getNumberOfNotPermittedCalls()).isZero();
@@ -359,10 +439,22 @@ class UpstreamFailureTest {
     void theRequestCarriesTheKeyHeadersAndAStablePrompt() throws InterruptedException {
         first.enqueue(hello());
         first.enqueue(hello());
-        RoutedModel model = TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-chat",
-                "routes.m[0].url", first.url("/v1").toString(), "routes.m[0].upstream-model", "llama-3.1-8b",
-                "routes.m[0].api-key-env", "TEST_UPSTREAM_KEY", "routes.m[0].headers.X-Team", "agents",
-                "routes.m[0].max-tokens-field", "max_completion_tokens"), Map.of("TEST_UPSTREAM_KEY", "sk-test-123"));
+        RoutedModel model = TestRoutes.route(
+                "m",
+                Map.of(
+                        "routes.m[0].provider",
+                        "openai-chat",
+                        "routes.m[0].url",
+                        first.url("/v1").toString(),
+                        "routes.m[0].upstream-model",
+                        "llama-3.1-8b",
+                        "routes.m[0].api-key-env",
+                        "TEST_UPSTREAM_KEY",
+                        "routes.m[0].headers.X-Team",
+                        "agents",
+                        "routes.m[0].max-tokens-field",
+                        "max_completion_tokens"),
+                Map.of("TEST_UPSTREAM_KEY", "sk-test-123"));
         ModelRequest request = request("""
                 {"input":[{"role":"developer","content":"Use tools."},{"role":"user","content":"hi"}],
                  "tools":[%s],"tool_choice":"required","parallel_tool_calls":false,"max_output_tokens":64,
@@ -379,11 +471,22 @@ class UpstreamFailureTest {
         assertThat(sent.getHeader("X-Team")).isEqualTo("agents");
         assertThat(secondBody).isEqualTo(firstBody);
         JsonNode body = ProtocolJson.mapper().readTree(firstBody);
-        assertThat(body.propertyNames()).containsExactly("model", "messages", "stream", "stream_options", "tools",
-                "tool_choice", "parallel_tool_calls", "max_completion_tokens", "temperature", "prompt_cache_key");
+        assertThat(body.propertyNames())
+                .containsExactly(
+                        "model",
+                        "messages",
+                        "stream",
+                        "stream_options",
+                        "tools",
+                        "tool_choice",
+                        "parallel_tool_calls",
+                        "max_completion_tokens",
+                        "temperature",
+                        "prompt_cache_key");
         assertThat(body.path("model").asString()).isEqualTo("llama-3.1-8b");
         assertThat(body.path("messages").get(0).path("role").asString()).isEqualTo("system");
-        assertThat(body.path("tools").get(0).path("function").path("name").asString()).isEqualTo("get_weather");
+        assertThat(body.path("tools").get(0).path("function").path("name").asString())
+                .isEqualTo("get_weather");
         assertThat(body.path("tool_choice").asString()).isEqualTo("required");
         assertThat(body.path("prompt_cache_key").asString()).startsWith("hotloop-");
     }
@@ -395,12 +498,22 @@ class UpstreamFailureTest {
                 "{\"type\":\"response.output_text.delta\",\"delta\":\"Hi\"}",
                 "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_up1\",\"usage\":{\"input_tokens\":3,"
                         + "\"output_tokens\":1,\"input_tokens_details\":{\"cached_tokens\":0}}}}")));
-        first.enqueue(error(400, "{\"error\":{\"message\":\"Previous response with id 'resp_up1' not found.\","
-                + "\"code\":\"previous_response_not_found\",\"param\":\"previous_response_id\"}}"));
-        first.enqueue(stream(sse("{\"type\":\"response.output_text.delta\",\"delta\":\"Again\"}",
+        first.enqueue(error(
+                400,
+                "{\"error\":{\"message\":\"Previous response with id 'resp_up1' not found.\","
+                        + "\"code\":\"previous_response_not_found\",\"param\":\"previous_response_id\"}}"));
+        first.enqueue(stream(sse(
+                "{\"type\":\"response.output_text.delta\",\"delta\":\"Again\"}",
                 "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_up2\"}}")));
-        RoutedModel model = TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-responses",
-                "routes.m[0].url", first.url("/v1").toString(), "routes.m[0].previous-response-id", "true"));
+        RoutedModel model = TestRoutes.route(
+                "m",
+                Map.of(
+                        "routes.m[0].provider",
+                        "openai-responses",
+                        "routes.m[0].url",
+                        first.url("/v1").toString(),
+                        "routes.m[0].previous-response-id",
+                        "true"));
 
         assertThat(text(events(model.stream(HELLO)))).isEqualTo("Hi");
         List<ModelEvent> next = events(model.stream(followUp(HELLO, """
@@ -409,8 +522,10 @@ class UpstreamFailureTest {
 
         assertThat(text(next)).isEqualTo("Again");
         first.takeRequest(5, TimeUnit.SECONDS);
-        JsonNode chained = ProtocolJson.mapper().readTree(first.takeRequest(5, TimeUnit.SECONDS).getBody().readUtf8());
-        JsonNode full = ProtocolJson.mapper().readTree(first.takeRequest(5, TimeUnit.SECONDS).getBody().readUtf8());
+        JsonNode chained = ProtocolJson.mapper()
+                .readTree(first.takeRequest(5, TimeUnit.SECONDS).getBody().readUtf8());
+        JsonNode full = ProtocolJson.mapper()
+                .readTree(first.takeRequest(5, TimeUnit.SECONDS).getBody().readUtf8());
         assertThat(chained.path("previous_response_id").asString()).isEqualTo("resp_up1");
         assertThat(chained.path("input")).hasSize(1);
         assertThat(full.has("previous_response_id")).isFalse();
@@ -419,13 +534,22 @@ class UpstreamFailureTest {
 
     @Test
     void aFailedUpstreamResponseBeforeTheFirstTokenIsRetried() {
-        first.enqueue(stream(sse("{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\"}}",
+        first.enqueue(stream(sse(
+                "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\"}}",
                 "{\"type\":\"response.failed\",\"response\":{\"id\":\"resp_1\",\"error\":{\"code\":\"server_error\","
                         + "\"message\":\"The server had an error\"}}}")));
-        first.enqueue(stream(sse("{\"type\":\"response.output_text.delta\",\"delta\":\"ok\"}",
+        first.enqueue(stream(sse(
+                "{\"type\":\"response.output_text.delta\",\"delta\":\"ok\"}",
                 "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_2\"}}")));
-        RoutedModel model = TestRoutes.route("m", Map.of("routes.m[0].provider", "openai-responses",
-                "routes.m[0].url", first.url("/v1").toString(), "resilience.backoff", "10ms"));
+        RoutedModel model = TestRoutes.route(
+                "m",
+                Map.of(
+                        "routes.m[0].provider",
+                        "openai-responses",
+                        "routes.m[0].url",
+                        first.url("/v1").toString(),
+                        "resilience.backoff",
+                        "10ms"));
 
         assertThat(text(events(model.stream(HELLO)))).isEqualTo("ok");
         assertThat(first.getRequestCount()).isEqualTo(2);

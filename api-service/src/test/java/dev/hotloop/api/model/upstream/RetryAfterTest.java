@@ -36,11 +36,13 @@ class RetryAfterTest {
 
     @Test
     void errorBodiesOfEveryServerGiveTheirMessage() {
-        assertThat(UpstreamClient.errorMessage("{\"error\":{\"message\":\"Rate limit reached\",\"code\":\"rate_limit_exceeded\"}}"))
+        assertThat(UpstreamClient.errorMessage(
+                        "{\"error\":{\"message\":\"Rate limit reached\",\"code\":\"rate_limit_exceeded\"}}"))
                 .isEqualTo("Rate limit reached");
         assertThat(UpstreamClient.errorMessage("{\"object\":\"error\",\"message\":\"context too long\",\"code\":400}"))
                 .isEqualTo("context too long");
-        assertThat(UpstreamClient.errorMessage("{\"error\":\"model not found\"}")).isEqualTo("model not found");
+        assertThat(UpstreamClient.errorMessage("{\"error\":\"model not found\"}"))
+                .isEqualTo("model not found");
         assertThat(UpstreamClient.errorMessage("Bad Gateway")).isEqualTo("Bad Gateway");
         assertThat(UpstreamClient.errorCode("{\"error\":{\"message\":\"x\",\"code\":\"previous_response_not_found\"}}"))
                 .isEqualTo("previous_response_not_found");

@@ -26,11 +26,13 @@ import tools.jackson.databind.JsonNode;
  * ERROR, no {@code status="500"}. A slow answer or a quiet WebSocket connection is not cut by these limits.
  */
 @ExtendWith(OutputCaptureExtension.class)
-@TestPropertySource(properties = {
-        "server.netty.idle-timeout=1s",
-        "hotloop.api.http.read-timeout=1s",
-        "hotloop.api.http.body-timeout=2s",
-        "hotloop.model.simulator.tokens-per-second=4"})
+@TestPropertySource(
+        properties = {
+            "server.netty.idle-timeout=1s",
+            "hotloop.api.http.read-timeout=1s",
+            "hotloop.api.http.body-timeout=2s",
+            "hotloop.model.simulator.tokens-per-second=4"
+        })
 class ClientTimeoutsTest extends PlatformTest {
 
     @Autowired
@@ -39,7 +41,8 @@ class ClientTimeoutsTest extends PlatformTest {
     @Test
     void connectionWithIncompleteHeadersIsClosed() throws IOException {
         try (Socket socket = socket()) {
-            socket.getOutputStream().write("POST /v1/responses HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("POST /v1/responses HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
 
             assertThat(readAll(socket)).doesNotContain("200 OK");
         }
@@ -83,8 +86,10 @@ class ClientTimeoutsTest extends PlatformTest {
     @Test
     void streamLongerThanEveryTimeoutIsNotCut() {
         // at 4 tokens per second this answer streams for several seconds, past the 1 s and 2 s limits
-        RawHttp.Reply reply = new RawHttp(baseUrl(), ACME_KEY).post("/responses",
-                "{\"input\": \"one two three four five six seven eight nine ten\", \"stream\": true, \"store\": false}");
+        RawHttp.Reply reply = new RawHttp(baseUrl(), ACME_KEY)
+                .post(
+                        "/responses",
+                        "{\"input\": \"one two three four five six seven eight nine ten\", \"stream\": true, \"store\": false}");
 
         List<JsonNode> events = reply.events();
         assertThat(events.getLast().path("type").asString()).isEqualTo("response.completed");
@@ -124,6 +129,7 @@ class ClientTimeoutsTest extends PlatformTest {
 
     private double serverErrors() {
         return Search.in(meters).name("http.server.requests").tag("status", "500").timers().stream()
-                .mapToDouble(timer -> timer.count()).sum();
+                .mapToDouble(timer -> timer.count())
+                .sum();
     }
 }

@@ -41,13 +41,15 @@ class CodexReplayTest extends PlatformTest {
         assertThat(response.path("store").booleanValue()).isFalse();
         assertThat(response.path("model").asString()).isEqualTo("mock-model");
         assertThat(response.path("tools")).isEqualTo(body.path("tools"));
-        assertThat(response.path("prompt_cache_key").asString()).isEqualTo(body.path("prompt_cache_key").asString());
+        assertThat(response.path("prompt_cache_key").asString())
+                .isEqualTo(body.path("prompt_cache_key").asString());
         assertThat(response.path("output").size()).isPositive();
         for (int i = 0; i < events.size(); i++) {
             assertThat(events.get(i).path("sequence_number").asInt()).isEqualTo(i);
         }
         // store:false: nothing was kept
-        assertThat(http.get("/responses/" + response.path("id").asString()).status()).isEqualTo(404);
+        assertThat(http.get("/responses/" + response.path("id").asString()).status())
+                .isEqualTo(404);
     }
 
     static JsonNode capturedBody(String fixture) throws IOException {

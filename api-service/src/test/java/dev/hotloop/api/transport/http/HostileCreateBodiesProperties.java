@@ -43,11 +43,17 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class HostileCreateBodiesProperties {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonNodeFactory NODES = ProtocolJson.nodes();
     /** Writes what no server would: nesting far past any limit. */
     private static final JsonMapper UNLIMITED = JsonMapper.builder(JsonFactory.builder()
-            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(100_000).build()).build()).build();
+                    .streamWriteConstraints(StreamWriteConstraints.builder()
+                            .maxNestingDepth(100_000)
+                            .build())
+                    .build())
+            .build();
+
     private static final long HEAP_SLACK = 96L * 1024 * 1024;
     private static final List<String> VALID = List.of(
             "{\"model\": \"hotloop-sim\", \"input\": \"Hello there\"}",
@@ -69,15 +75,20 @@ class HostileCreateBodiesProperties {
 
     @BeforeContainer
     static void start() throws Exception {
-        api = ApiServiceApplication.builder().run("--server.port=0",
-                "--hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY,
-                "--hotloop.model.simulator.time-to-first-token=0ms",
-                "--hotloop.model.simulator.tokens-per-second=0",
-                "--hotloop.api.max-request-size=1MB",
-                "--hotloop.api.session.url=" + SessionServiceFixture.url());
-        url = "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort() + "/v1/responses";
+        api = ApiServiceApplication.builder()
+                .run(
+                        "--server.port=0",
+                        "--hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY,
+                        "--hotloop.model.simulator.time-to-first-token=0ms",
+                        "--hotloop.model.simulator.tokens-per-second=0",
+                        "--hotloop.api.max-request-size=1MB",
+                        "--hotloop.api.session.url=" + SessionServiceFixture.url());
+        url = "http://127.0.0.1:"
+                + ((WebServerApplicationContext) api).getWebServer().getPort() + "/v1/responses";
         for (String body : VALID) {
-            assertThat(post(body.getBytes(StandardCharsets.UTF_8)).statusCode()).as(body).isEqualTo(200);
+            assertThat(post(body.getBytes(StandardCharsets.UTF_8)).statusCode())
+                    .as(body)
+                    .isEqualTo(200);
         }
         baselineHeap = heapAfterGc();
     }
@@ -95,7 +106,9 @@ class HostileCreateBodiesProperties {
     void clientMistakesAreNeverServerErrors(@ForAll("hostileBodies") byte[] body) throws Exception {
         HttpResponse<String> response = post(body);
 
-        assertThat(response.statusCode()).as(preview(body) + " -> " + response.body()).isLessThan(500);
+        assertThat(response.statusCode())
+                .as(preview(body) + " -> " + response.body())
+                .isLessThan(500);
         // nor a stream that fails
         assertThat(response.body()).as(preview(body)).doesNotContain("\"response.failed\"");
         if (response.statusCode() >= 400) {
@@ -107,13 +120,14 @@ class HostileCreateBodiesProperties {
 
     @Provide
     Arbitrary<byte[]> hostileBodies() {
-        Arbitrary<ObjectNode> valid = Arbitraries.of(VALID).map(json -> (ObjectNode) ProtocolJson.mapper().readTree(json));
+        Arbitrary<ObjectNode> valid = Arbitraries.of(VALID)
+                .map(json -> (ObjectNode) ProtocolJson.mapper().readTree(json));
         Arbitrary<Function<ObjectNode, ObjectNode>> treeMutation = Arbitraries.oneOf(
                 wrongType(), deepNesting(), hugeString(), unknownField(), Arbitraries.just(Function.identity()));
         Arbitrary<Function<String, String>> textMutation = Arbitraries.oneOf(
                 loneSurrogate(), duplicatedKey(), truncation(), Arbitraries.just(Function.identity()));
-        Arbitrary<Function<byte[], byte[]>> byteMutation = Arbitraries.oneOf(
-                invalidUtf8(), Arbitraries.just(Function.identity()));
+        Arbitrary<Function<byte[], byte[]>> byteMutation =
+                Arbitraries.oneOf(invalidUtf8(), Arbitraries.just(Function.identity()));
         return Combinators.combine(valid, treeMutation.list().ofMaxSize(3), textMutation, byteMutation)
                 .as((body, trees, text, bytes) -> {
                     ObjectNode mutated = body;
@@ -127,8 +141,14 @@ class HostileCreateBodiesProperties {
 
     /** A value somewhere in the body replaced by one of another JSON type. */
     private static Arbitrary<Function<ObjectNode, ObjectNode>> wrongType() {
-        Arbitrary<JsonNode> values = Arbitraries.of(NODES.numberNode(-1), NODES.numberNode(1e308), NODES.stringNode(""),
-                NODES.booleanNode(true), NODES.nullNode(), NODES.arrayNode(), NODES.objectNode(),
+        Arbitrary<JsonNode> values = Arbitraries.of(
+                NODES.numberNode(-1),
+                NODES.numberNode(1e308),
+                NODES.stringNode(""),
+                NODES.booleanNode(true),
+                NODES.nullNode(),
+                NODES.arrayNode(),
+                NODES.objectNode(),
                 NODES.numberNode(new java.math.BigInteger("9".repeat(40))));
         return Combinators.combine(Arbitraries.integers().between(0, 1_000), values)
                 .as((pick, value) -> body -> replaceAt(body, pick, value));
@@ -136,11 +156,16 @@ class HostileCreateBodiesProperties {
 
     /** Arrays and objects nested far deeper than any real request, somewhere in the body. */
     private static Arbitrary<Function<ObjectNode, ObjectNode>> deepNesting() {
-        return Combinators.combine(Arbitraries.integers().between(0, 1_000), Arbitraries.integers().between(100, 1_500),
-                Arbitraries.of(true, false)).as((pick, depth, arrays) -> body -> {
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 1_000),
+                        Arbitraries.integers().between(100, 1_500),
+                        Arbitraries.of(true, false))
+                .as((pick, depth, arrays) -> body -> {
                     JsonNode deep = arrays ? NODES.arrayNode() : NODES.objectNode();
                     for (int level = 1; level < depth; level++) {
-                        deep = arrays ? NODES.arrayNode().add(deep) : NODES.objectNode().set("a", deep);
+                        deep = arrays
+                                ? NODES.arrayNode().add(deep)
+                                : NODES.objectNode().set("a", deep);
                     }
                     return replaceAt(body, pick, deep);
                 });
@@ -148,9 +173,12 @@ class HostileCreateBodiesProperties {
 
     /** A string of up to 250,000 characters, with or without whitespace, in place of a value. */
     private static Arbitrary<Function<ObjectNode, ObjectNode>> hugeString() {
-        return Combinators.combine(Arbitraries.integers().between(0, 1_000), Arbitraries.integers().between(10_000, 250_000),
-                Arbitraries.of("A", "ab ", "😀", "\u0000")).as((pick, length, unit) -> body ->
-                        replaceAt(body, pick, NODES.stringNode(unit.repeat(length / unit.length()))));
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 1_000),
+                        Arbitraries.integers().between(10_000, 250_000),
+                        Arbitraries.of("A", "ab ", "😀", "\u0000"))
+                .as((pick, length, unit) ->
+                        body -> replaceAt(body, pick, NODES.stringNode(unit.repeat(length / unit.length()))));
     }
 
     private static Arbitrary<Function<ObjectNode, ObjectNode>> unknownField() {
@@ -166,7 +194,10 @@ class HostileCreateBodiesProperties {
         return Arbitraries.of("\\ud800", "\\udfff", "\\ud83d", "\\ude00x").map(escape -> json -> {
             int string = json.indexOf(": \"");
             int at = string < 0 ? json.indexOf(":\"") : string;
-            return at < 0 ? json : json.substring(0, at) + json.substring(at).replaceFirst("\"", "\"" + escape.replace("\\", "\\\\"));
+            return at < 0
+                    ? json
+                    : json.substring(0, at)
+                            + json.substring(at).replaceFirst("\"", "\"" + escape.replace("\\", "\\\\"));
         });
     }
 
@@ -177,14 +208,21 @@ class HostileCreateBodiesProperties {
     }
 
     private static Arbitrary<Function<String, String>> truncation() {
-        return Arbitraries.doubles().between(0, 1).map(fraction -> json -> json.substring(0, (int) (json.length() * fraction)));
+        return Arbitraries.doubles()
+                .between(0, 1)
+                .map(fraction -> json -> json.substring(0, (int) (json.length() * fraction)));
     }
 
     /** Bytes that are no UTF-8: an overlong slash, a stray continuation byte, a byte UTF-8 never uses. */
     private static Arbitrary<Function<byte[], byte[]>> invalidUtf8() {
-        return Combinators.combine(Arbitraries.of(new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0x80},
-                new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}),
-                Arbitraries.doubles().between(0, 1)).as((bad, fraction) -> body -> {
+        return Combinators.combine(
+                        Arbitraries.of(
+                                new byte[] {(byte) 0xC0, (byte) 0xAF},
+                                new byte[] {(byte) 0x80},
+                                new byte[] {(byte) 0xFF},
+                                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}),
+                        Arbitraries.doubles().between(0, 1))
+                .as((bad, fraction) -> body -> {
                     int at = (int) (body.length * fraction);
                     byte[] mutated = new byte[body.length + bad.length];
                     System.arraycopy(body, 0, mutated, 0, at);
@@ -225,11 +263,14 @@ class HostileCreateBodiesProperties {
 
     /** Sends a create; a reply later than 30 s (a hang) fails the property. */
     private static HttpResponse<String> post(byte[] body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + PlatformTest.ACME_KEY)
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + PlatformTest.ACME_KEY)
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static long heapAfterGc() throws InterruptedException {

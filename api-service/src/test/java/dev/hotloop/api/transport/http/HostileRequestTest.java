@@ -29,20 +29,23 @@ class HostileRequestTest extends PlatformTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"input\": \"x\\ud800y\"}                                                    | input",
-            "{\"input\": \"hi\", \"instructions\": \"\\udc00\"}                            | instructions",
-            "{\"input\": \"hi\", \"metadata\": {\"k\": \"\\ud800\"}}                       | metadata.k",
-            "{\"input\": \"hi\", \"tools\": [{\"type\": \"function\", \"name\": \"f\", \"parameters\": {\"type\": \"object\", \"description\": \"\\ud800\"}}]} | tools[0].parameters.description",
-            "{\"input\": [{\"type\": \"function_call_output\", \"call_id\": \"c\\ud800\", \"output\": \"x\"}]} | input[0].call_id",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"input\": \"x\\ud800y\"}                                                    | input",
+                "{\"input\": \"hi\", \"instructions\": \"\\udc00\"}                            | instructions",
+                "{\"input\": \"hi\", \"metadata\": {\"k\": \"\\ud800\"}}                       | metadata.k",
+                "{\"input\": \"hi\", \"tools\": [{\"type\": \"function\", \"name\": \"f\", \"parameters\": {\"type\": \"object\", \"description\": \"\\ud800\"}}]} | tools[0].parameters.description",
+                "{\"input\": [{\"type\": \"function_call_output\", \"call_id\": \"c\\ud800\", \"output\": \"x\"}]} | input[0].call_id",
+            })
     void loneSurrogateIsA400OnCreateCompactAndWebSocket(String body, String param) throws Exception {
         RawHttp.Reply created = http.post("/responses", body);
         assertThat(created.status()).as(created.body()).isEqualTo(400);
         assertThat(created.error().path("param").asString()).isEqualTo(param);
         assertThat(created.error().path("code").asString()).isEqualTo("invalid_value");
 
-        RawHttp.Reply compacted = http.post("/responses/compact", body.replaceFirst("\\{", "{\"model\": \"" + MODEL + "\", "));
+        RawHttp.Reply compacted =
+                http.post("/responses/compact", body.replaceFirst("\\{", "{\"model\": \"" + MODEL + "\", "));
         assertThat(compacted.status()).as(compacted.body()).isEqualTo(400);
         assertThat(compacted.error().path("param").asString()).isEqualTo(param);
 
@@ -67,7 +70,8 @@ class HostileRequestTest extends PlatformTest {
         RawHttp.Reply items = http.get("/responses/" + id + "/input_items");
         assertThat(items.status()).as(items.body()).isEqualTo(200);
         assertThat(items.json().path("data").get(0).path("x").isObject()).isTrue();
-        RawHttp.Reply continued = http.post("/responses", "{\"input\": \"and?\", \"previous_response_id\": \"" + id + "\"}");
+        RawHttp.Reply continued =
+                http.post("/responses", "{\"input\": \"and?\", \"previous_response_id\": \"" + id + "\"}");
         assertThat(continued.status()).as(continued.body()).isEqualTo(200);
     }
 
@@ -75,7 +79,8 @@ class HostileRequestTest extends PlatformTest {
     void overlongIdsAreClientErrorsNeverUnavailable() {
         String overlong = "resp_" + "a".repeat(5_000);
 
-        RawHttp.Reply continued = http.post("/responses", "{\"input\": \"hi\", \"previous_response_id\": \"" + overlong + "\"}");
+        RawHttp.Reply continued =
+                http.post("/responses", "{\"input\": \"hi\", \"previous_response_id\": \"" + overlong + "\"}");
         assertThat(continued.status()).as(continued.body()).isEqualTo(400);
         assertThat(continued.error().path("param").asString()).isEqualTo("previous_response_id");
         assertThat(continued.error().path("code").asString()).isEqualTo("invalid_value");

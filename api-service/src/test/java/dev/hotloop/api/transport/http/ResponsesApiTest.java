@@ -16,8 +16,8 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseItem;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
-import com.openai.models.responses.inputitems.InputItemListParams;
 import com.openai.models.responses.inputitems.InputItemListPage;
+import com.openai.models.responses.inputitems.InputItemListParams;
 import dev.hotloop.api.PlatformTest;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +58,8 @@ class ResponsesApiTest extends PlatformTest {
         List<Long> sequence = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         Response completed;
-        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ask("stream me").build())) {
+        try (StreamResponse<ResponseStreamEvent> stream =
+                client.responses().createStreaming(ask("stream me").build())) {
             stream.stream().forEach(event -> {
                 var fields = ObjectMappers.jsonMapper().convertValue(event, java.util.Map.class);
                 types.add((String) fields.get("type"));
@@ -66,10 +67,19 @@ class ResponsesApiTest extends PlatformTest {
                 event.outputTextDelta().ifPresent(delta -> text.append(delta.delta()));
             });
         }
-        assertThat(types).startsWith("response.created", "response.in_progress", "response.output_item.added",
-                "response.content_part.added", "response.output_text.delta");
-        assertThat(types).endsWith("response.output_text.done", "response.content_part.done",
-                "response.output_item.done", "response.completed");
+        assertThat(types)
+                .startsWith(
+                        "response.created",
+                        "response.in_progress",
+                        "response.output_item.added",
+                        "response.content_part.added",
+                        "response.output_text.delta");
+        assertThat(types)
+                .endsWith(
+                        "response.output_text.done",
+                        "response.content_part.done",
+                        "response.output_item.done",
+                        "response.completed");
         for (int i = 0; i < sequence.size(); i++) {
             assertThat(sequence.get(i)).isEqualTo(i);
         }
@@ -78,13 +88,18 @@ class ResponsesApiTest extends PlatformTest {
 
     @Test
     void storedResponseCanBeFetchedThenDeleted() {
-        Response created = client.responses().create(ask("keep me").metadata(
-                ResponseCreateParams.Metadata.builder().putAdditionalProperty("case", JsonValue.from("get")).build()).build());
+        Response created = client.responses()
+                .create(ask("keep me")
+                        .metadata(ResponseCreateParams.Metadata.builder()
+                                .putAdditionalProperty("case", JsonValue.from("get"))
+                                .build())
+                        .build());
 
         Response fetched = client.responses().retrieve(created.id());
         assertThat(fetched.id()).isEqualTo(created.id());
         assertThat(outputText(fetched)).isEqualTo(outputText(created));
-        assertThat(fetched.metadata().orElseThrow()._additionalProperties()).containsEntry("case", JsonValue.from("get"));
+        assertThat(fetched.metadata().orElseThrow()._additionalProperties())
+                .containsEntry("case", JsonValue.from("get"));
 
         client.responses().delete(created.id());
         assertThatThrownBy(() -> client.responses().retrieve(created.id())).isInstanceOf(NotFoundException.class);
@@ -105,15 +120,17 @@ class ResponsesApiTest extends PlatformTest {
         assertThatThrownBy(() -> other.responses().retrieve(mine.id())).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> other.responses().delete(mine.id())).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> other.responses().inputItems().list(mine.id())).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> other.responses().create(ask("continue").previousResponseId(mine.id()).build()))
-                .isInstanceOfSatisfying(BadRequestException.class,
-                        e -> assertThat(e.code()).contains("previous_response_not_found"));
+        assertThatThrownBy(() -> other.responses()
+                        .create(ask("continue").previousResponseId(mine.id()).build()))
+                .isInstanceOfSatisfying(
+                        BadRequestException.class, e -> assertThat(e.code()).contains("previous_response_not_found"));
         assertThat(client.responses().retrieve(mine.id()).id()).isEqualTo(mine.id());
     }
 
     @Test
     void unknownPreviousResponseIdIs400WithCodeAndParam() {
-        assertThatThrownBy(() -> client.responses().create(ask("hi").previousResponseId("resp_missing").build()))
+        assertThatThrownBy(() -> client.responses()
+                        .create(ask("hi").previousResponseId("resp_missing").build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> {
                     assertThat(e.code()).contains("previous_response_not_found");
                     assertThat(e.param()).contains("previous_response_id");
@@ -122,11 +139,14 @@ class ResponsesApiTest extends PlatformTest {
 
     @Test
     void badFieldIs400NamingTheParam() {
-        assertThatThrownBy(() -> client.responses().create(ask("hi").temperature(7.0).build()))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).contains("temperature"));
-        assertThatThrownBy(() -> client.responses().create(ask("hi").maxOutputTokens(1).build()))
-                .isInstanceOfSatisfying(BadRequestException.class,
-                        e -> assertThat(e.param()).contains("max_output_tokens"));
+        assertThatThrownBy(() ->
+                        client.responses().create(ask("hi").temperature(7.0).build()))
+                .isInstanceOfSatisfying(
+                        BadRequestException.class, e -> assertThat(e.param()).contains("temperature"));
+        assertThatThrownBy(() ->
+                        client.responses().create(ask("hi").maxOutputTokens(1).build()))
+                .isInstanceOfSatisfying(
+                        BadRequestException.class, e -> assertThat(e.param()).contains("max_output_tokens"));
     }
 
     @Test
@@ -137,18 +157,22 @@ class ResponsesApiTest extends PlatformTest {
 
     @Test
     void storeFalseKeepsNothing() {
-        Response response = client.responses().create(ask("forget me").store(false).build());
+        Response response =
+                client.responses().create(ask("forget me").store(false).build());
 
         assertThat(response.status()).contains(ResponseStatus.COMPLETED);
         assertThatThrownBy(() -> client.responses().retrieve(response.id())).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> client.responses().create(ask("more").previousResponseId(response.id()).build()))
+        assertThatThrownBy(() -> client.responses()
+                        .create(ask("more").previousResponseId(response.id()).build()))
                 .isInstanceOf(BadRequestException.class);
     }
 
     @Test
     void maxOutputTokensMakesTheResponseIncomplete() {
-        Response response = client.responses().create(ask("tell me a very long story " + "again ".repeat(60))
-                .maxOutputTokens(16).build());
+        Response response = client.responses()
+                .create(ask("tell me a very long story " + "again ".repeat(60))
+                        .maxOutputTokens(16)
+                        .build());
 
         assertThat(response.status()).contains(ResponseStatus.INCOMPLETE);
         assertThat(response.incompleteDetails().orElseThrow().reason())
@@ -158,21 +182,41 @@ class ResponsesApiTest extends PlatformTest {
 
     @Test
     void instructionsAreNotCarriedOverButHistoryIs() {
-        Response first = client.responses().create(ask("remember the word banana").instructions("Be brief.").build());
-        Response second = client.responses().create(ask("what was the word?").previousResponseId(first.id()).build());
+        Response first = client.responses()
+                .create(ask("remember the word banana")
+                        .instructions("Be brief.")
+                        .build());
+        Response second = client.responses()
+                .create(ask("what was the word?").previousResponseId(first.id()).build());
 
         assertThat(first.instructions()).isPresent();
         assertThat(second.instructions()).isEmpty();
         assertThat(second.previousResponseId()).contains(first.id());
-        assertThat(second.usage().orElseThrow().inputTokens()).isGreaterThan(first.usage().orElseThrow().inputTokens()
-                - 20);
-        List<ResponseItem> items = client.responses().inputItems()
-                .list(second.id(), InputItemListParams.builder().order(InputItemListParams.Order.ASC).build()).items();
+        assertThat(second.usage().orElseThrow().inputTokens())
+                .isGreaterThan(first.usage().orElseThrow().inputTokens() - 20);
+        List<ResponseItem> items = client.responses()
+                .inputItems()
+                .list(
+                        second.id(),
+                        InputItemListParams.builder()
+                                .order(InputItemListParams.Order.ASC)
+                                .build())
+                .items();
         assertThat(items).hasSize(3);
-        assertThat(items.get(0).asResponseInputMessageItem().content().getFirst().asInputText().text())
+        assertThat(items.get(0)
+                        .asResponseInputMessageItem()
+                        .content()
+                        .getFirst()
+                        .asInputText()
+                        .text())
                 .isEqualTo("remember the word banana");
         assertThat(items.get(1).isResponseOutputMessage()).isTrue();
-        assertThat(items.get(2).asResponseInputMessageItem().content().getFirst().asInputText().text())
+        assertThat(items.get(2)
+                        .asResponseInputMessageItem()
+                        .content()
+                        .getFirst()
+                        .asInputText()
+                        .text())
                 .isEqualTo("what was the word?");
     }
 
@@ -188,20 +232,41 @@ class ResponsesApiTest extends PlatformTest {
         }
         String id = response.id();
         // 4 user messages and 3 assistant answers precede the last output; newest first by default.
-        InputItemListPage firstPage = client.responses().inputItems().list(id, InputItemListParams.builder().limit(3).build());
+        InputItemListPage firstPage = client.responses()
+                .inputItems()
+                .list(id, InputItemListParams.builder().limit(3).build());
         assertThat(firstPage.data()).hasSize(3);
         assertThat(firstPage.hasMore()).contains(true);
-        assertThat(firstPage.data().getFirst().asResponseInputMessageItem().content().getFirst().asInputText().text())
+        assertThat(firstPage
+                        .data()
+                        .getFirst()
+                        .asResponseInputMessageItem()
+                        .content()
+                        .getFirst()
+                        .asInputText()
+                        .text())
                 .isEqualTo("message 3");
 
         List<String> ascending = new ArrayList<>();
-        client.responses().inputItems()
-                .list(id, InputItemListParams.builder().limit(2).order(InputItemListParams.Order.ASC).build())
+        client.responses()
+                .inputItems()
+                .list(
+                        id,
+                        InputItemListParams.builder()
+                                .limit(2)
+                                .order(InputItemListParams.Order.ASC)
+                                .build())
                 .autoPager()
-                .forEach(item -> ascending.add(item.isResponseInputMessageItem()
-                        ? item.asResponseInputMessageItem().content().getFirst().asInputText().text() : "answer"));
-        assertThat(ascending).containsExactly("message 0", "answer", "message 1", "answer", "message 2", "answer",
-                "message 3");
+                .forEach(item -> ascending.add(
+                        item.isResponseInputMessageItem()
+                                ? item.asResponseInputMessageItem()
+                                        .content()
+                                        .getFirst()
+                                        .asInputText()
+                                        .text()
+                                : "answer"));
+        assertThat(ascending)
+                .containsExactly("message 0", "answer", "message 1", "answer", "message 2", "answer", "message 3");
     }
 
     @Test
@@ -213,7 +278,11 @@ class ResponsesApiTest extends PlatformTest {
 
     @Test
     void unknownModelIsServedBySimulatorWhenConfiguredSo() {
-        Response response = client.responses().create(ResponseCreateParams.builder().model("my-own-llama").input("hi").build());
+        Response response = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model("my-own-llama")
+                        .input("hi")
+                        .build());
         assertThat(response.model().asString()).isEqualTo("my-own-llama");
     }
 }

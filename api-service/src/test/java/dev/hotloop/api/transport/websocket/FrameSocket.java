@@ -50,8 +50,9 @@ final class FrameSocket implements AutoCloseable {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         out.write(("GET /v1/responses HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-                + Base64.getEncoder().encodeToString(nonce) + "\r\nAuthorization: Bearer " + apiKey + "\r\n\r\n")
+                        + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                        + Base64.getEncoder().encodeToString(nonce) + "\r\nAuthorization: Bearer " + apiKey
+                        + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         String status = readHead();
         if (!status.startsWith("HTTP/1.1 101")) {

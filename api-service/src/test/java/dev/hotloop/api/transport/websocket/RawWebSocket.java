@@ -26,8 +26,7 @@ public final class RawWebSocket implements AutoCloseable {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
-        socket = builder
-                .header("Authorization", "Bearer " + apiKey)
+        socket = builder.header("Authorization", "Bearer " + apiKey)
                 .connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(URI.create(url), new WebSocket.Listener() {
                     @Override
@@ -51,7 +50,8 @@ public final class RawWebSocket implements AutoCloseable {
                     public void onError(WebSocket webSocket, Throwable error) {
                         closed.complete(-1);
                     }
-                }).join();
+                })
+                .join();
     }
 
     /** @param headers extra handshake headers, as name, value pairs */

@@ -30,7 +30,10 @@ class WebSocketCacheBudgetTest extends PlatformTest {
             for (int lane = 0; lane < LANES; lane++) {
                 boolean store = lane == 0; // the oldest lane is stored, the others are not
                 socket.send(create("l" + lane, store, null, BULK));
-                latest[lane] = socket.until("response.completed").getLast().at("/response/id").asString();
+                latest[lane] = socket.until("response.completed")
+                        .getLast()
+                        .at("/response/id")
+                        .asString();
             }
             socket.send(create("l1", false, latest[1], "go on"));
             JsonNode dropped = socket.next();
@@ -39,11 +42,17 @@ class WebSocketCacheBudgetTest extends PlatformTest {
             assertThat(dropped.path("stream_id").asString()).isEqualTo("l1");
 
             socket.send(create("l0", true, latest[0], "go on"));
-            assertThat(socket.until("response.completed").getLast().at("/response/status").asString())
+            assertThat(socket.until("response.completed")
+                            .getLast()
+                            .at("/response/status")
+                            .asString())
                     .isEqualTo("completed"); // hydrated from the store
 
             socket.send(create("l31", false, latest[LANES - 1], "go on"));
-            assertThat(socket.until("response.completed").getLast().at("/response/usage/input_tokens").asInt())
+            assertThat(socket.until("response.completed")
+                            .getLast()
+                            .at("/response/usage/input_tokens")
+                            .asInt())
                     .isGreaterThan(2_500); // the newest is still in memory, whole
 
             assertThat(gauge("hotloop.cache.weight")).isPositive().isLessThanOrEqualTo(256 * 1024);

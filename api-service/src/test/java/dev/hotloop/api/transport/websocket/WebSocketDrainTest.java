@@ -63,7 +63,8 @@ class WebSocketDrainTest extends PlatformTest {
 
             assertThat(socket.awaitClose()).isEqualTo(1001);
             List<JsonNode> received = socket.unread();
-            assertThat(received).noneMatch(frame -> frame.path("type").asString().equals("response.completed"));
+            assertThat(received)
+                    .noneMatch(frame -> frame.path("type").asString().equals("response.completed"));
         }
     }
 
@@ -74,7 +75,8 @@ class WebSocketDrainTest extends PlatformTest {
 
     /** A second api-service replica in front of the same session-service, streaming slowly. */
     private static ConfigurableApplicationContext replica(String drainTimeout) {
-        return ApiReplica.start("--hotloop.model.simulator.tokens-per-second=50",
+        return ApiReplica.start(
+                "--hotloop.model.simulator.tokens-per-second=50",
                 "--hotloop.api.websocket.drain-timeout=" + drainTimeout);
     }
 

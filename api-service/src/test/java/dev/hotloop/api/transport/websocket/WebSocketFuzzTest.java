@@ -30,9 +30,29 @@ class WebSocketFuzzTest {
 
     private static final String VALID = "{\"type\":\"response.create\",\"model\":\"" + PlatformTest.MODEL
             + "\",\"store\":false,\"input\":\"hello\"}";
-    private static final String[] FIELDS = {"type", "model", "store", "input", "stream_id", "previous_response_id",
-            "instructions", "tools", "tool_choice", "max_output_tokens", "temperature", "top_p", "metadata", "text",
-            "reasoning", "include", "parallel_tool_calls", "truncation", "stream", "background", "prompt_cache_key"};
+    private static final String[] FIELDS = {
+        "type",
+        "model",
+        "store",
+        "input",
+        "stream_id",
+        "previous_response_id",
+        "instructions",
+        "tools",
+        "tool_choice",
+        "max_output_tokens",
+        "temperature",
+        "top_p",
+        "metadata",
+        "text",
+        "reasoning",
+        "include",
+        "parallel_tool_calls",
+        "truncation",
+        "stream",
+        "background",
+        "prompt_cache_key"
+    };
 
     private static ConfigurableApplicationContext replica;
 
@@ -89,22 +109,48 @@ class WebSocketFuzzTest {
                 }
             }
             socket.sendText(VALID);
-            assertThat(socket.untilType("response.completed").at("/response/status").asString()).isEqualTo("completed");
+            assertThat(socket.untilType("response.completed")
+                            .at("/response/status")
+                            .asString())
+                    .isEqualTo("completed");
         }
     }
 
     @Provide
     Arbitrary<Hostile> hostileFrames() {
-        return Arbitraries.oneOf(wrongTypes(), badJson(), hugeStrings(), badUtf8(), binary(), unknownTypes(),
-                foreignPreviousResponses(), deepNesting());
+        return Arbitraries.oneOf(
+                wrongTypes(),
+                badJson(),
+                hugeStrings(),
+                badUtf8(),
+                binary(),
+                unknownTypes(),
+                foreignPreviousResponses(),
+                deepNesting());
     }
 
     private Arbitrary<Hostile> wrongTypes() {
         Arbitrary<String> values = Arbitraries.oneOf(
                 Arbitraries.integers().map(String::valueOf),
-                Arbitraries.of("-1", "0", "1e308", "-1e308", "3.5", "true", "false", "null", "{}", "[]", "[1,2]",
-                        "{\"a\":[{}]}", "[{\"type\":\"nope\"}]", "[{\"type\":\"function\"}]", "\"\"",
-                        "\"\\ud800\"", "\"\\u0000\"", "{\"type\":\"json_schema\"}"),
+                Arbitraries.of(
+                        "-1",
+                        "0",
+                        "1e308",
+                        "-1e308",
+                        "3.5",
+                        "true",
+                        "false",
+                        "null",
+                        "{}",
+                        "[]",
+                        "[1,2]",
+                        "{\"a\":[{}]}",
+                        "[{\"type\":\"nope\"}]",
+                        "[{\"type\":\"function\"}]",
+                        "\"\"",
+                        "\"\\ud800\"",
+                        "\"\\u0000\"",
+                        "{\"type\":\"json_schema\"}"),
                 Arbitraries.strings().ofMaxLength(40).map(ProtocolJson.mapper()::writeValueAsString));
         return Combinators.combine(Arbitraries.of(FIELDS), values).as((field, value) -> {
             ObjectNode create = (ObjectNode) ProtocolJson.mapper().readTree(VALID);
@@ -114,18 +160,25 @@ class WebSocketFuzzTest {
     }
 
     private Arbitrary<Hostile> badJson() {
-        Arbitrary<Hostile> truncated = Arbitraries.integers().between(0, VALID.length() - 1)
+        Arbitrary<Hostile> truncated = Arbitraries.integers()
+                .between(0, VALID.length() - 1)
                 .map(end -> Hostile.text("truncated", VALID.substring(0, end)));
-        Arbitrary<Hostile> garbled = Combinators.combine(Arbitraries.integers().between(0, VALID.length() - 1),
+        Arbitrary<Hostile> garbled = Combinators.combine(
+                        Arbitraries.integers().between(0, VALID.length() - 1),
                         Arbitraries.chars().with('{', '}', '[', ']', '"', ',', ':', '\\', 'x', ' ', '\u00e9'))
                 .as((at, c) -> Hostile.text("garbled", VALID.substring(0, at) + c + VALID.substring(at + 1)));
         return Arbitraries.oneOf(truncated, garbled);
     }
 
     private Arbitrary<Hostile> hugeStrings() {
-        return Combinators.combine(Arbitraries.of("input", "instructions", "model", "stream_id", "previous_response_id"),
-                        Arbitraries.strings().withCharRange(' ', '\uFFFD').ofMinLength(1).ofMaxLength(8)
-                                .flatMap(unit -> Arbitraries.integers().between(1_000, 100_000)
+        return Combinators.combine(
+                        Arbitraries.of("input", "instructions", "model", "stream_id", "previous_response_id"),
+                        Arbitraries.strings()
+                                .withCharRange(' ', '\uFFFD')
+                                .ofMinLength(1)
+                                .ofMaxLength(8)
+                                .flatMap(unit -> Arbitraries.integers()
+                                        .between(1_000, 100_000)
                                         .map(length -> unit.repeat(Math.max(1, length / unit.length())))))
                 .as((field, huge) -> {
                     ObjectNode create = (ObjectNode) ProtocolJson.mapper().readTree(VALID);
@@ -136,9 +189,13 @@ class WebSocketFuzzTest {
 
     private Arbitrary<Hostile> badUtf8() {
         byte[] valid = VALID.getBytes(StandardCharsets.UTF_8);
-        return Combinators.combine(Arbitraries.integers().between(0, valid.length),
-                        Arbitraries.of(new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xFF},
-                                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, new byte[] {(byte) 0xE2, (byte) 0x82},
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, valid.length),
+                        Arbitraries.of(
+                                new byte[] {(byte) 0xC0, (byte) 0xAF},
+                                new byte[] {(byte) 0xFF},
+                                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                                new byte[] {(byte) 0xE2, (byte) 0x82},
                                 new byte[] {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}))
                 .as((at, bad) -> {
                     byte[] payload = new byte[valid.length + bad.length];
@@ -151,32 +208,52 @@ class WebSocketFuzzTest {
 
     private Arbitrary<Hostile> binary() {
         return Arbitraries.oneOf(
-                Arbitraries.just(new Hostile("binary create", FrameSocket.BINARY, VALID.getBytes(StandardCharsets.UTF_8))),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(64)
+                Arbitraries.just(
+                        new Hostile("binary create", FrameSocket.BINARY, VALID.getBytes(StandardCharsets.UTF_8))),
+                Arbitraries.bytes()
+                        .array(byte[].class)
+                        .ofMaxSize(64)
                         .map(bytes -> new Hostile("binary", FrameSocket.BINARY, bytes)));
     }
 
     private Arbitrary<Hostile> unknownTypes() {
-        return Arbitraries.oneOf(Arbitraries.of("response.cancel", "session.update", "input_audio_buffer.append",
-                        "response.create ", "Response.Create", ""),
-                Arbitraries.strings().alpha().ofMaxLength(20))
+        return Arbitraries.oneOf(
+                        Arbitraries.of(
+                                "response.cancel",
+                                "session.update",
+                                "input_audio_buffer.append",
+                                "response.create ",
+                                "Response.Create",
+                                ""),
+                        Arbitraries.strings().alpha().ofMaxLength(20))
                 .map(type -> Hostile.text("type " + type, VALID.replace("response.create", type)));
     }
 
     /** Continuing a response this connection never had, on any lane: previous_response_not_found. */
     private Arbitrary<Hostile> foreignPreviousResponses() {
-        return Combinators.combine(Arbitraries.strings().withChars("abcdefghij0123456789_.:-").ofMinLength(1)
-                                .ofMaxLength(64), Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(40),
+        return Combinators.combine(
+                        Arbitraries.strings()
+                                .withChars("abcdefghij0123456789_.:-")
+                                .ofMinLength(1)
+                                .ofMaxLength(64),
+                        Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(40),
                         Arbitraries.of(true, false))
-                .as((lane, id, store) -> Hostile.text("foreign previous on lane " + lane, "{\"type\":\"response.create\","
-                        + "\"stream_id\":\"" + lane + "\",\"store\":" + store + ",\"previous_response_id\":\"resp_" + id
-                        + "\",\"input\":\"go on\"}"));
+                .as((lane, id, store) -> Hostile.text(
+                        "foreign previous on lane " + lane,
+                        "{\"type\":\"response.create\","
+                                + "\"stream_id\":\"" + lane + "\",\"store\":" + store
+                                + ",\"previous_response_id\":\"resp_" + id
+                                + "\",\"input\":\"go on\"}"));
     }
 
     private Arbitrary<Hostile> deepNesting() {
-        return Combinators.combine(Arbitraries.integers().between(100, 2_000), Arbitraries.of("input", "metadata", "tools"))
-                .as((depth, field) -> Hostile.text("nested " + depth + " deep in " + field,
-                        VALID.replace("\"input\":\"hello\"", "\"" + field + "\":" + "[".repeat(depth) + "]".repeat(depth)
-                                + (field.equals("input") ? "" : ",\"input\":\"hello\""))));
+        return Combinators.combine(
+                        Arbitraries.integers().between(100, 2_000), Arbitraries.of("input", "metadata", "tools"))
+                .as((depth, field) -> Hostile.text(
+                        "nested " + depth + " deep in " + field,
+                        VALID.replace(
+                                "\"input\":\"hello\"",
+                                "\"" + field + "\":" + "[".repeat(depth) + "]".repeat(depth)
+                                        + (field.equals("input") ? "" : ",\"input\":\"hello\""))));
     }
 }

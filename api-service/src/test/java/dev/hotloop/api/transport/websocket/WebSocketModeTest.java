@@ -53,16 +53,24 @@ class WebSocketModeTest extends PlatformTest {
     @Test
     void thirtyTurnLoopOnOneConnectionTouchesNeitherStoreNorOldItems() {
         try (ResponseConnection connection = client.responses().connect()) {
-            send(connection, event(create().input("Search thirty times.").addTool(SEARCH)
-                    .toolChoice(ToolChoiceOptions.REQUIRED).store(false)));
+            send(
+                    connection,
+                    event(create().input("Search thirty times.")
+                            .addTool(SEARCH)
+                            .toolChoice(ToolChoiceOptions.REQUIRED)
+                            .store(false)));
             Response response = connection.finalResponse();
             double storeLoads = counter("hotloop.context.loads");
             for (int turn = 2; turn <= 30; turn++) {
                 ResponseFunctionToolCall call = onlyCall(response);
                 double tokenized = counter("hotloop.tokenizer.items");
-                send(connection, event(create().previousResponseId(response.id()).store(false).addTool(SEARCH)
-                        .toolChoice(turn < 30 ? ToolChoiceOptions.REQUIRED : ToolChoiceOptions.AUTO)
-                        .inputOfResponse(List.of(output(call.callId(), "hit-" + turn)))));
+                send(
+                        connection,
+                        event(create().previousResponseId(response.id())
+                                .store(false)
+                                .addTool(SEARCH)
+                                .toolChoice(turn < 30 ? ToolChoiceOptions.REQUIRED : ToolChoiceOptions.AUTO)
+                                .inputOfResponse(List.of(output(call.callId(), "hit-" + turn)))));
                 response = connection.finalResponse();
                 assertThat(response.status()).contains(ResponseStatus.COMPLETED);
                 // only the new input item and the new output item were tokenized
@@ -115,19 +123,24 @@ class WebSocketModeTest extends PlatformTest {
             send(connection, event(create().input("start").store(false)));
             String id = connection.finalResponse().id();
 
-            send(connection, event(create().previousResponseId(id).store(false)
-                    .inputOfResponse(List.of(output("call_unknown", "x")))));
+            send(
+                    connection,
+                    event(create().previousResponseId(id)
+                            .store(false)
+                            .inputOfResponse(List.of(output("call_unknown", "x")))));
             assertThat(nextError(connection).error().param()).contains("input[0].call_id");
 
-            send(connection, event(create().previousResponseId(id).input("again").store(false)));
+            send(
+                    connection,
+                    event(create().previousResponseId(id).input("again").store(false)));
             assertThat(nextError(connection).error().code()).contains("previous_response_not_found");
         }
     }
 
     @Test
     void concurrentCreatesQueueAndRunInOrder() {
-        try (ResponseConnection connection = client.responses().connect(
-                ResponseWebSocketOptions.builder().maxPendingSends(8).build())) {
+        try (ResponseConnection connection = client.responses()
+                .connect(ResponseWebSocketOptions.builder().maxPendingSends(8).build())) {
             for (int i = 0; i < 3; i++) {
                 send(connection, event(create().input("queued " + i).store(false)));
             }
@@ -138,20 +151,27 @@ class WebSocketModeTest extends PlatformTest {
                 if (event.isResponseCreated()) {
                     order.add("created");
                 } else if (event.isResponseCompleted()) {
-                    order.add("completed:" + outputText(event.asResponseCompleted().response()));
+                    order.add("completed:"
+                            + outputText(event.asResponseCompleted().response()));
                     completed++;
                 }
             }
-            assertThat(order).containsExactly("created", "completed:You said: queued 0", "created",
-                    "completed:You said: queued 1", "created", "completed:You said: queued 2");
+            assertThat(order)
+                    .containsExactly(
+                            "created",
+                            "completed:You said: queued 0",
+                            "created",
+                            "completed:You said: queued 1",
+                            "created",
+                            "completed:You said: queued 2");
         }
     }
 
     @Test
     void lanesRunSideBySideEachInOrder() throws Exception {
         try (ResponseConnection connection = client.responses().connect();
-             ResponseConnection.Lane left = connection.lane("left");
-             ResponseConnection.Lane right = connection.lane("right")) {
+                ResponseConnection.Lane left = connection.lane("left");
+                ResponseConnection.Lane right = connection.lane("right")) {
             CompletableFuture<List<String>> leftTexts = CompletableFuture.supplyAsync(() -> chat(left, "L"));
             CompletableFuture<List<String>> rightTexts = CompletableFuture.supplyAsync(() -> chat(right, "R"));
 
@@ -163,16 +183,27 @@ class WebSocketModeTest extends PlatformTest {
     @Test
     void warmUpReturnsAnEmptyResponseToChainFrom() {
         try (ResponseConnection connection = client.responses().connect()) {
-            send(connection, event(create().input("You are terse.").addTool(SEARCH).generate(false).store(false)));
+            send(
+                    connection,
+                    event(create().input("You are terse.")
+                            .addTool(SEARCH)
+                            .generate(false)
+                            .store(false)));
             Response warm = connection.finalResponse();
             assertThat(warm.output()).isEmpty();
             assertThat(warm.usage().orElseThrow().outputTokens()).isZero();
 
-            send(connection, event(create().previousResponseId(warm.id()).input("hello").store(false)
-                    .toolChoice(ToolChoiceOptions.NONE).addTool(SEARCH)));
+            send(
+                    connection,
+                    event(create().previousResponseId(warm.id())
+                            .input("hello")
+                            .store(false)
+                            .toolChoice(ToolChoiceOptions.NONE)
+                            .addTool(SEARCH)));
             Response next = connection.finalResponse();
             assertThat(outputText(next)).isEqualTo("You said: hello");
-            assertThat(next.usage().orElseThrow().inputTokens()).isGreaterThan(warm.usage().orElseThrow().inputTokens());
+            assertThat(next.usage().orElseThrow().inputTokens())
+                    .isGreaterThan(warm.usage().orElseThrow().inputTokens());
         }
     }
 

@@ -45,11 +45,14 @@ class WebSocketProtocolTest extends PlatformTest {
         try (RawWebSocket socket = RawWebSocket.connect(port, ACME_KEY)) {
             socket.send(create(",\"input\":\"plain\""));
             List<JsonNode> plain = socket.until("response.completed");
-            assertThat(plain).allSatisfy(frame -> assertThat(frame.has("stream_id")).isFalse());
+            assertThat(plain)
+                    .allSatisfy(frame -> assertThat(frame.has("stream_id")).isFalse());
 
             socket.send(create(",\"input\":\"laned\",\"stream_id\":\"lane-7\""));
             List<JsonNode> laned = socket.until("response.completed");
-            assertThat(laned).allSatisfy(frame -> assertThat(frame.path("stream_id").asString()).isEqualTo("lane-7"));
+            assertThat(laned)
+                    .allSatisfy(frame ->
+                            assertThat(frame.path("stream_id").asString()).isEqualTo("lane-7"));
             assertThat(laned.getFirst().path("sequence_number").asInt()).isZero();
         }
     }
@@ -73,7 +76,10 @@ class WebSocketProtocolTest extends PlatformTest {
             assertError(socket.next(), "invalid_frame", null);
 
             socket.send(create(",\"input\":\"still here\",\"stream\":true"));
-            assertThat(socket.until("response.completed").getLast().at("/response/status").asString())
+            assertThat(socket.until("response.completed")
+                            .getLast()
+                            .at("/response/status")
+                            .asString())
                     .isEqualTo("completed");
         }
     }
@@ -86,7 +92,8 @@ class WebSocketProtocolTest extends PlatformTest {
             socket.send(create(",\"input\":\"after the keepalive\""));
 
             assertThat(socket.next().path("type").asString()).isEqualTo("response.created");
-            assertThat(socket.until("response.completed")).noneMatch(frame -> frame.path("type").asString().equals("error"));
+            assertThat(socket.until("response.completed"))
+                    .noneMatch(frame -> frame.path("type").asString().equals("error"));
         }
     }
 
@@ -116,7 +123,8 @@ class WebSocketProtocolTest extends PlatformTest {
     void reservedBitsWithoutANegotiatedExtensionCloseWith1002() throws Exception {
         for (int bit : new int[] {FrameSocket.RSV1, FrameSocket.RSV2}) {
             try (FrameSocket socket = new FrameSocket(port, ACME_KEY)) {
-                socket.send(FrameSocket.TEXT, bit, create(",\"input\":\"reserved\"").getBytes(StandardCharsets.UTF_8));
+                socket.send(
+                        FrameSocket.TEXT, bit, create(",\"input\":\"reserved\"").getBytes(StandardCharsets.UTF_8));
                 assertThat(socket.untilClose().closeCode()).as("bits %x", bit).isEqualTo(1002);
             }
         }
@@ -125,20 +133,22 @@ class WebSocketProtocolTest extends PlatformTest {
     @Test
     void compressedFramesWorkWhenPermessageDeflateIsNegotiated() {
         String input = "compress me ".repeat(500);
-        ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient(HttpClient.create(),
-                () -> WebsocketClientSpec.builder().compress(true));
+        ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient(
+                HttpClient.create(), () -> WebsocketClientSpec.builder().compress(true));
         HttpHeaders headers = new HttpHeaders();
         headers.setBearerAuth(ACME_KEY);
         List<String> extensions = new ArrayList<>();
         List<String> events = new ArrayList<>();
         client.execute(URI.create("ws://127.0.0.1:" + port + "/v1/responses"), headers, session -> {
-            extensions.addAll(session.getHandshakeInfo().getHeaders().getOrEmpty("Sec-WebSocket-Extensions"));
-            return session.send(Mono.just(session.textMessage(create(",\"input\":\"" + input + "\""))))
-                    .thenMany(session.receive().map(WebSocketMessage::getPayloadAsText)
-                            .doOnNext(events::add)
-                            .takeUntil(text -> text.contains("\"type\":\"response.completed\"")))
-                    .then();
-        }).block(Duration.ofSeconds(20));
+                    extensions.addAll(session.getHandshakeInfo().getHeaders().getOrEmpty("Sec-WebSocket-Extensions"));
+                    return session.send(Mono.just(session.textMessage(create(",\"input\":\"" + input + "\""))))
+                            .thenMany(session.receive()
+                                    .map(WebSocketMessage::getPayloadAsText)
+                                    .doOnNext(events::add)
+                                    .takeUntil(text -> text.contains("\"type\":\"response.completed\"")))
+                            .then();
+                })
+                .block(Duration.ofSeconds(20));
 
         assertThat(extensions).anySatisfy(extension -> assertThat(extension).contains("permessage-deflate"));
         assertThat(events.getLast()).contains("\"status\":\"completed\"");
@@ -171,15 +181,18 @@ class WebSocketProtocolTest extends PlatformTest {
 
     @Test
     void clientThatDisconnectsMidResponseCancelsTheModel() throws Exception {
-        double cancelledBefore = meters.counter("hotloop.model.streams.cancelled").count();
+        double cancelledBefore =
+                meters.counter("hotloop.model.streams.cancelled").count();
         RawWebSocket socket = RawWebSocket.connect(port, ACME_KEY);
         socket.send(create(",\"input\":\"FLOOD " + "token ".repeat(100_000) + "\""));
         socket.until("response.output_text.delta");
 
         socket.abort();
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(meters.counter("hotloop.model.streams.cancelled").count()).isEqualTo(cancelledBefore + 1));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(meters.counter("hotloop.model.streams.cancelled")
+                                .count())
+                        .isEqualTo(cancelledBefore + 1));
     }
 
     private static void assertError(JsonNode frame, String code, String param) {

@@ -36,13 +36,22 @@ public class ChatRenderBenchmark {
     public int historyTokens;
 
     private ModelRequest request;
-    private final ChatCompletionRequest.Options options = new ChatCompletionRequest.Options("hotloop-sim", "max_tokens",
-            "system", true);
+    private final ChatCompletionRequest.Options options =
+            new ChatCompletionRequest.Options("hotloop-sim", "max_tokens", "system", true);
 
     @Setup
     public void setUp() {
-        request = new ModelRequest("hotloop-sim", null, InputReader.read(SyntheticText.history(historyTokens)),
-                List.of(), ToolChoice.AUTO, true, null, null, null, "cache-key");
+        request = new ModelRequest(
+                "hotloop-sim",
+                null,
+                InputReader.read(SyntheticText.history(historyTokens)),
+                List.of(),
+                ToolChoice.AUTO,
+                true,
+                null,
+                null,
+                null,
+                "cache-key");
     }
 
     @Benchmark

@@ -6,11 +6,11 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.annotations.Mode;
 
 /**
  * Decoding one WebSocket frame ({@link ClientFrame#parse}: JSON, then the create request): a continuation as an agent
@@ -28,7 +28,8 @@ public class FrameDecodeBenchmark {
     private final String continuation = "{\"type\":\"response.create\",\"model\":\"chat-0\",\"store\":false,"
             + "\"tool_choice\":\"required\",\"previous_response_id\":\"resp_0123456789abcdef0123456789abcdef\","
             + "\"input\":[{\"type\":\"function_call_output\",\"call_id\":\"call_0123456789abcdef0123456789abcdef\","
-            + "\"output\":\"" + SyntheticText.words(7, 200) + "\"}],\"tools\":[{\"type\":\"function\",\"name\":\"lookup\","
+            + "\"output\":\"" + SyntheticText.words(7, 200)
+            + "\"}],\"tools\":[{\"type\":\"function\",\"name\":\"lookup\","
             + "\"parameters\":{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\"}}}}]}";
 
     @Benchmark
