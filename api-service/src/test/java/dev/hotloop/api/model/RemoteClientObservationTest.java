@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
-import dev.hotloop.api.RoutedPlatformTest;
+import dev.hotloop.api.ModelRoutesPlatformTest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -16,7 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * session-service's, are {@code http.client.requests} observations (the timer, a client span and W3C trace context),
  * and its pool reports Reactor Netty's pool metrics.
  */
-class RemoteClientObservationTest extends RoutedPlatformTest {
+class RemoteClientObservationTest extends ModelRoutesPlatformTest {
 
     @Autowired
     private MeterRegistry meters;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.hotloop.localredis.RespClient;
 import dev.hotloop.session.SessionServiceApplication;
 import dev.hotloop.session.cache.NearCache;
-import dev.hotloop.session.store.ResponseRepository;
+import dev.hotloop.session.store.ChainKeys;
 import dev.hotloop.testsupport.TestRedisCluster;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -66,7 +66,7 @@ class ClusterTest {
                                 node.substring(0, colon),
                                 Integer.parseInt(node.substring(colon + 1)),
                                 Duration.ofSeconds(5))
-                        .call("PUBLISH", ResponseRepository.INVALIDATIONS, TurnLoop.TENANT + ":" + id);
+                        .call("PUBLISH", ChainKeys.INVALIDATIONS, TurnLoop.TENANT + ":" + id);
                 await().atMost(Duration.ofSeconds(10)).until(() -> cache.context(TurnLoop.TENANT, id) == null);
             }
             loop.deleteLast();

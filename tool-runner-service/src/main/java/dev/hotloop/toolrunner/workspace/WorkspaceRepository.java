@@ -145,6 +145,11 @@ public final class WorkspaceRepository {
         return removed;
     }
 
+    /** How many workspaces are open right now. */
+    public int inUse() {
+        return leases.size();
+    }
+
     private boolean expire(WorkspaceKey key, Instant cutoff) {
         Result result = new Result();
         leases.compute(key, (k, users) -> {
