@@ -285,9 +285,10 @@ class ChartScenariosTest {
             assertThat(chart.get(NetworkPolicy.class, "hotloop-redis").getSpec().getIngress())
                     .singleElement()
                     .satisfies(rule -> assertThat(rule.getFrom())
-                            .singleElement()
-                            .satisfies(peer -> assertThat(peer.getPodSelector().getMatchLabels())
-                                    .containsEntry("app.kubernetes.io/name", "session-service")));
+                            .as("Redis admits session-service (state) and api-service (per-tenant limits) only")
+                            .extracting(peer ->
+                                    peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))
+                            .containsExactlyInAnyOrder("session-service", "api-service"));
         }
     }
 
@@ -302,6 +303,10 @@ class ChartScenariosTest {
 
         assertThat(chart.env("hotloop-api-service", "HOTLOOP_SECURITY_APIKEYS"))
                 .contains("secret:" + apiKeysSecret + "/" + values.string("/apiKeys/existingSecretKey"));
+        // per-tenant limits are shared through the same Redis as session-service's state
+        assertThat(chart.env("hotloop-api-service", "SPRING_DATA_REDIS_HOST"))
+                .isEqualTo(chart.env("hotloop-session-service", "SPRING_DATA_REDIS_HOST"))
+                .isPresent();
         // the generated Secret is a pre-install hook, not part of the release manifest
         assertThat(chart.all(io.fabric8.kubernetes.api.model.Secret.class)).isEmpty();
         Service session = chart.service("hotloop-session-service");
