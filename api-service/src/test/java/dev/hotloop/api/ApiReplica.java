@@ -1,5 +1,6 @@
 package dev.hotloop.api;
 
+import dev.hotloop.testsupport.TestRedis;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -19,7 +20,10 @@ public final class ApiReplica {
             "--hotloop.model.simulator.time-to-first-token=0ms",
             "--hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",
             "--hotloop.api.session.url=" + SessionServiceFixture.url(),
-            "--hotloop.api.tool-runner.url=" + ToolRunnerFixture.url()
+            "--hotloop.api.tool-runner.url=" + ToolRunnerFixture.url(),
+            // the per-tenant limits live in the test Redis, never in a shared one
+            "--spring.data.redis.host=" + TestRedis.host(),
+            "--spring.data.redis.port=" + TestRedis.port()
         };
         String[] args = new String[base.length + settings.length];
         System.arraycopy(base, 0, args, 0, base.length);

@@ -2,6 +2,7 @@ package dev.hotloop.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotloop.testsupport.TestRedis;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
@@ -52,6 +53,8 @@ class ChartHeapHeadroomTest {
                         "--server.port=" + port,
                         "--hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY,
                         "--hotloop.api.session.url=" + SessionServiceFixture.url(),
+                        "--spring.data.redis.host=" + TestRedis.host(),
+                        "--spring.data.redis.port=" + TestRedis.port(),
                         "--hotloop.model.simulator.time-to-first-token=0ms",
                         "--hotloop.model.simulator.tokens-per-second=0")
                 .redirectErrorStream(true)

@@ -6,6 +6,7 @@ import dev.hotloop.api.ApiServiceApplication;
 import dev.hotloop.api.PlatformTest;
 import dev.hotloop.api.SessionServiceFixture;
 import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.testsupport.TestRedis;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -82,7 +83,9 @@ class HostileCreateBodiesProperties {
                         "--hotloop.model.simulator.time-to-first-token=0ms",
                         "--hotloop.model.simulator.tokens-per-second=0",
                         "--hotloop.api.max-request-size=1MB",
-                        "--hotloop.api.session.url=" + SessionServiceFixture.url());
+                        "--hotloop.api.session.url=" + SessionServiceFixture.url(),
+                        "--spring.data.redis.host=" + TestRedis.host(),
+                        "--spring.data.redis.port=" + TestRedis.port());
         url = "http://127.0.0.1:"
                 + ((WebServerApplicationContext) api).getWebServer().getPort() + "/v1/responses";
         for (String body : VALID) {
