@@ -1,6 +1,7 @@
 package dev.hotloop.api.limits;
 
 import dev.hotloop.api.security.ApiKeyFilter;
+import dev.hotloop.api.transport.EventLoops;
 import java.util.Objects;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -36,6 +37,7 @@ public class RateLimitFilter implements WebFilter {
             return chain.filter(exchange);
         }
         return limiter.admit(ApiKeyFilter.tenant(exchange), demand(exchange.getRequest()))
+                .publishOn(EventLoops.of(exchange))
                 .flatMap(grant -> {
                     grant.writeHeaders(exchange.getResponse().getHeaders());
                     if (!grant.admitted()) {

@@ -30,6 +30,8 @@ import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One client's WebSocket: {@code response.create} frames run one at a time per lane (the default lane, or one per
@@ -54,6 +56,7 @@ final class ResponsesConnection {
     }
 
     private final WebSocketSession session;
+    private final Scheduler eventLoop;
     private final String tenant;
     private final TurnEngine engine;
     private final TurnMetrics metrics;
@@ -85,6 +88,7 @@ final class ResponsesConnection {
         this.limiter = limiter;
         this.queued = queued;
         this.session = session;
+        this.eventLoop = session instanceof LoopBoundSession bound ? bound.eventLoop() : Schedulers.immediate();
         this.metrics = metrics;
         this.tenant = tenant;
         this.showTiming = session.getHandshakeInfo().getHeaders().getFirst(TurnTiming.REQUEST_HEADER) != null;
@@ -247,6 +251,7 @@ final class ResponsesConnection {
             return respond(frame, request);
         }
         return limiter.admit(tenant, Demand.response(bytes))
+                .publishOn(eventLoop) // the limiter answers on Redis' thread
                 .flatMapMany(grant -> grant.admitted()
                         ? respond(frame, request).contextWrite(grant::into).doFinally(signal -> grant.release())
                         : Flux.just(ServerFrames.error(Objects.requireNonNull(grant.refusal()), frame.streamId())));

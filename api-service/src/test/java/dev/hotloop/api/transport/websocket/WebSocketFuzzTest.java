@@ -72,9 +72,7 @@ class WebSocketFuzzTest {
 
     @BeforeContainer
     static void start() {
-        // limits off: with them on, a frame of the second try went unanswered for 10 s (found when the per-tenant
-        // limits were merged; an open bug of the limiter's WebSocket path, see issue 10's note)
-        replica = ApiReplica.start("--hotloop.api.limits.enabled=false");
+        replica = ApiReplica.start();
     }
 
     @AfterContainer

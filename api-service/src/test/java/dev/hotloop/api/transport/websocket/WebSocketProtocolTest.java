@@ -98,6 +98,22 @@ class WebSocketProtocolTest extends PlatformTest {
     }
 
     @Test
+    void aFrameSentTheMomentTheUpgradeAnswersIsServed() throws Exception {
+        // the handshake waits on the tenant's limits in Redis; the upgrade used to finish on Redis' thread, racing
+        // a frame sent right after the 101, which Reactor Netty then dropped (found by WebSocketFuzzTest)
+        for (int connection = 0; connection < 30; connection++) {
+            try (FrameSocket socket = new FrameSocket(port, ACME_KEY)) {
+                socket.sendText(create(",\"input\":\"at once\""));
+                assertThat(socket.untilType("response.completed")
+                                .at("/response/status")
+                                .asString())
+                        .as("connection %d", connection)
+                        .isEqualTo("completed");
+            }
+        }
+    }
+
+    @Test
     void invalidUtf8InATextFrameClosesWith1007() throws Exception {
         byte[] invalid = "{\"type\":\"response.create\",\"input\":\"x?y\"}".getBytes(StandardCharsets.UTF_8);
         invalid[invalid.length - 4] = (byte) 0xFF;
