@@ -1,6 +1,6 @@
 package dev.hotloop.api.context;
 
-import dev.hotloop.api.metrics.TurnTrace;
+import dev.hotloop.api.metrics.TurnStages;
 import dev.hotloop.protocol.request.CreateRequest;
 import reactor.core.publisher.Mono;
 
@@ -10,7 +10,7 @@ public interface ContextSource {
     /**
      * The conversation named by the request's {@code previous_response_id}, or {@link Conversation#EMPTY} when it
      * names none; errors with {@code previous_response_not_found} when the tenant has no such response. Notes on
-     * {@code trace} where it was found.
+     * {@code stages} where it was found.
      */
-    Mono<Conversation> conversation(String tenant, CreateRequest request, TurnTrace trace);
+    Mono<Conversation> conversation(String tenant, CreateRequest request, TurnStages stages);
 }

@@ -1,6 +1,6 @@
 package dev.hotloop.api.context;
 
-import dev.hotloop.api.metrics.TurnTrace;
+import dev.hotloop.api.metrics.TurnStages;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.request.CreateRequest;
@@ -23,12 +23,12 @@ public class StoredConversations implements ContextSource {
     }
 
     @Override
-    public Mono<Conversation> conversation(String tenant, CreateRequest request, TurnTrace trace) {
+    public Mono<Conversation> conversation(String tenant, CreateRequest request, TurnStages stages) {
         String previous = request.previousResponseId();
         if (previous == null) {
             return Mono.just(Conversation.EMPTY);
         }
-        trace.tier(TurnTrace.Tier.STORE);
+        stages.tier(TurnStages.Tier.STORE);
         return load(tenant, previous).switchIfEmpty(Mono.error(() -> ApiException.previousResponseNotFound(previous)));
     }
 

@@ -10,7 +10,6 @@ import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
 import dev.hotloop.api.tools.ToolRunnerClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,10 +33,8 @@ class LoopConfiguration {
             ToolRunnerClient tools,
             TokenCounter tokens,
             MeterRegistry meters,
-            TurnMetrics metrics,
-            ObservationRegistry observations) {
-        // one span per remote stage (state_load, model, tool, persist) under the request's span
-        return new TurnEngine(models, sessions, tools, tokens, Clock.systemUTC(), meters, metrics, observations);
+            TurnMetrics metrics) {
+        return new TurnEngine(models, sessions, tools, tokens, Clock.systemUTC(), meters, metrics);
     }
 
     @Bean

@@ -2,7 +2,7 @@ package dev.hotloop.api.loop;
 
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.Conversation;
-import dev.hotloop.api.metrics.TurnTrace;
+import dev.hotloop.api.metrics.TurnStages;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.response.Response;
@@ -14,7 +14,7 @@ import java.util.List;
  * @param input       its new input items, token-counted
  * @param context     the conversation it continues followed by its input, calls all answered
  * @param inputTokens tokens of the whole rendered input (preamble, history and input)
- * @param trace       where the turn's time goes, stage by stage
+ * @param stages      the turn's measurement, stage by stage
  */
 public record Turn(
         TurnOrigin origin,
@@ -24,7 +24,7 @@ public record Turn(
         List<ContextItem> input,
         Conversation context,
         int inputTokens,
-        TurnTrace trace) {
+        TurnStages stages) {
 
     public String tenant() {
         return origin.tenant();

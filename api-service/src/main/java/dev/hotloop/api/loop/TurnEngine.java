@@ -5,10 +5,9 @@ import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
 import dev.hotloop.api.limits.Grant;
 import dev.hotloop.api.metrics.Stage;
-import dev.hotloop.api.metrics.StageSpans;
 import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.metrics.TurnTiming;
-import dev.hotloop.api.metrics.TurnTrace;
+import dev.hotloop.api.metrics.TurnStages;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
@@ -34,7 +33,6 @@ import dev.hotloop.protocol.tool.Tool;
 import dev.hotloop.protocol.tool.ToolChoice;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +62,6 @@ public class TurnEngine {
     private final Clock clock;
     private final Counter cancelledStreams;
     private final TurnMetrics metrics;
-    private final StageSpans spans;
 
     public TurnEngine(
             ModelCatalog models,
@@ -73,15 +70,13 @@ public class TurnEngine {
             TokenCounter tokens,
             Clock clock,
             MeterRegistry meters,
-            TurnMetrics metrics,
-            ObservationRegistry observations) {
+            TurnMetrics metrics) {
         this.models = models;
         this.sessions = sessions;
         this.tools = tools;
         this.tokens = tokens;
         this.clock = clock;
         this.metrics = metrics;
-        this.spans = new StageSpans(observations);
         this.cancelledStreams = Counter.builder("hotloop.model.streams.cancelled")
                 .description("Model streams stopped because the client went away")
                 .register(meters);
@@ -90,27 +85,19 @@ public class TurnEngine {
     /** Resolves the conversation the request continues and checks the request against it. */
     public Mono<Turn> prepare(TurnOrigin origin, CreateRequest request, ContextSource source) {
         return Mono.defer(() -> {
-            TurnTrace trace = new TurnTrace(origin.startedNanos());
-            trace.add(Stage.DECODE, origin.decodeNanos());
-            trace.add(Stage.AUTH, origin.authNanos());
+            TurnStages stages = metrics.start(origin, request.previousResponseId());
             String model = models.modelFor(request.model());
             ModelProvider provider = models.provider(model);
-            long tokenizing = System.nanoTime();
-            return tokens.count(request.input()).flatMap(input -> {
-                trace.addSince(Stage.TOKENIZE, tokenizing);
-                long loading = System.nanoTime();
-                return spans.mono("state_load", source.conversation(origin.tenant(), request, trace))
+            return stages.measure(Stage.TOKENIZE, tokens.count(request.input())).flatMap(input -> stages.measure(Stage.STATE_LOAD, source.conversation(origin.tenant(), request, stages))
                         .flatMap(history -> {
-                            trace.addSince(Stage.STATE_LOAD, loading);
-                            long validating = System.nanoTime();
-                            Conversation context = history.withInput(input);
-                            trace.addSince(Stage.VALIDATE, validating);
+                            Conversation context = stages.measure(Stage.VALIDATE, () -> history.withInput(input));
                             String id = request.previousResponseId() == null
                                     ? ResponseIds.newChain()
                                     : ResponseIds.continuing(request.previousResponseId());
                             Response start = Response.start(
                                     id, model, request, clock.instant().getEpochSecond());
-                            return tokens.preamble(request.instructions(), request.tools())
+                            return stages.measure(
+                                            Stage.TOKENIZE, tokens.preamble(request.instructions(), request.tools()))
                                     .map(preamble -> new Turn(
                                             origin,
                                             request,
@@ -119,9 +106,8 @@ public class TurnEngine {
                                             input,
                                             context,
                                             preamble + context.tokens(),
-                                            trace));
-                        });
-            });
+                                            stages));
+                        }));
         });
     }
 
@@ -150,12 +136,9 @@ public class TurnEngine {
      * execution and the next step: the loop continues inside one response without a client round trip.
      */
     private Flux<ResponseEvent> sample(Turn turn, TurnEmitter emitter, int hostedCallsSoFar) {
-        return ModelStreamTiming.measured(
-                        spans.flux(
-                                "model",
-                                turn.provider().stream(modelRequest(turn, emitter.output()))
-                                        .doOnCancel(cancelledStreams::increment)),
-                        turn.trace())
+        return turn.stages()
+                .model(turn.provider().stream(modelRequest(turn, emitter.output()))
+                        .doOnCancel(cancelledStreams::increment))
                 .concatMapIterable(emitter::on)
                 .concatWith(Flux.defer(() -> {
                     List<HostedCall> calls = emitter.takeHostedCalls();
@@ -173,10 +156,9 @@ public class TurnEngine {
     }
 
     private Flux<ResponseEvent> runHosted(Turn turn, TurnEmitter emitter, HostedCall call) {
-        long started = System.nanoTime();
         String chain = ResponseIds.chainTag(turn.response().id());
-        return spans.mono("tool", tools.execute(turn.tenant(), chain, call))
-                .doOnSuccess(result -> turn.trace().addSince(Stage.TOOL, started))
+        return turn.stages()
+                .measure(Stage.TOOL, tools.execute(turn.tenant(), chain, call))
                 .flatMapIterable(result -> emitter.hostedResult(call, result));
     }
 
@@ -231,7 +213,9 @@ public class TurnEngine {
         if (turn.request().generate() && finish == null) {
             return Mono.error(new IllegalStateException("The model ended its stream without finishing"));
         }
-        return tokens.count(emitter.output()).flatMap(output -> finish(turn, emitter, listener, finish, output));
+        return turn.stages()
+                .measure(Stage.TOKENIZE, tokens.count(emitter.output()))
+                .flatMap(output -> finish(turn, emitter, listener, finish, output));
     }
 
     /** The terminal event of a turn whose output is counted: persisted first when the request stores. */
@@ -270,13 +254,15 @@ public class TurnEngine {
                                 now);
         };
         String type = Response.COMPLETED.equals(response.status()) ? "response.completed" : "response.incomplete";
-        long persisting = System.nanoTime();
         Mono<Void> persisted = turn.request().store()
-                ? spans.mono("persist", sessions.store(turn.tenant(), response, turn.input(), output))
-                        .doOnSuccess(done -> turn.trace().addSince(Stage.PERSIST, persisting))
+                ? turn.stages().measure(Stage.PERSIST, sessions.store(turn.tenant(), response, turn.input(), output))
                 : Mono.empty();
         return persisted.then(Mono.fromSupplier(() -> {
-            listener.finished(turn, response, turn.context().withOutput(output));
+            Conversation after = turn.context().withOutput(output);
+            if (!after.ledger().unanswered().isEmpty()) {
+                turn.stages().awaitClientTools();
+            }
+            listener.finished(turn, response, after);
             return emitter.lifecycle(type, response);
         }));
     }
@@ -310,8 +296,9 @@ public class TurnEngine {
     private ResponseEvent measured(Turn turn, ResponseEvent.Lifecycle terminal) {
         Usage usage = terminal.response().usage();
         TurnTiming timing = metrics.record(
-                turn.trace(),
+                turn.stages(),
                 turn.origin().transport(),
+                terminal.response().id(),
                 terminal.response().status(),
                 usage != null ? usage.inputTokens() : turn.inputTokens(),
                 usage != null ? usage.inputTokensDetails().cachedTokens() : 0,

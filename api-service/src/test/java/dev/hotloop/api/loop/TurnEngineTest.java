@@ -60,8 +60,7 @@ class TurnEngineTest {
                 TOKENS,
                 Clock.systemUTC(),
                 meters,
-                new TurnMetrics(meters),
-                ObservationRegistry.NOOP);
+                new TurnMetrics(meters, ObservationRegistry.NOOP));
     }
 
     private static CreateRequest request(String json) {

@@ -65,7 +65,7 @@ public class ResponsesHandler {
                     TurnOrigin origin = new TurnOrigin(
                             tenant,
                             create.stream() ? Transport.SSE : Transport.HTTP,
-                            started,
+                            ApiKeyFilter.arrivedNanos(request.exchange(), started),
                             System.nanoTime() - started,
                             ApiKeyFilter.authNanos(request.exchange()),
                             !create.stream() || timingAsked);
@@ -153,7 +153,7 @@ public class ResponsesHandler {
                 .body(BodyInserters.fromServerSentEvents(events));
     }
 
-    /** The W3C {@code Server-Timing} value of a finished turn: total, model, overhead and every stage, in ms. */
+    /** The W3C {@code Server-Timing} value of a finished turn: total, the four buckets and every stage, in ms. */
     private static String serverTiming(ResponseEvent.Lifecycle terminal) {
         // the engine times every non-streamed turn
         JsonNode timing = Objects.requireNonNull(terminal.hotloopTiming());
@@ -163,7 +163,11 @@ public class ResponsesHandler {
                 .append(", model;dur=")
                 .append(timing.path("model_ms").asDouble())
                 .append(", overhead;dur=")
-                .append(timing.path("api_overhead_ms").asDouble());
+                .append(timing.path("api_overhead_ms").asDouble())
+                .append(", client_tool;dur=")
+                .append(timing.path("client_tool_ms").asDouble())
+                .append(", post_processing;dur=")
+                .append(timing.path("post_processing_ms").asDouble());
         timing.path("stages_ms")
                 .forEachEntry((stage, ms) ->
                         header.append(", ").append(stage).append(";dur=").append(ms.asDouble()));

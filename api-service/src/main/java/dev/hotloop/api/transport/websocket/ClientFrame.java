@@ -16,15 +16,13 @@ import tools.jackson.databind.JsonNode;
  *
  * @param lane        the frame's {@code stream_id}, or {@link #DEFAULT_LANE}
  * @param request     the parsed request, or null when {@code error} is set
- * @param receivedNanos {@link System#nanoTime()} when the frame arrived
- * @param decodeNanos   time spent parsing and validating the frame (API overhead spent before the turn is queued)
+ * @param decodeNanos time spent parsing and validating the frame (API overhead spent before the turn is queued)
  */
 record ClientFrame(
         String lane,
         @Nullable String streamId,
         @Nullable CreateRequest request,
         @Nullable ApiException error,
-        long receivedNanos,
         long decodeNanos) {
 
     static final String DEFAULT_LANE = "";
@@ -34,7 +32,7 @@ record ClientFrame(
         long started = System.nanoTime();
         ClientFrame frame = read(text);
         return new ClientFrame(
-                frame.lane(), frame.streamId(), frame.request(), frame.error(), started, System.nanoTime() - started);
+                frame.lane(), frame.streamId(), frame.request(), frame.error(), System.nanoTime() - started);
     }
 
     private static ClientFrame read(String text) {
@@ -73,14 +71,14 @@ record ClientFrame(
                             "Unsupported event type '" + type + "': the only client event is 'response.create'."));
         }
         try {
-            return new ClientFrame(laneOf(streamId), streamId, CreateRequestReader.read(tree), null, 0, 0);
+            return new ClientFrame(laneOf(streamId), streamId, CreateRequestReader.read(tree), null, 0);
         } catch (ApiException e) {
             return refused(streamId, e);
         }
     }
 
     static ClientFrame refused(@Nullable String streamId, ApiException error) {
-        return new ClientFrame(laneOf(streamId), streamId, null, error, System.nanoTime(), 0);
+        return new ClientFrame(laneOf(streamId), streamId, null, error, 0);
     }
 
     private static String laneOf(@Nullable String streamId) {

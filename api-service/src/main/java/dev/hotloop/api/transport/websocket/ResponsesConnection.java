@@ -10,7 +10,6 @@ import dev.hotloop.api.loop.TurnEngine;
 import dev.hotloop.api.loop.TurnListener;
 import dev.hotloop.api.loop.TurnOrigin;
 import dev.hotloop.api.loop.TurnOrigin.Transport;
-import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
@@ -59,7 +58,6 @@ final class ResponsesConnection {
     private final Scheduler eventLoop;
     private final String tenant;
     private final TurnEngine engine;
-    private final TurnMetrics metrics;
     private final TenantLimiter limiter;
     private final ApiProperties.WebSocket settings;
     private final ConnectionContext context;
@@ -75,11 +73,23 @@ final class ResponsesConnection {
     private final Sinks.One<Ending> drained = Sinks.one();
     private final Sinks.Empty<Void> closed = Sinks.empty();
 
+    /** Keeps each finished response ready to continue; a failed turn evicts what it referenced. */
+    private final TurnListener listener = new TurnListener() {
+        @Override
+        public void finished(Turn turn, Response response, Conversation after) {
+            context.remember(response.id(), after);
+        }
+
+        @Override
+        public void failed(Turn turn, ApiException cause) {
+            forgetPrevious(turn.request());
+        }
+    };
+
     ResponsesConnection(
             WebSocketSession session,
             String tenant,
             TurnEngine engine,
-            TurnMetrics metrics,
             ConversationCache cache,
             StoredConversations store,
             ApiProperties.WebSocket settings,
@@ -89,7 +99,6 @@ final class ResponsesConnection {
         this.queued = queued;
         this.session = session;
         this.eventLoop = session instanceof LoopBoundSession bound ? bound.eventLoop() : Schedulers.immediate();
-        this.metrics = metrics;
         this.tenant = tenant;
         this.showTiming = session.getHandshakeInfo().getHeaders().getFirst(TurnTiming.REQUEST_HEADER) != null;
         this.engine = engine;
@@ -211,9 +220,7 @@ final class ResponsesConnection {
             // a create not started before the drain is left to the client, which sends it again elsewhere
             frames = Flux.empty();
         } else {
-            context.clientToolNanos(request.previousResponseId(), frame.receivedNanos())
-                    .ifPresent(nanos -> metrics.clientToolTime(Transport.WEBSOCKET, nanos));
-            frames = limitedResponse(frame, request, admission.bytes());
+            frames = limitedResponse(frame, request, admission.bytes(), System.nanoTime());
         }
         return frames.doFinally(signal -> {
             inFlight.decrementAndGet();
@@ -222,19 +229,22 @@ final class ResponsesConnection {
         });
     }
 
-    /** The frame's response, started now: queueing behind the lane's previous one is the client's wait, not overhead. */
-    private Flux<String> respond(ClientFrame frame, CreateRequest request) {
+    /**
+     * The frame's response, its turn started when the lane ran it (the limits' check is overhead; queueing behind the
+     * lane's previous response is the client's wait, not overhead), less the frame's decoding.
+     */
+    private Flux<String> respond(ClientFrame frame, CreateRequest request, long runNanos) {
         return engine.prepare(
                         new TurnOrigin(
                                 tenant,
                                 Transport.WEBSOCKET,
-                                System.nanoTime() - frame.decodeNanos(),
+                                runNanos - frame.decodeNanos(),
                                 frame.decodeNanos(),
                                 0,
                                 showTiming),
                         request,
                         context)
-                .flatMapMany(turn -> engine.run(turn, listener(frame.lane())))
+                .flatMapMany(turn -> engine.run(turn, listener))
                 .map(event -> ServerFrames.event(event, frame.streamId()))
                 .onErrorResume(error -> {
                     forgetPrevious(request);
@@ -246,29 +256,15 @@ final class ResponsesConnection {
      * The frame's response when the tenant's limits admit it, holding its slot until it ends; else one
      * {@code rate_limit_exceeded} error frame, and the connection stays open.
      */
-    private Flux<String> limitedResponse(ClientFrame frame, CreateRequest request, int bytes) {
+    private Flux<String> limitedResponse(ClientFrame frame, CreateRequest request, int bytes, long runNanos) {
         if (!limiter.enabled()) {
-            return respond(frame, request);
+            return respond(frame, request, runNanos);
         }
         return limiter.admit(tenant, Demand.response(bytes))
                 .publishOn(eventLoop) // the limiter answers on Redis' thread
                 .flatMapMany(grant -> grant.admitted()
-                        ? respond(frame, request).contextWrite(grant::into).doFinally(signal -> grant.release())
+                        ? respond(frame, request, runNanos).contextWrite(grant::into).doFinally(signal -> grant.release())
                         : Flux.just(ServerFrames.error(Objects.requireNonNull(grant.refusal()), frame.streamId())));
-    }
-
-    private TurnListener listener(String lane) {
-        return new TurnListener() {
-            @Override
-            public void finished(Turn turn, Response response, Conversation after) {
-                context.remember(lane, response.id(), after);
-            }
-
-            @Override
-            public void failed(Turn turn, ApiException cause) {
-                forgetPrevious(turn.request());
-            }
-        };
     }
 
     private void forgetPrevious(CreateRequest request) {

@@ -85,7 +85,7 @@ public class ResponsesWebSocketHandler implements WebSocketHandler, SmartLifecyc
 
     private ResponsesConnection open(WebSocketSession session, String tenant) {
         ResponsesConnection connection =
-                new ResponsesConnection(session, tenant, engine, metrics, cache, store, settings, queued, limiter);
+                new ResponsesConnection(session, tenant, engine, cache, store, settings, queued, limiter);
         connections.add(connection);
         if (!accepting) {
             connection.drain(); // upgraded while the drain began

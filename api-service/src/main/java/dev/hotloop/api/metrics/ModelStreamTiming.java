@@ -1,6 +1,5 @@
-package dev.hotloop.api.loop;
+package dev.hotloop.api.metrics;
 
-import dev.hotloop.api.metrics.TurnTrace;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -17,37 +16,37 @@ final class ModelStreamTiming {
 
     private ModelStreamTiming() {}
 
-    static <T> Flux<T> measured(Flux<T> model, TurnTrace trace) {
+    static <T> Flux<T> measured(Flux<T> model, TurnStages stages) {
         Function<? super Publisher<T>, ? extends Publisher<T>> timing =
-                Operators.<T, T>lift((scannable, downstream) -> new Timed<>(downstream, trace));
+                Operators.<T, T>lift((scannable, downstream) -> new Timed<>(downstream, stages));
         return model.transform(timing);
     }
 
-    private record Timed<T>(CoreSubscriber<? super T> downstream, TurnTrace trace) implements CoreSubscriber<T> {
+    private record Timed<T>(CoreSubscriber<? super T> downstream, TurnStages stages) implements CoreSubscriber<T> {
 
         @Override
         public void onSubscribe(Subscription subscription) {
-            trace.modelStarted();
+            stages.modelStarted();
             downstream.onSubscribe(subscription);
         }
 
         @Override
         public void onNext(T event) {
-            trace.modelEvent();
+            stages.modelEvent();
             long handling = System.nanoTime();
             downstream.onNext(event);
-            trace.modelEventHandled(System.nanoTime() - handling);
+            stages.modelEventHandled(System.nanoTime() - handling);
         }
 
         @Override
         public void onError(Throwable error) {
-            trace.modelDone();
+            stages.modelDone();
             downstream.onError(error);
         }
 
         @Override
         public void onComplete() {
-            trace.modelDone();
+            stages.modelDone();
             downstream.onComplete();
         }
 
