@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Server-side API overhead per agent-loop turn (everything but model time, as each turn reports it: the
+ * Server-side API overhead per agent-loop turn (everything but model time: the {@code api_overhead} and
+ * {@code post_processing} buckets, as each turn reports them: the
  * {@code Server-Timing} header over HTTP, {@code hotloop_timing} on WebSocket) for a chain continued over HTTP with
  * {@code previous_response_id} and over one WebSocket, at several history lengths. The model is the unthrottled
  * simulator and the whole platform runs in this JVM with a private Redis, so the numbers are hotloop's own cost.
@@ -33,7 +34,7 @@ public final class TurnOverheadBenchmark {
     private static final String MODEL = "hotloop-sim";
     private static final int TOKENS_PER_HISTORY_ITEM = 500;
 
-    private static final Pattern OVERHEAD = Pattern.compile("overhead;dur=([0-9.]+)");
+    private static final Pattern OVERHEAD = Pattern.compile("(?:overhead|post_processing);dur=([0-9.]+)");
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final int port;
@@ -103,7 +104,10 @@ public final class TurnOverheadBenchmark {
                     ProtocolJson.mapper().readTree(response.body()).path("id").asString();
             Matcher overhead = OVERHEAD.matcher(
                     response.headers().firstValue("Server-Timing").orElseThrow());
-            overheads[i] = overhead.find() ? Double.parseDouble(overhead.group(1)) : Double.NaN;
+            overheads[i] = 0;
+            for (int parts = 0; parts < 2; parts++) {
+                overheads[i] += overhead.find() ? Double.parseDouble(overhead.group(1)) : Double.NaN;
+            }
         }
         return result("HTTP + previous_response_id (store)", historyTokens, overheads, latencies);
     }
@@ -127,7 +131,8 @@ public final class TurnOverheadBenchmark {
                 JsonNode completed = send(socket, terminal, create(message("step " + i), previous, store));
                 latencies[i] = System.nanoTime() - started;
                 previous = completed.at("/response/id").asString();
-                overheads[i] = completed.at("/hotloop_timing/api_overhead_ms").asDouble();
+                overheads[i] = completed.at("/hotloop_timing/api_overhead_ms").asDouble()
+                        + completed.at("/hotloop_timing/post_processing_ms").asDouble();
             }
             return result(store ? "WebSocket (store)" : "WebSocket (store:false)", historyTokens, overheads, latencies);
         } finally {
