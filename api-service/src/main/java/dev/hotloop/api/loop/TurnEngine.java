@@ -297,15 +297,13 @@ public class TurnEngine {
         Usage usage = terminal.response().usage();
         TurnTiming timing = metrics.record(
                 turn.stages(),
-                turn.origin().transport(),
+                turn.origin(),
                 terminal.response().id(),
                 terminal.response().status(),
                 usage != null ? usage.inputTokens() : turn.inputTokens(),
                 usage != null ? usage.inputTokensDetails().cachedTokens() : 0,
                 usage != null ? usage.outputTokens() : 0);
-        return turn.origin().showTiming()
-                ? terminal.withTiming(ProtocolJson.mapper().valueToTree(timing))
-                : terminal;
+        return timing != null ? terminal.withTiming(ProtocolJson.mapper().valueToTree(timing)) : terminal;
     }
 
     /** The model's view: the conversation, then what this response produced so far (hosted calls and results). */

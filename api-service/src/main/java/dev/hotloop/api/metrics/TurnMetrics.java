@@ -94,12 +94,12 @@ public class TurnMetrics {
     }
 
     /**
-     * Records a finished turn (its terminal event is being emitted now); returns its timing for callers that asked
-     * to see it.
+     * Records a finished turn (its terminal event is being emitted now); returns its timing when its caller asked to
+     * see it ({@link TurnOrigin#showTiming()}), else null.
      */
-    public TurnTiming record(
+    public @Nullable TurnTiming record(
             TurnStages stages,
-            TurnOrigin.Transport transport,
+            TurnOrigin origin,
             String responseId,
             String outcome,
             int inputTokens,
@@ -115,7 +115,7 @@ public class TurnMetrics {
         long postProcessing = stages.modelDoneNanos() == 0 ? 0 : ended - stages.modelDoneNanos();
         long wall = stages.clientToolNanos() + ended - stages.startedNanos();
         long overhead = wall - model - tools - postProcessing;
-        Meters meters = meters(transport, outcome);
+        Meters meters = meters(origin.transport(), outcome);
         meters.modelInference.record(model, TimeUnit.NANOSECONDS);
         meters.apiOverhead.record(overhead, TimeUnit.NANOSECONDS);
         meters.clientTool.record(tools, TimeUnit.NANOSECONDS);
@@ -131,7 +131,7 @@ public class TurnMetrics {
         meters.inputTokens.increment(inputTokens - cachedTokens);
         meters.cachedInputTokens.increment(cachedTokens);
         meters.outputTokens.increment(outputTokens);
-        return TurnTiming.of(stages, wall, model, tools, postProcessing);
+        return origin.showTiming() ? TurnTiming.of(stages, wall, model, tools, postProcessing) : null;
     }
 
     @SuppressWarnings("EnumOrdinal") // transports index a flat array
