@@ -6,8 +6,8 @@ import dev.hotloop.api.context.Conversation;
 import dev.hotloop.api.limits.Grant;
 import dev.hotloop.api.metrics.Stage;
 import dev.hotloop.api.metrics.TurnMetrics;
-import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.metrics.TurnStages;
+import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
@@ -88,26 +88,29 @@ public class TurnEngine {
             TurnStages stages = metrics.start(origin, request.previousResponseId());
             String model = models.modelFor(request.model());
             ModelProvider provider = models.provider(model);
-            return stages.measure(Stage.TOKENIZE, tokens.count(request.input())).flatMap(input -> stages.measure(Stage.STATE_LOAD, source.conversation(origin.tenant(), request, stages))
-                        .flatMap(history -> {
-                            Conversation context = stages.measure(Stage.VALIDATE, () -> history.withInput(input));
-                            String id = request.previousResponseId() == null
-                                    ? ResponseIds.newChain()
-                                    : ResponseIds.continuing(request.previousResponseId());
-                            Response start = Response.start(
-                                    id, model, request, clock.instant().getEpochSecond());
-                            return stages.measure(
-                                            Stage.TOKENIZE, tokens.preamble(request.instructions(), request.tools()))
-                                    .map(preamble -> new Turn(
-                                            origin,
-                                            request,
-                                            start,
-                                            provider,
-                                            input,
-                                            context,
-                                            preamble + context.tokens(),
-                                            stages));
-                        }));
+            return stages.measure(Stage.TOKENIZE, tokens.count(request.input()))
+                    .flatMap(input -> stages.measure(
+                                    Stage.STATE_LOAD, source.conversation(origin.tenant(), request, stages))
+                            .flatMap(history -> {
+                                Conversation context = stages.measure(Stage.VALIDATE, () -> history.withInput(input));
+                                String id = request.previousResponseId() == null
+                                        ? ResponseIds.newChain()
+                                        : ResponseIds.continuing(request.previousResponseId());
+                                Response start = Response.start(
+                                        id, model, request, clock.instant().getEpochSecond());
+                                return stages.measure(
+                                                Stage.TOKENIZE,
+                                                tokens.preamble(request.instructions(), request.tools()))
+                                        .map(preamble -> new Turn(
+                                                origin,
+                                                request,
+                                                start,
+                                                provider,
+                                                input,
+                                                context,
+                                                preamble + context.tokens(),
+                                                stages));
+                            }));
         });
     }
 

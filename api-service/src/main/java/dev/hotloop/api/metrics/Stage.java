@@ -31,7 +31,8 @@ public enum Stage {
     }
 
     /** The name of the stage's span, or null when it has none. */
-    @Nullable String span() {
+    @Nullable
+    String span() {
         return span;
     }
 }

@@ -62,7 +62,8 @@ public final class TurnStages {
         return new MonoOperator<T, T>(work) {
             @Override
             public void subscribe(CoreSubscriber<? super T> actual) {
-                source.subscribe(StageInterval.open(actual, TurnStages.this, spans, stage, stage.span(), stage.tag(), true));
+                source.subscribe(
+                        StageInterval.open(actual, TurnStages.this, spans, stage, stage.span(), stage.tag(), true));
             }
         };
     }

@@ -7,12 +7,14 @@ import static org.awaitility.Awaitility.await;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
+import com.openai.models.responses.FunctionShellTool;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.ToolChoiceOptions;
 import dev.hotloop.api.PlatformTest;
 import dev.hotloop.api.SdkTools;
+import dev.hotloop.api.ToolRunnerFixture;
 import dev.hotloop.api.transport.websocket.RawWebSocket;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -188,8 +190,10 @@ class TurnMetricsTest extends PlatformTest {
         Map<String, double[]> before = bucketMeters("http");
         double totals = 0;
         long sent = System.nanoTime();
-        HttpResponseFor<Response> answer = client().responses().withRawResponse().create(lookup().build());
-        Buckets buckets = Buckets.ofServerTiming(answer.headers().values("Server-Timing").getFirst());
+        HttpResponseFor<Response> answer =
+                client().responses().withRawResponse().create(lookup().build());
+        Buckets buckets =
+                Buckets.ofServerTiming(answer.headers().values("Server-Timing").getFirst());
         buckets.partition(System.nanoTime() - sent, false);
         totals += buckets.total();
         Response response = answer.parse();
@@ -198,7 +202,8 @@ class TurnMetricsTest extends PlatformTest {
             long previousSent = sent;
             sent = System.nanoTime();
             answer = client().responses().withRawResponse().create(continuation(response, turn));
-            buckets = Buckets.ofServerTiming(answer.headers().values("Server-Timing").getFirst());
+            buckets = Buckets.ofServerTiming(
+                    answer.headers().values("Server-Timing").getFirst());
             buckets.partition(System.nanoTime() - previousSent, true);
             totals += buckets.total();
             response = answer.parse();
@@ -247,7 +252,8 @@ class TurnMetricsTest extends PlatformTest {
 
     private static ResponseCreateParams continuation(Response previous, int turn) {
         return lookup().previousResponseId(previous.id())
-                .inputOfResponse(List.of(SdkTools.output(SdkTools.onlyCall(previous).callId(), "result " + turn)))
+                .inputOfResponse(
+                        List.of(SdkTools.output(SdkTools.onlyCall(previous).callId(), "result " + turn)))
                 .toolChoice(turn < TURNS ? ToolChoiceOptions.REQUIRED : ToolChoiceOptions.AUTO)
                 .build();
     }
@@ -255,6 +261,30 @@ class TurnMetricsTest extends PlatformTest {
     /** The client "runs its tool" for a known time before answering. */
     private static void clientRunsItsTool() {
         await().pollDelay(TOOL_DELAY).atMost(TOOL_DELAY.multipliedBy(3)).until(() -> true);
+    }
+
+    @Test
+    void hostedToolTimeIsToolTimeNotOverhead() {
+        ToolRunnerFixture.start();
+        long sent = System.nanoTime();
+        HttpResponseFor<Response> answer = client().responses()
+                .withRawResponse()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("SHELL3 timed")
+                        .addTool(FunctionShellTool.builder().build())
+                        .build());
+        long observed = System.nanoTime() - sent;
+        assertThat(answer.parse().output()).hasSize(7);
+        String header = answer.headers().values("Server-Timing").getFirst();
+        Buckets buckets = Buckets.ofServerTiming(header);
+        assertThat(buckets.model() + buckets.overhead() + buckets.clientTool() + buckets.postProcessing())
+                .isCloseTo(buckets.total(), within(1e-6));
+        assertThat(buckets.total()).isLessThanOrEqualTo(observed / 1e6);
+        // the three sandbox runs are the turn's tool time, and only they
+        Matcher tool = Pattern.compile("(?:^|, )tool;dur=([0-9.]+)").matcher(header);
+        assertThat(tool.find()).isTrue();
+        assertThat(buckets.clientTool()).isPositive().isEqualTo(Double.parseDouble(tool.group(1)));
     }
 
     @Test

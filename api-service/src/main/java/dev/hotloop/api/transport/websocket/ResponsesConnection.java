@@ -263,7 +263,9 @@ final class ResponsesConnection {
         return limiter.admit(tenant, Demand.response(bytes))
                 .publishOn(eventLoop) // the limiter answers on Redis' thread
                 .flatMapMany(grant -> grant.admitted()
-                        ? respond(frame, request, runNanos).contextWrite(grant::into).doFinally(signal -> grant.release())
+                        ? respond(frame, request, runNanos)
+                                .contextWrite(grant::into)
+                                .doFinally(signal -> grant.release())
                         : Flux.just(ServerFrames.error(Objects.requireNonNull(grant.refusal()), frame.streamId())));
     }
 
