@@ -24,8 +24,10 @@ public final class TurnStages {
         CONNECTION,
         STORE;
 
+        private final String tag = name().toLowerCase(Locale.ROOT);
+
         public String tag() {
-            return name().toLowerCase(Locale.ROOT);
+            return tag;
         }
     }
 
