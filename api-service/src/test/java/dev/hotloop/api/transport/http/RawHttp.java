@@ -1,6 +1,7 @@
 package dev.hotloop.api.transport.http;
 
 import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.testsupport.WireSpecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** Plain HTTP for the requests an SDK would refuse to send: broken JSON, wrong types, huge bodies, SSE as bytes. */
+/**
+ * Plain HTTP for the requests an SDK would refuse to send: broken JSON, wrong types, huge bodies, SSE as bytes. What
+ * comes back as JSON or SSE is held to the published specifications.
+ */
 record RawHttp(String baseUrl, String apiKey) {
 
     private static final HttpClient HTTP =
@@ -41,10 +45,13 @@ record RawHttp(String baseUrl, String apiKey) {
     }
 
     Reply post(String path, byte[] body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Authorization", "Bearer " + apiKey)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return send(
+                "POST",
+                path,
+                HttpRequest.newBuilder(URI.create(baseUrl + path))
+                        .header("Authorization", "Bearer " + apiKey)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     Reply post(String path, String body) {
@@ -52,16 +59,27 @@ record RawHttp(String baseUrl, String apiKey) {
     }
 
     Reply get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Authorization", "Bearer " + apiKey)
-                .GET());
+        return send(
+                "GET",
+                path,
+                HttpRequest.newBuilder(URI.create(baseUrl + path))
+                        .header("Authorization", "Bearer " + apiKey)
+                        .GET());
     }
 
-    private static Reply send(HttpRequest.Builder request) {
+    /** Sends the request, holding a JSON or SSE answer to the published specifications. */
+    private static Reply send(String method, String path, HttpRequest.Builder request) {
         try {
             HttpResponse<String> response =
                     HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body());
+            Reply reply = new Reply(response.statusCode(), response.body());
+            String contentType = response.headers().firstValue("Content-Type").orElse("");
+            if (contentType.startsWith("text/event-stream")) {
+                reply.events().forEach(WireSpecs.get()::checkEvent);
+            } else if (contentType.startsWith("application/json")) {
+                WireSpecs.get().checkHttpBody(method, path, reply.status(), reply.json());
+            }
+            return reply;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
