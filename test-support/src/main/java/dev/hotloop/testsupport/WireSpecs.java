@@ -4,7 +4,9 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.AnnotationKeyword;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -66,7 +68,10 @@ public final class WireSpecs {
 
     // plain JSON Schema 2020-12: both documents' discriminators name no mapping (OpenAPI makes them a hint), and
     // the OpenAPI dialect would match the type value against schema names, which rejects every valid item
-    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(Dialects.getDraft202012());
+    // the documents' own keywords (example, x-oaiMeta, …) are annotations, not news worth a warning each
+    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(Dialect.builder(Dialects.getDraft202012())
+            .unknownKeywordFactory((keyword, context) -> new AnnotationKeyword(keyword))
+            .build());
     private final Map<Spec, JsonNode> documents = new EnumMap<>(Spec.class);
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> definedTypes = new ConcurrentHashMap<>();
@@ -146,7 +151,7 @@ public final class WireSpecs {
             if (!(instance.path("error") instanceof ObjectNode error)) {
                 return MissingNode.getInstance();
             }
-            ObjectNode frame = instance.deepCopy();
+            ObjectNode frame = (ObjectNode) instance.deepCopy();
             if (error.path("code").isNull()) {
                 ((ObjectNode) frame.path("error")).put("code", "");
             }

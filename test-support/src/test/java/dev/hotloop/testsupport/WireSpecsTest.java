@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 class WireSpecsTest {
 
@@ -58,6 +59,80 @@ class WireSpecsTest {
                 .hasMessageContaining("OPENRESPONSES");
         assertThatThrownBy(() -> specs.checkEvent(json("{\"type\":\"response.made_up\"}")))
                 .hasMessageContaining("no event type");
+    }
+
+    // Where the specifications disagree hotloop follows OpenAI's; each disagreement, shown to be real:
+
+    @Test
+    void theSseErrorEventIsFlatInOpenAisAndNestedInOpenResponses() {
+        JsonNode flat = json("{\"type\":\"error\",\"code\":\"server_error\",\"message\":\"m\",\"param\":null,"
+                + "\"sequence_number\":0}");
+
+        assertThat(specs.violations(Spec.OPENAI, "/components/schemas/ResponseErrorEvent", flat))
+                .isEmpty();
+        assertThat(specs.violations(Spec.OPENRESPONSES, "/components/schemas/ErrorStreamingEvent", flat))
+                .isNotEmpty();
+        specs.checkEvent(flat);
+    }
+
+    @Test
+    void usageOfAnUnfinishedResponseIsLeftOutAsOpenAisSchemaAllowsAndOpenResponsesForbids() {
+        String pointer = "/paths/~1responses/post/responses/200/content/application~1json/schema";
+        ObjectNode withoutUsage = response("[]");
+        withoutUsage.remove("usage");
+        JsonNode nullUsage = response("[]").putNull("usage");
+
+        assertThat(specs.violations(Spec.OPENAI, "/components/schemas/Response", withoutUsage))
+                .isEmpty();
+        assertThat(specs.violations(Spec.OPENAI, "/components/schemas/Response", nullUsage))
+                .isNotEmpty();
+        assertThat(specs.violations(Spec.OPENRESPONSES, pointer, withoutUsage)).isNotEmpty();
+        specs.checkHttpBody("POST", "/v1/responses", 200, withoutUsage);
+    }
+
+    @Test
+    void itemsAndToolsOpenResponsesDoesNotDefineAreHeldToOpenAisAlone() {
+        String pointer = "/paths/~1responses/post/responses/200/content/application~1json/schema";
+        ObjectNode withShell = response("""
+                [{"type":"shell_call","id":"sh_1","call_id":"call_1","status":"completed",
+                  "action":{"commands":["ls"],"timeout_ms":null,"max_output_length":null},"created_by":"resp_1",
+                  "environment":null}]""");
+        withShell.set("tools", json("[{\"type\":\"shell\"}]"));
+
+        assertThat(specs.violations(Spec.OPENRESPONSES, pointer, withShell)).isNotEmpty();
+        assertThat(specs.violations(Spec.OPENRESPONSES, pointer, specs.asOpenResponsesSees(withShell)))
+                .isEmpty();
+        assertThatThrownBy(() -> specs.checkHttpBody("POST", "/v1/responses", 200, withShell.put("store", "no")))
+                .hasMessageContaining("OPENAI");
+    }
+
+    @Test
+    void aWebSocketErrorsCodeMayBeNullInOpenAisAndNotInOpenResponses() {
+        JsonNode frame = json("{\"type\":\"error\",\"status\":400,\"error\":{\"type\":\"invalid_request_error\","
+                + "\"code\":null,\"message\":\"m\",\"param\":null}}");
+
+        assertThat(specs.violations(Spec.OPENAI, "/components/schemas/ResponseWsError", frame))
+                .isEmpty();
+        assertThat(specs.violations(Spec.OPENRESPONSES, "/components/schemas/WebSocketErrorEvent", frame))
+                .isNotEmpty();
+        specs.checkWebSocketFrame(frame);
+    }
+
+    /** A completed response as hotloop sends it, with {@code output} as given. */
+    private static ObjectNode response(String output) {
+        ObjectNode response = (ObjectNode) json("""
+                {"id":"resp_1","object":"response","created_at":1,"status":"completed","background":false,
+                 "completed_at":1,"error":null,"incomplete_details":null,"instructions":null,"max_output_tokens":null,
+                 "max_tool_calls":null,"model":"m","output":[],"parallel_tool_calls":true,"presence_penalty":0.0,
+                 "frequency_penalty":0.0,"previous_response_id":null,"prompt_cache_key":null,
+                 "reasoning":{"effort":null,"summary":null},"safety_identifier":null,"service_tier":"default",
+                 "store":true,"temperature":1.0,"text":{"format":{"type":"text"},"verbosity":"medium"},
+                 "tool_choice":"auto","tools":[],"top_logprobs":0,"top_p":1.0,"truncation":"disabled",
+                 "usage":{"input_tokens":1,"input_tokens_details":{"cached_tokens":0},"output_tokens":1,
+                          "output_tokens_details":{"reasoning_tokens":0},"total_tokens":2},
+                 "metadata":{}}""");
+        response.set("output", json(output));
+        return response;
     }
 
     private static JsonNode json(String text) {

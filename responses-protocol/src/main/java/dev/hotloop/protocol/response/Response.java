@@ -122,12 +122,12 @@ public record Response(
                 0.0,
                 request.previousResponseId(),
                 request.promptCacheKey(),
-                request.reasoning() != null ? request.reasoning() : defaultReasoning(),
+                echoed(request.reasoning(), defaultReasoning()),
                 request.safetyIdentifier(),
                 request.serviceTier() != null ? request.serviceTier() : "default",
                 request.store(),
                 request.temperature() != null ? request.temperature() : 1.0,
-                request.text() != null ? request.text() : defaultText(),
+                echoed(request.text(), defaultText()),
                 request.toolChoice(),
                 request.tools().stream().map(Tool::echoed).toList(),
                 0,
@@ -183,14 +183,28 @@ public record Response(
                 accessPrograms);
     }
 
-    private static JsonNode defaultReasoning() {
+    /** The request's setting as sent, with the defaults of the fields it left out (all of them when it sent none). */
+    private static JsonNode echoed(@Nullable JsonNode sent, ObjectNode defaults) {
+        if (sent == null || !sent.isObject()) {
+            return defaults;
+        }
+        ObjectNode echoed = (ObjectNode) sent.deepCopy();
+        defaults.forEachEntry((name, value) -> {
+            if (!echoed.has(name)) {
+                echoed.set(name, value);
+            }
+        });
+        return echoed;
+    }
+
+    private static ObjectNode defaultReasoning() {
         ObjectNode reasoning = ProtocolJson.nodes().objectNode();
         reasoning.putNull("effort");
         reasoning.putNull("summary");
         return reasoning;
     }
 
-    private static JsonNode defaultText() {
+    private static ObjectNode defaultText() {
         ObjectNode text = ProtocolJson.nodes().objectNode();
         text.set("format", ProtocolJson.nodes().objectNode().put("type", "text"));
         text.put("verbosity", "medium");

@@ -58,6 +58,15 @@ record RawHttp(String baseUrl, String apiKey) {
         return post(path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    Reply delete(String path) {
+        return send(
+                "DELETE",
+                path,
+                HttpRequest.newBuilder(URI.create(baseUrl + path))
+                        .header("Authorization", "Bearer " + apiKey)
+                        .DELETE());
+    }
+
     Reply get(String path) {
         return send(
                 "GET",

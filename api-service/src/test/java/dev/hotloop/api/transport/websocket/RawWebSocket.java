@@ -107,16 +107,21 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Frames up to and including the next one of {@code type}. */
     public java.util.List<JsonNode> until(String type) throws InterruptedException {
+        return until(java.util.Set.of(type));
+    }
+
+    /** Frames up to and including the next one of any of {@code types}. */
+    public java.util.List<JsonNode> until(java.util.Set<String> types) throws InterruptedException {
         java.util.List<JsonNode> seen = new java.util.ArrayList<>();
         JsonNode frame;
         do {
             frame = frames.poll(10, TimeUnit.SECONDS);
             conformed();
             if (frame == null) {
-                throw new AssertionError("no " + type + " within 10 s after " + seen);
+                throw new AssertionError("no " + types + " within 10 s after " + seen);
             }
             seen.add(frame);
-        } while (!type.equals(frame.path("type").asString()));
+        } while (!types.contains(frame.path("type").asString()));
         return seen;
     }
 
