@@ -10,6 +10,7 @@ import com.networknt.schema.keyword.AnnotationKeyword;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -106,6 +107,31 @@ public final class WireSpecs {
                     .ifPresent(pointer -> validate(spec, pointer, as(spec, body), found));
         }
         report(method + " " + path + " " + status, body, found);
+    }
+
+    /**
+     * Checks what a JDK client received: a JSON body with {@link #checkHttpBody}, an SSE body event by event; other
+     * bodies (plain-text refusals, empty ones) are not the specifications' business.
+     *
+     * @return the response, checked
+     */
+    public <T extends HttpResponse<String>> T checkHttpResponse(T response) {
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        if (contentType.startsWith("text/event-stream")) {
+            for (String line : response.body().split("\n")) {
+                if (line.startsWith("data:")) {
+                    checkEvent(JsonMapper.shared().readTree(line.substring(5).strip()));
+                }
+            }
+        } else if (contentType.startsWith("application/json")
+                && !response.body().isEmpty()) {
+            checkHttpBody(
+                    response.request().method(),
+                    response.uri().getRawPath(),
+                    response.statusCode(),
+                    JsonMapper.shared().readTree(response.body()));
+        }
+        return response;
     }
 
     /** Checks one SSE event (also the payload of a WebSocket event frame), picked by its {@code type}. */

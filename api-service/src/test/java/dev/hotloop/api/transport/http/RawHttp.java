@@ -45,13 +45,10 @@ record RawHttp(String baseUrl, String apiKey) {
     }
 
     Reply post(String path, byte[] body) {
-        return send(
-                "POST",
-                path,
-                HttpRequest.newBuilder(URI.create(baseUrl + path))
-                        .header("Authorization", "Bearer " + apiKey)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     Reply post(String path, String body) {
@@ -59,36 +56,24 @@ record RawHttp(String baseUrl, String apiKey) {
     }
 
     Reply delete(String path) {
-        return send(
-                "DELETE",
-                path,
-                HttpRequest.newBuilder(URI.create(baseUrl + path))
-                        .header("Authorization", "Bearer " + apiKey)
-                        .DELETE());
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Authorization", "Bearer " + apiKey)
+                .DELETE());
     }
 
     Reply get(String path) {
-        return send(
-                "GET",
-                path,
-                HttpRequest.newBuilder(URI.create(baseUrl + path))
-                        .header("Authorization", "Bearer " + apiKey)
-                        .GET());
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Authorization", "Bearer " + apiKey)
+                .GET());
     }
 
     /** Sends the request, holding a JSON or SSE answer to the published specifications. */
-    private static Reply send(String method, String path, HttpRequest.Builder request) {
+    private static Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response =
-                    HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            Reply reply = new Reply(response.statusCode(), response.body());
-            String contentType = response.headers().firstValue("Content-Type").orElse("");
-            if (contentType.startsWith("text/event-stream")) {
-                reply.events().forEach(WireSpecs.get()::checkEvent);
-            } else if (contentType.startsWith("application/json")) {
-                WireSpecs.get().checkHttpBody(method, path, reply.status(), reply.json());
-            }
-            return reply;
+            HttpResponse<String> response = WireSpecs.get()
+                    .checkHttpResponse(HTTP.send(
+                            request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+            return new Reply(response.statusCode(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
