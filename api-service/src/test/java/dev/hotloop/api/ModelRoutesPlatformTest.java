@@ -1,7 +1,6 @@
 package dev.hotloop.api;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.hotloop.testsupport.TestRedis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,12 +50,7 @@ public abstract class ModelRoutesPlatformTest {
 
     /** The official OpenAI Java SDK, validating every response it reads, never retrying. */
     protected OpenAIClient client() {
-        return OpenAIOkHttpClient.builder()
-                .baseUrl("http://127.0.0.1:" + port + "/v1")
-                .apiKey(PlatformTest.ACME_KEY)
-                .maxRetries(0)
-                .responseValidation(true)
-                .build();
+        return SpecCheckedTransport.client("http://127.0.0.1:" + port + "/v1", PlatformTest.ACME_KEY);
     }
 
     private static int closedPort() {

@@ -1,13 +1,16 @@
 package dev.hotloop.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseOutputMessage;
 import dev.hotloop.api.limits.LimitedTenants;
 import dev.hotloop.testsupport.TestRedis;
+import dev.hotloop.testsupport.WireSpecs;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import org.junit.jupiter.api.AfterEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -34,6 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
             LimitedTenants.NOISY_TPM,
             LimitedTenants.NOISY_RESPONSES,
             LimitedTenants.REDIS_DECIDES,
+            LimitedTenants.COUNTED_RPM,
             "hotloop.model.simulator.time-to-first-token=0ms",
             "hotloop.model.simulator.tokens-per-second=0",
             "hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",
@@ -74,14 +78,18 @@ public abstract class PlatformTest {
         return "http://127.0.0.1:" + port + "/v1";
     }
 
-    /** The official OpenAI Java SDK, validating every response it reads, never retrying. */
+    /**
+     * The official OpenAI Java SDK, validating every response it reads, never retrying, on a transport that holds what
+     * it receives to the published specifications.
+     */
     protected OpenAIClient client(String apiKey) {
-        return OpenAIOkHttpClient.builder()
-                .baseUrl(baseUrl())
-                .apiKey(apiKey)
-                .maxRetries(0)
-                .responseValidation(true)
-                .build();
+        return SpecCheckedTransport.client(baseUrl(), apiKey);
+    }
+
+    /** A violation a client's reader thread swallowed still fails the test that provoked it. */
+    @AfterEach
+    void everythingReceivedConformed() {
+        assertThat(WireSpecs.get().takeViolations()).isEmpty();
     }
 
     protected OpenAIClient client() {

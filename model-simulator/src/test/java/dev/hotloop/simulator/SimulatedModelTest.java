@@ -37,7 +37,8 @@ class SimulatedModelTest {
     private static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     private static final SimulatedModel MODEL = new SimulatedModel(SimulatorSettings.unthrottled(), O200K);
     private static final FunctionTool WEATHER = function("get_weather", """
-            {"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string","enum":["celsius","fahrenheit"]}}}""");
+            {"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string","enum":["celsius","fahrenheit"]}},
+             "required":["city","unit"]}""");
     private static final FunctionTool TIME = function("get_time", "{\"type\":\"object\",\"properties\":{}}");
     private static final List<Tool> TOOLS = List.of(WEATHER, TIME);
 

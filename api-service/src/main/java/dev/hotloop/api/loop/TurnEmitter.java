@@ -87,6 +87,7 @@ final class TurnEmitter {
         item.put("status", IN_PROGRESS);
         item.put("call_id", call.callId());
         item.set("output", ProtocolJson.nodes().arrayNode());
+        item.putNull("max_output_length");
         int index = output.size();
         ResponseEvent added = new ResponseEvent.OutputItem(
                 "response.output_item.added", sequence++, index, new PassThroughItem(item.deepCopy()));
@@ -176,14 +177,24 @@ final class TurnEmitter {
         return events;
     }
 
-    /** A hosted call's item, e.g. {@code {"type":"shell_call","action":{"commands":[…]}}}. */
+    /**
+     * A hosted call's item, e.g. {@code {"type":"shell_call","action":{"commands":[…]}}}, with the nulls OpenAI's
+     * schema requires for the limits the model left out and for the environment hotloop does not name.
+     */
     private static PassThroughItem hostedCall(OpenItem call, String callId, JsonNode action, String status) {
         ObjectNode item = ProtocolJson.nodes().objectNode();
         item.put("id", call.id());
         item.put("type", call.name() + "_call");
         item.put("status", status);
         item.put("call_id", callId);
-        item.set("action", action);
+        ObjectNode echoed = (ObjectNode) action.deepCopy();
+        for (String limit : List.of("timeout_ms", "max_output_length")) {
+            if (!echoed.has(limit)) {
+                echoed.putNull(limit);
+            }
+        }
+        item.set("action", echoed);
+        item.putNull("environment");
         return new PassThroughItem(item);
     }
 
@@ -225,8 +236,9 @@ final class TurnEmitter {
         String callId = closing.callId();
         Item item;
         if (callId != null && closing.hosted()) {
-            PassThroughItem call = hostedCall(closing, callId, action(content), status);
-            hostedCalls.add(new HostedCall(closing.name(), callId, call.json().get("action"), call));
+            JsonNode action = action(content);
+            PassThroughItem call = hostedCall(closing, callId, action, status);
+            hostedCalls.add(new HostedCall(closing.name(), callId, action, call));
             item = call;
         } else if (callId != null) {
             events.add(new ResponseEvent.ArgumentsDone(

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.hotloop.api.PlatformTest;
 import dev.hotloop.api.transport.websocket.RawWebSocket;
 import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.testsupport.WireSpecs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -141,7 +142,9 @@ class RateLimitTest extends PlatformTest {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return WireSpecs.get()
+                    .checkHttpResponse(HTTP.send(
+                            request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -13,12 +13,14 @@ import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.event.ResponseEvent;
+import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.model.FinishReason;
 import dev.hotloop.protocol.model.ModelEvent;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.request.CreateRequestReader;
 import dev.hotloop.protocol.response.Response;
+import dev.hotloop.testsupport.WireSpecs;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -156,6 +158,26 @@ class TurnEngineTest {
                     assertThat(response.error().message()).doesNotContain("upstream broke");
                 })
                 .verifyComplete();
+    }
+
+    @Test
+    void aFailedTurnsEventsConformToThePublishedSpecifications() {
+        TurnEngine engine = engine(request -> Flux.concat(
+                Flux.just(new ModelEvent.TextDelta("par")), Flux.error(new IllegalStateException("upstream broke"))));
+
+        StepVerifier.create(engine.prepare(
+                                TurnOrigin.now("t", TurnOrigin.Transport.HTTP),
+                                request("{\"model\":\"m\",\"input\":\"hi\",\"store\":false}"),
+                                NEW_CONVERSATION)
+                        .flatMapMany(turn -> engine.run(turn, TurnListener.NONE))
+                        .collectList())
+                .assertNext(events -> {
+                    assertThat(events.getLast().type()).isEqualTo("response.failed");
+                    events.forEach(event ->
+                            WireSpecs.get().checkEvent(ProtocolJson.mapper().valueToTree(event)));
+                })
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.hotloop.api.PlatformTest;
 import dev.hotloop.api.SdkTools;
 import dev.hotloop.api.ToolRunnerFixture;
 import dev.hotloop.api.transport.websocket.RawWebSocket;
+import dev.hotloop.testsupport.WireSpecs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
@@ -289,14 +290,15 @@ class TurnMetricsTest extends PlatformTest {
 
     @Test
     void nonStreamedResponsesCarryServerTimingAndMetricsAreExported() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(baseUrl() + "/responses"))
-                                .header("Authorization", "Bearer " + ACME_KEY)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"time me\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = WireSpecs.get()
+                .checkHttpResponse(HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(baseUrl() + "/responses"))
+                                        .header("Authorization", "Bearer " + ACME_KEY)
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"time me\"}"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString()));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Server-Timing"))

@@ -7,6 +7,7 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStatus;
 import dev.hotloop.api.PlatformTest;
 import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.testsupport.WireSpecs;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.net.URI;
@@ -59,7 +60,9 @@ class PoisonedResponseTest extends PlatformTest {
 
     /** As tenant {@code OTHER}. */
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return HTTP.send(
-                request.header("Authorization", "Bearer " + OTHER_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        return WireSpecs.get()
+                .checkHttpResponse(HTTP.send(
+                        request.header("Authorization", "Bearer " + OTHER_KEY).build(),
+                        HttpResponse.BodyHandlers.ofString()));
     }
 }

@@ -10,6 +10,7 @@ import com.openai.models.responses.ResponseStatus;
 import dev.hotloop.api.PlatformTest;
 import dev.hotloop.api.ToolRunnerFixture;
 import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.testsupport.WireSpecs;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,14 +56,15 @@ class RefusedToolCallTest extends PlatformTest {
     void aPreviousResponseIdTooLongForTheStoreIsA400() throws IOException, InterruptedException {
         String body = "{\"model\":\"" + MODEL + "\",\"input\":\"hi\",\"previous_response_id\":\"resp_"
                 + "a".repeat(5_000) + "\"}";
-        HttpResponse<String> response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(baseUrl() + "/responses"))
-                                .header("Authorization", "Bearer " + ACME_KEY)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = WireSpecs.get()
+                .checkHttpResponse(HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(baseUrl() + "/responses"))
+                                        .header("Authorization", "Bearer " + ACME_KEY)
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString()));
 
         assertThat(response.statusCode()).isIn(400, 404);
         assertThat(ProtocolJson.mapper()

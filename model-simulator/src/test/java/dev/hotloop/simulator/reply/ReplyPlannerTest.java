@@ -19,10 +19,13 @@ import org.junit.jupiter.api.Test;
 class ReplyPlannerTest {
 
     private static final List<Tool> TOOLS = List.of(
-            function("search", "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}}}"),
+            function(
+                    "search",
+                    "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}},\"required\":[\"query\"]}"),
             function(
                     "fetch",
-                    "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"},\"retries\":{\"type\":\"integer\",\"minimum\":2}}}"));
+                    "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"},\"retries\":{\"type\":\"integer\",\"minimum\":2}},"
+                            + "\"required\":[\"url\",\"retries\"]}"));
     private static final List<Item> HELLO = List.of(user("hello"));
     private static final ReplyPlanner DEFAULT = new ReplyPlanner(Scenario.empty());
 

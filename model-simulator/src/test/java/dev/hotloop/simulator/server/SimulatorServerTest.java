@@ -31,7 +31,7 @@ class SimulatorServerTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String WEATHER_TOOL = """
             {"type":"function","function":{"name":"get_weather","parameters":{"type":"object",
-             "properties":{"city":{"type":"string"}}}}}""";
+             "properties":{"city":{"type":"string"}},"required":["city"]}}}""";
 
     private static SimulatorServer server;
     private static SimulatorServer slow;

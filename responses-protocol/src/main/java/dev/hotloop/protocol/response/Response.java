@@ -1,5 +1,6 @@
 package dev.hotloop.protocol.response;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
@@ -31,6 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
     "model",
     "output",
     "parallel_tool_calls",
+    "presence_penalty",
+    "frequency_penalty",
     "previous_response_id",
     "prompt_cache_key",
     "reasoning",
@@ -41,6 +44,7 @@ import tools.jackson.databind.node.ObjectNode;
     "text",
     "tool_choice",
     "tools",
+    "top_logprobs",
     "top_p",
     "truncation",
     "usage",
@@ -63,6 +67,8 @@ public record Response(
         String model,
         List<Item> output,
         boolean parallelToolCalls,
+        double presencePenalty,
+        double frequencyPenalty,
         @Nullable String previousResponseId,
         @Nullable String promptCacheKey,
         JsonNode reasoning,
@@ -73,10 +79,12 @@ public record Response(
         JsonNode text,
         ToolChoice toolChoice,
         List<Tool> tools,
+        int topLogprobs,
         double topP,
         String truncation,
-        @Nullable Usage usage,
-        @Nullable String user,
+        // OpenAI's schema makes both optional and never null: left out until known, or when the request set none
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Usage usage,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String user,
         Map<String, String> metadata,
         Map<String, String> accessPrograms) {
 
@@ -109,16 +117,20 @@ public record Response(
                 model,
                 List.of(),
                 request.parallelToolCalls(),
+                // the specifications' defaults for what hotloop does not apply
+                0.0,
+                0.0,
                 request.previousResponseId(),
                 request.promptCacheKey(),
-                request.reasoning() != null ? request.reasoning() : defaultReasoning(),
+                echoed(request.reasoning(), defaultReasoning()),
                 request.safetyIdentifier(),
                 request.serviceTier() != null ? request.serviceTier() : "default",
                 request.store(),
                 request.temperature() != null ? request.temperature() : 1.0,
-                request.text() != null ? request.text() : defaultText(),
+                echoed(request.text(), defaultText()),
                 request.toolChoice(),
-                request.tools(),
+                request.tools().stream().map(Tool::echoed).toList(),
+                0,
                 request.topP() != null ? request.topP() : 1.0,
                 request.truncation() != null ? request.truncation() : "disabled",
                 null,
@@ -150,6 +162,8 @@ public record Response(
                 model,
                 List.copyOf(newOutput),
                 parallelToolCalls,
+                presencePenalty,
+                frequencyPenalty,
                 previousResponseId,
                 promptCacheKey,
                 reasoning,
@@ -160,6 +174,7 @@ public record Response(
                 text,
                 toolChoice,
                 tools,
+                topLogprobs,
                 topP,
                 truncation,
                 newUsage,
@@ -168,14 +183,28 @@ public record Response(
                 accessPrograms);
     }
 
-    private static JsonNode defaultReasoning() {
+    /** The request's setting as sent, with the defaults of the fields it left out (all of them when it sent none). */
+    private static JsonNode echoed(@Nullable JsonNode sent, ObjectNode defaults) {
+        if (sent == null || !sent.isObject()) {
+            return defaults;
+        }
+        ObjectNode echoed = (ObjectNode) sent.deepCopy();
+        defaults.forEachEntry((name, value) -> {
+            if (!echoed.has(name)) {
+                echoed.set(name, value);
+            }
+        });
+        return echoed;
+    }
+
+    private static ObjectNode defaultReasoning() {
         ObjectNode reasoning = ProtocolJson.nodes().objectNode();
         reasoning.putNull("effort");
         reasoning.putNull("summary");
         return reasoning;
     }
 
-    private static JsonNode defaultText() {
+    private static ObjectNode defaultText() {
         ObjectNode text = ProtocolJson.nodes().objectNode();
         text.set("format", ProtocolJson.nodes().objectNode().put("type", "text"));
         text.put("verbosity", "medium");

@@ -15,6 +15,7 @@ class HttpRoutes {
         return RouterFunctions.route()
                 .POST("/v1/responses", responses::create)
                 .POST("/v1/responses/compact", responses::compact)
+                .POST("/v1/responses/input_tokens", responses::inputTokens)
                 .GET("/v1/responses/{id}", responses::get)
                 .DELETE("/v1/responses/{id}", responses::delete)
                 .GET("/v1/responses/{id}/input_items", responses::inputItems)

@@ -18,6 +18,7 @@ import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.request.CreateRequestReader;
+import dev.hotloop.protocol.response.InputTokens;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -83,6 +84,18 @@ public class ResponsesHandler {
                 .flatMap(create -> engine.prepare(origin, create, conversations))
                 .flatMap(engine::compact)
                 .flatMap(ResponsesHandler::json);
+    }
+
+    /**
+     * {@code POST /v1/responses/input_tokens}: the create body's input tokens, counted as its response would count them
+     * (the same context, instructions and tools, through the same preparation); nothing runs, nothing is stored.
+     */
+    public Mono<ServerResponse> inputTokens(ServerRequest request) {
+        TurnOrigin origin = TurnOrigin.now(ApiKeyFilter.tenant(request.exchange()), Transport.HTTP);
+        return body(request)
+                .map(CreateRequestReader::read)
+                .flatMap(create -> engine.prepare(origin, create, conversations))
+                .flatMap(turn -> json(InputTokens.of(turn.inputTokens())));
     }
 
     public Mono<ServerResponse> get(ServerRequest request) {

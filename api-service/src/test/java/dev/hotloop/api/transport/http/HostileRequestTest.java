@@ -135,7 +135,8 @@ class HostileRequestTest extends PlatformTest {
     /** A create body whose one input item, a reasoning item, nests {@code depth} levels in all. */
     private static String reasoningInput(int depth) {
         int inner = depth - 3; // the body, the input array, the item
-        return "{\"input\": [{\"type\": \"reasoning\", \"summary\": [], \"x\": " + "{\"a\":".repeat(inner - 1) + "{}"
-                + "}".repeat(inner - 1) + "}]}";
+        // a reasoning item as OpenAI's schema has it (with an id): it is served back as sent
+        return "{\"input\": [{\"type\": \"reasoning\", \"id\": \"rs_1\", \"summary\": [], \"x\": "
+                + "{\"a\":".repeat(inner - 1) + "{}" + "}".repeat(inner - 1) + "}]}";
     }
 }

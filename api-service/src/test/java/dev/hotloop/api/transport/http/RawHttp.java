@@ -1,6 +1,7 @@
 package dev.hotloop.api.transport.http;
 
 import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.testsupport.WireSpecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** Plain HTTP for the requests an SDK would refuse to send: broken JSON, wrong types, huge bodies, SSE as bytes. */
+/**
+ * Plain HTTP for the requests an SDK would refuse to send: broken JSON, wrong types, huge bodies, SSE as bytes. What
+ * comes back as JSON or SSE is held to the published specifications.
+ */
 record RawHttp(String baseUrl, String apiKey) {
 
     private static final HttpClient HTTP =
@@ -51,16 +55,24 @@ record RawHttp(String baseUrl, String apiKey) {
         return post(path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    Reply delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Authorization", "Bearer " + apiKey)
+                .DELETE());
+    }
+
     Reply get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Authorization", "Bearer " + apiKey)
                 .GET());
     }
 
+    /** Sends the request, holding a JSON or SSE answer to the published specifications. */
     private static Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response =
-                    HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = WireSpecs.get()
+                    .checkHttpResponse(HTTP.send(
+                            request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
             return new Reply(response.statusCode(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,6 +1,7 @@
 package dev.hotloop.api.transport.websocket;
 
 import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.testsupport.WireSpecs;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -90,7 +91,7 @@ final class FrameSocket implements AutoCloseable {
         send(TEXT, 0, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The next frame the server sends (servers do not mask, nor fragment ours). */
+    /** The next frame the server sends (servers do not mask, nor fragment ours); a text frame is held to the specs. */
     Frame next() throws IOException {
         int first = in.readUnsignedByte();
         int second = in.readUnsignedByte();
@@ -102,7 +103,11 @@ final class FrameSocket implements AutoCloseable {
         }
         byte[] payload = new byte[Math.toIntExact(length)];
         in.readFully(payload);
-        return new Frame(first & 0x0F, payload);
+        Frame frame = new Frame(first & 0x0F, payload);
+        if (frame.opcode() == TEXT) {
+            WireSpecs.get().checkWebSocketFrame(ProtocolJson.mapper().readTree(frame.text()));
+        }
+        return frame;
     }
 
     /** Frames until the close frame, which it returns; skips pings and events. */

@@ -1,6 +1,7 @@
 package dev.hotloop.api.transport.websocket;
 
 import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.testsupport.WireSpecs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -13,11 +14,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 
-/** A plain WebSocket client (the JDK's) for what an SDK hides: raw frames, error shapes, aborts. */
+/**
+ * A plain WebSocket client (the JDK's) for what an SDK hides: raw frames, error shapes, aborts. Every frame is held to
+ * the published specifications; reading fails on the first that violates them.
+ */
 public final class RawWebSocket implements AutoCloseable {
 
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final java.util.Queue<AssertionError> violations = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final WebSocket socket;
 
     private RawWebSocket(String url, String apiKey, String... headers) {
@@ -33,8 +38,14 @@ public final class RawWebSocket implements AutoCloseable {
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                         text.append(data);
                         if (last) {
-                            frames.add(ProtocolJson.mapper().readTree(text.toString()));
+                            JsonNode frame = ProtocolJson.mapper().readTree(text.toString());
                             text.setLength(0);
+                            try {
+                                WireSpecs.get().checkWebSocketFrame(frame);
+                            } catch (AssertionError violation) {
+                                violations.add(violation);
+                            }
+                            frames.add(frame);
                         }
                         webSocket.request(1);
                         return null;
@@ -80,12 +91,14 @@ public final class RawWebSocket implements AutoCloseable {
     java.util.List<JsonNode> unread() {
         java.util.List<JsonNode> unread = new java.util.ArrayList<>();
         frames.drainTo(unread);
+        conformed();
         return unread;
     }
 
     /** The next frame, failing after 10 s. */
     JsonNode next() throws InterruptedException {
         JsonNode frame = frames.poll(10, TimeUnit.SECONDS);
+        conformed();
         if (frame == null) {
             throw new AssertionError("no frame within 10 s");
         }
@@ -94,16 +107,30 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Frames up to and including the next one of {@code type}. */
     public java.util.List<JsonNode> until(String type) throws InterruptedException {
+        return until(java.util.Set.of(type));
+    }
+
+    /** Frames up to and including the next one of any of {@code types}. */
+    public java.util.List<JsonNode> until(java.util.Set<String> types) throws InterruptedException {
         java.util.List<JsonNode> seen = new java.util.ArrayList<>();
         JsonNode frame;
         do {
             frame = frames.poll(10, TimeUnit.SECONDS);
+            conformed();
             if (frame == null) {
-                throw new AssertionError("no " + type + " within 10 s after " + seen);
+                throw new AssertionError("no " + types + " within 10 s after " + seen);
             }
             seen.add(frame);
-        } while (!type.equals(frame.path("type").asString()));
+        } while (!types.contains(frame.path("type").asString()));
         return seen;
+    }
+
+    /** Throws the first frame received that violated the published specifications, if any did. */
+    private void conformed() {
+        AssertionError violation = violations.peek();
+        if (violation != null) {
+            throw violation;
+        }
     }
 
     /** Drops the TCP connection without a close handshake, as a crashed client would. */
