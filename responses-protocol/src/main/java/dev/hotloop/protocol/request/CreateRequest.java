@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
  * Absent optional fields are null; defaults are applied by {@link CreateRequestReader}.
  *
  * @param input     the new input items, normalized (ids assigned, short-hand messages expanded)
+ * @param conversation the id of the conversation the response continues and is appended to, or null
  * @param generate  false for a WebSocket warm-up that prepares state without sampling
  * @param streamId  the WebSocket lane, or null (extension)
  */
@@ -24,6 +25,7 @@ public record CreateRequest(
         ToolChoice toolChoice,
         boolean parallelToolCalls,
         @Nullable String previousResponseId,
+        @Nullable String conversation,
         boolean store,
         boolean stream,
         @Nullable Integer maxOutputTokens,

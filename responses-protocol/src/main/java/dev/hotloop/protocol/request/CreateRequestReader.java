@@ -2,6 +2,7 @@ package dev.hotloop.protocol.request;
 
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
+import dev.hotloop.protocol.id.ConversationIds;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
@@ -32,6 +33,11 @@ public final class CreateRequestReader {
 
     /** Parses raw JSON bytes; malformed JSON is a 400 like any other invalid body. */
     public static CreateRequest read(byte[] body) {
+        return read(tree(body));
+    }
+
+    /** The JSON of a client's body; malformed or empty JSON is a 400. */
+    static JsonNode tree(byte[] body) {
         JsonNode tree;
         try {
             tree = ProtocolJson.clientMapper().readTree(body);
@@ -50,7 +56,7 @@ public final class CreateRequestReader {
             throw ApiException.invalidRequest(
                     null, ErrorCodes.INVALID_JSON, "The request body is empty: expected a JSON object.");
         }
-        return read(tree);
+        return tree;
     }
 
     /** Validates a parsed body, e.g. a WebSocket frame's. */
@@ -62,17 +68,12 @@ public final class CreateRequestReader {
                     "background", ErrorCodes.UNSUPPORTED_PARAMETER, "Background mode is not supported by this server.");
         }
         String previousResponseId = previousResponseId(body);
-        if (body.node("conversation") != null) {
-            if (previousResponseId != null) {
-                throw ApiException.invalidRequest(
-                        "conversation",
-                        ErrorCodes.MUTUALLY_EXCLUSIVE_PARAMETERS,
-                        "'previous_response_id' and 'conversation' cannot be used together.");
-            }
+        String conversation = conversation(body.node("conversation"));
+        if (conversation != null && previousResponseId != null) {
             throw ApiException.invalidRequest(
                     "conversation",
-                    ErrorCodes.UNSUPPORTED_PARAMETER,
-                    "Conversations are not supported by this server: chain responses with 'previous_response_id'.");
+                    ErrorCodes.MUTUALLY_EXCLUSIVE_PARAMETERS,
+                    "'previous_response_id' and 'conversation' cannot be used together.");
         }
         List<Tool> tools = ToolReader.tools(body.array("tools"));
         String truncation = body.string("truncation");
@@ -88,6 +89,7 @@ public final class CreateRequestReader {
                 ToolReader.choice(body.node("tool_choice"), tools),
                 orDefault(body.bool("parallel_tool_calls"), true),
                 previousResponseId,
+                conversation,
                 orDefault(body.bool("store"), true),
                 orDefault(body.bool("stream"), false),
                 body.integer("max_output_tokens", 16),
@@ -131,7 +133,37 @@ public final class CreateRequestReader {
         return id;
     }
 
-    private static Map<String, String> metadata(JsonFields body) {
+    /**
+     * The conversation id, given as a string or as {@code {"id": ...}}; one that cannot name a conversation is refused
+     * here, so that no store is ever asked for it.
+     */
+    private static @Nullable String conversation(@Nullable JsonNode conversation) {
+        if (conversation == null) {
+            return null;
+        }
+        String id;
+        if (conversation.isObject()) {
+            id = JsonFields.of(conversation, "conversation").requiredString("id");
+        } else if (conversation.isString()) {
+            id = conversation.stringValue();
+        } else {
+            throw ApiException.invalidType("conversation", "a string or an object", JsonFields.describe(conversation));
+        }
+        if (!ConversationIds.isWellFormed(id)) {
+            throw ApiException.invalidRequest(
+                    "conversation",
+                    ErrorCodes.INVALID_VALUE,
+                    "Invalid 'conversation': '" + shortened(id) + "'. Expected an ID that begins with '"
+                            + ConversationIds.PREFIX + "', as this server issues them.");
+        }
+        return id;
+    }
+
+    private static String shortened(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "…";
+    }
+
+    static Map<String, String> metadata(JsonFields body) {
         JsonNode metadata = body.objectNode("metadata");
         if (metadata == null) {
             return Map.of();

@@ -23,6 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
     "status",
     "background",
     "completed_at",
+    "conversation",
     "error",
     "incomplete_details",
     "instructions",
@@ -55,6 +56,7 @@ public record Response(
         String status,
         boolean background,
         @Nullable Long completedAt,
+        @Nullable ConversationRef conversation,
         @Nullable ResponseError error,
         @Nullable IncompleteDetails incompleteDetails,
         @Nullable String instructions,
@@ -86,6 +88,9 @@ public record Response(
     public static final String FAILED = "failed";
     public static final String CANCELLED = "cancelled";
 
+    /** The conversation a response belongs to: its input and output were appended to it. */
+    public record ConversationRef(String id) {}
+
     /** The error of a failed response. */
     public record ResponseError(String code, String message) {}
 
@@ -101,6 +106,7 @@ public record Response(
                 IN_PROGRESS,
                 false,
                 null,
+                request.conversation() != null ? new ConversationRef(request.conversation()) : null,
                 null,
                 null,
                 request.instructions(),
@@ -142,6 +148,7 @@ public record Response(
                 newStatus,
                 background,
                 COMPLETED.equals(newStatus) ? completedAtSeconds : null,
+                conversation,
                 newError,
                 newIncompleteDetails,
                 instructions,
