@@ -10,6 +10,7 @@ import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.metrics.TurnTrace;
 import dev.hotloop.api.model.ModelCatalog;
+import dev.hotloop.api.session.ConversationRecord;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
 import dev.hotloop.api.tools.HostedCall;
@@ -25,6 +26,7 @@ import dev.hotloop.protocol.model.FinishReason;
 import dev.hotloop.protocol.model.ModelEvent;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.model.ModelRequest;
+import dev.hotloop.protocol.request.ConversationRequestReader;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.response.CompactedResponse;
 import dev.hotloop.protocol.response.Response;
@@ -96,14 +98,18 @@ public class TurnEngine {
             String model = models.modelFor(request.model());
             ModelProvider provider = models.provider(model);
             long tokenizing = System.nanoTime();
-            return tokens.count(request.input()).flatMap(input -> {
+            // a conversation's items are addressed by id, so each input item it will hold has one
+            List<Item> sent = request.conversation() == null
+                    ? request.input()
+                    : request.input().stream().map(ConversationRequestReader::identified).toList();
+            return tokens.count(sent).flatMap(input -> {
                 trace.addSince(Stage.TOKENIZE, tokenizing);
                 long loading = System.nanoTime();
-                return spans.mono("state_load", source.conversation(origin.tenant(), request, trace))
+                return spans.mono("state_load", history(origin.tenant(), request, source, trace))
                         .flatMap(history -> {
                             trace.addSince(Stage.STATE_LOAD, loading);
                             long validating = System.nanoTime();
-                            Conversation context = history.withInput(input);
+                            Conversation context = history.context().withInput(input);
                             trace.addSince(Stage.VALIDATE, validating);
                             String id = request.previousResponseId() == null
                                     ? ResponseIds.newChain()
@@ -118,12 +124,28 @@ public class TurnEngine {
                                             provider,
                                             input,
                                             context,
+                                            history.conversation(),
                                             preamble + context.tokens(),
                                             trace));
                         });
             });
         });
     }
+
+    /** The context a turn continues: its conversation's items (at their version), or what {@code source} finds. */
+    private Mono<History> history(String tenant, CreateRequest request, ContextSource source, TurnTrace trace) {
+        String conversation = request.conversation();
+        if (conversation == null) {
+            return source.conversation(tenant, request, trace).map(context -> new History(context, null));
+        }
+        // never from a connection's cache: a conversation changes under every client that holds it
+        trace.tier(TurnTrace.Tier.STORE);
+        return sessions.conversationHistory(tenant, conversation)
+                .map(stored -> new History(Conversation.of(stored.items()), stored.conversation()));
+    }
+
+    /** @param conversation the conversation the turn appends to, as it read it; null for none */
+    private record History(Conversation context, @Nullable ConversationRecord conversation) {}
 
     /**
      * Streams the turn: {@code response.created}, {@code response.in_progress}, the output events, then one
@@ -271,14 +293,36 @@ public class TurnEngine {
         };
         String type = Response.COMPLETED.equals(response.status()) ? "response.completed" : "response.incomplete";
         long persisting = System.nanoTime();
-        Mono<Void> persisted = turn.request().store()
-                ? spans.mono("persist", sessions.store(turn.tenant(), response, turn.input(), output))
-                        .doOnSuccess(done -> turn.trace().addSince(Stage.PERSIST, persisting))
+        Mono<Void> stored = turn.request().store()
+                ? sessions.store(turn.tenant(), response, turn.input(), output)
                 : Mono.empty();
+        Mono<Void> persisted = turn.conversation() == null && !turn.request().store()
+                ? Mono.empty()
+                : spans.mono("persist", appended(turn, output).then(stored))
+                        .doOnSuccess(done -> turn.trace().addSince(Stage.PERSIST, persisting));
         return persisted.then(Mono.fromSupplier(() -> {
             listener.finished(turn, response, turn.context().withOutput(output));
             return emitter.lifecycle(type, response);
         }));
+    }
+
+    /**
+     * Appends the turn's input and output to its conversation in one step, and only if nothing changed the
+     * conversation since the turn read it: else a 409 {@code conversation_changed} fails the turn and appends nothing.
+     * So two responses racing on one conversation never interleave their items, and each one's items follow exactly
+     * the context it was generated from.
+     */
+    private Mono<Void> appended(Turn turn, List<ContextItem> output) {
+        ConversationRecord conversation = turn.conversation();
+        if (conversation == null) {
+            return Mono.empty();
+        }
+        List<ContextItem> items = new ArrayList<>(turn.input().size() + output.size());
+        items.addAll(turn.input());
+        output.forEach(entry -> items.add(
+                new ContextItem(ConversationRequestReader.identified(entry.item()), entry.tokens())));
+        return sessions.appendToConversation(turn.tenant(), conversation.id(), conversation.version(), items)
+                .then();
     }
 
     /**

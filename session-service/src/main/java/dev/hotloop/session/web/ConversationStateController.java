@@ -182,9 +182,8 @@ class ConversationStateController {
         };
     }
 
-    static ApiException notFound(String id) {
-        return ApiException.notFound(
-                null, ErrorCodes.CONVERSATION_NOT_FOUND, "Conversation with id '" + id + "' not found.");
+    private static ApiException notFound(String id) {
+        return ApiException.conversationNotFound(id);
     }
 
     private static ApiException itemNotFound(String itemId) {

@@ -10,10 +10,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.MultiValueMap;
 
 /**
- * One page of {@code GET /v1/responses/{id}/input_items}: OpenAI's list shape, newest first unless
- * {@code order=asc}, continuing after the item named by {@code after}.
+ * One page of items in OpenAI's list shape: {@code GET /v1/responses/{id}/input_items} and the items of a
+ * conversation, newest first unless {@code order=asc}, continuing after the item named by {@code after}.
  */
-record InputItemsPage(
+record ItemsPage(
         String object,
         List<Item> data,
         @Nullable String firstId,
@@ -49,7 +49,18 @@ record InputItemsPage(
         }
     }
 
-    static InputItemsPage of(List<ContextItem> input, Query query) {
+    /** A page of items the store paged. */
+    static ItemsPage of(List<Item> data, boolean hasMore) {
+        return new ItemsPage(
+                "list",
+                data,
+                data.isEmpty() ? null : data.getFirst().id(),
+                data.isEmpty() ? null : data.getLast().id(),
+                hasMore);
+    }
+
+    /** The page {@code query} asks for of a response's input items. */
+    static ItemsPage of(List<ContextItem> input, Query query) {
         List<Item> ordered = new ArrayList<>(input.size());
         input.forEach(entry -> ordered.add(entry.item()));
         if (!query.ascending()) {
@@ -66,13 +77,7 @@ record InputItemsPage(
             }
         }
         int end = Math.min(ordered.size(), start + query.limit());
-        List<Item> data = List.copyOf(ordered.subList(start, end));
-        return new InputItemsPage(
-                "list",
-                data,
-                data.isEmpty() ? null : data.getFirst().id(),
-                data.isEmpty() ? null : data.getLast().id(),
-                end < ordered.size());
+        return of(List.copyOf(ordered.subList(start, end)), end < ordered.size());
     }
 
     private static int indexOf(List<Item> items, String id) {
