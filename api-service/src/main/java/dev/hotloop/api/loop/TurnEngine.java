@@ -101,7 +101,9 @@ public class TurnEngine {
             // a conversation's items are addressed by id, so each input item it will hold has one
             List<Item> sent = request.conversation() == null
                     ? request.input()
-                    : request.input().stream().map(ConversationRequestReader::identified).toList();
+                    : request.input().stream()
+                            .map(ConversationRequestReader::identified)
+                            .toList();
             return tokens.count(sent).flatMap(input -> {
                 trace.addSince(Stage.TOKENIZE, tokenizing);
                 long loading = System.nanoTime();
@@ -293,9 +295,8 @@ public class TurnEngine {
         };
         String type = Response.COMPLETED.equals(response.status()) ? "response.completed" : "response.incomplete";
         long persisting = System.nanoTime();
-        Mono<Void> stored = turn.request().store()
-                ? sessions.store(turn.tenant(), response, turn.input(), output)
-                : Mono.empty();
+        Mono<Void> stored =
+                turn.request().store() ? sessions.store(turn.tenant(), response, turn.input(), output) : Mono.empty();
         Mono<Void> persisted = turn.conversation() == null && !turn.request().store()
                 ? Mono.empty()
                 : spans.mono("persist", appended(turn, output).then(stored))
@@ -319,8 +320,8 @@ public class TurnEngine {
         }
         List<ContextItem> items = new ArrayList<>(turn.input().size() + output.size());
         items.addAll(turn.input());
-        output.forEach(entry -> items.add(
-                new ContextItem(ConversationRequestReader.identified(entry.item()), entry.tokens())));
+        output.forEach(entry ->
+                items.add(new ContextItem(ConversationRequestReader.identified(entry.item()), entry.tokens())));
         return sessions.appendToConversation(turn.tenant(), conversation.id(), conversation.version(), items)
                 .then();
     }

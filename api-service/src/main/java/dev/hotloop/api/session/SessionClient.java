@@ -159,21 +159,25 @@ public class SessionClient {
         body.put("created_at", createdAt);
         body.set("metadata", ProtocolJson.mapper().valueToTree(metadata));
         body.set("items", ProtocolJson.mapper().valueToTree(items));
-        return conversationCall(id, replica -> http.post()
-                        .uri(replica + CONVERSATIONS, tenant)
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
-                        .retrieve()
-                        .bodyToMono(byte[].class))
+        return conversationCall(
+                        id,
+                        replica -> http.post()
+                                .uri(replica + CONVERSATIONS, tenant)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
+                                .retrieve()
+                                .bodyToMono(byte[].class))
                 .map(SessionClient::parseConversation);
     }
 
     /** A conversation's fields; 404 {@code conversation_not_found} when the tenant has no such conversation. */
     public Mono<ConversationRecord> conversation(String tenant, String id) {
-        return conversationRead(id, replica -> http.get()
-                        .uri(replica + CONVERSATIONS + "/{id}", tenant, id)
-                        .retrieve()
-                        .bodyToMono(byte[].class))
+        return conversationRead(
+                        id,
+                        replica -> http.get()
+                                .uri(replica + CONVERSATIONS + "/{id}", tenant, id)
+                                .retrieve()
+                                .bodyToMono(byte[].class))
                 .map(SessionClient::parseConversation);
     }
 
@@ -181,30 +185,36 @@ public class SessionClient {
     public Mono<ConversationRecord> updateConversation(String tenant, String id, Map<String, String> metadata) {
         ObjectNode body = ProtocolJson.nodes().objectNode();
         body.set("metadata", ProtocolJson.mapper().valueToTree(metadata));
-        return conversationCall(id, replica -> http.post()
-                        .uri(replica + CONVERSATIONS + "/{id}", tenant, id)
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
-                        .retrieve()
-                        .bodyToMono(byte[].class))
+        return conversationCall(
+                        id,
+                        replica -> http.post()
+                                .uri(replica + CONVERSATIONS + "/{id}", tenant, id)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
+                                .retrieve()
+                                .bodyToMono(byte[].class))
                 .map(SessionClient::parseConversation);
     }
 
     /** Deletes a conversation with its items; 404 when there is none. */
     public Mono<Void> deleteConversation(String tenant, String id) {
-        return conversationCall(id, replica -> http.delete()
-                        .uri(replica + CONVERSATIONS + "/{id}", tenant, id)
-                        .retrieve()
-                        .toBodilessEntity())
+        return conversationCall(
+                        id,
+                        replica -> http.delete()
+                                .uri(replica + CONVERSATIONS + "/{id}", tenant, id)
+                                .retrieve()
+                                .toBodilessEntity())
                 .then();
     }
 
     /** A conversation with all its items, in one round trip to session-service and one to Redis. */
     public Mono<ConversationHistory> conversationHistory(String tenant, String id) {
-        return conversationRead(id, replica -> http.get()
-                        .uri(replica + CONVERSATIONS + "/{id}/context", tenant, id)
-                        .retrieve()
-                        .bodyToMono(byte[].class))
+        return conversationRead(
+                        id,
+                        replica -> http.get()
+                                .uri(replica + CONVERSATIONS + "/{id}/context", tenant, id)
+                                .retrieve()
+                                .bodyToMono(byte[].class))
                 .map(json -> {
                     JsonNode root = ProtocolJson.mapper().readTree(json);
                     return new ConversationHistory(conversationOf(root), contextItems(root.path("items")));
@@ -215,58 +225,68 @@ public class SessionClient {
      * Appends items to a conversation in one step; with {@code version}, only if the conversation is still at it
      * (else 409 {@code conversation_changed}, and nothing is appended). Emits the new version.
      */
-    public Mono<Long> appendToConversation(
-            String tenant, String id, @Nullable Long version, List<ContextItem> items) {
+    public Mono<Long> appendToConversation(String tenant, String id, @Nullable Long version, List<ContextItem> items) {
         ObjectNode body = ProtocolJson.nodes().objectNode();
         if (version != null) {
             body.put("version", version);
         }
         body.set("items", ProtocolJson.mapper().valueToTree(items));
-        return conversationCall(id, replica -> http.post()
-                        .uri(replica + CONVERSATIONS + "/{id}/items", tenant, id)
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
-                        .retrieve()
-                        .bodyToMono(byte[].class))
-                .map(json -> ProtocolJson.mapper().readTree(json).path("version").asLong());
+        return conversationCall(
+                        id,
+                        replica -> http.post()
+                                .uri(replica + CONVERSATIONS + "/{id}/items", tenant, id)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
+                                .retrieve()
+                                .bodyToMono(byte[].class))
+                .map(json ->
+                        ProtocolJson.mapper().readTree(json).path("version").asLong());
     }
 
     /** A page of a conversation's items, in {@code ascending} or descending order, after the item {@code after}. */
     public Mono<ConversationItemsPage> conversationItems(
             String tenant, String id, int limit, boolean ascending, @Nullable String after) {
-        return conversationRead(id, replica -> http.get()
-                        .uri(
-                                replica + CONVERSATIONS + "/{id}/items?limit={limit}&order={order}&after={after}",
-                                tenant,
-                                id,
-                                limit,
-                                ascending ? "asc" : "desc",
-                                after == null ? "" : after)
-                        .retrieve()
-                        .bodyToMono(byte[].class))
+        return conversationRead(
+                        id,
+                        replica -> http.get()
+                                .uri(
+                                        replica + CONVERSATIONS
+                                                + "/{id}/items?limit={limit}&order={order}&after={after}",
+                                        tenant,
+                                        id,
+                                        limit,
+                                        ascending ? "asc" : "desc",
+                                        after == null ? "" : after)
+                                .retrieve()
+                                .bodyToMono(byte[].class))
                 .map(json -> {
                     JsonNode root = ProtocolJson.mapper().readTree(json);
                     List<Item> items = new ArrayList<>(root.path("data").size());
                     root.path("data").forEach(item -> items.add(Item.of((ObjectNode) item)));
-                    return new ConversationItemsPage(items, root.path("has_more").asBoolean());
+                    return new ConversationItemsPage(
+                            items, root.path("has_more").asBoolean());
                 });
     }
 
     /** One item of a conversation; 404 {@code item_not_found} when it has none with the id. */
     public Mono<Item> conversationItem(String tenant, String id, String itemId) {
-        return conversationRead(id, replica -> http.get()
-                        .uri(replica + CONVERSATIONS + "/{id}/items/{item}", tenant, id, itemId)
-                        .retrieve()
-                        .bodyToMono(byte[].class))
+        return conversationRead(
+                        id,
+                        replica -> http.get()
+                                .uri(replica + CONVERSATIONS + "/{id}/items/{item}", tenant, id, itemId)
+                                .retrieve()
+                                .bodyToMono(byte[].class))
                 .map(json -> Item.of((ObjectNode) ProtocolJson.mapper().readTree(json)));
     }
 
     /** Deletes one item of a conversation; answers the conversation. */
     public Mono<ConversationRecord> deleteConversationItem(String tenant, String id, String itemId) {
-        return conversationCall(id, replica -> http.delete()
-                        .uri(replica + CONVERSATIONS + "/{id}/items/{item}", tenant, id, itemId)
-                        .retrieve()
-                        .bodyToMono(byte[].class))
+        return conversationCall(
+                        id,
+                        replica -> http.delete()
+                                .uri(replica + CONVERSATIONS + "/{id}/items/{item}", tenant, id, itemId)
+                                .retrieve()
+                                .bodyToMono(byte[].class))
                 .map(SessionClient::parseConversation);
     }
 
@@ -325,7 +345,9 @@ public class SessionClient {
     private static StoredContext parseContext(byte[] json) {
         JsonNode root = ProtocolJson.mapper().readTree(json);
         return new StoredContext(
-                contextItems(root.path("items")), root.path("input_count").asInt(), root.path("depth").asInt(1));
+                contextItems(root.path("items")),
+                root.path("input_count").asInt(),
+                root.path("depth").asInt(1));
     }
 
     /** Stored items, each {@code {"tokens":n,"item":{…}}}. */

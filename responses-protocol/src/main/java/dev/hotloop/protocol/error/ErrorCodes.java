@@ -38,6 +38,7 @@ public final class ErrorCodes {
     public static final String DUPLICATE_ITEM_ID = "duplicate_item_id";
     /** A response could not append to its conversation: the conversation changed since the response read it. */
     public static final String CONVERSATION_CHANGED = "conversation_changed";
+
     public static final String NOT_FOUND = "not_found";
     public static final String UNKNOWN_URL = "unknown_url";
     public static final String REQUEST_TOO_LARGE = "request_too_large";

@@ -30,8 +30,7 @@ public class ConversationRepository {
     private static final RedisScript<Long> DELETE_ITEM =
             ResponseRepository.script("delete-conversation-item.lua", Long.class);
     private static final RedisScript<List<String>> CONVERSATION = ResponseRepository.listScript("conversation.lua");
-    private static final RedisScript<List<String>> CONTEXT =
-            ResponseRepository.listScript("conversation-context.lua");
+    private static final RedisScript<List<String>> CONTEXT = ResponseRepository.listScript("conversation-context.lua");
     private static final RedisScript<List<String>> ITEMS = ResponseRepository.listScript("conversation-items.lua");
     private static final RedisScript<List<String>> ITEM = ResponseRepository.listScript("conversation-item.lua");
 
@@ -65,8 +64,7 @@ public class ConversationRepository {
     public record StoredConversation(long createdAt, String metadata, long version) {
 
         static StoredConversation of(List<String> fields) {
-            return new StoredConversation(
-                    Long.parseLong(fields.get(0)), fields.get(1), Long.parseLong(fields.get(2)));
+            return new StoredConversation(Long.parseLong(fields.get(0)), fields.get(1), Long.parseLong(fields.get(2)));
         }
     }
 
@@ -110,8 +108,7 @@ public class ConversationRepository {
     public record IdentifiedItem(String id, String element) {}
 
     /** Creates a conversation: {@code Done(0)}, {@code Exists}, or {@code ItemConflict} when two items share an id. */
-    public Mono<Write> create(
-            String tenant, String id, long createdAt, String metadata, List<IdentifiedItem> items) {
+    public Mono<Write> create(String tenant, String id, long createdAt, String metadata, List<IdentifiedItem> items) {
         List<String> args = new ArrayList<>(3 + 2 * items.size());
         args.add(ttlMillis);
         args.add(Long.toString(createdAt));
@@ -171,7 +168,8 @@ public class ConversationRepository {
         return read(tenant, id, ITEMS, List.of(ttlMillis, Integer.toString(limit), ascending ? "asc" : "desc", after))
                 .flatMap(reply -> "after".equals(reply.getFirst())
                         ? Mono.error(new IllegalArgumentException("No item " + after + " in " + id))
-                        : Mono.just(new ItemsPage(List.copyOf(reply.subList(1, reply.size())), "more".equals(reply.getFirst()))));
+                        : Mono.just(new ItemsPage(
+                                List.copyOf(reply.subList(1, reply.size())), "more".equals(reply.getFirst()))));
     }
 
     /** The encoded item, or an empty optional when the conversation has no such item; empty when it is absent. */

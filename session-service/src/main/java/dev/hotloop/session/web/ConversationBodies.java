@@ -58,7 +58,9 @@ final class ConversationBodies {
      * @param data a JSON array of the items themselves
      * @param hasMore whether items follow in the page's order
      */
-    record Page(@JsonRawValue String data, @JsonProperty("has_more") boolean hasMore) {
+    record Page(
+            @JsonRawValue String data,
+            @JsonProperty("has_more") boolean hasMore) {
 
         static Page of(List<String> elements, boolean hasMore, RecordCodec codec) {
             StringBuilder data = new StringBuilder("[");

@@ -27,9 +27,7 @@ import reactor.core.publisher.Mono;
  * another version 409 {@code conversation_changed}; an item id taken 400 {@code duplicate_item_id}.
  */
 @RestController
-@RequestMapping(
-        path = "/internal/v1/tenants/{tenant}/conversations",
-        produces = MediaType.APPLICATION_JSON_VALUE)
+@RequestMapping(path = "/internal/v1/tenants/{tenant}/conversations", produces = MediaType.APPLICATION_JSON_VALUE)
 class ConversationStateController {
 
     private final ConversationRepository repository;
@@ -56,8 +54,7 @@ class ConversationStateController {
                 .map(write -> switch (write) {
                     case Write.Done(long version) ->
                         ResponseEntity.status(HttpStatus.CREATED)
-                                .body(new ConversationBodies.Conversation(
-                                        id, request.createdAt(), metadata, version));
+                                .body(new ConversationBodies.Conversation(id, request.createdAt(), metadata, version));
                     case Write.Exists() ->
                         throw ApiException.conflict(
                                 "id", ErrorCodes.INVALID_VALUE, "Conversation with id '" + id + "' already exists.");
@@ -87,9 +84,11 @@ class ConversationStateController {
     Mono<ConversationBodies.Conversation> update(
             @PathVariable String tenant, @PathVariable String id, @RequestBody ConversationRequests.Update request) {
         String metadata = ConversationRequests.metadata(request.metadata(), codec);
-        return repository.updateMetadata(tenant, id, metadata).flatMap(write -> write instanceof Write.Done
-                ? repository.find(tenant, id).map(stored -> ConversationBodies.Conversation.of(id, stored))
-                : Mono.error(failed(write, id, null)));
+        return repository
+                .updateMetadata(tenant, id, metadata)
+                .flatMap(write -> write instanceof Write.Done
+                        ? repository.find(tenant, id).map(stored -> ConversationBodies.Conversation.of(id, stored))
+                        : Mono.error(failed(write, id, null)));
     }
 
     /** 204 when deleted with all its items. */
@@ -154,9 +153,11 @@ class ConversationStateController {
     @DeleteMapping("/{id}/items/{itemId}")
     Mono<ConversationBodies.Conversation> deleteItem(
             @PathVariable String tenant, @PathVariable String id, @PathVariable String itemId) {
-        return repository.deleteItem(tenant, id, itemId).flatMap(write -> write instanceof Write.Done
-                ? repository.find(tenant, id).map(stored -> ConversationBodies.Conversation.of(id, stored))
-                : Mono.error(failed(write, id, itemId)));
+        return repository
+                .deleteItem(tenant, id, itemId)
+                .flatMap(write -> write instanceof Write.Done
+                        ? repository.find(tenant, id).map(stored -> ConversationBodies.Conversation.of(id, stored))
+                        : Mono.error(failed(write, id, itemId)));
     }
 
     private static void checkTenant(String tenant) {

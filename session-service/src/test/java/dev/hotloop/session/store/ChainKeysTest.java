@@ -45,9 +45,11 @@ class ChainKeysTest {
         assertThat(acme.all())
                 .hasSize(3)
                 .doesNotHaveDuplicates()
-                .allSatisfy(key -> assertThat(SlotHash.getSlot(key)).isEqualTo(SlotHash.getSlot(ConversationIds.tag(id))))
+                .allSatisfy(
+                        key -> assertThat(SlotHash.getSlot(key)).isEqualTo(SlotHash.getSlot(ConversationIds.tag(id))))
                 .allSatisfy(key -> assertThat(key)
-                        .startsWith(ChainKeys.chainPattern(ConversationIds.tag(id)).replace("*", "")))
+                        .startsWith(
+                                ChainKeys.chainPattern(ConversationIds.tag(id)).replace("*", "")))
                 .doesNotContainAnyElementsOf(beta.all());
         assertThat(ChainKeys.conversation("a:b", id)).isEmpty();
         assertThat(ChainKeys.conversation("acme", "conv_123")).isEmpty();

@@ -22,9 +22,19 @@ class ConversationStateApiTest extends SessionServiceIntegrationTest {
     @Test
     void itemsComeBackInTheOrderTheyWereAddedWholeAndPaged() {
         String id = create(TENANT, "a", "b");
-        append(TENANT, id, null, "c", "d", "e").expectStatus().isOk().expectBody().jsonPath("$.version").isEqualTo(1);
+        append(TENANT, id, null, "c", "d", "e")
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.version")
+                .isEqualTo(1);
 
-        JsonNode conversation = get(TENANT, id).expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+        JsonNode conversation = get(TENANT, id)
+                .expectStatus()
+                .isOk()
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(conversation.get("metadata").get("topic").stringValue()).isEqualTo("demo");
         assertThat(conversation.get("created_at").longValue()).isEqualTo(1763700000L);
         assertThat(texts(context(TENANT, id).get("items"), true)).containsExactly("a", "b", "c", "d", "e");
@@ -37,7 +47,8 @@ class ConversationStateApiTest extends SessionServiceIntegrationTest {
         JsonNode last = page(id, "limit=2&order=asc&after=item_d");
         assertThat(texts(last.get("data"), false)).containsExactly("e");
         assertThat(last.get("has_more").booleanValue()).isFalse();
-        assertThat(texts(page(id, "limit=10&order=desc&after=item_c").get("data"), false)).containsExactly("b", "a");
+        assertThat(texts(page(id, "limit=10&order=desc&after=item_c").get("data"), false))
+                .containsExactly("b", "a");
         http.get()
                 .uri(CONVERSATIONS + "/{id}/items?limit=2&order=asc&after=nope", TENANT, id)
                 .exchange()
@@ -51,7 +62,12 @@ class ConversationStateApiTest extends SessionServiceIntegrationTest {
     @Test
     void anAppendAtAVersionTheConversationLeftWritesNothing() {
         String id = create(TENANT, "a");
-        append(TENANT, id, 0L, "b").expectStatus().isOk().expectBody().jsonPath("$.version").isEqualTo(1);
+        append(TENANT, id, 0L, "b")
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.version")
+                .isEqualTo(1);
 
         // a second response that read the conversation at version 0 too
         append(TENANT, id, 0L, "c")
@@ -119,10 +135,23 @@ class ConversationStateApiTest extends SessionServiceIntegrationTest {
     void anotherTenantFindsNothingAndChangesNothing() {
         String id = create(TENANT, "a");
 
-        get("other", id).expectStatus().isNotFound().expectBody().jsonPath("$.error.code").isEqualTo("conversation_not_found");
+        get("other", id)
+                .expectStatus()
+                .isNotFound()
+                .expectBody()
+                .jsonPath("$.error.code")
+                .isEqualTo("conversation_not_found");
         append("other", id, null, "x").expectStatus().isNotFound();
-        http.get().uri(CONVERSATIONS + "/{id}/context", "other", id).exchange().expectStatus().isNotFound();
-        http.delete().uri(CONVERSATIONS + "/{id}", "other", id).exchange().expectStatus().isNotFound();
+        http.get()
+                .uri(CONVERSATIONS + "/{id}/context", "other", id)
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+        http.delete()
+                .uri(CONVERSATIONS + "/{id}", "other", id)
+                .exchange()
+                .expectStatus()
+                .isNotFound();
 
         assertThat(texts(context(TENANT, id).get("items"), true)).containsExactly("a");
     }
@@ -134,7 +163,8 @@ class ConversationStateApiTest extends SessionServiceIntegrationTest {
             append(TENANT, id, null, "m" + i).expectStatus().isOk();
         }
 
-        Map<String, Long> commands = redisCommandsRunBy(() -> assertThat(context(TENANT, id).get("items")).hasSize(31));
+        Map<String, Long> commands = redisCommandsRunBy(
+                () -> assertThat(context(TENANT, id).get("items")).hasSize(31));
 
         // INFO commandstats also counts the commands the script ran inside Redis: one script is one round trip
         assertThat(commands).containsEntry("evalsha", 1L);
@@ -151,7 +181,11 @@ class ConversationStateApiTest extends SessionServiceIntegrationTest {
             assertThat(redis.getExpire(key).block()).as(key).isPositive();
         }
 
-        http.delete().uri(CONVERSATIONS + "/{id}", TENANT, id).exchange().expectStatus().isNoContent();
+        http.delete()
+                .uri(CONVERSATIONS + "/{id}", TENANT, id)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
 
         assertThat(redis.keys(pattern).collectList().block()).isEmpty();
         get(TENANT, id).expectStatus().isNotFound();

@@ -105,8 +105,7 @@ public class ConversationsHandler {
 
     public Mono<ServerResponse> getItem(ServerRequest request) {
         String id = conversationId(request);
-        return sessions.conversationItem(
-                        ApiKeyFilter.tenant(request.exchange()), id, request.pathVariable("item_id"))
+        return sessions.conversationItem(ApiKeyFilter.tenant(request.exchange()), id, request.pathVariable("item_id"))
                 .flatMap(ResponsesHandler::json);
     }
 

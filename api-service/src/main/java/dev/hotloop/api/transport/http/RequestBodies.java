@@ -61,5 +61,4 @@ class RequestBodies {
     private ApiException tooLarge() {
         return ApiException.tooLarge("Request body too large: the limit is " + maxRequestBytes + " bytes.");
     }
-
 }

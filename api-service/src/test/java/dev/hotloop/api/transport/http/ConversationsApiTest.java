@@ -26,6 +26,16 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponsesClientEvent;
 import dev.hotloop.api.PlatformTest;
+import dev.hotloop.api.context.StoredConversations;
+import dev.hotloop.api.loop.Turn;
+import dev.hotloop.api.loop.TurnEngine;
+import dev.hotloop.api.loop.TurnListener;
+import dev.hotloop.api.loop.TurnOrigin;
+import dev.hotloop.api.loop.TurnOrigin.Transport;
+import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.request.CreateRequest;
+import dev.hotloop.protocol.request.CreateRequestReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,11 +43,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** The Conversations API, and responses on a conversation, through the official openai-java client over real HTTP. */
 class ConversationsApiTest extends PlatformTest {
+
+    @Autowired
+    private TurnEngine engine;
+
+    @Autowired
+    private StoredConversations store;
 
     private OpenAIClient client;
 
@@ -61,7 +79,8 @@ class ConversationsApiTest extends PlatformTest {
         assertThat(created._metadata()).isEqualTo(JsonValue.from(java.util.Map.of("topic", "demo")));
         Conversation read = client.conversations().retrieve(created.id());
         assertThat(read.createdAt()).isEqualTo(created.createdAt());
-        assertThat(texts(client.conversations().items().list(created.id()).data())).containsExactly("again", "hello");
+        assertThat(texts(client.conversations().items().list(created.id()).data()))
+                .containsExactly("again", "hello");
 
         Conversation updated = client.conversations()
                 .update(
@@ -96,7 +115,12 @@ class ConversationsApiTest extends PlatformTest {
         List<ConversationItem> all = new ArrayList<>();
         client.conversations()
                 .items()
-                .list(id, ItemListParams.builder().limit(2).order(ItemListParams.Order.ASC).build())
+                .list(
+                        id,
+                        ItemListParams.builder()
+                                .limit(2)
+                                .order(ItemListParams.Order.ASC)
+                                .build())
                 .autoPager()
                 .forEach(all::add);
         assertThat(texts(all)).containsExactly("m0", "m1", "m2", "m3", "m4");
@@ -104,24 +128,32 @@ class ConversationsApiTest extends PlatformTest {
         String second = all.get(1).asMessage().id();
         ConversationItem fetched = client.conversations()
                 .items()
-                .retrieve(second, ItemRetrieveParams.builder().conversationId(id).build());
+                .retrieve(
+                        second, ItemRetrieveParams.builder().conversationId(id).build());
         assertThat(texts(List.of(fetched))).containsExactly("m1");
 
         Conversation after = client.conversations()
                 .items()
-                .delete(ItemDeleteParams.builder().conversationId(id).itemId(second).build());
+                .delete(ItemDeleteParams.builder()
+                        .conversationId(id)
+                        .itemId(second)
+                        .build());
         assertThat(after.id()).isEqualTo(id);
         assertThat(texts(client.conversations().items().list(id).data())).containsExactly("m4", "m3", "m2", "m0");
         assertThatThrownBy(() -> client.conversations()
                         .items()
-                        .retrieve(second, ItemRetrieveParams.builder().conversationId(id).build()))
+                        .retrieve(
+                                second,
+                                ItemRetrieveParams.builder().conversationId(id).build()))
                 .isInstanceOf(NotFoundException.class);
     }
 
     @Test
     void aFiveTurnChainOnAConversationOverHttpSeesAndExtendsItsHistory() {
         String id = client.conversations()
-                .create(ConversationCreateParams.builder().addItem(user("CONVERSE start")).build())
+                .create(ConversationCreateParams.builder()
+                        .addItem(user("CONVERSE start"))
+                        .build())
                 .id();
 
         for (int turn = 1; turn <= 5; turn++) {
@@ -133,8 +165,9 @@ class ConversationsApiTest extends PlatformTest {
                             .build());
 
             assertThat(outputText(response)).isEqualTo("Turn " + turn + ": CONVERSE " + turn);
-            assertThat(response.conversation()).hasValueSatisfying(conversation -> assertThat(conversation.id())
-                    .isEqualTo(id));
+            assertThat(response.conversation())
+                    .hasValueSatisfying(
+                            conversation -> assertThat(conversation.id()).isEqualTo(id));
             assertThat(response.previousResponseId()).isEmpty();
         }
 
@@ -168,13 +201,17 @@ class ConversationsApiTest extends PlatformTest {
                 Response response = connection.finalResponse();
 
                 assertThat(outputText(response)).isEqualTo("Turn " + turn + ": CONVERSE " + turn);
-                assertThat(response.conversation()).hasValueSatisfying(conversation -> assertThat(conversation.id())
-                        .isEqualTo(id));
+                assertThat(response.conversation())
+                        .hasValueSatisfying(
+                                conversation -> assertThat(conversation.id()).isEqualTo(id));
             }
         }
 
         List<String> texts = texts(listAscending(id));
-        assertThat(texts).hasSize(10).startsWith("CONVERSE 1", "Turn 1: CONVERSE 1").endsWith("Turn 5: CONVERSE 5");
+        assertThat(texts)
+                .hasSize(10)
+                .startsWith("CONVERSE 1", "Turn 1: CONVERSE 1")
+                .endsWith("Turn 5: CONVERSE 5");
         client.conversations().delete(id);
     }
 
@@ -216,7 +253,9 @@ class ConversationsApiTest extends PlatformTest {
     @Test
     void anotherTenantsConversationIsNotFound() {
         String id = client.conversations()
-                .create(ConversationCreateParams.builder().addItem(user("secret")).build())
+                .create(ConversationCreateParams.builder()
+                        .addItem(user("secret"))
+                        .build())
                 .id();
         OpenAIClient other = client(OTHER_KEY);
 
@@ -277,10 +316,45 @@ class ConversationsApiTest extends PlatformTest {
         }
     }
 
+    @Test
+    void aResponseGeneratedFromAnOlderVersionFailsWith409AndAppendsNothing() {
+        String id = client.conversations().create().id();
+        // both read the empty conversation before either completes
+        Turn first = engine.prepare(TurnOrigin.now(ACME, Transport.HTTP), onConversation(id, "first"), store)
+                .block();
+        Turn second = engine.prepare(TurnOrigin.now(ACME, Transport.HTTP), onConversation(id, "second"), store)
+                .block();
+        AtomicReference<ApiException> failure = new AtomicReference<>();
+        TurnListener listener = new TurnListener() {
+            @Override
+            public void failed(Turn turn, ApiException cause) {
+                failure.set(cause);
+            }
+        };
+
+        assertThat(engine.run(first, TurnListener.NONE).blockLast().type()).isEqualTo("response.completed");
+        assertThat(engine.run(second, listener).blockLast().type()).isEqualTo("response.failed");
+
+        assertThat(failure.get().status()).isEqualTo(409);
+        assertThat(failure.get().error().code()).isEqualTo("conversation_changed");
+        assertThat(texts(listAscending(id))).containsExactly("CONVERSE first", "Turn 1: CONVERSE first");
+    }
+
+    private static CreateRequest onConversation(String id, String text) {
+        return CreateRequestReader.read(("{\"model\":\"" + MODEL + "\",\"conversation\":{\"id\":\"" + id
+                        + "\"},\"input\":\"CONVERSE " + text + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
     private List<ConversationItem> listAscending(String id) {
         return client.conversations()
                 .items()
-                .list(id, ItemListParams.builder().limit(100).order(ItemListParams.Order.ASC).build())
+                .list(
+                        id,
+                        ItemListParams.builder()
+                                .limit(100)
+                                .order(ItemListParams.Order.ASC)
+                                .build())
                 .data();
     }
 
