@@ -127,7 +127,7 @@ public class TurnEngine {
                                             input,
                                             context,
                                             history.conversation(),
-                                            preamble + context.tokens(),
+                                            preamble + context.windowTokens(),
                                             trace));
                         });
             });
@@ -160,7 +160,9 @@ public class TurnEngine {
             Flux<ResponseEvent> opening = Flux.just(
                     emitter.lifecycle("response.created", turn.response()),
                     emitter.lifecycle("response.in_progress", turn.response()));
-            Flux<ResponseEvent> sampling = turn.request().generate() ? sample(turn, emitter, 0) : Flux.empty();
+            Flux<ResponseEvent> sampling = turn.request().generate()
+                    ? compacted(turn, emitter).concatWith(Flux.defer(() -> sample(turn, emitter, 0)))
+                    : Flux.empty();
             return opening.concatWith(sampling)
                     .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
                     .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)))
@@ -215,14 +217,44 @@ public class TurnEngine {
     }
 
     /**
-     * Compacts the turn's whole context (history and input) into one {@code compaction} item: the model
-     * summarizes it with {@link Compaction#INSTRUCTIONS}, without tools. Nothing is stored.
+     * Compacts the turn's context (history and input) into one {@code compaction} item: the model summarizes it with
+     * {@link Compaction#INSTRUCTIONS}, without tools. Nothing is stored.
      */
     public Mono<CompactedResponse> compact(Turn turn) {
+        return summary(turn, turn.context().items()).map(summary -> {
+            int outputTokens = summary.usage() != null ? summary.usage().outputTokens() : tokens.text(summary.text());
+            return CompactedResponse.of(
+                    ResponseIds.item("cmp"),
+                    clock.instant().getEpochSecond(),
+                    List.of(Compaction.item(summary.text())),
+                    Usage.of(turn.inputTokens(), 0, outputTokens));
+        });
+    }
+
+    /**
+     * Server-side compaction ({@code context_management}): when the turn's rendered input passes the request's
+     * {@code compact_threshold}, the model first summarizes it, and the {@code compaction} item that carries the
+     * summary is the response's first output item; sampling then sees the context from it on
+     * ({@link Compaction#window}), and so does every later turn that continues this one.
+     */
+    private Flux<ResponseEvent> compacted(Turn turn, TurnEmitter emitter) {
+        Integer threshold = turn.request().compactThreshold();
+        if (threshold == null || turn.inputTokens() <= threshold) {
+            return Flux.empty();
+        }
+        return spans.mono("compaction", summary(turn, turn.context().items()))
+                .flatMapIterable(summary -> emitter.completedItem(Compaction.item(summary.text())));
+    }
+
+    /** A summary and the usage the model reported for it, if it did. */
+    private record Summary(String text, ModelEvent.@Nullable ModelUsage usage) {}
+
+    /** The model's summary of {@code context}'s window, asked with {@link Compaction#INSTRUCTIONS} and no tools. */
+    private Mono<Summary> summary(Turn turn, List<Item> context) {
         ModelRequest summarize = new ModelRequest(
                 turn.response().model(),
                 Compaction.INSTRUCTIONS,
-                turn.context().items(),
+                Compaction.window(context),
                 List.of(),
                 ToolChoice.NONE,
                 false,
@@ -230,24 +262,17 @@ public class TurnEngine {
                 null,
                 null,
                 turn.request().promptCacheKey());
-        StringBuilder summary = new StringBuilder();
-        return turn.provider().stream(summarize)
+        StringBuilder text = new StringBuilder();
+        // the model's time, not hotloop's overhead
+        return ModelStreamTiming.measured(turn.provider().stream(summarize), turn.trace())
                 .doOnNext(event -> {
                     if (event instanceof ModelEvent.TextDelta delta) {
-                        summary.append(delta.text());
+                        text.append(delta.text());
                     }
                 })
                 .ofType(ModelEvent.Finish.class)
                 .next()
-                .map(finish -> {
-                    int outputTokens =
-                            finish.usage() != null ? finish.usage().outputTokens() : tokens.text(summary.toString());
-                    return CompactedResponse.of(
-                            ResponseIds.item("cmp"),
-                            clock.instant().getEpochSecond(),
-                            List.of(Compaction.item(summary.toString())),
-                            Usage.of(turn.inputTokens(), 0, outputTokens));
-                });
+                .map(finish -> new Summary(text.toString(), finish.usage()));
     }
 
     private Mono<ResponseEvent> finish(Turn turn, TurnEmitter emitter, TurnListener listener) {
@@ -366,7 +391,10 @@ public class TurnEngine {
                 : terminal;
     }
 
-    /** The model's view: the conversation, then what this response produced so far (hosted calls and results). */
+    /**
+     * The model's view: the conversation, then what this response produced so far (a compaction, hosted calls and
+     * results), from the latest compaction item on.
+     */
     private ModelRequest modelRequest(Turn turn, List<Item> producedSoFar) {
         CreateRequest request = turn.request();
         List<Item> context = turn.context().items();
@@ -377,7 +405,7 @@ public class TurnEngine {
         return new ModelRequest(
                 turn.response().model(),
                 request.instructions(),
-                context,
+                Compaction.window(context),
                 request.tools(),
                 request.toolChoice(),
                 request.parallelToolCalls(),

@@ -28,6 +28,9 @@ public final class CreateRequestReader {
     private static final int METADATA_KEY_MAX = 64;
     private static final int METADATA_VALUE_MAX = 512;
     private static final List<String> TRUNCATIONS = List.of("auto", "disabled");
+    private static final String COMPACTION = "compaction";
+    /** OpenAI's minimum of {@code compact_threshold}. */
+    private static final int MIN_COMPACT_THRESHOLD = 1000;
 
     private CreateRequestReader() {}
 
@@ -98,6 +101,7 @@ public final class CreateRequestReader {
                 body.decimal("temperature", 0, 2),
                 body.decimal("top_p", 0, 1),
                 truncation,
+                compactThreshold(body.array("context_management")),
                 body.objectNode("text"),
                 body.objectNode("reasoning"),
                 strings(body, "include"),
@@ -157,6 +161,26 @@ public final class CreateRequestReader {
                             + ConversationIds.PREFIX + "', as this server issues them.");
         }
         return id;
+    }
+
+    /**
+     * The threshold of a {@code compaction} entry of {@code context_management}; null without one, or when it names
+     * no threshold (hotloop knows no model's window to default to).
+     */
+    private static @Nullable Integer compactThreshold(@Nullable JsonNode entries) {
+        if (entries == null) {
+            return null;
+        }
+        Integer threshold = null;
+        for (int i = 0; i < entries.size(); i++) {
+            JsonFields entry = JsonFields.of(entries.get(i), "context_management[" + i + "]");
+            String type = entry.requiredString("type");
+            if (!COMPACTION.equals(type)) {
+                throw ApiException.invalidValue(entry.param("type"), type, List.of(COMPACTION));
+            }
+            threshold = entry.integer("compact_threshold", MIN_COMPACT_THRESHOLD);
+        }
+        return threshold;
     }
 
     private static String shortened(String value) {
