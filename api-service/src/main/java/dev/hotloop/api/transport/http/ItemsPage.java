@@ -16,8 +16,8 @@ import org.springframework.util.MultiValueMap;
 record ItemsPage(
         String object,
         List<Item> data,
-        @Nullable String firstId,
-        @Nullable String lastId,
+        String firstId,
+        String lastId,
         boolean hasMore) {
 
     record Query(int limit, boolean ascending, @Nullable String after) {
@@ -49,13 +49,16 @@ record ItemsPage(
         }
     }
 
-    /** A page of items the store paged. */
+    /**
+     * A page of items the store paged. An empty page names its first and last ids "": the specification and the
+     * SDKs require strings there (openai-java rejects a null even without response validation).
+     */
     static ItemsPage of(List<Item> data, boolean hasMore) {
         return new ItemsPage(
                 "list",
                 data,
-                data.isEmpty() ? null : data.getFirst().id(),
-                data.isEmpty() ? null : data.getLast().id(),
+                data.isEmpty() ? "" : data.getFirst().id(),
+                data.isEmpty() ? "" : data.getLast().id(),
                 hasMore);
     }
 

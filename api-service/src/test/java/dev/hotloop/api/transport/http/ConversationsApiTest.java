@@ -101,6 +101,7 @@ class ConversationsApiTest extends PlatformTest {
     @Test
     void itemsAreAddedPagedFetchedAndDeleted() {
         String id = client.conversations().create().id();
+        assertThat(client.conversations().items().list(id).data()).isEmpty();
         List<ResponseInputItem> items = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             items.add(user("m" + i));
