@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 
 /** Reads the request bodies of every HTTP endpoint within {@code hotloop.api.max-request-size} and the body timeouts. */
 @Component
-class RequestBodies {
+public class RequestBodies {
 
     private final int maxRequestBytes;
     private final ApiProperties.Http limits;
