@@ -13,12 +13,7 @@ import org.springframework.util.MultiValueMap;
  * One page of items in OpenAI's list shape: {@code GET /v1/responses/{id}/input_items} and the items of a
  * conversation, newest first unless {@code order=asc}, continuing after the item named by {@code after}.
  */
-record ItemsPage(
-        String object,
-        List<Item> data,
-        String firstId,
-        String lastId,
-        boolean hasMore) {
+record ItemsPage(String object, List<Item> data, String firstId, String lastId, boolean hasMore) {
 
     record Query(int limit, boolean ascending, @Nullable String after) {
 
