@@ -1,6 +1,7 @@
 package dev.hotloop.api.context;
 
 import dev.hotloop.protocol.item.Item;
+import dev.hotloop.protocol.model.Compaction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Conversation {
 
-    public static final Conversation EMPTY = new Conversation(null, List.of(), 0, 0, CallLedger.EMPTY);
+    public static final Conversation EMPTY = new Conversation(null, List.of(), 0, 0, 0, CallLedger.EMPTY);
 
     /** Rough retained bytes per token and per item, for the cache memory budget. */
     private static final int BYTES_PER_TOKEN = 8;
@@ -24,14 +25,21 @@ public final class Conversation {
     private final List<ContextItem> segment;
     private final int size;
     private final int tokens;
+    private final int windowTokens;
     private final CallLedger ledger;
 
     private Conversation(
-            @Nullable Conversation parent, List<ContextItem> segment, int size, int tokens, CallLedger ledger) {
+            @Nullable Conversation parent,
+            List<ContextItem> segment,
+            int size,
+            int tokens,
+            int windowTokens,
+            CallLedger ledger) {
         this.parent = parent;
         this.segment = segment;
         this.size = size;
         this.tokens = tokens;
+        this.windowTokens = windowTokens;
         this.ledger = ledger;
     }
 
@@ -39,7 +47,13 @@ public final class Conversation {
     public static Conversation of(List<ContextItem> items) {
         return items.isEmpty()
                 ? EMPTY
-                : new Conversation(null, List.copyOf(items), items.size(), sum(items), CallLedger.of(items));
+                : new Conversation(
+                        null,
+                        List.copyOf(items),
+                        items.size(),
+                        sum(items),
+                        windowTokens(0, items),
+                        CallLedger.of(items));
     }
 
     /**
@@ -57,9 +71,24 @@ public final class Conversation {
 
     private Conversation append(List<ContextItem> items, CallLedger newLedger) {
         if (items.isEmpty()) {
-            return new Conversation(parent, segment, size, tokens, newLedger);
+            return new Conversation(parent, segment, size, tokens, windowTokens, newLedger);
         }
-        return new Conversation(this, List.copyOf(items), size + items.size(), tokens + sum(items), newLedger);
+        return new Conversation(
+                this,
+                List.copyOf(items),
+                size + items.size(),
+                tokens + sum(items),
+                windowTokens(windowTokens, items),
+                newLedger);
+    }
+
+    /** The window's tokens after {@code items}: counted from their last compaction item, if they hold one. */
+    private static int windowTokens(int before, List<ContextItem> items) {
+        int total = before;
+        for (ContextItem item : items) {
+            total = Compaction.isCompaction(item.item()) ? item.tokens() : total + item.tokens();
+        }
+        return total;
     }
 
     public int size() {
@@ -68,6 +97,11 @@ public final class Conversation {
 
     public int tokens() {
         return tokens;
+    }
+
+    /** Tokens of what a model is sent: the items from the latest compaction item on ({@link Compaction#window}). */
+    public int windowTokens() {
+        return windowTokens;
     }
 
     public CallLedger ledger() {

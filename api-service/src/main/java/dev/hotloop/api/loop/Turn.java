@@ -3,16 +3,19 @@ package dev.hotloop.api.loop;
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.Conversation;
 import dev.hotloop.api.metrics.TurnStages;
+import dev.hotloop.api.session.ConversationRecord;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.response.Response;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A validated turn ready to run: everything a response needs before its first event.
  *
  * @param input       its new input items, token-counted
  * @param context     the conversation it continues followed by its input, calls all answered
+ * @param conversation the stored conversation it appends to when it completes, at the version it read; or null
  * @param inputTokens tokens of the whole rendered input (preamble, history and input)
  * @param stages      the turn's measurement, stage by stage
  */
@@ -23,6 +26,7 @@ public record Turn(
         ModelProvider provider,
         List<ContextItem> input,
         Conversation context,
+        @Nullable ConversationRecord conversation,
         int inputTokens,
         TurnStages stages) {
 

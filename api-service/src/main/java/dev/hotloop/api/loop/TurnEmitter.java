@@ -79,6 +79,15 @@ final class TurnEmitter {
         return calls;
     }
 
+    /** An item made whole by the engine itself (a compaction) joins the output: added and done at once. */
+    List<ResponseEvent> completedItem(Item item) {
+        int index = output.size();
+        output.add(item);
+        return List.of(
+                new ResponseEvent.OutputItem("response.output_item.added", sequence++, index, item),
+                new ResponseEvent.OutputItem("response.output_item.done", sequence++, index, item));
+    }
+
     /** A hosted call's result joins the output as its {@code shell_call_output} item. */
     List<ResponseEvent> hostedResult(HostedCall call, JsonNode result) {
         ObjectNode item = ProtocolJson.nodes().objectNode();

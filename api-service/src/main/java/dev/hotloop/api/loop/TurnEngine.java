@@ -9,6 +9,7 @@ import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.metrics.TurnStages;
 import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.model.ModelCatalog;
+import dev.hotloop.api.session.ConversationRecord;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
 import dev.hotloop.api.tools.HostedCall;
@@ -24,6 +25,7 @@ import dev.hotloop.protocol.model.FinishReason;
 import dev.hotloop.protocol.model.ModelEvent;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.model.ModelRequest;
+import dev.hotloop.protocol.request.ConversationRequestReader;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.response.CompactedResponse;
 import dev.hotloop.protocol.response.Response;
@@ -88,11 +90,18 @@ public class TurnEngine {
             TurnStages stages = metrics.start(origin, request.previousResponseId());
             String model = models.modelFor(request.model());
             ModelProvider provider = models.provider(model);
-            return stages.measure(Stage.TOKENIZE, tokens.count(request.input()))
+            // a conversation's items are addressed by id, so each input item it will hold has one
+            List<Item> sent = request.conversation() == null
+                    ? request.input()
+                    : request.input().stream()
+                            .map(ConversationRequestReader::identified)
+                            .toList();
+            return stages.measure(Stage.TOKENIZE, tokens.count(sent))
                     .flatMap(input -> stages.measure(
-                                    Stage.STATE_LOAD, source.conversation(origin.tenant(), request, stages))
+                                    Stage.STATE_LOAD, history(origin.tenant(), request, source, stages))
                             .flatMap(history -> {
-                                Conversation context = stages.measure(Stage.VALIDATE, () -> history.withInput(input));
+                                Conversation context = stages.measure(
+                                        Stage.VALIDATE, () -> history.context().withInput(input));
                                 String id = request.previousResponseId() == null
                                         ? ResponseIds.newChain()
                                         : ResponseIds.continuing(request.previousResponseId());
@@ -108,11 +117,27 @@ public class TurnEngine {
                                                 provider,
                                                 input,
                                                 context,
-                                                preamble + context.tokens(),
+                                                history.conversation(),
+                                                preamble + context.windowTokens(),
                                                 stages));
                             }));
         });
     }
+
+    /** The context a turn continues: its conversation's items (at their version), or what {@code source} finds. */
+    private Mono<History> history(String tenant, CreateRequest request, ContextSource source, TurnStages stages) {
+        String conversation = request.conversation();
+        if (conversation == null) {
+            return source.conversation(tenant, request, stages).map(context -> new History(context, null));
+        }
+        // never from a connection's cache: a conversation changes under every client that holds it
+        stages.tier(TurnStages.Tier.STORE);
+        return sessions.conversationHistory(tenant, conversation)
+                .map(stored -> new History(Conversation.of(stored.items()), stored.conversation()));
+    }
+
+    /** @param conversation the conversation the turn appends to, as it read it; null for none */
+    private record History(Conversation context, @Nullable ConversationRecord conversation) {}
 
     /**
      * Streams the turn: {@code response.created}, {@code response.in_progress}, the output events, then one
@@ -125,7 +150,9 @@ public class TurnEngine {
             Flux<ResponseEvent> opening = Flux.just(
                     emitter.lifecycle("response.created", turn.response()),
                     emitter.lifecycle("response.in_progress", turn.response()));
-            Flux<ResponseEvent> sampling = turn.request().generate() ? sample(turn, emitter, 0) : Flux.empty();
+            Flux<ResponseEvent> sampling = turn.request().generate()
+                    ? compacted(turn, emitter).concatWith(Flux.defer(() -> sample(turn, emitter, 0)))
+                    : Flux.empty();
             return opening.concatWith(sampling)
                     .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
                     .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)))
@@ -176,14 +203,44 @@ public class TurnEngine {
     }
 
     /**
-     * Compacts the turn's whole context (history and input) into one {@code compaction} item: the model
-     * summarizes it with {@link Compaction#INSTRUCTIONS}, without tools. Nothing is stored.
+     * Compacts the turn's context (history and input) into one {@code compaction} item: the model summarizes it with
+     * {@link Compaction#INSTRUCTIONS}, without tools. Nothing is stored.
      */
     public Mono<CompactedResponse> compact(Turn turn) {
+        return summary(turn, turn.context().items()).map(summary -> {
+            int outputTokens = summary.usage() != null ? summary.usage().outputTokens() : tokens.text(summary.text());
+            return CompactedResponse.of(
+                    ResponseIds.item("cmp"),
+                    clock.instant().getEpochSecond(),
+                    List.of(Compaction.item(summary.text())),
+                    Usage.of(turn.inputTokens(), 0, outputTokens));
+        });
+    }
+
+    /**
+     * Server-side compaction ({@code context_management}): when the turn's rendered input passes the request's
+     * {@code compact_threshold}, the model first summarizes it, and the {@code compaction} item that carries the
+     * summary is the response's first output item; sampling then sees the context from it on
+     * ({@link Compaction#window}), and so does every later turn that continues this one.
+     */
+    private Flux<ResponseEvent> compacted(Turn turn, TurnEmitter emitter) {
+        Integer threshold = turn.request().compactThreshold();
+        if (threshold == null || turn.inputTokens() <= threshold) {
+            return Flux.empty();
+        }
+        return summary(turn, turn.context().items())
+                .flatMapIterable(summary -> emitter.completedItem(Compaction.item(summary.text())));
+    }
+
+    /** A summary and the usage the model reported for it, if it did. */
+    private record Summary(String text, ModelEvent.@Nullable ModelUsage usage) {}
+
+    /** The model's summary of {@code context}'s window, asked with {@link Compaction#INSTRUCTIONS} and no tools. */
+    private Mono<Summary> summary(Turn turn, List<Item> context) {
         ModelRequest summarize = new ModelRequest(
                 turn.response().model(),
                 Compaction.INSTRUCTIONS,
-                turn.context().items(),
+                Compaction.window(context),
                 List.of(),
                 ToolChoice.NONE,
                 false,
@@ -191,24 +248,18 @@ public class TurnEngine {
                 null,
                 null,
                 turn.request().promptCacheKey());
-        StringBuilder summary = new StringBuilder();
-        return turn.provider().stream(summarize)
+        StringBuilder text = new StringBuilder();
+        // the model's time, not hotloop's overhead
+        return turn.stages()
+                .model(turn.provider().stream(summarize))
                 .doOnNext(event -> {
                     if (event instanceof ModelEvent.TextDelta delta) {
-                        summary.append(delta.text());
+                        text.append(delta.text());
                     }
                 })
                 .ofType(ModelEvent.Finish.class)
                 .next()
-                .map(finish -> {
-                    int outputTokens =
-                            finish.usage() != null ? finish.usage().outputTokens() : tokens.text(summary.toString());
-                    return CompactedResponse.of(
-                            ResponseIds.item("cmp"),
-                            clock.instant().getEpochSecond(),
-                            List.of(Compaction.item(summary.toString())),
-                            Usage.of(turn.inputTokens(), 0, outputTokens));
-                });
+                .map(finish -> new Summary(text.toString(), finish.usage()));
     }
 
     private Mono<ResponseEvent> finish(Turn turn, TurnEmitter emitter, TurnListener listener) {
@@ -257,9 +308,11 @@ public class TurnEngine {
                                 now);
         };
         String type = Response.COMPLETED.equals(response.status()) ? "response.completed" : "response.incomplete";
-        Mono<Void> persisted = turn.request().store()
-                ? turn.stages().measure(Stage.PERSIST, sessions.store(turn.tenant(), response, turn.input(), output))
-                : Mono.empty();
+        Mono<Void> stored =
+                turn.request().store() ? sessions.store(turn.tenant(), response, turn.input(), output) : Mono.empty();
+        Mono<Void> persisted = turn.conversation() == null && !turn.request().store()
+                ? Mono.empty()
+                : turn.stages().measure(Stage.PERSIST, appended(turn, output).then(stored));
         return persisted.then(Mono.fromSupplier(() -> {
             Conversation after = turn.context().withOutput(output);
             if (!after.ledger().unanswered().isEmpty()) {
@@ -268,6 +321,25 @@ public class TurnEngine {
             listener.finished(turn, response, after);
             return emitter.lifecycle(type, response);
         }));
+    }
+
+    /**
+     * Appends the turn's input and output to its conversation in one step, and only if nothing changed the
+     * conversation since the turn read it: else a 409 {@code conversation_changed} fails the turn and appends nothing.
+     * So two responses racing on one conversation never interleave their items, and each one's items follow exactly
+     * the context it was generated from.
+     */
+    private Mono<Void> appended(Turn turn, List<ContextItem> output) {
+        ConversationRecord conversation = turn.conversation();
+        if (conversation == null) {
+            return Mono.empty();
+        }
+        List<ContextItem> items = new ArrayList<>(turn.input().size() + output.size());
+        items.addAll(turn.input());
+        output.forEach(entry ->
+                items.add(new ContextItem(ConversationRequestReader.identified(entry.item()), entry.tokens())));
+        return sessions.appendToConversation(turn.tenant(), conversation.id(), conversation.version(), items)
+                .then();
     }
 
     /**
@@ -309,7 +381,10 @@ public class TurnEngine {
         return timing != null ? terminal.withTiming(ProtocolJson.mapper().valueToTree(timing)) : terminal;
     }
 
-    /** The model's view: the conversation, then what this response produced so far (hosted calls and results). */
+    /**
+     * The model's view: the conversation, then what this response produced so far (a compaction, hosted calls and
+     * results), from the latest compaction item on.
+     */
     private ModelRequest modelRequest(Turn turn, List<Item> producedSoFar) {
         CreateRequest request = turn.request();
         List<Item> context = turn.context().items();
@@ -320,7 +395,7 @@ public class TurnEngine {
         return new ModelRequest(
                 turn.response().model(),
                 request.instructions(),
-                context,
+                Compaction.window(context),
                 request.tools(),
                 request.toolChoice(),
                 request.parallelToolCalls(),

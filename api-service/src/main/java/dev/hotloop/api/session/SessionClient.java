@@ -7,6 +7,7 @@ import dev.hotloop.api.remote.RendezvousRouter;
 import dev.hotloop.api.remote.Replicas;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
+import dev.hotloop.protocol.id.ConversationIds;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.response.Response;
@@ -19,11 +20,14 @@ import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -44,6 +48,8 @@ import tools.jackson.databind.node.ObjectNode;
 public class SessionClient {
 
     private static final String RESPONSES = "/internal/v1/tenants/{tenant}/responses";
+    private static final String CONVERSATIONS = "/internal/v1/tenants/{tenant}/conversations";
+    private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() {};
 
     private final WebClient http;
     private final Replicas replicas;
@@ -134,8 +140,167 @@ public class SessionClient {
 
     /** The call on the chain's owner, then on the next replicas while it never reached one; behind the bulkhead. */
     private <T> Mono<T> routed(String responseId, Function<String, Mono<T>> call) {
-        return replicas.call(RendezvousRouter.chainKey(responseId), (replica, owner) -> call.apply(replica))
+        return routed(RendezvousRouter.chainKey(responseId), call);
+    }
+
+    private <T> Mono<T> routed(long routingKey, Function<String, Mono<T>> call) {
+        return replicas.call(routingKey, (replica, owner) -> call.apply(replica))
                 .transformDeferred(BulkheadOperator.of(bulkhead));
+    }
+
+    // Conversations: session-service's 4xx (not found, changed, a duplicate item id) are the client's answer as they
+    // are, and routed by the conversation's tag, so one replica serves a conversation's calls.
+
+    /** Creates a conversation with its initial items. */
+    public Mono<ConversationRecord> createConversation(
+            String tenant, String id, long createdAt, Map<String, String> metadata, List<ContextItem> items) {
+        ObjectNode body = ProtocolJson.nodes().objectNode();
+        body.put("id", id);
+        body.put("created_at", createdAt);
+        body.set("metadata", ProtocolJson.mapper().valueToTree(metadata));
+        body.set("items", ProtocolJson.mapper().valueToTree(items));
+        return conversationCall(
+                        id,
+                        replica -> http.post()
+                                .uri(replica + CONVERSATIONS, tenant)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
+                                .retrieve()
+                                .bodyToMono(byte[].class))
+                .map(SessionClient::parseConversation);
+    }
+
+    /** A conversation's fields; 404 {@code conversation_not_found} when the tenant has no such conversation. */
+    public Mono<ConversationRecord> conversation(String tenant, String id) {
+        return conversationRead(
+                        id,
+                        replica -> http.get()
+                                .uri(replica + CONVERSATIONS + "/{id}", tenant, id)
+                                .retrieve()
+                                .bodyToMono(byte[].class))
+                .map(SessionClient::parseConversation);
+    }
+
+    /** Replaces a conversation's metadata; answers the conversation. */
+    public Mono<ConversationRecord> updateConversation(String tenant, String id, Map<String, String> metadata) {
+        ObjectNode body = ProtocolJson.nodes().objectNode();
+        body.set("metadata", ProtocolJson.mapper().valueToTree(metadata));
+        return conversationCall(
+                        id,
+                        replica -> http.post()
+                                .uri(replica + CONVERSATIONS + "/{id}", tenant, id)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
+                                .retrieve()
+                                .bodyToMono(byte[].class))
+                .map(SessionClient::parseConversation);
+    }
+
+    /** Deletes a conversation with its items; 404 when there is none. */
+    public Mono<Void> deleteConversation(String tenant, String id) {
+        return conversationCall(
+                        id,
+                        replica -> http.delete()
+                                .uri(replica + CONVERSATIONS + "/{id}", tenant, id)
+                                .retrieve()
+                                .toBodilessEntity())
+                .then();
+    }
+
+    /** A conversation with all its items, in one round trip to session-service and one to Redis. */
+    public Mono<ConversationHistory> conversationHistory(String tenant, String id) {
+        return conversationRead(
+                        id,
+                        replica -> http.get()
+                                .uri(replica + CONVERSATIONS + "/{id}/context", tenant, id)
+                                .retrieve()
+                                .bodyToMono(byte[].class))
+                .map(json -> {
+                    JsonNode root = ProtocolJson.mapper().readTree(json);
+                    return new ConversationHistory(conversationOf(root), contextItems(root.path("items")));
+                });
+    }
+
+    /**
+     * Appends items to a conversation in one step; with {@code version}, only if the conversation is still at it
+     * (else 409 {@code conversation_changed}, and nothing is appended). Emits the new version.
+     */
+    public Mono<Long> appendToConversation(String tenant, String id, @Nullable Long version, List<ContextItem> items) {
+        ObjectNode body = ProtocolJson.nodes().objectNode();
+        if (version != null) {
+            body.put("version", version);
+        }
+        body.set("items", ProtocolJson.mapper().valueToTree(items));
+        return conversationCall(
+                        id,
+                        replica -> http.post()
+                                .uri(replica + CONVERSATIONS + "/{id}/items", tenant, id)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
+                                .retrieve()
+                                .bodyToMono(byte[].class))
+                .map(json ->
+                        ProtocolJson.mapper().readTree(json).path("version").asLong());
+    }
+
+    /** A page of a conversation's items, in {@code ascending} or descending order, after the item {@code after}. */
+    public Mono<ConversationItemsPage> conversationItems(
+            String tenant, String id, int limit, boolean ascending, @Nullable String after) {
+        return conversationRead(
+                        id,
+                        replica -> http.get()
+                                .uri(
+                                        replica + CONVERSATIONS
+                                                + "/{id}/items?limit={limit}&order={order}&after={after}",
+                                        tenant,
+                                        id,
+                                        limit,
+                                        ascending ? "asc" : "desc",
+                                        after == null ? "" : after)
+                                .retrieve()
+                                .bodyToMono(byte[].class))
+                .map(json -> {
+                    JsonNode root = ProtocolJson.mapper().readTree(json);
+                    List<Item> items = new ArrayList<>(root.path("data").size());
+                    root.path("data").forEach(item -> items.add(Item.of((ObjectNode) item)));
+                    return new ConversationItemsPage(
+                            items, root.path("has_more").asBoolean());
+                });
+    }
+
+    /** One item of a conversation; 404 {@code item_not_found} when it has none with the id. */
+    public Mono<Item> conversationItem(String tenant, String id, String itemId) {
+        return conversationRead(
+                        id,
+                        replica -> http.get()
+                                .uri(replica + CONVERSATIONS + "/{id}/items/{item}", tenant, id, itemId)
+                                .retrieve()
+                                .bodyToMono(byte[].class))
+                .map(json -> Item.of((ObjectNode) ProtocolJson.mapper().readTree(json)));
+    }
+
+    /** Deletes one item of a conversation; answers the conversation. */
+    public Mono<ConversationRecord> deleteConversationItem(String tenant, String id, String itemId) {
+        return conversationCall(
+                        id,
+                        replica -> http.delete()
+                                .uri(replica + CONVERSATIONS + "/{id}/items/{item}", tenant, id, itemId)
+                                .retrieve()
+                                .bodyToMono(byte[].class))
+                .map(SessionClient::parseConversation);
+    }
+
+    private <T> Mono<T> conversationRead(String id, Function<String, Mono<T>> call) {
+        return conversationCall(id, call).transformDeferred(RetryOperator.of(readRetry));
+    }
+
+    private <T> Mono<T> conversationCall(String id, Function<String, Mono<T>> call) {
+        long key = ConversationIds.isWellFormed(id)
+                ? RendezvousRouter.tagKey(ConversationIds.tag(id))
+                : RendezvousRouter.chainKey(id);
+        return routed(key, call)
+                .onErrorMap(RemoteFailures::isClientError, error -> answered((WebClientResponseException) error))
+                .transform(SessionClient::guard);
     }
 
     private static <T> Mono<T> guard(Mono<T> call) {
@@ -159,6 +324,12 @@ public class SessionClient {
                 "The response store is unavailable (" + reason + "). Please retry.");
     }
 
+    /** A 4xx of session-service that is the client's answer as it is: its status and its error. */
+    private static ApiException answered(WebClientResponseException error) {
+        ApiException refused = refused(error);
+        return new ApiException(error.getStatusCode().value(), refused.error());
+    }
+
     /** A 4xx of session-service (other than the 404s that are results): the request was bad, so a 400. */
     private static ApiException refused(WebClientResponseException error) {
         JsonNode detail = RemoteFailures.errorOf(error);
@@ -173,14 +344,32 @@ public class SessionClient {
 
     private static StoredContext parseContext(byte[] json) {
         JsonNode root = ProtocolJson.mapper().readTree(json);
-        JsonNode items = root.path("items");
+        return new StoredContext(
+                contextItems(root.path("items")),
+                root.path("input_count").asInt(),
+                root.path("depth").asInt(1));
+    }
+
+    /** Stored items, each {@code {"tokens":n,"item":{…}}}. */
+    private static List<ContextItem> contextItems(JsonNode items) {
         List<ContextItem> context = new ArrayList<>(items.size());
         for (JsonNode entry : items) {
             context.add(new ContextItem(
                     Item.of((ObjectNode) entry.get("item")),
                     entry.path("tokens").asInt()));
         }
-        return new StoredContext(
-                context, root.path("input_count").asInt(), root.path("depth").asInt(1));
+        return context;
+    }
+
+    private static ConversationRecord parseConversation(byte[] json) {
+        return conversationOf(ProtocolJson.mapper().readTree(json));
+    }
+
+    private static ConversationRecord conversationOf(JsonNode root) {
+        return new ConversationRecord(
+                root.path("id").asString(),
+                root.path("created_at").asLong(),
+                ProtocolJson.mapper().convertValue(root.path("metadata"), METADATA),
+                root.path("version").asLong());
     }
 }

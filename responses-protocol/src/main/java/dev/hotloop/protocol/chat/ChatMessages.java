@@ -9,8 +9,10 @@ import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.item.MessageItem;
 import dev.hotloop.protocol.item.PassThroughItem;
 import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.protocol.model.Compaction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -28,8 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  * before them when it has content, else of a new assistant message with empty content. A function call output becomes
  * a {@code tool} message. A hosted {@code shell_call} is a call of the {@code shell} function (arguments: its
  * {@code action}) and its {@code shell_call_output} a {@code tool} message holding the output array as JSON.
- * Every other item type (reasoning, custom tool calls, hosted tool calls, item references, compaction, …) has no
- * chat form and is dropped, as are content parts without one (an {@code input_image} given only by file id,
+ * A {@code compaction} item hotloop made becomes a {@code user} message holding its summary. Every other item type
+ * (reasoning, custom tool calls, hosted tool calls, item references, foreign compactions, …) has no chat form and is
+ * dropped, as are content parts without one (an {@code input_image} given only by file id,
  * an {@code input_file} given by URL).
  *
  * <p>Messages to items is the inverse: messages, function calls and outputs round-trip with their roles, texts,
@@ -38,6 +41,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ChatMessages {
 
     private static final JsonNodeFactory NODES = ProtocolJson.nodes();
+    static final String COMPACTION_PREFIX = "Summary of the conversation so far:\n";
 
     private ChatMessages() {}
 
@@ -78,6 +82,15 @@ public final class ChatMessages {
                                 NODES.stringNode(ProtocolJson.mapper()
                                         .writeValueAsString(other.json().path("output")))));
                         openAssistant = null;
+                    } else {
+                        // the summary stands for everything before it: without it a chat model would see nothing
+                        Optional<String> summary = Compaction.summaryOf(other);
+                        if (summary.isPresent()) {
+                            messages.add(NODES.objectNode()
+                                    .put("role", "user")
+                                    .put("content", COMPACTION_PREFIX + summary.get()));
+                            openAssistant = null;
+                        }
                     }
                     // other pass-through items have no chat form: dropped, and they leave an open assistant open
                 }

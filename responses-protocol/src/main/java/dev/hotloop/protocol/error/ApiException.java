@@ -81,6 +81,10 @@ public final class ApiException extends RuntimeException {
                         ErrorCodes.RESPONSE_NOT_FOUND));
     }
 
+    public static ApiException conversationNotFound(String id) {
+        return notFound(null, ErrorCodes.CONVERSATION_NOT_FOUND, "Conversation with id '" + id + "' not found.");
+    }
+
     public static ApiException notFound(String message) {
         return notFound(null, ErrorCodes.NOT_FOUND, message);
     }

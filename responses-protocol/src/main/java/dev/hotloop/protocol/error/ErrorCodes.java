@@ -23,6 +23,7 @@ public final class ErrorCodes {
     public static final String MUTUALLY_EXCLUSIVE_PARAMETERS = "mutually_exclusive_parameters";
     public static final String OBJECT_ABOVE_MAX_PROPERTIES = "object_above_max_properties";
     public static final String STRING_ABOVE_MAX_LENGTH = "string_above_max_length";
+    public static final String ARRAY_ABOVE_MAX_LENGTH = "array_above_max_length";
     public static final String INTEGER_BELOW_MIN_VALUE = "integer_below_min_value";
     public static final String DECIMAL_OUT_OF_RANGE = "decimal_out_of_range";
     public static final String INVALID_FUNCTION_NAME = "invalid_function_name";
@@ -32,6 +33,12 @@ public final class ErrorCodes {
     public static final String RESPONSE_NOT_FOUND = "response_not_found";
     public static final String PREVIOUS_RESPONSE_NOT_FOUND = "previous_response_not_found";
     public static final String RESPONSE_ALREADY_EXISTS = "response_already_exists";
+    public static final String CONVERSATION_NOT_FOUND = "conversation_not_found";
+    public static final String ITEM_NOT_FOUND = "item_not_found";
+    public static final String DUPLICATE_ITEM_ID = "duplicate_item_id";
+    /** A response could not append to its conversation: the conversation changed since the response read it. */
+    public static final String CONVERSATION_CHANGED = "conversation_changed";
+
     public static final String NOT_FOUND = "not_found";
     public static final String UNKNOWN_URL = "unknown_url";
     public static final String REQUEST_TOO_LARGE = "request_too_large";

@@ -53,7 +53,7 @@ public final class ResponseIds {
         return prefix + "_" + randomHex(RANDOM_HEX / 2);
     }
 
-    private static String randomHex(int bytes) {
+    static String randomHex(int bytes) {
         byte[] buffer = new byte[bytes];
         RANDOM.nextBytes(buffer);
         return HEX.formatHex(buffer);

@@ -1,4 +1,4 @@
-/** Response and item ids, carrying the chain they belong to. */
+/** Response, conversation and item ids, carrying the chain or conversation they belong to. */
 @NullMarked
 package dev.hotloop.protocol.id;
 

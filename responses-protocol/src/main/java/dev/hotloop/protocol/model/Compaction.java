@@ -6,13 +6,14 @@ import dev.hotloop.protocol.item.PassThroughItem;
 import dev.hotloop.protocol.json.ProtocolJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Compaction ({@code POST /v1/responses/compact}): a model asked with {@link #INSTRUCTIONS} summarizes a
- * conversation, and the summary travels as a {@code compaction} item that a client passes back as-is to start a
- * new chain. Its {@code encrypted_content} is hotloop's own opaque format ({@value #FORMAT} + base64url of the
+ * Compaction ({@code POST /v1/responses/compact}, or a response's own when its context passes
+ * {@code context_management}'s threshold): a model asked with {@link #INSTRUCTIONS} summarizes a conversation, and
+ * the summary travels as a {@code compaction} item that stands for everything before it. Its {@code encrypted_content} is hotloop's own opaque format ({@value #FORMAT} + base64url of the
  * summary): encoded, not encrypted, so treat it like the conversation it summarizes.
  */
 public final class Compaction {
@@ -40,10 +41,27 @@ public final class Compaction {
         return new PassThroughItem(json);
     }
 
+    /**
+     * What a model is sent of a context: the items from the latest {@code compaction} item on, all of them when there
+     * is none. A compaction item stands for everything before it, so what precedes it is never sent again.
+     */
+    public static List<Item> window(List<Item> context) {
+        for (int i = context.size() - 1; i > 0; i--) {
+            if (isCompaction(context.get(i))) {
+                return context.subList(i, context.size());
+            }
+        }
+        return context;
+    }
+
+    public static boolean isCompaction(Item item) {
+        return "compaction".equals(item.type());
+    }
+
     /** The summary a compaction item made by hotloop carries; empty for other items or foreign formats. */
     public static Optional<String> summaryOf(Item item) {
         String content = item.json().path("encrypted_content").stringValue(null);
-        if (!"compaction".equals(item.type()) || content == null || !content.startsWith(FORMAT)) {
+        if (!isCompaction(item) || content == null || !content.startsWith(FORMAT)) {
             return Optional.empty();
         }
         try {

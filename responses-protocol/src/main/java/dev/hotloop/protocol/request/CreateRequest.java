@@ -13,6 +13,9 @@ import tools.jackson.databind.JsonNode;
  * Absent optional fields are null; defaults are applied by {@link CreateRequestReader}.
  *
  * @param input     the new input items, normalized (ids assigned, short-hand messages expanded)
+ * @param conversation the id of the conversation the response continues and is appended to, or null
+ * @param compactThreshold the rendered input tokens past which the response compacts its context first
+ *     ({@code context_management} compaction), or null for never
  * @param generate  false for a WebSocket warm-up that prepares state without sampling
  * @param streamId  the WebSocket lane, or null (extension)
  */
@@ -24,6 +27,7 @@ public record CreateRequest(
         ToolChoice toolChoice,
         boolean parallelToolCalls,
         @Nullable String previousResponseId,
+        @Nullable String conversation,
         boolean store,
         boolean stream,
         @Nullable Integer maxOutputTokens,
@@ -32,6 +36,7 @@ public record CreateRequest(
         @Nullable Double temperature,
         @Nullable Double topP,
         @Nullable String truncation,
+        @Nullable Integer compactThreshold,
         @Nullable JsonNode text,
         @Nullable JsonNode reasoning,
         List<String> include,

@@ -2,6 +2,7 @@ package dev.hotloop.protocol.request;
 
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
+import dev.hotloop.protocol.id.ConversationIds;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
@@ -27,11 +28,19 @@ public final class CreateRequestReader {
     private static final int METADATA_KEY_MAX = 64;
     private static final int METADATA_VALUE_MAX = 512;
     private static final List<String> TRUNCATIONS = List.of("auto", "disabled");
+    private static final String COMPACTION = "compaction";
+    /** OpenAI's minimum of {@code compact_threshold}. */
+    private static final int MIN_COMPACT_THRESHOLD = 1000;
 
     private CreateRequestReader() {}
 
     /** Parses raw JSON bytes; malformed JSON is a 400 like any other invalid body. */
     public static CreateRequest read(byte[] body) {
+        return read(tree(body));
+    }
+
+    /** The JSON of a client's body; malformed or empty JSON is a 400. */
+    static JsonNode tree(byte[] body) {
         JsonNode tree;
         try {
             tree = ProtocolJson.clientMapper().readTree(body);
@@ -50,7 +59,7 @@ public final class CreateRequestReader {
             throw ApiException.invalidRequest(
                     null, ErrorCodes.INVALID_JSON, "The request body is empty: expected a JSON object.");
         }
-        return read(tree);
+        return tree;
     }
 
     /** Validates a parsed body, e.g. a WebSocket frame's. */
@@ -62,17 +71,12 @@ public final class CreateRequestReader {
                     "background", ErrorCodes.UNSUPPORTED_PARAMETER, "Background mode is not supported by this server.");
         }
         String previousResponseId = previousResponseId(body);
-        if (body.node("conversation") != null) {
-            if (previousResponseId != null) {
-                throw ApiException.invalidRequest(
-                        "conversation",
-                        ErrorCodes.MUTUALLY_EXCLUSIVE_PARAMETERS,
-                        "'previous_response_id' and 'conversation' cannot be used together.");
-            }
+        String conversation = conversation(body.node("conversation"));
+        if (conversation != null && previousResponseId != null) {
             throw ApiException.invalidRequest(
                     "conversation",
-                    ErrorCodes.UNSUPPORTED_PARAMETER,
-                    "Conversations are not supported by this server: chain responses with 'previous_response_id'.");
+                    ErrorCodes.MUTUALLY_EXCLUSIVE_PARAMETERS,
+                    "'previous_response_id' and 'conversation' cannot be used together.");
         }
         List<Tool> tools = ToolReader.tools(body.array("tools"));
         String truncation = body.string("truncation");
@@ -88,6 +92,7 @@ public final class CreateRequestReader {
                 ToolReader.choice(body.node("tool_choice"), tools),
                 orDefault(body.bool("parallel_tool_calls"), true),
                 previousResponseId,
+                conversation,
                 orDefault(body.bool("store"), true),
                 orDefault(body.bool("stream"), false),
                 body.integer("max_output_tokens", 16),
@@ -96,6 +101,7 @@ public final class CreateRequestReader {
                 body.decimal("temperature", 0, 2),
                 body.decimal("top_p", 0, 1),
                 truncation,
+                compactThreshold(body.array("context_management")),
                 body.objectNode("text"),
                 body.objectNode("reasoning"),
                 strings(body, "include"),
@@ -131,7 +137,57 @@ public final class CreateRequestReader {
         return id;
     }
 
-    private static Map<String, String> metadata(JsonFields body) {
+    /**
+     * The conversation id, given as a string or as {@code {"id": ...}}; one that cannot name a conversation is refused
+     * here, so that no store is ever asked for it.
+     */
+    private static @Nullable String conversation(@Nullable JsonNode conversation) {
+        if (conversation == null) {
+            return null;
+        }
+        String id;
+        if (conversation.isObject()) {
+            id = JsonFields.of(conversation, "conversation").requiredString("id");
+        } else if (conversation.isString()) {
+            id = conversation.stringValue();
+        } else {
+            throw ApiException.invalidType("conversation", "a string or an object", JsonFields.describe(conversation));
+        }
+        if (!ConversationIds.isWellFormed(id)) {
+            throw ApiException.invalidRequest(
+                    "conversation",
+                    ErrorCodes.INVALID_VALUE,
+                    "Invalid 'conversation': '" + shortened(id) + "'. Expected an ID that begins with '"
+                            + ConversationIds.PREFIX + "', as this server issues them.");
+        }
+        return id;
+    }
+
+    /**
+     * The threshold of a {@code compaction} entry of {@code context_management}; null without one, or when it names
+     * no threshold (hotloop knows no model's window to default to).
+     */
+    private static @Nullable Integer compactThreshold(@Nullable JsonNode entries) {
+        if (entries == null) {
+            return null;
+        }
+        Integer threshold = null;
+        for (int i = 0; i < entries.size(); i++) {
+            JsonFields entry = JsonFields.of(entries.get(i), "context_management[" + i + "]");
+            String type = entry.requiredString("type");
+            if (!COMPACTION.equals(type)) {
+                throw ApiException.invalidValue(entry.param("type"), type, List.of(COMPACTION));
+            }
+            threshold = entry.integer("compact_threshold", MIN_COMPACT_THRESHOLD);
+        }
+        return threshold;
+    }
+
+    private static String shortened(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "…";
+    }
+
+    static Map<String, String> metadata(JsonFields body) {
         JsonNode metadata = body.objectNode("metadata");
         if (metadata == null) {
             return Map.of();

@@ -24,6 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
     "status",
     "background",
     "completed_at",
+    "conversation",
     "error",
     "incomplete_details",
     "instructions",
@@ -59,6 +60,7 @@ public record Response(
         String status,
         boolean background,
         @Nullable Long completedAt,
+        @Nullable ConversationRef conversation,
         @Nullable ResponseError error,
         @Nullable IncompleteDetails incompleteDetails,
         @Nullable String instructions,
@@ -94,6 +96,9 @@ public record Response(
     public static final String FAILED = "failed";
     public static final String CANCELLED = "cancelled";
 
+    /** The conversation a response belongs to: its input and output were appended to it. */
+    public record ConversationRef(String id) {}
+
     /** The error of a failed response. */
     public record ResponseError(String code, String message) {}
 
@@ -109,6 +114,7 @@ public record Response(
                 IN_PROGRESS,
                 false,
                 null,
+                request.conversation() != null ? new ConversationRef(request.conversation()) : null,
                 null,
                 null,
                 request.instructions(),
@@ -154,6 +160,7 @@ public record Response(
                 newStatus,
                 background,
                 COMPLETED.equals(newStatus) ? completedAtSeconds : null,
+                conversation,
                 newError,
                 newIncompleteDetails,
                 instructions,

@@ -9,6 +9,7 @@ import dev.hotloop.protocol.item.FunctionCallOutputItem;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.item.MessageItem;
 import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.protocol.model.Compaction;
 import dev.hotloop.protocol.request.InputReader;
 import dev.hotloop.protocol.tool.Tool;
 import dev.hotloop.protocol.tool.ToolChoice;
@@ -73,6 +74,20 @@ class ChatMessagesTest {
                 [{"role":"developer","content":[{"type":"text","text":"one"},{"type":"text","text":"two"}]},\
                 {"role":"user","content":[{"type":"text","text":"look"},\
                 {"type":"image_url","image_url":{"url":"https://x/cat.png","detail":"low"}}]}]""");
+    }
+
+    @Test
+    void aHotloopCompactionIsItsSummaryAsAUserMessageAndAForeignOneIsDropped() {
+        String summary =
+                Compaction.item("Summary of 2 items.\nUser: plan a trip").json().toString();
+        String chat = chat(
+                null,
+                "[" + summary + ",{\"type\":\"compaction\",\"encrypted_content\":\"gAAA\"},"
+                        + "{\"role\":\"user\",\"content\":\"and the hotel?\"}]");
+
+        assertThat(chat).isEqualTo("""
+                [{"role":"user","content":"Summary of the conversation so far:\\nSummary of 2 items.\\nUser: plan a trip"},\
+                {"role":"user","content":"and the hotel?"}]""");
     }
 
     @Test

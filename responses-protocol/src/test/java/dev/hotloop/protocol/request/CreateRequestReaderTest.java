@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.id.ConversationIds;
 import dev.hotloop.protocol.item.FunctionCallOutputItem;
 import dev.hotloop.protocol.item.MessageItem;
 import dev.hotloop.protocol.item.PassThroughItem;
@@ -221,6 +222,38 @@ class CreateRequestReaderTest {
         assertThat(read("{\"input\":\"hi\",\"previous_response_id\":\"resp_missing\"}")
                         .previousResponseId())
                 .isEqualTo("resp_missing");
+    }
+
+    @Test
+    void aConversationIsNamedByItsIdOrAnObjectHoldingIt() {
+        String id = ConversationIds.newConversation();
+
+        assertThat(read("{\"input\":\"hi\",\"conversation\":\"" + id + "\"}").conversation())
+                .isEqualTo(id);
+        assertThat(read("{\"input\":\"hi\",\"conversation\":{\"id\":\"" + id + "\"}}")
+                        .conversation())
+                .isEqualTo(id);
+        assertThat(read("{\"input\":\"hi\",\"conversation\":null}").conversation())
+                .isNull();
+    }
+
+    @Test
+    void aConversationThatNoIdOfOursCouldNameIsRefused() {
+        for (String conversation : List.of("\"conv_1\"", "\"conv_" + "a".repeat(5_000) + "\"", "{}", "7")) {
+            ApiException refused = failure("{\"input\":\"hi\",\"conversation\":" + conversation + "}");
+            assertThat(refused.error().param()).as(conversation).startsWith("conversation");
+            assertThat(refused.error().message()).hasSizeLessThan(300);
+        }
+    }
+
+    @Test
+    void aConversationWithAPreviousResponseIsRefusedAsOpenAiDoes() {
+        ApiException both = failure("{\"input\":\"hi\",\"previous_response_id\":\"resp_1\",\"conversation\":\""
+                + ConversationIds.newConversation() + "\"}");
+
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(both.error().param()).isEqualTo("conversation");
+        assertThat(both.error().code()).isEqualTo("mutually_exclusive_parameters");
     }
 
     /** {@code {"a":{"a":…{}…}}}, {@code depth} objects deep. */

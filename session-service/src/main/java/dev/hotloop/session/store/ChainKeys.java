@@ -1,5 +1,6 @@
 package dev.hotloop.session.store;
 
+import dev.hotloop.protocol.id.ConversationIds;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.id.TenantIds;
 import java.util.List;
@@ -14,6 +15,9 @@ import java.util.Optional;
  * hl:{tag}:r:&lt;tenant&gt;:&lt;id&gt;  HASH     response (JSON without output), depth, outputs, own, checkpoint, parent
  * hl:{tag}:items               LIST     every item of the chain, stored once: {"tokens":n,"item":{…}}
  * hl:{tag}:meta                HASH     live, children:&lt;ref&gt;, retained:&lt;ref&gt; (see delete-response.lua)
+ * hl:{ctag}:c:&lt;tenant&gt;:&lt;id&gt;        HASH  conversation: created_at, metadata (JSON), version, seq
+ * hl:{ctag}:c:&lt;tenant&gt;:&lt;id&gt;:items  HASH  item id → {"tokens":n,"item":{…}}
+ * hl:{ctag}:c:&lt;tenant&gt;:&lt;id&gt;:order  ZSET  item ids scored by their position, which only grows
  * hl:invalidate                channel  the ref of every deleted response, for the replicas' near caches
  * </pre>
  *
@@ -37,6 +41,30 @@ public record ChainKeys(String chainTag, String tenant, String responseId) {
             return Optional.empty();
         }
         return Optional.of(new ChainKeys(ResponseIds.chainTag(responseId), tenant, responseId));
+    }
+
+    /** The keys of a conversation, or empty when the tenant or the id is malformed and so owns nothing. */
+    static Optional<ConversationKeys> conversation(String tenant, String conversationId) {
+        if (!TenantIds.isValid(tenant) || !ConversationIds.isWellFormed(conversationId)) {
+            return Optional.empty();
+        }
+        String record = PREFIX + "{" + ConversationIds.tag(conversationId) + "}:c:" + tenant + ":" + conversationId;
+        return Optional.of(new ConversationKeys(record, record + ":items", record + ":order"));
+    }
+
+    /**
+     * The keys of one conversation, all in its tag's slot.
+     *
+     * @param record the conversation's own fields
+     * @param items its items by id
+     * @param order its item ids in order
+     */
+    record ConversationKeys(String record, String items, String order) {
+
+        /** The keys every conversation script declares, in this order. */
+        List<String> all() {
+            return List.of(record, items, order);
+        }
     }
 
     /** The keys of the response a {@link #ref()} names, or empty when it names none. */

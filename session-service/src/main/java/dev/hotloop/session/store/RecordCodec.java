@@ -60,8 +60,13 @@ public class RecordCodec {
                 depth);
     }
 
+    /** Compact JSON of a node, as every stored value is written. */
+    public String json(JsonNode node) {
+        return mapper.writeValueAsString(node);
+    }
+
     /** The item JSON inside an element written by {@link #item}. */
-    String itemJson(String element) {
+    public String itemJson(String element) {
         // tokens is digits only, so the first ,"item": is the field separator
         return element.substring(element.indexOf(ITEM_FIELD) + ITEM_FIELD.length(), element.length() - 1);
     }

@@ -135,12 +135,12 @@ public class ResponseRepository {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static RedisScript<List<String>> listScript(String name) {
+    static RedisScript<List<String>> listScript(String name) {
         // Lua tables come back as lists; every element these scripts return is a string
         return (RedisScript) script(name, List.class);
     }
 
-    private static <T> RedisScript<T> script(String name, Class<T> resultType) {
+    static <T> RedisScript<T> script(String name, Class<T> resultType) {
         try {
             // read once: a resource-backed script would check the file on every execution
             String source =

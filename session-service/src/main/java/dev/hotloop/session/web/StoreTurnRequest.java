@@ -77,7 +77,8 @@ record StoreTurnRequest(
                 encode("output", outputItems, codec));
     }
 
-    private static List<String> encode(String field, List<TurnItem> items, RecordCodec codec) {
+    /** Each item as its store element; 400 naming the first without a token count or a JSON object. */
+    static List<String> encode(String field, List<TurnItem> items, RecordCodec codec) {
         List<String> elements = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             TurnItem item = items.get(i);

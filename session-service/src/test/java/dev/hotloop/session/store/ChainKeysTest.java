@@ -2,6 +2,7 @@ package dev.hotloop.session.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotloop.protocol.id.ConversationIds;
 import dev.hotloop.protocol.id.ResponseIds;
 import io.lettuce.core.cluster.SlotHash;
 import java.util.LinkedHashSet;
@@ -33,6 +34,26 @@ class ChainKeysTest {
         assertThat(keys.readKeys())
                 .allSatisfy(key -> assertThat(key)
                         .startsWith(ChainKeys.chainPattern(keys.chainTag()).replace("*", "")));
+    }
+
+    @Test
+    void everyKeyOfAConversationIsInItsTagsSlotAndTheTenantIsPartOfEach() {
+        String id = ConversationIds.newConversation();
+        ChainKeys.ConversationKeys acme = ChainKeys.conversation("acme", id).orElseThrow();
+        ChainKeys.ConversationKeys beta = ChainKeys.conversation("beta", id).orElseThrow();
+
+        assertThat(acme.all())
+                .hasSize(3)
+                .doesNotHaveDuplicates()
+                .allSatisfy(
+                        key -> assertThat(SlotHash.getSlot(key)).isEqualTo(SlotHash.getSlot(ConversationIds.tag(id))))
+                .allSatisfy(key -> assertThat(key)
+                        .startsWith(
+                                ChainKeys.chainPattern(ConversationIds.tag(id)).replace("*", "")))
+                .doesNotContainAnyElementsOf(beta.all());
+        assertThat(ChainKeys.conversation("a:b", id)).isEmpty();
+        assertThat(ChainKeys.conversation("acme", "conv_123")).isEmpty();
+        assertThat(ChainKeys.conversation("acme", ResponseIds.newChain())).isEmpty();
     }
 
     @Test

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hotloop.localredis.RespClient;
+import dev.hotloop.protocol.id.ConversationIds;
 import dev.hotloop.session.SessionServiceApplication;
 import dev.hotloop.session.cache.NearCache;
 import dev.hotloop.session.store.ChainKeys;
+import dev.hotloop.session.store.ConversationRepository;
 import dev.hotloop.testsupport.TestRedisCluster;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,51 @@ class ClusterTest {
             loop.assertNothingAcknowledgedLost();
             assertThat(loop.acknowledgedCount()).isEqualTo(20);
         }
+    }
+
+    @Test
+    void everyConversationScriptRunsInItsConversationsSlot() {
+        try (ConfigurableApplicationContext service = SessionServiceApplication.builder()
+                .properties("server.port=0", "spring.data.redis.cluster.nodes=" + redis.nodes())
+                .run()) {
+            ConversationRepository conversations = service.getBean(ConversationRepository.class);
+            String id = ConversationIds.newConversation();
+            Duration timeout = Duration.ofSeconds(10);
+
+            assertThat(conversations
+                            .create(TurnLoop.TENANT, id, 1L, "{}", List.of(item("a")))
+                            .block(timeout))
+                    .isEqualTo(new ConversationRepository.Write.Done(0));
+            assertThat(conversations
+                            .append(TurnLoop.TENANT, id, 0L, List.of(item("b"), item("c")))
+                            .block(timeout))
+                    .isEqualTo(new ConversationRepository.Write.Done(1));
+            assertThat(conversations
+                            .findContext(TurnLoop.TENANT, id)
+                            .block(timeout)
+                            .items())
+                    .hasSize(3);
+            assertThat(conversations
+                            .items(TurnLoop.TENANT, id, 2, false, "")
+                            .block(timeout)
+                            .hasMore())
+                    .isTrue();
+            assertThat(conversations.deleteItem(TurnLoop.TENANT, id, "b").block(timeout))
+                    .isEqualTo(new ConversationRepository.Write.Done(2));
+            assertThat(conversations
+                            .updateMetadata(TurnLoop.TENANT, id, "{\"k\":\"v\"}")
+                            .block(timeout))
+                    .isEqualTo(new ConversationRepository.Write.Done(1));
+            assertThat(conversations.delete(TurnLoop.TENANT, id).block(timeout))
+                    .isEqualTo(new ConversationRepository.Write.Done(1));
+            assertThat(conversations.find(TurnLoop.TENANT, id).blockOptional(timeout))
+                    .isEmpty();
+        }
+    }
+
+    private static ConversationRepository.IdentifiedItem item(String id) {
+        return new ConversationRepository.IdentifiedItem(
+                id, "{\"tokens\":1,\"item\":{\"type\":\"message\",\"id\":\"" + id + "\"}}");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.hotloop.api.transport.http;
 
-import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.loop.Turn;
@@ -12,7 +11,6 @@ import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.security.ApiKeyFilter;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.protocol.error.ApiException;
-import dev.hotloop.protocol.error.OpenAiError;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.json.ProtocolJson;
@@ -23,9 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
@@ -43,23 +38,21 @@ public class ResponsesHandler {
     private final TurnEngine engine;
     private final StoredConversations conversations;
     private final SessionClient sessions;
-    private final int maxRequestBytes;
-    private final ApiProperties.Http limits;
+    private final RequestBodies bodies;
 
     public ResponsesHandler(
-            TurnEngine engine, StoredConversations conversations, SessionClient sessions, ApiProperties properties) {
+            TurnEngine engine, StoredConversations conversations, SessionClient sessions, RequestBodies bodies) {
         this.engine = engine;
         this.conversations = conversations;
         this.sessions = sessions;
-        this.maxRequestBytes = (int) properties.maxRequestSize().toBytes();
-        this.limits = properties.http();
+        this.bodies = bodies;
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
         long started = System.nanoTime();
         String tenant = ApiKeyFilter.tenant(request.exchange());
         boolean timingAsked = request.headers().firstHeader(TurnTiming.REQUEST_HEADER) != null;
-        return body(request)
+        return bodies.read(request)
                 .map(bytes -> {
                     CreateRequest create = CreateRequestReader.read(bytes);
                     // non-streamed responses always carry Server-Timing; streams only when asked
@@ -79,7 +72,7 @@ public class ResponsesHandler {
     /** {@code POST /v1/responses/compact}: the conversation (previous response and/or input) as one compaction item. */
     public Mono<ServerResponse> compact(ServerRequest request) {
         TurnOrigin origin = TurnOrigin.now(ApiKeyFilter.tenant(request.exchange()), Transport.HTTP);
-        return body(request)
+        return bodies.read(request)
                 .map(CreateRequestReader::read)
                 .flatMap(create -> engine.prepare(origin, create, conversations))
                 .flatMap(engine::compact)
@@ -92,7 +85,7 @@ public class ResponsesHandler {
      */
     public Mono<ServerResponse> inputTokens(ServerRequest request) {
         TurnOrigin origin = TurnOrigin.now(ApiKeyFilter.tenant(request.exchange()), Transport.HTTP);
-        return body(request)
+        return bodies.read(request)
                 .map(CreateRequestReader::read)
                 .flatMap(create -> engine.prepare(origin, create, conversations))
                 .flatMap(turn -> json(InputTokens.of(turn.inputTokens())));
@@ -117,12 +110,12 @@ public class ResponsesHandler {
 
     public Mono<ServerResponse> inputItems(ServerRequest request) {
         String id = pathId(request);
-        InputItemsPage.Query query = InputItemsPage.Query.of(request.queryParams());
+        ItemsPage.Query query = ItemsPage.Query.of(request.queryParams());
         return sessions.context(ApiKeyFilter.tenant(request.exchange()), id)
                 .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)))
                 .flatMap(context -> {
                     List<ContextItem> input = context.items().subList(0, context.inputCount());
-                    return json(InputItemsPage.of(input, query));
+                    return json(ItemsPage.of(input, query));
                 });
     }
 
@@ -185,44 +178,6 @@ public class ResponsesHandler {
                 .forEachEntry((stage, ms) ->
                         header.append(", ").append(stage).append(";dur=").append(ms.asDouble()));
         return header.toString();
-    }
-
-    private Mono<byte[]> body(ServerRequest request) {
-        long declared = request.headers().contentLength().orElse(-1);
-        if (declared > maxRequestBytes) {
-            return Mono.error(tooLarge());
-        }
-        // here rather than in Reactor Netty, whose read and request timeouts also close upgraded WebSocket connections
-        Flux<DataBuffer> received = request.exchange()
-                .getRequest()
-                .getBody()
-                .timeout(
-                        limits.readTimeout(),
-                        Mono.error(() -> timedOut("no part of the body arrived for "
-                                + limits.readTimeout().toMillis() + " ms")));
-        return DataBufferUtils.join(received, maxRequestBytes)
-                .timeout(
-                        limits.bodyTimeout(),
-                        Mono.error(() -> timedOut("the body took longer than "
-                                + limits.bodyTimeout().toMillis() + " ms to arrive")))
-                .map(buffer -> {
-                    byte[] bytes = new byte[buffer.readableByteCount()];
-                    buffer.read(bytes);
-                    DataBufferUtils.release(buffer);
-                    return bytes;
-                })
-                .defaultIfEmpty(new byte[0])
-                .onErrorMap(DataBufferLimitException.class, e -> tooLarge());
-    }
-
-    private static ApiException timedOut(String why) {
-        return new ApiException(
-                408,
-                new OpenAiError("Request timed out: " + why + ".", "invalid_request_error", null, "request_timeout"));
-    }
-
-    private ApiException tooLarge() {
-        return ApiException.tooLarge("Request body too large: the limit is " + maxRequestBytes + " bytes.");
     }
 
     static Mono<ServerResponse> json(Object body) {

@@ -10,15 +10,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.MultiValueMap;
 
 /**
- * One page of {@code GET /v1/responses/{id}/input_items}: OpenAI's list shape, newest first unless
- * {@code order=asc}, continuing after the item named by {@code after}.
+ * One page of items in OpenAI's list shape: {@code GET /v1/responses/{id}/input_items} and the items of a
+ * conversation, newest first unless {@code order=asc}, continuing after the item named by {@code after}.
  */
-record InputItemsPage(
-        String object,
-        List<Item> data,
-        @Nullable String firstId,
-        @Nullable String lastId,
-        boolean hasMore) {
+record ItemsPage(String object, List<Item> data, String firstId, String lastId, boolean hasMore) {
 
     record Query(int limit, boolean ascending, @Nullable String after) {
 
@@ -49,7 +44,21 @@ record InputItemsPage(
         }
     }
 
-    static InputItemsPage of(List<ContextItem> input, Query query) {
+    /**
+     * A page of items the store paged. An empty page names its first and last ids "": the specification and the
+     * SDKs require strings there (openai-java rejects a null even without response validation).
+     */
+    static ItemsPage of(List<Item> data, boolean hasMore) {
+        return new ItemsPage(
+                "list",
+                data,
+                data.isEmpty() ? "" : data.getFirst().id(),
+                data.isEmpty() ? "" : data.getLast().id(),
+                hasMore);
+    }
+
+    /** The page {@code query} asks for of a response's input items. */
+    static ItemsPage of(List<ContextItem> input, Query query) {
         List<Item> ordered = new ArrayList<>(input.size());
         input.forEach(entry -> ordered.add(entry.item()));
         if (!query.ascending()) {
@@ -66,13 +75,7 @@ record InputItemsPage(
             }
         }
         int end = Math.min(ordered.size(), start + query.limit());
-        List<Item> data = List.copyOf(ordered.subList(start, end));
-        return new InputItemsPage(
-                "list",
-                data,
-                data.isEmpty() ? null : data.getFirst().id(),
-                data.isEmpty() ? null : data.getLast().id(),
-                end < ordered.size());
+        return of(List.copyOf(ordered.subList(start, end)), end < ordered.size());
     }
 
     private static int indexOf(List<Item> items, String id) {
