@@ -5,6 +5,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.metrics.TurnMetrics;
+import dev.hotloop.api.mcp.McpHost;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
@@ -32,12 +33,13 @@ class LoopConfiguration {
             ModelCatalog models,
             SessionClient sessions,
             ToolRunnerClient tools,
+            McpHost mcp,
             TokenCounter tokens,
             MeterRegistry meters,
             TurnMetrics metrics,
             ObservationRegistry observations) {
         // one span per remote stage (state_load, model, tool, persist) under the request's span
-        return new TurnEngine(models, sessions, tools, tokens, Clock.systemUTC(), meters, metrics, observations);
+        return new TurnEngine(models, sessions, tools, mcp, tokens, Clock.systemUTC(), meters, metrics, observations);
     }
 
     @Bean

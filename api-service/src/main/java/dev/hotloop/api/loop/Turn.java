@@ -2,6 +2,7 @@ package dev.hotloop.api.loop;
 
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.Conversation;
+import dev.hotloop.api.mcp.McpTurn;
 import dev.hotloop.api.metrics.TurnTrace;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.request.CreateRequest;
@@ -15,6 +16,7 @@ import java.util.List;
  * @param context     the conversation it continues followed by its input, calls all answered
  * @param inputTokens tokens of the whole rendered input (preamble, history and input)
  * @param trace       where the turn's time goes, stage by stage
+ * @param mcp         the MCP servers hotloop hosts for it ({@link McpTurn#NONE} when none)
  */
 public record Turn(
         TurnOrigin origin,
@@ -24,7 +26,8 @@ public record Turn(
         List<ContextItem> input,
         Conversation context,
         int inputTokens,
-        TurnTrace trace) {
+        TurnTrace trace,
+        McpTurn mcp) {
 
     public String tenant() {
         return origin.tenant();

@@ -4,6 +4,8 @@ import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
 import dev.hotloop.api.limits.Grant;
+import dev.hotloop.api.mcp.McpHost;
+import dev.hotloop.api.mcp.McpTurn;
 import dev.hotloop.api.metrics.Stage;
 import dev.hotloop.api.metrics.StageSpans;
 import dev.hotloop.api.metrics.TurnMetrics;
@@ -19,6 +21,7 @@ import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.Item;
+import dev.hotloop.protocol.item.PassThroughItem;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.model.Compaction;
 import dev.hotloop.protocol.model.FinishReason;
@@ -42,6 +45,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -60,6 +65,7 @@ public class TurnEngine {
     private final ModelCatalog models;
     private final SessionClient sessions;
     private final ToolRunnerClient tools;
+    private final McpHost mcp;
     private final TokenCounter tokens;
     private final Clock clock;
     private final Counter cancelledStreams;
@@ -70,6 +76,7 @@ public class TurnEngine {
             ModelCatalog models,
             SessionClient sessions,
             ToolRunnerClient tools,
+            McpHost mcp,
             TokenCounter tokens,
             Clock clock,
             MeterRegistry meters,
@@ -78,6 +85,7 @@ public class TurnEngine {
         this.models = models;
         this.sessions = sessions;
         this.tools = tools;
+        this.mcp = mcp;
         this.tokens = tokens;
         this.clock = clock;
         this.metrics = metrics;
@@ -110,16 +118,18 @@ public class TurnEngine {
                                     : ResponseIds.continuing(request.previousResponseId());
                             Response start = Response.start(
                                     id, model, request, clock.instant().getEpochSecond());
-                            return tokens.preamble(request.instructions(), request.tools())
-                                    .map(preamble -> new Turn(
+                            return mcp.open(origin.tenant(), request, provider, context.items())
+                                    .zipWith(tokens.preamble(request.instructions(), request.tools()))
+                                    .map(hosted -> new Turn(
                                             origin,
                                             request,
                                             start,
                                             provider,
                                             input,
                                             context,
-                                            preamble + context.tokens(),
-                                            trace));
+                                            hosted.getT2() + context.tokens(),
+                                            trace,
+                                            hosted.getT1()));
                         });
             });
         });
@@ -131,18 +141,58 @@ public class TurnEngine {
      * the stream with {@code response.failed}, never with an error signal. Cancelling stops the model.
      */
     public Flux<ResponseEvent> run(Turn turn, TurnListener listener) {
-        return Flux.defer(() -> {
-            TurnEmitter emitter = new TurnEmitter(hostedTools(turn.request()));
-            Flux<ResponseEvent> opening = Flux.just(
-                    emitter.lifecycle("response.created", turn.response()),
-                    emitter.lifecycle("response.in_progress", turn.response()));
-            Flux<ResponseEvent> sampling = turn.request().generate() ? sample(turn, emitter, 0) : Flux.empty();
-            return opening.concatWith(sampling)
-                    .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
-                    .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)))
-                    .map(event -> event.terminal() ? measured(turn, (ResponseEvent.Lifecycle) event) : event)
-                    .doOnEach(Grant::recordUsage);
+        // the MCP sessions the response opens close when it ends, however it ends
+        return Flux.usingWhen(
+                Mono.just(turn.mcp()),
+                hosted -> {
+                    TurnEmitter emitter = new TurnEmitter(hostedTools(turn.request()), hosted);
+                    Flux<ResponseEvent> opening = Flux.just(
+                            emitter.lifecycle("response.created", turn.response()),
+                            emitter.lifecycle("response.in_progress", turn.response()));
+                    Flux<ResponseEvent> sampling = turn.request().generate()
+                            ? listMcpTools(turn, emitter).concatWith(Flux.defer(() -> runApproved(turn, emitter)))
+                            : Flux.empty();
+                    return opening.concatWith(sampling)
+                            .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
+                            .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)))
+                            .map(event -> event.terminal() ? measured(turn, (ResponseEvent.Lifecycle) event) : event)
+                            .doOnEach(Grant::recordUsage);
+                },
+                McpTurn::close);
+    }
+
+    /** Lists the tools of the hosted MCP servers without a listing for their current definition, one after another. */
+    private Flux<ResponseEvent> listMcpTools(Turn turn, TurnEmitter emitter) {
+        return Flux.fromIterable(turn.mcp().unlisted()).concatMap(server -> {
+            ObjectNode started = McpTurn.listingStarted(server);
+            return Flux.fromIterable(emitter.mcpListStarted(started))
+                    .concatWith(spans.mono("mcp_list", turn.mcp().list(server, started))
+                            .flatMapIterable(emitter::mcpListDone));
         });
+    }
+
+    /**
+     * Runs the calls the client approved ({@code mcp_approval_response} with {@code approve: true}) as
+     * {@code mcp_call} items, then samples; they count against {@code max_tool_calls}.
+     */
+    private Flux<ResponseEvent> runApproved(Turn turn, TurnEmitter emitter) {
+        List<JsonNode> approved = turn.mcp().approved();
+        Integer max = turn.request().maxToolCalls();
+        int allowed = max == null ? approved.size() : Math.min(approved.size(), max);
+        return Flux.fromIterable(approved.subList(0, allowed))
+                .concatMap(request -> {
+                    ObjectNode item = ProtocolJson.nodes().objectNode();
+                    item.put("id", ResponseIds.item("mcp"));
+                    item.put("type", "mcp_call");
+                    item.put("server_label", request.path("server_label").asString(""));
+                    item.put("name", request.path("name").asString(""));
+                    item.put("arguments", request.path("arguments").asString(""));
+                    item.put("approval_request_id", request.path("id").asString(""));
+                    item.put("status", Response.IN_PROGRESS);
+                    HostedCall call = new HostedCall(TurnEmitter.MCP, item.path("id").asString(""), item, new PassThroughItem(item));
+                    return Flux.fromIterable(emitter.mcpCallStarted(item)).concatWith(runHosted(turn, emitter, call));
+                })
+                .concatWith(Flux.defer(() -> sample(turn, emitter, allowed)));
     }
 
     /**
@@ -164,16 +214,44 @@ public class TurnEngine {
                     if (allowed <= 0
                             || emitter.finish() == null
                             || emitter.finish().reason() != FinishReason.STOP) {
-                        return Flux.empty();
+                        return notRun(emitter, calls, Math.max(0, allowed), max);
                     }
+                    Flux<ResponseEvent> next = emitter.awaitingApproval()
+                            ? Flux.empty() // the client answers the approval request in its next request
+                            : Flux.defer(() -> sample(turn, emitter, hostedCallsSoFar + allowed));
                     return Flux.fromIterable(calls.subList(0, allowed))
                             .concatMap(call -> runHosted(turn, emitter, call))
-                            .concatWith(Flux.defer(() -> sample(turn, emitter, hostedCallsSoFar + allowed)));
+                            .concatWith(notRun(emitter, calls, allowed, max))
+                            .concatWith(next);
                 }));
+    }
+
+    /** MCP calls past {@code max_tool_calls} (or after the model stopped early) end as failed, never left open. */
+    private static Flux<ResponseEvent> notRun(
+            TurnEmitter emitter, List<HostedCall> calls, int from, @Nullable Integer max) {
+        return Flux.fromIterable(calls.subList(from, calls.size()))
+                .filter(call -> TurnEmitter.MCP.equals(call.tool()))
+                .concatMapIterable(call -> emitter.mcpCallDone(
+                        call,
+                        new McpTurn.Result(
+                                null,
+                                "Not run: the response reached max_tool_calls (" + max + ").")));
     }
 
     private Flux<ResponseEvent> runHosted(Turn turn, TurnEmitter emitter, HostedCall call) {
         long started = System.nanoTime();
+        if (TurnEmitter.MCP.equals(call.tool())) {
+            JsonNode item = call.action();
+            McpTurn.Binding binding = turn.mcp()
+                    .binding(item.path("server_label").asString(""), item.path("name").asString(""));
+            Mono<McpTurn.Result> result = binding == null
+                    ? Mono.just(new McpTurn.Result(null, "The tool is no longer offered by this request's mcp tools."))
+                    : turn.mcp().call(binding, item.path("arguments").asString(""));
+            return Flux.just(emitter.mcpCallRunning(call))
+                    .concatWith(spans.mono("mcp_call", result)
+                            .doOnSuccess(done -> turn.trace().addSince(Stage.TOOL, started))
+                            .flatMapIterable(done -> emitter.mcpCallDone(call, done)));
+        }
         String chain = ResponseIds.chainTag(turn.response().id());
         return spans.mono("tool", tools.execute(turn.tenant(), chain, call))
                 .doOnSuccess(result -> turn.trace().addSince(Stage.TOOL, started))
@@ -332,8 +410,8 @@ public class TurnEngine {
         return new ModelRequest(
                 turn.response().model(),
                 request.instructions(),
-                context,
-                request.tools(),
+                turn.mcp().modelContext(context),
+                turn.mcp().modelTools(request.tools()),
                 request.toolChoice(),
                 request.parallelToolCalls(),
                 request.maxOutputTokens(),

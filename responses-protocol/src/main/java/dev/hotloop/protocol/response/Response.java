@@ -118,7 +118,7 @@ public record Response(
                 request.temperature() != null ? request.temperature() : 1.0,
                 request.text() != null ? request.text() : defaultText(),
                 request.toolChoice(),
-                request.tools(),
+                echoed(request.tools()),
                 request.topP() != null ? request.topP() : 1.0,
                 request.truncation() != null ? request.truncation() : "disabled",
                 null,
@@ -166,6 +166,16 @@ public record Response(
                 user,
                 metadata,
                 accessPrograms);
+    }
+
+    /** The tools as sent, but without credentials; the same list when none carries any. */
+    private static List<Tool> echoed(List<Tool> tools) {
+        for (Tool tool : tools) {
+            if (tool.echoed() != tool) {
+                return tools.stream().map(Tool::echoed).toList();
+            }
+        }
+        return tools;
     }
 
     private static JsonNode defaultReasoning() {

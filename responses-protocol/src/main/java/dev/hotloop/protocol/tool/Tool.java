@@ -9,6 +9,11 @@ public sealed interface Tool permits FunctionTool, HostedTool {
     @JsonValue
     ObjectNode json();
 
+    /** The tool as a response echoes and stores it: without credentials (an {@code mcp} tool's headers). */
+    default Tool echoed() {
+        return this;
+    }
+
     default String type() {
         return json().path("type").asString("");
     }
