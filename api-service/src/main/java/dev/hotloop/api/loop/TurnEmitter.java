@@ -136,7 +136,7 @@ final class TurnEmitter {
         ObjectNode item = call.item().json().deepCopy();
         item.put("status", result.error() == null ? Response.COMPLETED : "failed");
         item.put("output", result.output());
-        item.put("error", result.error());
+        item.set("error", result.error());
         int index = replace(item);
         return List.of(
                 progress("response.mcp_call." + (result.error() == null ? "completed" : "failed"), item, index),

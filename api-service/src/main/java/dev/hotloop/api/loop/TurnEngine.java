@@ -233,9 +233,7 @@ public class TurnEngine {
                 .filter(call -> TurnEmitter.MCP.equals(call.tool()))
                 .concatMapIterable(call -> emitter.mcpCallDone(
                         call,
-                        new McpTurn.Result(
-                                null,
-                                "Not run: the response reached max_tool_calls (" + max + ").")));
+                        McpTurn.Result.notRun("Not run: the response reached max_tool_calls (" + max + ").")));
     }
 
     private Flux<ResponseEvent> runHosted(Turn turn, TurnEmitter emitter, HostedCall call) {
@@ -245,7 +243,7 @@ public class TurnEngine {
             McpTurn.Binding binding = turn.mcp()
                     .binding(item.path("server_label").asString(""), item.path("name").asString(""));
             Mono<McpTurn.Result> result = binding == null
-                    ? Mono.just(new McpTurn.Result(null, "The tool is no longer offered by this request's mcp tools."))
+                    ? Mono.just(McpTurn.Result.notRun("The tool is not among this request's mcp tools."))
                     : turn.mcp().call(binding, item.path("arguments").asString(""));
             return Flux.just(emitter.mcpCallRunning(call))
                     .concatWith(spans.mono("mcp_call", result)

@@ -9,6 +9,8 @@ import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.tool.FunctionTool;
 import dev.hotloop.protocol.tool.Tool;
 import io.modelcontextprotocol.client.McpAsyncClient;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,8 +53,18 @@ public final class McpTurn {
     /** A tool the model may call: its server and its name there. */
     public record Binding(McpTool server, String tool, boolean approvalRequired) {}
 
-    /** A call's outcome: its output, or the error the model sees instead. */
-    public record Result(@Nullable String output, @Nullable String error) {}
+    /**
+     * A call's outcome: its output, or its error as {@code mcp_call.error} has it: {@code mcp_tool_execution_error}
+     * (the tool's error result, with its {@code content}), {@code mcp_protocol_error} (a JSON-RPC error, or a call
+     * hotloop did not send) or {@code http_error} (the server unreachable, late, or skipped by its breaker).
+     */
+    public record Result(@Nullable String output, @Nullable ObjectNode error) {
+
+        /** A call that was not run, with the reason the model reads. */
+        public static Result notRun(String reason) {
+            return new Result(null, protocolError(-32000, reason));
+        }
+    }
 
     /** @throws ApiException 400 when an approval response names no approval request of the conversation */
     McpTurn(List<McpTool> servers, List<Item> context, @Nullable McpConnector connector) {
@@ -145,7 +157,8 @@ public final class McpTurn {
                     listings.put(server.label(), item);
                     return item;
                 })
-                .onErrorResume(error -> Mono.just(started.deepCopy().put("error", failure(server, "list its tools", error))));
+                .onErrorResume(error -> Mono.just(started.deepCopy()
+                        .put("error", failure(server, "list its tools", error).path("message").asString(""))));
     }
 
     /** What the model may call by a function name, or null when the name is no MCP tool of this turn. */
@@ -236,7 +249,7 @@ public final class McpTurn {
                             json.path("arguments").asString(""),
                             "completed"));
                     String output = json.hasNonNull("error")
-                            ? "[error] " + json.path("error").asString("")
+                            ? "[error] " + errorText(json.path("error"))
                             : json.path("output").asString("");
                     view.add(functionOutput(callId, output));
                 }
@@ -275,18 +288,22 @@ public final class McpTurn {
         try {
             JsonNode node = arguments.isBlank() ? ProtocolJson.nodes().objectNode() : ProtocolJson.mapper().readTree(arguments);
             if (!node.isObject()) {
-                return Mono.just(new Result(null, "The arguments must be a JSON object."));
+                return Mono.just(new Result(null, protocolError(-32602, "The arguments must be a JSON object.")));
             }
             parsed = ProtocolJson.mapper().convertValue(node, new TypeReference<Map<String, Object>>() {});
         } catch (JacksonException malformed) {
-            return Mono.just(new Result(null, "The arguments are not valid JSON."));
+            return Mono.just(new Result(null, protocolError(-32602, "The arguments are not valid JSON.")));
         }
         int max = connector().settings().maxOutputLength();
         return session(binding.server())
                 .flatMap(client -> connector().call(binding.server(), client, binding.tool(), parsed))
                 .map(result -> {
-                    String text = capped(text(result), max);
-                    return Boolean.TRUE.equals(result.isError()) ? new Result(null, text) : new Result(text, null);
+                    if (!Boolean.TRUE.equals(result.isError())) {
+                        return new Result(capped(text(result), max), null);
+                    }
+                    ObjectNode error = ProtocolJson.nodes().objectNode().put("type", "mcp_tool_execution_error");
+                    error.putArray("content").addObject().put("type", "text").put("text", capped(text(result), max));
+                    return new Result(null, error);
                 })
                 .onErrorResume(error -> Mono.just(new Result(null, failure(binding.server(), "call '" + binding.tool() + "'", error))));
     }
@@ -362,17 +379,57 @@ public final class McpTurn {
         return text.substring(0, max) + "\n[hotloop: output cut at " + max + " of " + text.length() + " characters]";
     }
 
-    /** What the model and the client read about a failure: what failed and why, never the server's URL or headers. */
-    private static String failure(McpTool server, String what, Throwable error) {
-        String why = switch (error) {
-            case TimeoutException late -> "it did not answer in time";
-            case io.github.resilience4j.circuitbreaker.CallNotPermittedException open ->
-                "it failed repeatedly and is skipped for a while (circuit open)";
-            default -> error.getMessage() != null && error instanceof io.modelcontextprotocol.spec.McpError
-                    ? error.getMessage()
-                    : "it could not be reached (" + error.getClass().getSimpleName() + ")";
+    /**
+     * A failure as {@code mcp_call.error}: what failed and why, never the server's URL or headers. A JSON-RPC error
+     * is the server's answer; anything else is the connection's ({@code http_error}: 504 late, 503 skipped, 502
+     * unreachable).
+     */
+    private static ObjectNode failure(McpTool server, String what, Throwable error) {
+        String prefix = "hotloop could not " + what + " on the MCP server '" + server.label() + "': ";
+        return switch (error) {
+            case McpError protocol when protocol.getJsonRpcError() != null ->
+                protocolError(protocol.getJsonRpcError().code(), prefix + protocol.getJsonRpcError().message());
+            case TimeoutException late -> httpError(504, prefix + "it did not answer in time.");
+            case CallNotPermittedException open ->
+                httpError(503, prefix + "it failed repeatedly and is skipped for a while (circuit open).");
+            default -> httpError(502, prefix + "it could not be reached (" + rootCause(error) + ").");
         };
-        return "hotloop could not " + what + " on the MCP server '" + server.label() + "': " + why + ".";
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName();
+    }
+
+    static ObjectNode protocolError(int code, String message) {
+        return ProtocolJson.nodes()
+                .objectNode()
+                .put("type", "mcp_protocol_error")
+                .put("code", code)
+                .put("message", message);
+    }
+
+    private static ObjectNode httpError(int code, String message) {
+        return ProtocolJson.nodes()
+                .objectNode()
+                .put("type", "http_error")
+                .put("code", code)
+                .put("message", message);
+    }
+
+    /** What the model reads of an {@code mcp_call.error}: its message, or the tool's error content. */
+    static String errorText(JsonNode error) {
+        if (error.path("message").isString()) {
+            return error.path("message").stringValue();
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode content : error.path("content")) {
+            text.append(text.isEmpty() ? "" : "\n").append(content.path("text").asString(""));
+        }
+        return text.toString();
     }
 
     private static Item developerMessage(String text) {
