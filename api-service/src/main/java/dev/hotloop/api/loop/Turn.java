@@ -6,6 +6,7 @@ import dev.hotloop.api.mcp.McpTurn;
 import dev.hotloop.api.metrics.TurnTrace;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.request.CreateRequest;
+import dev.hotloop.protocol.tool.FunctionTool;
 import dev.hotloop.protocol.response.Response;
 import java.util.List;
 
@@ -16,6 +17,8 @@ import java.util.List;
  * @param context     the conversation it continues followed by its input, calls all answered
  * @param inputTokens tokens of the whole rendered input (preamble, history and input)
  * @param trace       where the turn's time goes, stage by stage
+ * @param configured  the tool-runner functions its {@code hotloop_tool} entries name, offered to the model and run
+ *                    on the server
  * @param mcp         the MCP servers hotloop hosts for it ({@link McpTurn#NONE} when none)
  */
 public record Turn(
@@ -27,6 +30,7 @@ public record Turn(
         Conversation context,
         int inputTokens,
         TurnTrace trace,
+        List<FunctionTool> configured,
         McpTurn mcp) {
 
     public String tenant() {

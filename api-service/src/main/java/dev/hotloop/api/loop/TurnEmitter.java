@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * Turns one response's model events into protocol events: opens and closes output items, numbers every
@@ -32,6 +33,7 @@ final class TurnEmitter {
     static final String MCP = "mcp";
 
     private final Set<String> hostedTools;
+    private final Set<String> configuredTools;
     private final McpTurn mcp;
     private final List<Item> output = new ArrayList<>();
     private final List<HostedCall> hostedCalls = new ArrayList<>();
@@ -44,10 +46,12 @@ final class TurnEmitter {
 
     /**
      * @param hostedTools names of the request's tools the platform runs itself (their calls become e.g. shell_call)
+     * @param configuredTools names of the tool-runner functions the request offers (their calls run on the server)
      * @param mcp         the MCP servers the platform hosts for this response (their calls become mcp_call items)
      */
-    TurnEmitter(Set<String> hostedTools, McpTurn mcp) {
+    TurnEmitter(Set<String> hostedTools, Set<String> configuredTools, McpTurn mcp) {
         this.hostedTools = hostedTools;
+        this.configuredTools = configuredTools;
         this.mcp = mcp;
     }
 
@@ -163,8 +167,25 @@ final class TurnEmitter {
         throw new IllegalStateException("No output item " + id);
     }
 
-    /** A hosted call's result joins the output as its {@code shell_call_output} item. */
+    /**
+     * A hosted call's result joins the output as its {@code shell_call_output} item, or a configured tool's as the
+     * {@code function_call_output} of its call.
+     */
     List<ResponseEvent> hostedResult(HostedCall call, JsonNode result) {
+        if (configuredTools.contains(call.tool())) {
+            ObjectNode json = ProtocolJson.nodes().objectNode();
+            json.put("id", ResponseIds.item("fco"));
+            json.put("type", "function_call_output");
+            json.put("call_id", call.callId());
+            json.put("output", result.path("output").asString(""));
+            json.put("status", Response.COMPLETED);
+            Item done = Item.of(json);
+            int index = output.size();
+            output.add(done);
+            return List.of(
+                    new ResponseEvent.OutputItem("response.output_item.added", sequence++, index, done),
+                    new ResponseEvent.OutputItem("response.output_item.done", sequence++, index, done));
+        }
         ObjectNode item = ProtocolJson.nodes().objectNode();
         item.put("id", ResponseIds.item("sho"));
         item.put("type", call.tool() + "_call_output");
@@ -367,6 +388,10 @@ final class TurnEmitter {
                     closing.name(),
                     content));
             item = FunctionCallItem.of(closing.id(), callId, closing.name(), content, status);
+            if (completed && configuredTools.contains(closing.name())) {
+                // a tool-runner function: its output follows in this response, as a shell call's does
+                hostedCalls.add(new HostedCall(closing.name(), callId, StringNode.valueOf(content), item));
+            }
         } else {
             events.add(new ResponseEvent.TextDone(
                     "response.output_text.done",

@@ -32,6 +32,7 @@ import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.response.CompactedResponse;
 import dev.hotloop.protocol.response.Response;
 import dev.hotloop.protocol.response.Usage;
+import dev.hotloop.protocol.tool.FunctionTool;
 import dev.hotloop.protocol.tool.HostedTool;
 import dev.hotloop.protocol.tool.Tool;
 import dev.hotloop.protocol.tool.ToolChoice;
@@ -42,6 +43,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,8 @@ public class TurnEngine {
 
     private static final Logger log = LoggerFactory.getLogger(TurnEngine.class);
     private static final Set<String> SHELL = Set.of("shell");
+    /** The extension tool type naming a tool configured in tool-runner. */
+    private static final String CONFIGURED = "hotloop_tool";
 
     private final ModelCatalog models;
     private final SessionClient sessions;
@@ -118,18 +122,22 @@ public class TurnEngine {
                                     : ResponseIds.continuing(request.previousResponseId());
                             Response start = Response.start(
                                     id, model, request, clock.instant().getEpochSecond());
-                            return mcp.open(origin.tenant(), request, provider, context.items())
-                                    .zipWith(tokens.preamble(request.instructions(), request.tools()))
+                            return Mono.zip(
+                                            configuredTools(request),
+                                            mcp.open(origin.tenant(), request, provider, context.items()),
+                                            tokens.preamble(request.instructions(), request.tools()))
                                     .map(hosted -> new Turn(
                                             origin,
                                             request,
-                                            start,
+                                            // validating SDKs know no hotloop_tool: a configured tool echoes as its function
+                                            hosted.getT1().isEmpty() ? start : start.withTools(echoed(request, hosted.getT1())),
                                             provider,
                                             input,
                                             context,
-                                            hosted.getT2() + context.tokens(),
+                                            hosted.getT3() + context.tokens(),
                                             trace,
-                                            hosted.getT1()));
+                                            hosted.getT1(),
+                                            hosted.getT2()));
                         });
             });
         });
@@ -145,7 +153,10 @@ public class TurnEngine {
         return Flux.usingWhen(
                 Mono.just(turn.mcp()),
                 hosted -> {
-                    TurnEmitter emitter = new TurnEmitter(hostedTools(turn.request()), hosted);
+                    TurnEmitter emitter = new TurnEmitter(
+                            hostedTools(turn.request()),
+                            turn.configured().stream().map(FunctionTool::name).collect(Collectors.toSet()),
+                            hosted);
                     Flux<ResponseEvent> opening = Flux.just(
                             emitter.lifecycle("response.created", turn.response()),
                             emitter.lifecycle("response.in_progress", turn.response()));
@@ -254,6 +265,68 @@ public class TurnEngine {
         return spans.mono("tool", tools.execute(turn.tenant(), chain, call))
                 .doOnSuccess(result -> turn.trace().addSince(Stage.TOOL, started))
                 .flatMapIterable(result -> emitter.hostedResult(call, result));
+    }
+
+    /**
+     * The tool-runner functions the request's {@code hotloop_tool} entries name ({@code {"type": "hotloop_tool",
+     * "name": "word_count"}}); a 400 naming the entry when tool-runner has no such tool or the request has a
+     * function of that name.
+     */
+    private Mono<List<FunctionTool>> configuredTools(CreateRequest request) {
+        if (request.tools().stream().noneMatch(tool -> CONFIGURED.equals(tool.type()))) {
+            return Mono.just(List.of());
+        }
+        return tools.configuredTools().map(available -> {
+            List<FunctionTool> offered = new ArrayList<>();
+            List<Tool> requested = request.tools();
+            for (int i = 0; i < requested.size(); i++) {
+                if (!CONFIGURED.equals(requested.get(i).type())) {
+                    continue;
+                }
+                String name = requested.get(i).json().path("name").asString("");
+                FunctionTool tool = available.get(name);
+                if (tool == null) {
+                    throw ApiException.invalidRequest(
+                            "tools[" + i + "].name",
+                            ErrorCodes.TOOL_NOT_FOUND,
+                            "No configured tool '" + name + "'. Available: " + available.keySet().stream().sorted().toList() + ".");
+                }
+                boolean taken = requested.stream().anyMatch(t -> t instanceof FunctionTool f && f.name().equals(name));
+                if (taken) {
+                    throw ApiException.invalidRequest(
+                            "tools[" + i + "].name",
+                            ErrorCodes.DUPLICATE_FUNCTION_NAME,
+                            "Duplicate function name '" + name + "' in tools.");
+                }
+                offered.add(tool);
+            }
+            return List.copyOf(offered);
+        });
+    }
+
+    /** The request's tools with each {@code hotloop_tool} entry replaced by its function, credentials left out. */
+    private static List<Tool> echoed(CreateRequest request, List<FunctionTool> configured) {
+        List<Tool> tools = new ArrayList<>(request.tools().size());
+        int next = 0;
+        for (Tool tool : request.tools()) {
+            tools.add(CONFIGURED.equals(tool.type()) ? configured.get(next++) : tool.echoed());
+        }
+        return tools;
+    }
+
+    /** The tools the model sees: configured tools as their functions, hosted MCP servers' tools as functions. */
+    private static List<Tool> modelTools(Turn turn) {
+        List<Tool> tools = turn.request().tools();
+        if (!turn.configured().isEmpty()) {
+            tools = new ArrayList<>(tools.size());
+            for (Tool tool : turn.request().tools()) {
+                if (!CONFIGURED.equals(tool.type())) {
+                    tools.add(tool);
+                }
+            }
+            tools.addAll(turn.configured());
+        }
+        return turn.mcp().modelTools(tools);
     }
 
     /** Names of the request's tools that hotloop runs itself: today the {@code shell} tool. */
@@ -409,7 +482,7 @@ public class TurnEngine {
                 turn.response().model(),
                 request.instructions(),
                 turn.mcp().modelContext(context),
-                turn.mcp().modelTools(request.tools()),
+                modelTools(turn),
                 request.toolChoice(),
                 request.parallelToolCalls(),
                 request.maxOutputTokens(),
