@@ -31,7 +31,8 @@ public final class ToolRunnerFixture {
                                 "--server.port=" + PORT,
                                 "--management.tracing.sampling.probability=1.0",
                                 "--hotloop.tools.workspace.root=" + Files.createTempDirectory("hotloop-workspaces"),
-                                // a configured tool, offered to the model by {"type": "hotloop_tool", "name": "echo_text"}
+                                // a configured tool, offered to the model by {"type": "hotloop_tool", "name":
+                                // "echo_text"}
                                 "--hotloop.tools.configured[0].name=echo_text",
                                 "--hotloop.tools.configured[0].description=Prints the text it is given.",
                                 "--hotloop.tools.configured[0].parameters={\"type\":\"object\",\"properties\":"

@@ -6,8 +6,8 @@ import dev.hotloop.api.mcp.McpTurn;
 import dev.hotloop.api.metrics.TurnTrace;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.request.CreateRequest;
-import dev.hotloop.protocol.tool.FunctionTool;
 import dev.hotloop.protocol.response.Response;
+import dev.hotloop.protocol.tool.FunctionTool;
 import java.util.List;
 
 /**

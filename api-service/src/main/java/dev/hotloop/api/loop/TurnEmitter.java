@@ -109,7 +109,8 @@ final class TurnEmitter {
         int index = output.size();
         output.add(new PassThroughItem(item));
         return List.of(
-                new ResponseEvent.OutputItem("response.output_item.added", sequence++, index, new PassThroughItem(item)),
+                new ResponseEvent.OutputItem(
+                        "response.output_item.added", sequence++, index, new PassThroughItem(item)),
                 progress("response.mcp_list_tools.in_progress", item, index));
     }
 
@@ -119,20 +120,23 @@ final class TurnEmitter {
         String outcome = item.hasNonNull("error") ? "failed" : "completed";
         return List.of(
                 progress("response.mcp_list_tools." + outcome, item, index),
-                new ResponseEvent.OutputItem("response.output_item.done", sequence++, index, new PassThroughItem(item)));
+                new ResponseEvent.OutputItem(
+                        "response.output_item.done", sequence++, index, new PassThroughItem(item)));
     }
 
     /** A granted {@code mcp_call} starts: {@code output_item.added}; the call runs next. */
     List<ResponseEvent> mcpCallStarted(ObjectNode item) {
         int index = output.size();
         output.add(new PassThroughItem(item));
-        return List.of(new ResponseEvent.OutputItem("response.output_item.added", sequence++, index, new PassThroughItem(item)));
+        return List.of(new ResponseEvent.OutputItem(
+                "response.output_item.added", sequence++, index, new PassThroughItem(item)));
     }
 
     /** {@code mcp_call.in_progress}: the call was sent to its server. */
     ResponseEvent mcpCallRunning(HostedCall call) {
         ObjectNode item = call.item().json();
-        return progress("response.mcp_call.in_progress", item, indexOf(item.path("id").asString("")));
+        return progress(
+                "response.mcp_call.in_progress", item, indexOf(item.path("id").asString("")));
     }
 
     /** The call's output or error joins its item: {@code mcp_call.completed} (or {@code failed}), {@code output_item.done}. */
@@ -144,7 +148,8 @@ final class TurnEmitter {
         int index = replace(item);
         return List.of(
                 progress("response.mcp_call." + (result.error() == null ? "completed" : "failed"), item, index),
-                new ResponseEvent.OutputItem("response.output_item.done", sequence++, index, new PassThroughItem(item)));
+                new ResponseEvent.OutputItem(
+                        "response.output_item.done", sequence++, index, new PassThroughItem(item)));
     }
 
     private ResponseEvent progress(String type, ObjectNode item, int index) {
@@ -245,14 +250,16 @@ final class TurnEmitter {
                 Item added = binding != null
                         ? mcpItem(call.id(), binding, "", IN_PROGRESS)
                         : hosted
-                        ? hostedCall(
-                                call,
-                                start.callId(),
-                                ProtocolJson.nodes()
-                                        .objectNode()
-                                        .set("commands", ProtocolJson.nodes().arrayNode()),
-                                IN_PROGRESS)
-                        : FunctionCallItem.of(call.id(), start.callId(), start.name(), "", IN_PROGRESS);
+                                ? hostedCall(
+                                        call,
+                                        start.callId(),
+                                        ProtocolJson.nodes()
+                                                .objectNode()
+                                                .set(
+                                                        "commands",
+                                                        ProtocolJson.nodes().arrayNode()),
+                                        IN_PROGRESS)
+                                : FunctionCallItem.of(call.id(), start.callId(), start.name(), "", IN_PROGRESS);
                 events.add(new ResponseEvent.OutputItem(
                         "response.output_item.added", sequence++, call.outputIndex(), added));
             }

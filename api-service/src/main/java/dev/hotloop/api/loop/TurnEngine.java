@@ -47,10 +47,10 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The agent loop, one engine under every transport: {@link #prepare} resolves and validates a request
@@ -129,8 +129,11 @@ public class TurnEngine {
                                     .map(hosted -> new Turn(
                                             origin,
                                             request,
-                                            // validating SDKs know no hotloop_tool: a configured tool echoes as its function
-                                            hosted.getT1().isEmpty() ? start : start.withTools(echoed(request, hosted.getT1())),
+                                            // validating SDKs know no hotloop_tool: a configured tool echoes as its
+                                            // function
+                                            hosted.getT1().isEmpty()
+                                                    ? start
+                                                    : start.withTools(echoed(request, hosted.getT1())),
                                             provider,
                                             input,
                                             context,
@@ -200,7 +203,8 @@ public class TurnEngine {
                     item.put("arguments", request.path("arguments").asString(""));
                     item.put("approval_request_id", request.path("id").asString(""));
                     item.put("status", Response.IN_PROGRESS);
-                    HostedCall call = new HostedCall(TurnEmitter.MCP, item.path("id").asString(""), item, new PassThroughItem(item));
+                    HostedCall call = new HostedCall(
+                            TurnEmitter.MCP, item.path("id").asString(""), item, new PassThroughItem(item));
                     return Flux.fromIterable(emitter.mcpCallStarted(item)).concatWith(runHosted(turn, emitter, call));
                 })
                 .concatWith(Flux.defer(() -> sample(turn, emitter, allowed)));
@@ -243,8 +247,7 @@ public class TurnEngine {
         return Flux.fromIterable(calls.subList(from, calls.size()))
                 .filter(call -> TurnEmitter.MCP.equals(call.tool()))
                 .concatMapIterable(call -> emitter.mcpCallDone(
-                        call,
-                        McpTurn.Result.notRun("Not run: the response reached max_tool_calls (" + max + ").")));
+                        call, McpTurn.Result.notRun("Not run: the response reached max_tool_calls (" + max + ").")));
     }
 
     private Flux<ResponseEvent> runHosted(Turn turn, TurnEmitter emitter, HostedCall call) {
@@ -252,7 +255,9 @@ public class TurnEngine {
         if (TurnEmitter.MCP.equals(call.tool())) {
             JsonNode item = call.action();
             McpTurn.Binding binding = turn.mcp()
-                    .binding(item.path("server_label").asString(""), item.path("name").asString(""));
+                    .binding(
+                            item.path("server_label").asString(""),
+                            item.path("name").asString(""));
             Mono<McpTurn.Result> result = binding == null
                     ? Mono.just(McpTurn.Result.notRun("The tool is not among this request's mcp tools."))
                     : turn.mcp().call(binding, item.path("arguments").asString(""));
@@ -289,9 +294,11 @@ public class TurnEngine {
                     throw ApiException.invalidRequest(
                             "tools[" + i + "].name",
                             ErrorCodes.TOOL_NOT_FOUND,
-                            "No configured tool '" + name + "'. Available: " + available.keySet().stream().sorted().toList() + ".");
+                            "No configured tool '" + name + "'. Available: "
+                                    + available.keySet().stream().sorted().toList() + ".");
                 }
-                boolean taken = requested.stream().anyMatch(t -> t instanceof FunctionTool f && f.name().equals(name));
+                boolean taken = requested.stream()
+                        .anyMatch(t -> t instanceof FunctionTool f && f.name().equals(name));
                 if (taken) {
                     throw ApiException.invalidRequest(
                             "tools[" + i + "].name",

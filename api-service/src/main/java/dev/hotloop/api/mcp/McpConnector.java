@@ -37,7 +37,8 @@ public final class McpConnector {
         this.breakerConfig = CircuitBreakerConfig.from(settings.circuitBreaker().config())
                 .recordException(error -> true)
                 .build();
-        this.breakers = Caffeine.newBuilder().maximumSize(settings.maxBreakers()).build();
+        this.breakers =
+                Caffeine.newBuilder().maximumSize(settings.maxBreakers()).build();
     }
 
     public ApiProperties.Mcp settings() {
@@ -47,17 +48,17 @@ public final class McpConnector {
     /** An initialized session with the tool's server, within the listing time limit and through its breaker. */
     public Mono<McpAsyncClient> connect(McpTool tool) {
         return Mono.defer(() -> {
-            McpAsyncClient client = McpClient.async(transport(tool))
-                    .clientInfo(CLIENT)
-                    .requestTimeout(settings.callTimeout().plus(settings.listTimeout()))
-                    .initializationTimeout(settings.listTimeout())
-                    .build();
-            return client.initialize()
-                    .timeout(settings.listTimeout())
-                    .thenReturn(client)
-                    .doOnError(failed -> client.close())
-                    .doOnCancel(client::close);
-        })
+                    McpAsyncClient client = McpClient.async(transport(tool))
+                            .clientInfo(CLIENT)
+                            .requestTimeout(settings.callTimeout().plus(settings.listTimeout()))
+                            .initializationTimeout(settings.listTimeout())
+                            .build();
+                    return client.initialize()
+                            .timeout(settings.listTimeout())
+                            .thenReturn(client)
+                            .doOnError(failed -> client.close())
+                            .doOnCancel(client::close);
+                })
                 .transformDeferred(CircuitBreakerOperator.of(breaker(tool)));
     }
 
@@ -92,7 +93,8 @@ public final class McpConnector {
         McpSyncHttpClientRequestCustomizer headers =
                 (request, method, uri, body, context) -> tool.headers().forEach(request::header);
         Duration connect = settings.connectTimeout();
-        int maxMessage = (int) Math.min(Integer.MAX_VALUE, settings.maxMessageSize().toBytes());
+        int maxMessage =
+                (int) Math.min(Integer.MAX_VALUE, settings.maxMessageSize().toBytes());
         if (url.getRawPath() != null && url.getRawPath().endsWith("/sse")) {
             return HttpClientSseClientTransport.builder(base)
                     .sseEndpoint(path)

@@ -92,7 +92,8 @@ public record McpTool(
                 headers,
                 allowedTools,
                 approval(json.get("require_approval"), param + ".require_approval"),
-                digest(url + "\n" + (allowed.isMissingNode() ? "" : ProtocolJson.mapper().writeValueAsString(allowed))));
+                digest(url + "\n"
+                        + (allowed.isMissingNode() ? "" : ProtocolJson.mapper().writeValueAsString(allowed))));
     }
 
     /** The name the model calls a tool of this server by, such as {@code mcp__docs__search}. */
@@ -126,7 +127,9 @@ public record McpTool(
         try {
             URI url = new URI(value);
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null || url.getUserInfo() != null) {
+            if (!(scheme.equals("http") || scheme.equals("https"))
+                    || url.getHost() == null
+                    || url.getUserInfo() != null) {
                 throw new URISyntaxException(value, "expected an http or https URL with a host and no user info");
             }
             return url;
@@ -140,7 +143,8 @@ public record McpTool(
         Map<String, String> headers = new LinkedHashMap<>();
         JsonNode given = json.path("headers");
         if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
-            throw ApiException.invalidType(param + ".headers", "an object", given.getNodeType().name().toLowerCase(Locale.ROOT));
+            throw ApiException.invalidType(
+                    param + ".headers", "an object", given.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         for (Map.Entry<String, JsonNode> header : given.properties()) {
             String name = header.getKey();
@@ -150,7 +154,8 @@ public record McpTool(
                         ErrorCodes.INVALID_VALUE,
                         "Invalid '" + param + ".headers': '" + name + "' cannot be sent to an MCP server.");
             }
-            if (!header.getValue().isString() || header.getValue().stringValue().indexOf('\n') >= 0
+            if (!header.getValue().isString()
+                    || header.getValue().stringValue().indexOf('\n') >= 0
                     || header.getValue().stringValue().indexOf('\r') >= 0) {
                 throw ApiException.invalidRequest(
                         param + ".headers",
@@ -178,7 +183,8 @@ public record McpTool(
             };
         }
         if (!given.isObject()) {
-            throw ApiException.invalidType(param, "a string or an object", given.getNodeType().name().toLowerCase(Locale.ROOT));
+            throw ApiException.invalidType(
+                    param, "a string or an object", given.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         return new Approval(
                 true,
@@ -191,7 +197,8 @@ public record McpTool(
             return Set.of();
         }
         if (!list.isArray()) {
-            throw ApiException.invalidType(param, "an array of strings", list.getNodeType().name().toLowerCase(Locale.ROOT));
+            throw ApiException.invalidType(
+                    param, "an array of strings", list.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         Set<String> names = new LinkedHashSet<>();
         for (JsonNode name : list) {
@@ -209,7 +216,10 @@ public record McpTool(
             throw ApiException.missingParameter(param + "." + field);
         }
         if (!value.isString() || value.stringValue().isBlank()) {
-            throw ApiException.invalidType(param + "." + field, "a non-empty string", value.getNodeType().name().toLowerCase(Locale.ROOT));
+            throw ApiException.invalidType(
+                    param + "." + field,
+                    "a non-empty string",
+                    value.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         return value.stringValue();
     }

@@ -8,8 +8,8 @@ import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.tool.FunctionTool;
 import dev.hotloop.protocol.tool.Tool;
-import io.modelcontextprotocol.client.McpAsyncClient;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
@@ -77,8 +77,10 @@ public final class McpTurn {
         Set<String> answered = new HashSet<>();
         for (Item item : context) {
             switch (item.type()) {
-                case "mcp_approval_request" -> requests.put(item.json().path("id").asString(""), item.json());
-                case "mcp_call" -> answered.add(item.json().path("approval_request_id").asString(""));
+                case "mcp_approval_request" ->
+                    requests.put(item.json().path("id").asString(""), item.json());
+                case "mcp_call" ->
+                    answered.add(item.json().path("approval_request_id").asString(""));
                 default -> {
                     // only requests and their calls matter here
                 }
@@ -104,7 +106,8 @@ public final class McpTurn {
             if ("mcp_list_tools".equals(item.type())) {
                 McpTool server = byLabel.get(item.json().path("server_label").asString(""));
                 if (server != null
-                        && server.definition().equals(item.json().path(DEFINITION).asString(""))
+                        && server.definition()
+                                .equals(item.json().path(DEFINITION).asString(""))
                         && !item.json().hasNonNull("error")) {
                     listings.put(server.label(), item.json());
                 } else if (server != null) {
@@ -158,7 +161,11 @@ public final class McpTurn {
                     return item;
                 })
                 .onErrorResume(error -> Mono.just(started.deepCopy()
-                        .put("error", failure(server, "list its tools", error).path("message").asString(""))));
+                        .put(
+                                "error",
+                                failure(server, "list its tools", error)
+                                        .path("message")
+                                        .asString(""))));
     }
 
     /** What the model may call by a function name, or null when the name is no MCP tool of this turn. */
@@ -205,14 +212,19 @@ public final class McpTurn {
             McpTool server = byLabel.get(label);
             for (JsonNode listed : listing.path("tools")) {
                 String name = McpTool.functionName(label, listed.path("name").asString(""));
-                if (server != null && server.allows(listed.path("name").asString("")) && name.length() <= 64 && names.add(name)) {
+                if (server != null
+                        && server.allows(listed.path("name").asString(""))
+                        && name.length() <= 64
+                        && names.add(name)) {
                     ObjectNode function = ProtocolJson.nodes().objectNode();
                     function.put("type", "function");
                     function.put("name", name);
                     function.put("description", listed.path("description").asString(""));
-                    function.set("parameters", listed.path("input_schema").isObject()
-                            ? listed.get("input_schema")
-                            : ProtocolJson.nodes().objectNode().put("type", "object"));
+                    function.set(
+                            "parameters",
+                            listed.path("input_schema").isObject()
+                                    ? listed.get("input_schema")
+                                    : ProtocolJson.nodes().objectNode().put("type", "object"));
                     function.put("strict", false);
                     tools.add(new FunctionTool(function));
                 }
@@ -232,7 +244,8 @@ public final class McpTurn {
         }
         Map<String, JsonNode> denials = new HashMap<>();
         for (Item item : items) {
-            if ("mcp_approval_response".equals(item.type()) && !item.json().path("approve").asBoolean(false)) {
+            if ("mcp_approval_response".equals(item.type())
+                    && !item.json().path("approve").asBoolean(false)) {
                 denials.put(item.json().path("approval_request_id").asString(""), item.json());
             }
         }
@@ -245,7 +258,9 @@ public final class McpTurn {
                     view.add(FunctionCallItem.of(
                             callId,
                             callId,
-                            McpTool.functionName(json.path("server_label").asString(""), json.path("name").asString("")),
+                            McpTool.functionName(
+                                    json.path("server_label").asString(""),
+                                    json.path("name").asString("")),
                             json.path("arguments").asString(""),
                             "completed"));
                     String output = json.hasNonNull("error")
@@ -260,17 +275,23 @@ public final class McpTurn {
                         view.add(FunctionCallItem.of(
                                 callId,
                                 callId,
-                                McpTool.functionName(json.path("server_label").asString(""), json.path("name").asString("")),
+                                McpTool.functionName(
+                                        json.path("server_label").asString(""),
+                                        json.path("name").asString("")),
                                 json.path("arguments").asString(""),
                                 "completed"));
                         String reason = denial.path("reason").asString("");
-                        view.add(functionOutput(callId, "[error] The user denied this call" + (reason.isEmpty() ? "." : ": " + reason)));
+                        view.add(functionOutput(
+                                callId,
+                                "[error] The user denied this call" + (reason.isEmpty() ? "." : ": " + reason)));
                     }
                 }
                 case "mcp_list_tools" -> {
                     if (json.hasNonNull("error")) {
-                        view.add(developerMessage("The MCP server '" + json.path("server_label").asString("")
-                                + "' is unavailable, so its tools cannot be used: " + json.path("error").asString("")));
+                        view.add(developerMessage(
+                                "The MCP server '" + json.path("server_label").asString("")
+                                        + "' is unavailable, so its tools cannot be used: "
+                                        + json.path("error").asString("")));
                     }
                 }
                 case "mcp_approval_response" -> {
@@ -286,7 +307,9 @@ public final class McpTurn {
     public Mono<Result> call(Binding binding, String arguments) {
         Map<String, Object> parsed;
         try {
-            JsonNode node = arguments.isBlank() ? ProtocolJson.nodes().objectNode() : ProtocolJson.mapper().readTree(arguments);
+            JsonNode node = arguments.isBlank()
+                    ? ProtocolJson.nodes().objectNode()
+                    : ProtocolJson.mapper().readTree(arguments);
             if (!node.isObject()) {
                 return Mono.just(new Result(null, protocolError(-32602, "The arguments must be a JSON object.")));
             }
@@ -305,7 +328,8 @@ public final class McpTurn {
                     error.putArray("content").addObject().put("type", "text").put("text", capped(text(result), max));
                     return new Result(null, error);
                 })
-                .onErrorResume(error -> Mono.just(new Result(null, failure(binding.server(), "call '" + binding.tool() + "'", error))));
+                .onErrorResume(error ->
+                        Mono.just(new Result(null, failure(binding.server(), "call '" + binding.tool() + "'", error))));
     }
 
     /** Closes the sessions this response opened; completes when they are closed, never errors. */
@@ -321,14 +345,16 @@ public final class McpTurn {
     }
 
     private Mono<McpAsyncClient> session(McpTool server) {
-        return sessions.computeIfAbsent(server.label(), label -> connector()
-                .connect(server)
-                .doOnNext(client -> {
-                    synchronized (opened) {
-                        opened.add(client);
-                    }
-                })
-                .cache()); // one session per server and response; a server that failed to connect stays failed
+        return sessions.computeIfAbsent(
+                server.label(),
+                label -> connector()
+                        .connect(server)
+                        .doOnNext(client -> {
+                            synchronized (opened) {
+                                opened.add(client);
+                            }
+                        })
+                        .cache()); // one session per server and response; a server that failed to connect stays failed
     }
 
     private McpConnector connector() {
@@ -344,9 +370,11 @@ public final class McpTurn {
         if (tool.description() != null) {
             listed.put("description", tool.description());
         }
-        listed.set("input_schema", tool.inputSchema() == null
-                ? ProtocolJson.nodes().objectNode().put("type", "object")
-                : ProtocolJson.mapper().valueToTree(tool.inputSchema()));
+        listed.set(
+                "input_schema",
+                tool.inputSchema() == null
+                        ? ProtocolJson.nodes().objectNode().put("type", "object")
+                        : ProtocolJson.mapper().valueToTree(tool.inputSchema()));
         if (tool.annotations() != null) {
             listed.set("annotations", ProtocolJson.mapper().valueToTree(tool.annotations()));
         }
@@ -361,9 +389,10 @@ public final class McpTurn {
                 if (!text.isEmpty()) {
                     text.append('\n');
                 }
-                text.append(content instanceof McpSchema.TextContent t
-                        ? t.text()
-                        : ProtocolJson.mapper().writeValueAsString(content));
+                text.append(
+                        content instanceof McpSchema.TextContent t
+                                ? t.text()
+                                : ProtocolJson.mapper().writeValueAsString(content));
             }
         }
         if (text.isEmpty() && result.structuredContent() != null) {
@@ -387,8 +416,11 @@ public final class McpTurn {
     private static ObjectNode failure(McpTool server, String what, Throwable error) {
         String prefix = "hotloop could not " + what + " on the MCP server '" + server.label() + "': ";
         return switch (error) {
-            case McpError protocol when protocol.getJsonRpcError() != null ->
-                protocolError(protocol.getJsonRpcError().code(), prefix + protocol.getJsonRpcError().message());
+            case McpError protocol
+            when protocol.getJsonRpcError() != null ->
+                protocolError(
+                        protocol.getJsonRpcError().code(),
+                        prefix + protocol.getJsonRpcError().message());
             case TimeoutException late -> httpError(504, prefix + "it did not answer in time.");
             case CallNotPermittedException open ->
                 httpError(503, prefix + "it failed repeatedly and is skipped for a while (circuit open).");

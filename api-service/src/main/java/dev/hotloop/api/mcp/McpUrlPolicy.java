@@ -116,7 +116,10 @@ public final class McpUrlPolicy {
             return true;
         }
         char next = url.charAt(prefix.length());
-        return next == '/' || next == '?' || next == '#' || (next == ':' && !prefix.substring(prefix.indexOf("//") + 2).contains(":"));
+        return next == '/'
+                || next == '?'
+                || next == '#'
+                || (next == ':' && !prefix.substring(prefix.indexOf("//") + 2).contains(":"));
     }
 
     private static List<String> normalized(List<String> urls) {
@@ -126,7 +129,9 @@ public final class McpUrlPolicy {
     /** Scheme and host are case-insensitive; the rest is compared as written. */
     private static String normalized(String url) {
         int hostEnd = url.indexOf('/', url.indexOf("//") + 2);
-        return hostEnd < 0 ? url.toLowerCase(Locale.ROOT) : url.substring(0, hostEnd).toLowerCase(Locale.ROOT) + url.substring(hostEnd);
+        return hostEnd < 0
+                ? url.toLowerCase(Locale.ROOT)
+                : url.substring(0, hostEnd).toLowerCase(Locale.ROOT) + url.substring(hostEnd);
     }
 
     private static ApiException refused(String param, String reason) {

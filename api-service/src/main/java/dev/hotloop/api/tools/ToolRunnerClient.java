@@ -6,13 +6,13 @@ import dev.hotloop.api.remote.Replicas;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.protocol.tool.FunctionTool;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
 import io.github.resilience4j.timelimiter.TimeLimiter;
-import dev.hotloop.protocol.tool.FunctionTool;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -43,6 +43,7 @@ public class ToolRunnerClient {
     private static final String TOOLS = "/internal/v1/tools";
     /** The tool list changes only with tool-runner's configuration: read again after this. */
     private static final Duration TOOLS_TTL = Duration.ofMinutes(1);
+
     private static final String SHELL = "shell";
     /** A refused call exits as a shell's usage errors do. */
     private static final int REFUSED_EXIT_CODE = 2;
@@ -65,11 +66,13 @@ public class ToolRunnerClient {
         this.replicas = replicas;
         this.bulkhead = bulkhead;
         this.timeLimiter = timeLimiter;
-        this.configured = replicas.call(RendezvousRouter.tagKey(TOOLS), (replica, owner) -> http.get()
-                        .uri(replica + TOOLS)
-                        .retrieve()
-                        .bodyToMono(byte[].class)
-                        .transformDeferred(TimeLimiterOperator.of(timeLimiter)))
+        this.configured = replicas.call(
+                        RendezvousRouter.tagKey(TOOLS),
+                        (replica, owner) -> http.get()
+                                .uri(replica + TOOLS)
+                                .retrieve()
+                                .bodyToMono(byte[].class)
+                                .transformDeferred(TimeLimiterOperator.of(timeLimiter)))
                 .map(ToolRunnerClient::functions)
                 .onErrorMap(error -> !(error instanceof ApiException), ToolRunnerClient::unavailable)
                 .cache(tools -> TOOLS_TTL, error -> Duration.ZERO, () -> Duration.ZERO);

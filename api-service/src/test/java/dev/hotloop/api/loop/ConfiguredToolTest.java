@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class ConfiguredToolTest extends PlatformTest {
 
-    private static final JsonValue ECHO_TEXT = JsonValue.from(List.of(Map.of("type", "hotloop_tool", "name", "echo_text")));
+    private static final JsonValue ECHO_TEXT =
+            JsonValue.from(List.of(Map.of("type", "hotloop_tool", "name", "echo_text")));
 
     private OpenAIClient client;
 
@@ -44,11 +45,12 @@ class ConfiguredToolTest extends PlatformTest {
 
     @Test
     void aConfiguredToolRunsInsideTheResponseOverHttp() {
-        Response response = client.responses().create(ResponseCreateParams.builder()
-                .model(MODEL)
-                .input("CONFIGURED please")
-                .tools(ECHO_TEXT)
-                .build());
+        Response response = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("CONFIGURED please")
+                        .tools(ECHO_TEXT)
+                        .build());
 
         assertRan(response);
     }
@@ -68,11 +70,12 @@ class ConfiguredToolTest extends PlatformTest {
 
     @Test
     void anUnknownConfiguredToolIsA400() {
-        assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder()
-                        .model(MODEL)
-                        .input("CONFIGURED please")
-                        .tools(JsonValue.from(List.of(Map.of("type", "hotloop_tool", "name", "rm_rf"))))
-                        .build()))
+        assertThatThrownBy(() -> client.responses()
+                        .create(ResponseCreateParams.builder()
+                                .model(MODEL)
+                                .input("CONFIGURED please")
+                                .tools(JsonValue.from(List.of(Map.of("type", "hotloop_tool", "name", "rm_rf"))))
+                                .build()))
                 .isInstanceOfSatisfying(BadRequestException.class, refused -> {
                     assertThat(refused.code()).hasValue("tool_not_found");
                     assertThat(refused.param()).hasValue("tools[0].name");

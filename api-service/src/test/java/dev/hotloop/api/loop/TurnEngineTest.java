@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.hotloop.api.TestApiProperties;
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
-import dev.hotloop.api.TestApiProperties;
 import dev.hotloop.api.mcp.McpHost;
 import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.model.ModelCatalog;

@@ -31,7 +31,10 @@ final class EverythingServer implements AutoCloseable {
         }
         this.path = path;
         ProcessBuilder builder = new ProcessBuilder(
-                        "node", home.resolve("node_modules/" + PACKAGE + "/dist/index.js").toString(), mode)
+                        "node",
+                        home.resolve("node_modules/" + PACKAGE + "/dist/index.js")
+                                .toString(),
+                        mode)
                 .redirectErrorStream(true)
                 .redirectOutput(Files.createTempFile("mcp-everything", ".log").toFile());
         builder.environment().put("PORT", Integer.toString(port));
@@ -85,7 +88,13 @@ final class EverythingServer implements AutoCloseable {
         }
         Files.createDirectories(home);
         Process npm = new ProcessBuilder(List.of(
-                        "npm", "install", "--no-audit", "--no-fund", "--prefix", home.toString(), PACKAGE + "@" + VERSION))
+                        "npm",
+                        "install",
+                        "--no-audit",
+                        "--no-fund",
+                        "--prefix",
+                        home.toString(),
+                        PACKAGE + "@" + VERSION))
                 .inheritIO()
                 .start();
         try {

@@ -94,7 +94,9 @@ class HostedMcpTest extends PlatformTest {
         assertThat(output).hasSize(3);
         ResponseOutputItem.McpListTools listing = output.get(0).asMcpListTools();
         assertThat(listing.serverLabel()).isEqualTo("everything");
-        assertThat(listing.tools()).extracting(ResponseOutputItem.McpListTools.Tool::name).contains("echo", "get-sum");
+        assertThat(listing.tools())
+                .extracting(ResponseOutputItem.McpListTools.Tool::name)
+                .contains("echo", "get-sum");
         ResponseOutputItem.McpCall call = output.get(1).asMcpCall();
         assertThat(call.name()).isEqualTo("echo");
         assertThat(call.output()).hasValue("Echo: hello mcp");
@@ -144,29 +146,33 @@ class HostedMcpTest extends PlatformTest {
     @Test
     void listsAgainWhenTheDefinitionChanges() {
         Response first = client.responses().create(params("MCPECHO please", everythingNeverAsking()));
-        Response second = client.responses().create(ResponseCreateParams.builder()
-                .model(MODEL)
-                .input("MCPSUM please")
-                .previousResponseId(first.id())
-                .addTool(server("everything", everything.url())
-                        .allowedTools(Tool.Mcp.AllowedTools.ofMcp(List.of("get-sum")))
-                        .requireApproval(Tool.Mcp.RequireApproval.McpToolApprovalSetting.NEVER)
-                        .build())
-                .build());
+        Response second = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("MCPSUM please")
+                        .previousResponseId(first.id())
+                        .addTool(server("everything", everything.url())
+                                .allowedTools(Tool.Mcp.AllowedTools.ofMcp(List.of("get-sum")))
+                                .requireApproval(Tool.Mcp.RequireApproval.McpToolApprovalSetting.NEVER)
+                                .build())
+                        .build());
 
         ResponseOutputItem.McpListTools listing = second.output().getFirst().asMcpListTools();
-        assertThat(listing.tools()).extracting(ResponseOutputItem.McpListTools.Tool::name).containsExactly("get-sum");
+        assertThat(listing.tools())
+                .extracting(ResponseOutputItem.McpListTools.Tool::name)
+                .containsExactly("get-sum");
         assertThat(second.output().get(1).asMcpCall().name()).isEqualTo("get-sum");
     }
 
     @Test
     void allowedToolsHideTheOthers() {
-        Response response = client.responses().create(params(
-                "MCPECHO please",
-                server("everything", everything.url())
-                        .allowedTools(Tool.Mcp.AllowedTools.ofMcp(List.of("get-sum")))
-                        .requireApproval(Tool.Mcp.RequireApproval.McpToolApprovalSetting.NEVER)
-                        .build()));
+        Response response = client.responses()
+                .create(params(
+                        "MCPECHO please",
+                        server("everything", everything.url())
+                                .allowedTools(Tool.Mcp.AllowedTools.ofMcp(List.of("get-sum")))
+                                .requireApproval(Tool.Mcp.RequireApproval.McpToolApprovalSetting.NEVER)
+                                .build()));
 
         assertThat(response.output().getFirst().asMcpListTools().tools())
                 .extracting(ResponseOutputItem.McpListTools.Tool::name)
@@ -176,18 +182,21 @@ class HostedMcpTest extends PlatformTest {
 
     @Test
     void worksWithAnSseServer() {
-        Response response = client.responses().create(params(
-                "MCPSUM please",
-                server("everything", everythingSse.url())
-                        .requireApproval(Tool.Mcp.RequireApproval.McpToolApprovalSetting.NEVER)
-                        .build()));
+        Response response = client.responses()
+                .create(params(
+                        "MCPSUM please",
+                        server("everything", everythingSse.url())
+                                .requireApproval(Tool.Mcp.RequireApproval.McpToolApprovalSetting.NEVER)
+                                .build()));
 
         assertThat(response.output().get(1).asMcpCall().output().orElseThrow()).contains("5");
     }
 
     @Test
     void approvalRequiredThenGranted() {
-        Response asked = client.responses().create(params("MCPECHO please", server("everything", everything.url()).build()));
+        Response asked = client.responses()
+                .create(params(
+                        "MCPECHO please", server("everything", everything.url()).build()));
         assertThat(asked.status()).contains(ResponseStatus.COMPLETED);
         ResponseOutputItem.McpApprovalRequest request = asked.output().getLast().asMcpApprovalRequest();
         assertThat(request.name()).isEqualTo("echo");
@@ -203,7 +212,9 @@ class HostedMcpTest extends PlatformTest {
 
     @Test
     void approvalRequiredThenDenied() {
-        Response asked = client.responses().create(params("MCPECHO please", server("everything", everything.url()).build()));
+        Response asked = client.responses()
+                .create(params(
+                        "MCPECHO please", server("everything", everything.url()).build()));
         String requestId = asked.output().getLast().asMcpApprovalRequest().id();
 
         Response denied = client.responses().create(approval(asked.id(), requestId, false));
@@ -214,27 +225,29 @@ class HostedMcpTest extends PlatformTest {
 
     @Test
     void approvalFilterLetsNamedToolsRunUnasked() {
-        Response response = client.responses().create(params(
-                "MCPECHO please",
-                server("everything", everything.url())
-                        .requireApproval(Tool.Mcp.RequireApproval.McpToolApprovalFilter.builder()
-                                .never(Tool.Mcp.RequireApproval.McpToolApprovalFilter.Never.builder()
-                                        .addToolName("echo")
+        Response response = client.responses()
+                .create(params(
+                        "MCPECHO please",
+                        server("everything", everything.url())
+                                .requireApproval(Tool.Mcp.RequireApproval.McpToolApprovalFilter.builder()
+                                        .never(Tool.Mcp.RequireApproval.McpToolApprovalFilter.Never.builder()
+                                                .addToolName("echo")
+                                                .build())
                                         .build())
-                                .build())
-                        .build()));
+                                .build()));
 
         assertThat(response.output().get(1).asMcpCall().output()).hasValue("Echo: hello mcp");
     }
 
     @Test
     void maxToolCallsLeavesTheRestNotRun() {
-        Response response = client.responses().create(ResponseCreateParams.builder()
-                .model(MODEL)
-                .input("MCPTWICE please")
-                .addTool(everythingNeverAsking())
-                .maxToolCalls(1)
-                .build());
+        Response response = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("MCPTWICE please")
+                        .addTool(everythingNeverAsking())
+                        .maxToolCalls(1)
+                        .build());
 
         List<ResponseOutputItem.McpCall> calls = response.output().stream()
                 .filter(ResponseOutputItem::isMcpCall)
@@ -247,13 +260,16 @@ class HostedMcpTest extends PlatformTest {
 
     @Test
     void headersAndAuthorizationReachTheServerButNeverTheResponseOrTheLogs(CapturedOutput logs) throws Exception {
-        Response response = client.responses().create(params(
-                "MCPWHO please",
-                server("java", java.url())
-                        .headers(Tool.Mcp.Headers.builder().putProperty("X-Test-Token", SECRET).build())
-                        .authorization(SECRET + "-bearer")
-                        .requireApproval(Tool.Mcp.RequireApproval.McpToolApprovalSetting.NEVER)
-                        .build()));
+        Response response = client.responses()
+                .create(params(
+                        "MCPWHO please",
+                        server("java", java.url())
+                                .headers(Tool.Mcp.Headers.builder()
+                                        .putProperty("X-Test-Token", SECRET)
+                                        .build())
+                                .authorization(SECRET + "-bearer")
+                                .requireApproval(Tool.Mcp.RequireApproval.McpToolApprovalSetting.NEVER)
+                                .build()));
 
         assertThat(response.output().get(1).asMcpCall().output()).hasValue("headers noted");
         assertThat(java.calledWith())
@@ -297,11 +313,12 @@ class HostedMcpTest extends PlatformTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        Response response = client.responses().create(params(
-                "MCPDOWN please",
-                server("down", "http://127.0.0.1:" + closed + "/mcp")
-                        .requireApproval(Tool.Mcp.RequireApproval.McpToolApprovalSetting.NEVER)
-                        .build()));
+        Response response = client.responses()
+                .create(params(
+                        "MCPDOWN please",
+                        server("down", "http://127.0.0.1:" + closed + "/mcp")
+                                .requireApproval(Tool.Mcp.RequireApproval.McpToolApprovalSetting.NEVER)
+                                .build()));
 
         assertThat(response.status()).contains(ResponseStatus.COMPLETED);
         assertThat(response.output().getFirst().asMcpListTools().error().orElseThrow())
@@ -318,12 +335,13 @@ class HostedMcpTest extends PlatformTest {
         assertThat(first.output().get(1).asMcpCall().output()).isPresent();
         shortLived.close();
 
-        Response second = client.responses().create(ResponseCreateParams.builder()
-                .model(MODEL)
-                .input("MCPWHO again")
-                .previousResponseId(first.id())
-                .addTool(tool)
-                .build());
+        Response second = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("MCPWHO again")
+                        .previousResponseId(first.id())
+                        .addTool(tool)
+                        .build());
 
         assertThat(second.status()).contains(ResponseStatus.COMPLETED);
         ResponseOutputItem.McpCall call = second.output().getFirst().asMcpCall();
@@ -352,10 +370,11 @@ class HostedMcpTest extends PlatformTest {
         return ResponseCreateParams.builder()
                 .model(MODEL)
                 .previousResponseId(previous)
-                .inputOfResponse(List.of(ResponseInputItem.ofMcpApprovalResponse(ResponseInputItem.McpApprovalResponse.builder()
-                        .approvalRequestId(requestId)
-                        .approve(approve)
-                        .build())))
+                .inputOfResponse(
+                        List.of(ResponseInputItem.ofMcpApprovalResponse(ResponseInputItem.McpApprovalResponse.builder()
+                                .approvalRequestId(requestId)
+                                .approve(approve)
+                                .build())))
                 .addTool(server("everything", everything.url()).build())
                 .build();
     }

@@ -28,13 +28,21 @@ final class JavaMcpServer implements AutoCloseable {
     private volatile Map<String, Object> calledWith = Map.of();
 
     private JavaMcpServer(boolean sse) throws Exception {
-        McpServerFeatures.AsyncToolSpecification whoami = tool("whoami", "Tells which headers reached the server", (exchange, call) -> {
-            McpTransportContext context = exchange.transportContext();
-            calledWith = Map.of("token", context.get("token"), "authorization", context.get("authorization"));
-            return Mono.just(McpSchema.CallToolResult.builder().addTextContent("headers noted").build());
-        });
-        McpServerFeatures.AsyncToolSpecification fail = tool("fail", "Always fails", (exchange, call) -> Mono.just(
-                McpSchema.CallToolResult.builder().addTextContent("the fail tool broke on purpose").isError(true).build()));
+        McpServerFeatures.AsyncToolSpecification whoami =
+                tool("whoami", "Tells which headers reached the server", (exchange, call) -> {
+                    McpTransportContext context = exchange.transportContext();
+                    calledWith = Map.of("token", context.get("token"), "authorization", context.get("authorization"));
+                    return Mono.just(McpSchema.CallToolResult.builder()
+                            .addTextContent("headers noted")
+                            .build());
+                });
+        McpServerFeatures.AsyncToolSpecification fail = tool(
+                "fail",
+                "Always fails",
+                (exchange, call) -> Mono.just(McpSchema.CallToolResult.builder()
+                        .addTextContent("the fail tool broke on purpose")
+                        .isError(true)
+                        .build()));
         McpServerFeatures.AsyncToolSpecification hang = tool("hang", "Never answers", (exchange, call) -> Mono.never());
         HttpServlet servlet;
         if (sse) {
@@ -46,10 +54,11 @@ final class JavaMcpServer implements AutoCloseable {
             server = McpServer.async(provider).tools(whoami, fail, hang).build();
             servlet = provider;
         } else {
-            HttpServletStreamableServerTransportProvider provider = HttpServletStreamableServerTransportProvider.builder()
-                    .mcpEndpoint("/mcp")
-                    .contextExtractor(JavaMcpServer::headers)
-                    .build();
+            HttpServletStreamableServerTransportProvider provider =
+                    HttpServletStreamableServerTransportProvider.builder()
+                            .mcpEndpoint("/mcp")
+                            .contextExtractor(JavaMcpServer::headers)
+                            .build();
             server = McpServer.async(provider).tools(whoami, fail, hang).build();
             servlet = provider;
         }

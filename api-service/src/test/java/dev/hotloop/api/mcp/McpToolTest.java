@@ -18,11 +18,9 @@ class McpToolTest {
 
     @Test
     void approvalFilterAsksForAllButTheNeverList() {
-        McpTool tool = McpTool.of(
-                json("""
+        McpTool tool = McpTool.of(json("""
                 {"type":"mcp","server_label":"s","server_url":"https://x.io/mcp",
-                 "require_approval":{"never":{"tool_names":["read"]},"always":{"tool_names":["write"]}}}"""),
-                0);
+                 "require_approval":{"never":{"tool_names":["read"]},"always":{"tool_names":["write"]}}}"""), 0);
 
         assertThat(tool.approval().required("read")).isFalse();
         assertThat(tool.approval().required("write")).isTrue();
@@ -31,7 +29,8 @@ class McpToolTest {
 
     @Test
     void approvalDefaultsToAlways() {
-        McpTool tool = McpTool.of(json("{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"https://x.io/mcp\"}"), 0);
+        McpTool tool =
+                McpTool.of(json("{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"https://x.io/mcp\"}"), 0);
 
         assertThat(tool.approval().required("anything")).isTrue();
     }
@@ -56,11 +55,13 @@ class McpToolTest {
         String a = McpTool.of(json("{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"https://x.io/a\"}"), 0)
                 .definition();
         String sameWithHeaders = McpTool.of(
-                        json("{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"https://x.io/a\",\"headers\":{\"X\":\"y\"}}"),
+                        json(
+                                "{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"https://x.io/a\",\"headers\":{\"X\":\"y\"}}"),
                         0)
                 .definition();
         String filtered = McpTool.of(
-                        json("{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"https://x.io/a\",\"allowed_tools\":[\"t\"]}"),
+                        json(
+                                "{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"https://x.io/a\",\"allowed_tools\":[\"t\"]}"),
                         0)
                 .definition();
 
@@ -70,17 +71,26 @@ class McpToolTest {
 
     @Test
     void malformedToolsAre400sNamingTheField() {
-        assertThatThrownBy(() -> McpTool.of(json("{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"file:///etc/passwd\"}"), 2))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.error().param()).isEqualTo("tools[2].server_url"));
-        assertThatThrownBy(() -> McpTool.of(json("{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"http://u:p@x.io/\"}"), 0))
+        assertThatThrownBy(() -> McpTool.of(
+                        json("{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"file:///etc/passwd\"}"), 2))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.error().param()).isEqualTo("tools[2].server_url"));
+        assertThatThrownBy(() -> McpTool.of(
+                        json("{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"http://u:p@x.io/\"}"), 0))
                 .isInstanceOf(ApiException.class);
         assertThatThrownBy(() -> McpTool.of(
-                        json("{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"https://x.io/\",\"headers\":{\"Host\":\"evil\"}}"), 0))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.error().param()).isEqualTo("tools[0].headers"));
-        assertThatThrownBy(() -> McpTool.of(json("{\"type\":\"mcp\",\"server_label\":\"a b\",\"server_url\":\"https://x.io/\"}"), 0))
+                        json(
+                                "{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"https://x.io/\",\"headers\":{\"Host\":\"evil\"}}"),
+                        0))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.error().param()).isEqualTo("tools[0].headers"));
+        assertThatThrownBy(() -> McpTool.of(
+                        json("{\"type\":\"mcp\",\"server_label\":\"a b\",\"server_url\":\"https://x.io/\"}"), 0))
                 .isInstanceOf(ApiException.class);
         assertThatThrownBy(() -> McpTool.of(
-                        json("{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"https://x.io/\",\"require_approval\":\"sometimes\"}"), 0))
+                        json(
+                                "{\"type\":\"mcp\",\"server_label\":\"s\",\"server_url\":\"https://x.io/\",\"require_approval\":\"sometimes\"}"),
+                        0))
                 .isInstanceOf(ApiException.class);
     }
 }

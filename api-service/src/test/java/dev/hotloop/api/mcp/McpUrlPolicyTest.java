@@ -9,9 +9,9 @@ import dev.hotloop.protocol.tool.HostedTool;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -41,21 +41,29 @@ class McpUrlPolicyTest {
 
     @Test
     void aPrefixMatchesOnlyAtABoundary() {
-        assertThat(McpUrlPolicy.under("https://mcp.example.com/v1/mcp", "https://mcp.example.com/v1")).isTrue();
-        assertThat(McpUrlPolicy.under("https://mcp.example.com/v1", "https://mcp.example.com/v1")).isTrue();
-        assertThat(McpUrlPolicy.under("http://127.0.0.1:3999/mcp", "http://127.0.0.1")).isTrue();
-        assertThat(McpUrlPolicy.under("https://mcp.example.com/v10", "https://mcp.example.com/v1")).isFalse();
-        assertThat(McpUrlPolicy.under("https://mcp.example.com.evil.io/", "https://mcp.example.com")).isFalse();
-        assertThat(McpUrlPolicy.under("http://10.1.2.3:80801/", "http://10.1.2.3:8080")).isFalse();
+        assertThat(McpUrlPolicy.under("https://mcp.example.com/v1/mcp", "https://mcp.example.com/v1"))
+                .isTrue();
+        assertThat(McpUrlPolicy.under("https://mcp.example.com/v1", "https://mcp.example.com/v1"))
+                .isTrue();
+        assertThat(McpUrlPolicy.under("http://127.0.0.1:3999/mcp", "http://127.0.0.1"))
+                .isTrue();
+        assertThat(McpUrlPolicy.under("https://mcp.example.com/v10", "https://mcp.example.com/v1"))
+                .isFalse();
+        assertThat(McpUrlPolicy.under("https://mcp.example.com.evil.io/", "https://mcp.example.com"))
+                .isFalse();
+        assertThat(McpUrlPolicy.under("http://10.1.2.3:80801/", "http://10.1.2.3:8080"))
+                .isFalse();
     }
 
     @Test
     void aTenantWithAllowedUrlsReachesOnlyThemPrivateOnesIncluded() {
-        StepVerifier.create(POLICY.check("acme", tool("http://10.1.2.3:8080/mcp"), "p")).verifyComplete();
-        StepVerifier.create(POLICY.check("acme", tool("https://MCP.example.com/v1/mcp"), "p")).verifyComplete();
+        StepVerifier.create(POLICY.check("acme", tool("http://10.1.2.3:8080/mcp"), "p"))
+                .verifyComplete();
+        StepVerifier.create(POLICY.check("acme", tool("https://MCP.example.com/v1/mcp"), "p"))
+                .verifyComplete();
         StepVerifier.create(POLICY.check("acme", tool("https://other.example.com/mcp"), "p"))
-                .expectErrorSatisfies(refused -> assertThat(((ApiException) refused).error().code())
-                        .isEqualTo("mcp_server_url_not_allowed"))
+                .expectErrorSatisfies(refused ->
+                        assertThat(((ApiException) refused).error().code()).isEqualTo("mcp_server_url_not_allowed"))
                 .verify(Duration.ofSeconds(5));
     }
 
@@ -75,7 +83,11 @@ class McpUrlPolicyTest {
     }
 
     private static McpTool tool(String url) {
-        ObjectNode json = ProtocolJson.nodes().objectNode().put("type", "mcp").put("server_label", "s").put("server_url", url);
+        ObjectNode json = ProtocolJson.nodes()
+                .objectNode()
+                .put("type", "mcp")
+                .put("server_label", "s")
+                .put("server_url", url);
         return McpTool.of(new HostedTool(json), 0);
     }
 }

@@ -193,7 +193,8 @@ class ModelRoutesTest {
 
     @Test
     void mcpToolsAreHostedUnlessTheUpstreamIsAResponsesApi() {
-        assertThat(TestRoutes.route("m", Map.of("routes.m[0].provider", "simulator")).hostsMcp())
+        assertThat(TestRoutes.route("m", Map.of("routes.m[0].provider", "simulator"))
+                        .hostsMcp())
                 .isTrue();
         assertThat(TestRoutes.route(
                                 "m",
