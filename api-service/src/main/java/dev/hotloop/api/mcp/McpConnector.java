@@ -15,6 +15,8 @@ import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /**
@@ -63,7 +65,7 @@ public final class McpConnector {
     }
 
     /** The server's tools (every page), within the listing time limit and through its breaker. */
-    public Mono<java.util.List<McpSchema.Tool>> list(McpTool tool, McpAsyncClient client) {
+    public Mono<List<McpSchema.Tool>> list(McpTool tool, McpAsyncClient client) {
         return client.listTools()
                 .expand(page -> page.nextCursor() == null ? Mono.empty() : client.listTools(page.nextCursor()))
                 .take(100) // a server that pages forever
@@ -75,7 +77,7 @@ public final class McpConnector {
 
     /** One call, within the call time limit and through the server's breaker. */
     public Mono<McpSchema.CallToolResult> call(
-            McpTool tool, McpAsyncClient client, String name, java.util.Map<String, Object> arguments) {
+            McpTool tool, McpAsyncClient client, String name, Map<String, Object> arguments) {
         return client.callTool(new McpSchema.CallToolRequest(name, arguments))
                 .timeout(settings.callTimeout())
                 .transformDeferred(CircuitBreakerOperator.of(breaker(tool)));

@@ -20,7 +20,7 @@ import reactor.core.scheduler.Schedulers;
  * URLs under them, and those may be private addresses: an administrator named them. A tenant without any reaches
  * only hosts that resolve to public addresses, so that a request cannot make hotloop call into its own network
  * (SSRF). The HTTP client resolves the host again when it connects; the JDK's address cache (30 s by default) keeps
- * both lookups the same, and the chart's egress policy refuses private ranges anyway.
+ * both lookups the same, and an egress NetworkPolicy refusing private ranges for api-service closes the rest.
  */
 public final class McpUrlPolicy {
 
