@@ -21,8 +21,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -305,6 +308,23 @@ class HostedMcpTest extends PlatformTest {
         ResponseOutputItem.McpCall call = response.output().get(1).asMcpCall();
         assertThat(call.error().orElseThrow().asHttp().code()).isEqualTo(504);
         assertThat(outputText(response)).contains("did not answer in time");
+    }
+
+    @Test
+    void aClientThatGoesAwayCancelsTheRunningCall() {
+        int before = java.sessionsClosed();
+        try (StreamResponse<ResponseStreamEvent> stream =
+                client.responses().createStreaming(params("MCPHANG please", javaNeverAsking()))) {
+            Iterator<ResponseStreamEvent> events = stream.stream().iterator();
+            while (!events.next().isMcpCallInProgress()) {
+                // read up to the call being sent to its server, then hang up
+            }
+        }
+
+        // the response's MCP session closes at once, long before the 3 s call timeout would have ended the call
+        Awaitility.await("the response's MCP session closed")
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> java.sessionsClosed() > before);
     }
 
     @Test

@@ -8,11 +8,15 @@ import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportPro
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
 import java.nio.file.Files;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
 import reactor.core.publisher.Mono;
 
 /**
@@ -26,6 +30,7 @@ final class JavaMcpServer implements AutoCloseable {
     private final McpAsyncServer server;
     private final String url;
     private volatile Map<String, Object> calledWith = Map.of();
+    private final AtomicInteger sessionsClosed = new AtomicInteger();
 
     private JavaMcpServer(boolean sse) throws Exception {
         McpServerFeatures.AsyncToolSpecification whoami =
@@ -70,6 +75,20 @@ final class JavaMcpServer implements AutoCloseable {
         Context context = tomcat.addContext("", null);
         Tomcat.addServlet(context, "mcp", servlet).setAsyncSupported(true);
         context.addServletMappingDecoded("/*", "mcp");
+        FilterDef counter = new FilterDef();
+        counter.setFilterName("closed-sessions");
+        counter.setAsyncSupported("true");
+        counter.setFilter((request, response, chain) -> {
+            if ("DELETE".equals(((HttpServletRequest) request).getMethod())) {
+                sessionsClosed.incrementAndGet();
+            }
+            chain.doFilter(request, response);
+        });
+        context.addFilterDef(counter);
+        FilterMap everything = new FilterMap();
+        everything.setFilterName("closed-sessions");
+        everything.addURLPattern("/*");
+        context.addFilterMap(everything);
         tomcat.start();
         url = "http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + (sse ? "/sse" : "/mcp");
     }
@@ -88,6 +107,11 @@ final class JavaMcpServer implements AutoCloseable {
         return url;
     }
 
+    /** How many sessions clients closed ({@code DELETE} of a Streamable HTTP session). */
+    int sessionsClosed() {
+        return sessionsClosed.get();
+    }
+
     /** The headers the last {@code whoami} call came with ({@code token}, {@code authorization}). */
     Map<String, Object> calledWith() {
         return calledWith;
@@ -100,7 +124,7 @@ final class JavaMcpServer implements AutoCloseable {
         tomcat.destroy();
     }
 
-    private static McpTransportContext headers(jakarta.servlet.http.HttpServletRequest request) {
+    private static McpTransportContext headers(HttpServletRequest request) {
         return McpTransportContext.create(Map.of(
                 "token", String.valueOf(request.getHeader("X-Test-Token")),
                 "authorization", String.valueOf(request.getHeader("Authorization"))));
