@@ -149,30 +149,33 @@ public class TurnEngine {
     /**
      * Streams the turn: {@code response.created}, {@code response.in_progress}, the output events, then one
      * terminal event ({@code completed}, {@code incomplete} or {@code failed}). Model and store failures end
-     * the stream with {@code response.failed}, never with an error signal. Cancelling stops the model.
+     * the stream with {@code response.failed}, never with an error signal. Cancelling stops the model and a running
+     * tool call; the MCP sessions the response opened close however it ends.
      */
     public Flux<ResponseEvent> run(Turn turn, TurnListener listener) {
+        if (!turn.mcp().hosts()) {
+            return Flux.defer(() -> events(turn, listener));
+        }
         // the MCP sessions the response opens close when it ends, however it ends
-        return Flux.usingWhen(
-                Mono.just(turn.mcp()),
-                hosted -> {
-                    TurnEmitter emitter = new TurnEmitter(
-                            hostedTools(turn.request()),
-                            turn.configured().stream().map(FunctionTool::name).collect(Collectors.toSet()),
-                            hosted);
-                    Flux<ResponseEvent> opening = Flux.just(
-                            emitter.lifecycle("response.created", turn.response()),
-                            emitter.lifecycle("response.in_progress", turn.response()));
-                    Flux<ResponseEvent> sampling = turn.request().generate()
-                            ? listMcpTools(turn, emitter).concatWith(Flux.defer(() -> runApproved(turn, emitter)))
-                            : Flux.empty();
-                    return opening.concatWith(sampling)
-                            .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
-                            .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)))
-                            .map(event -> event.terminal() ? measured(turn, (ResponseEvent.Lifecycle) event) : event)
-                            .doOnEach(Grant::recordUsage);
-                },
-                McpTurn::close);
+        return Flux.usingWhen(Mono.just(turn.mcp()), hosted -> events(turn, listener), McpTurn::close);
+    }
+
+    private Flux<ResponseEvent> events(Turn turn, TurnListener listener) {
+        TurnEmitter emitter = new TurnEmitter(
+                hostedTools(turn.request()),
+                turn.configured().stream().map(FunctionTool::name).collect(Collectors.toSet()),
+                turn.mcp());
+        Flux<ResponseEvent> opening = Flux.just(
+                emitter.lifecycle("response.created", turn.response()),
+                emitter.lifecycle("response.in_progress", turn.response()));
+        Flux<ResponseEvent> sampling = turn.request().generate()
+                ? listMcpTools(turn, emitter).concatWith(Flux.defer(() -> runApproved(turn, emitter)))
+                : Flux.empty();
+        return opening.concatWith(sampling)
+                .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
+                .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)))
+                .map(event -> event.terminal() ? measured(turn, (ResponseEvent.Lifecycle) event) : event)
+                .doOnEach(Grant::recordUsage);
     }
 
     /** Lists the tools of the hosted MCP servers without a listing for their current definition, one after another. */

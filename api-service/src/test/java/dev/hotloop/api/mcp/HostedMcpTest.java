@@ -291,6 +291,24 @@ class HostedMcpTest extends PlatformTest {
     }
 
     @Test
+    void headersReachAnSseServerToo() throws Exception {
+        try (JavaMcpServer sse = JavaMcpServer.sse()) {
+            Response response = client.responses()
+                    .create(params(
+                            "MCPWHO please",
+                            server("java", sse.url())
+                                    .headers(Tool.Mcp.Headers.builder()
+                                            .putProperty("X-Test-Token", SECRET)
+                                            .build())
+                                    .requireApproval(Tool.Mcp.RequireApproval.McpToolApprovalSetting.NEVER)
+                                    .build()));
+
+            assertThat(response.output().get(1).asMcpCall().output()).hasValue("headers noted");
+            assertThat(sse.calledWith()).containsEntry("token", SECRET);
+        }
+    }
+
+    @Test
     void aToolErrorResultIsTheCallsError() {
         Response response = client.responses().create(params("MCPFAIL please", javaNeverAsking()));
 
