@@ -42,6 +42,9 @@ import org.springframework.test.context.DynamicPropertySource;
             "hotloop.model.simulator.tokens-per-second=0",
             "hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",
             "hotloop.api.max-request-size=1MB",
+            // acme may reach the MCP servers the tests start on loopback; other tenants only public addresses
+            "hotloop.api.mcp.tenant-allowed-urls.acme=http://127.0.0.1",
+            "hotloop.api.mcp.call-timeout=3s",
             "management.tracing.sampling.probability=1.0"
         })
 @Import(PlatformTest.Spans.class)

@@ -30,7 +30,14 @@ public final class ToolRunnerFixture {
                         .run(
                                 "--server.port=" + PORT,
                                 "--management.tracing.sampling.probability=1.0",
-                                "--hotloop.tools.workspace.root=" + Files.createTempDirectory("hotloop-workspaces"));
+                                "--hotloop.tools.workspace.root=" + Files.createTempDirectory("hotloop-workspaces"),
+                                // a configured tool, offered to the model by {"type": "hotloop_tool", "name":
+                                // "echo_text"}
+                                "--hotloop.tools.configured[0].name=echo_text",
+                                "--hotloop.tools.configured[0].description=Prints the text it is given.",
+                                "--hotloop.tools.configured[0].parameters={\"type\":\"object\",\"properties\":"
+                                        + "{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"]}",
+                                "--hotloop.tools.configured[0].argv=/usr/bin/echo,{text}");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

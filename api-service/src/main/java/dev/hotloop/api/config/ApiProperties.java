@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -25,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param session        how api-service reaches session-service
  * @param websocket      WebSocket mode ({@code GET /v1/responses} with an upgrade)
  * @param toolRunner     how api-service reaches tool-runner-service for hosted tools
+ * @param mcp            the hosted {@code mcp} tool: which servers tenants may reach, and how long calls may take
  */
 @Validated
 @ConfigurationProperties("hotloop.api")
@@ -34,7 +36,8 @@ public record ApiProperties(
         @DefaultValue @Valid Tokenizer tokenizer,
         @DefaultValue @Valid Session session,
         @DefaultValue WebSocket websocket,
-        @DefaultValue @Valid ToolRunner toolRunner) {
+        @DefaultValue @Valid ToolRunner toolRunner,
+        @DefaultValue @Valid Mcp mcp) {
 
     /**
      * Limits on a client that sends its request body slowly or stops sending it: the request fails with 408 and its
@@ -155,4 +158,42 @@ public record ApiProperties(
             @DefaultValue @Valid ConnectionPool pool,
             @DefaultValue @Valid CircuitBreakerSettings circuitBreaker)
             implements ReplicaAddresses {}
+
+    /**
+     * The hosted {@code mcp} tool. api-service connects to the MCP servers a request names, so only its pods need
+     * egress to them; tool-runner, which runs untrusted commands, keeps none.
+     *
+     * @param allowedUrls       URL prefixes every tenant's {@code mcp} tools may name
+     * @param tenantAllowedUrls tenant → URL prefixes its {@code mcp} tools may name, besides {@code allowedUrls}. A
+     *                          tenant with any entry reaches only URLs under its entries, and those may be private
+     *                          addresses; a tenant without any reaches only URLs whose host resolves to public
+     *                          addresses (no loopback, private, link-local or shared ranges: SSRF)
+     * @param connectTimeout    TCP connect to an MCP server
+     * @param listTimeout     limit for connecting, initializing the session and listing a server's tools; a late or
+     *                        failed listing is an {@code mcp_list_tools} item with an error, which the model is told
+     * @param callTimeout     limit for one tool call; a late call is an {@code mcp_call} with an error the model sees
+     * @param maxOutputLength longest output of one call the model sees, in characters; longer outputs are cut with
+     *                        a note
+     * @param maxMessageSize  largest message read from an MCP server
+     * @param maxBreakers     servers (scheme, host and port) whose circuit breakers are remembered, least recently
+     *                        used forgotten first
+     * @param circuitBreaker  the breaker of each server: connect, listing and call failures and timeouts count, a
+     *                        tool's own error result does not; while open, calls fail at once with an error the
+     *                        model sees
+     */
+    public record Mcp(
+            @DefaultValue List<String> allowedUrls,
+            Map<String, List<String>> tenantAllowedUrls,
+            @DefaultValue("5s") @DurationMin(millis = 1) Duration connectTimeout,
+            @DefaultValue("20s") @DurationMin(millis = 1) Duration listTimeout,
+            @DefaultValue("60s") @DurationMin(millis = 1) Duration callTimeout,
+            @DefaultValue("100000") @Min(1) int maxOutputLength,
+            @DefaultValue("8MB") DataSize maxMessageSize,
+            @DefaultValue("1000") @Min(1) int maxBreakers,
+            @DefaultValue @Valid CircuitBreakerSettings circuitBreaker) {
+
+        public Mcp {
+            tenantAllowedUrls = tenantAllowedUrls == null ? Map.of() : Map.copyOf(tenantAllowedUrls);
+        }
+    }
 }

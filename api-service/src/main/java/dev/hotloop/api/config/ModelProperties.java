@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -71,6 +72,14 @@ public record ModelProperties(
         SIMULATOR
     }
 
+    /** Who runs a request's {@code mcp} tools. */
+    public enum McpHosting {
+        /** hotloop lists and calls the MCP servers and offers their tools to the model as functions. */
+        HOST,
+        /** The tools go to the upstream unchanged: for an upstream Responses API that implements MCP (OpenAI). */
+        PASS_THROUGH
+    }
+
     /**
      * One upstream of a model. Its key comes from an environment variable or a mounted file, never from this
      * configuration, and is never logged.
@@ -100,6 +109,9 @@ public record ModelProperties(
      * @param previousResponseId {@code openai-responses}: store responses upstream and send only the new items with
      *                           the upstream's {@code previous_response_id}; false: stateless, {@code store:false} and
      *                           the full input every turn
+     * @param mcp                {@code host} or {@code pass-through}: who runs the request's {@code mcp} tools; default:
+     *                           {@code pass-through} for {@code openai-responses}, else {@code host}. All upstreams of a
+     *                           route must agree
      */
     public record Upstream(
             @NotNull(message = "is missing: openai-chat, openai-responses or simulator")
@@ -129,7 +141,8 @@ public record ModelProperties(
             String developerRole,
 
             @DefaultValue("true") boolean promptCacheKey,
-            @DefaultValue("false") boolean previousResponseId) {
+            @DefaultValue("false") boolean previousResponseId,
+            @Nullable McpHosting mcp) {
 
         public Upstream {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
@@ -139,6 +152,11 @@ public record ModelProperties(
         @AssertTrue(message = "url is missing: the upstream's base URL, such as http://localhost:8000/v1")
         public boolean isUrlGiven() {
             return url != null || provider == Provider.SIMULATOR;
+        }
+
+        /** Whether hotloop hosts {@code mcp} tools for this upstream. */
+        public boolean hostsMcp() {
+            return mcp != null ? mcp == McpHosting.HOST : provider != Provider.OPENAI_RESPONSES;
         }
 
         /** A key comes from one place, so that no one wonders which one is used. */

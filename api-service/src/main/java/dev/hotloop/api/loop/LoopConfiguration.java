@@ -4,6 +4,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.StoredConversations;
+import dev.hotloop.api.mcp.McpHost;
 import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
@@ -31,10 +32,11 @@ class LoopConfiguration {
             ModelCatalog models,
             SessionClient sessions,
             ToolRunnerClient tools,
+            McpHost mcp,
             TokenCounter tokens,
             MeterRegistry meters,
             TurnMetrics metrics) {
-        return new TurnEngine(models, sessions, tools, tokens, Clock.systemUTC(), meters, metrics);
+        return new TurnEngine(models, sessions, tools, mcp, tokens, Clock.systemUTC(), meters, metrics);
     }
 
     @Bean

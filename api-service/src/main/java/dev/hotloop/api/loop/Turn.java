@@ -2,11 +2,13 @@ package dev.hotloop.api.loop;
 
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.Conversation;
+import dev.hotloop.api.mcp.McpTurn;
 import dev.hotloop.api.metrics.TurnStages;
 import dev.hotloop.api.session.ConversationRecord;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.response.Response;
+import dev.hotloop.protocol.tool.FunctionTool;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  * @param conversation the stored conversation it appends to when it completes, at the version it read; or null
  * @param inputTokens tokens of the whole rendered input (preamble, history and input)
  * @param stages      the turn's measurement, stage by stage
+ * @param configured  the tool-runner functions its {@code hotloop_tool} entries name, offered to the model and run
+ *                    on the server
+ * @param mcp         the MCP servers hotloop hosts for it ({@link McpTurn#NONE} when none)
  */
 public record Turn(
         TurnOrigin origin,
@@ -28,7 +33,9 @@ public record Turn(
         Conversation context,
         @Nullable ConversationRecord conversation,
         int inputTokens,
-        TurnStages stages) {
+        TurnStages stages,
+        List<FunctionTool> configured,
+        McpTurn mcp) {
 
     public String tenant() {
         return origin.tenant();

@@ -1,5 +1,6 @@
 package dev.hotloop.api.loop;
 
+import dev.hotloop.api.mcp.McpTurn;
 import dev.hotloop.api.tools.HostedCall;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.id.ResponseIds;
@@ -18,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * Turns one response's model events into protocol events: opens and closes output items, numbers every
@@ -27,7 +29,12 @@ final class TurnEmitter {
 
     private static final String IN_PROGRESS = "in_progress";
 
+    /** The {@code tool} of a hosted call that goes to an MCP server. */
+    static final String MCP = "mcp";
+
     private final Set<String> hostedTools;
+    private final Set<String> configuredTools;
+    private final McpTurn mcp;
     private final List<Item> output = new ArrayList<>();
     private final List<HostedCall> hostedCalls = new ArrayList<>();
     private int sequence;
@@ -35,15 +42,28 @@ final class TurnEmitter {
     private ModelEvent.@Nullable Finish finish;
     private int reportedOutputTokens;
     private boolean usageReported;
+    private boolean awaitingApproval;
 
-    /** @param hostedTools names of the request's tools the platform runs itself (their calls become e.g. shell_call) */
-    TurnEmitter(Set<String> hostedTools) {
+    /**
+     * @param hostedTools names of the request's tools the platform runs itself (their calls become e.g. shell_call)
+     * @param configuredTools names of the tool-runner functions the request offers (their calls run on the server)
+     * @param mcp         the MCP servers the platform hosts for this response (their calls become mcp_call items)
+     */
+    TurnEmitter(Set<String> hostedTools, Set<String> configuredTools, McpTurn mcp) {
         this.hostedTools = hostedTools;
+        this.configuredTools = configuredTools;
+        this.mcp = mcp;
     }
 
     /** The item being streamed: a message collects text, a call collects its arguments. */
     private record OpenItem(
-            String id, int outputIndex, @Nullable String callId, String name, boolean hosted, StringBuilder content) {
+            String id,
+            int outputIndex,
+            @Nullable String callId,
+            String name,
+            boolean hosted,
+            McpTurn.@Nullable Binding mcp,
+            StringBuilder content) {
 
         boolean isCall() {
             return callId != null;
@@ -88,8 +108,98 @@ final class TurnEmitter {
                 new ResponseEvent.OutputItem("response.output_item.done", sequence++, index, item));
     }
 
-    /** A hosted call's result joins the output as its {@code shell_call_output} item. */
+    /** Whether the model called an MCP tool that waits for the client's approval: the response ends after this step. */
+    boolean awaitingApproval() {
+        return awaitingApproval;
+    }
+
+    /** An {@code mcp_list_tools} item starts: {@code output_item.added} and {@code mcp_list_tools.in_progress}. */
+    List<ResponseEvent> mcpListStarted(ObjectNode item) {
+        int index = output.size();
+        output.add(new PassThroughItem(item));
+        return List.of(
+                new ResponseEvent.OutputItem(
+                        "response.output_item.added", sequence++, index, new PassThroughItem(item)),
+                progress("response.mcp_list_tools.in_progress", item, index));
+    }
+
+    /** The listing is done: {@code mcp_list_tools.completed} (or {@code failed}) and {@code output_item.done}. */
+    List<ResponseEvent> mcpListDone(ObjectNode item) {
+        int index = replace(item);
+        String outcome = item.hasNonNull("error") ? "failed" : "completed";
+        return List.of(
+                progress("response.mcp_list_tools." + outcome, item, index),
+                new ResponseEvent.OutputItem(
+                        "response.output_item.done", sequence++, index, new PassThroughItem(item)));
+    }
+
+    /** A granted {@code mcp_call} starts: {@code output_item.added}; the call runs next. */
+    List<ResponseEvent> mcpCallStarted(ObjectNode item) {
+        int index = output.size();
+        output.add(new PassThroughItem(item));
+        return List.of(new ResponseEvent.OutputItem(
+                "response.output_item.added", sequence++, index, new PassThroughItem(item)));
+    }
+
+    /** {@code mcp_call.in_progress}: the call was sent to its server. */
+    ResponseEvent mcpCallRunning(HostedCall call) {
+        ObjectNode item = call.item().json();
+        return progress(
+                "response.mcp_call.in_progress", item, indexOf(item.path("id").asString("")));
+    }
+
+    /** The call's output or error joins its item: {@code mcp_call.completed} (or {@code failed}), {@code output_item.done}. */
+    List<ResponseEvent> mcpCallDone(HostedCall call, McpTurn.Result result) {
+        ObjectNode item = call.item().json().deepCopy();
+        item.put("status", result.error() == null ? Response.COMPLETED : "failed");
+        item.put("output", result.output());
+        item.set("error", result.error());
+        int index = replace(item);
+        return List.of(
+                progress("response.mcp_call." + (result.error() == null ? "completed" : "failed"), item, index),
+                new ResponseEvent.OutputItem(
+                        "response.output_item.done", sequence++, index, new PassThroughItem(item)));
+    }
+
+    private ResponseEvent progress(String type, ObjectNode item, int index) {
+        return new ResponseEvent.ItemProgress(type, sequence++, item.path("id").asString(""), index);
+    }
+
+    /** Puts a finished item where its in-progress version is; returns its output index. */
+    private int replace(ObjectNode item) {
+        int index = indexOf(item.path("id").asString(""));
+        output.set(index, new PassThroughItem(item));
+        return index;
+    }
+
+    private int indexOf(String id) {
+        for (int i = output.size() - 1; i >= 0; i--) {
+            if (id.equals(output.get(i).id())) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("No output item " + id);
+    }
+
+    /**
+     * A hosted call's result joins the output as its {@code shell_call_output} item, or a configured tool's as the
+     * {@code function_call_output} of its call.
+     */
     List<ResponseEvent> hostedResult(HostedCall call, JsonNode result) {
+        if (configuredTools.contains(call.tool())) {
+            ObjectNode json = ProtocolJson.nodes().objectNode();
+            json.put("id", ResponseIds.item("fco"));
+            json.put("type", "function_call_output");
+            json.put("call_id", call.callId());
+            json.put("output", result.path("output").asString(""));
+            json.put("status", Response.COMPLETED);
+            Item done = Item.of(json);
+            int index = output.size();
+            output.add(done);
+            return List.of(
+                    new ResponseEvent.OutputItem("response.output_item.added", sequence++, index, done),
+                    new ResponseEvent.OutputItem("response.output_item.done", sequence++, index, done));
+        }
         ObjectNode item = ProtocolJson.nodes().objectNode();
         item.put("id", ResponseIds.item("sho"));
         item.put("type", call.tool() + "_call_output");
@@ -136,24 +246,30 @@ final class TurnEmitter {
                 if (open != null) {
                     close(events, open, true);
                 }
-                boolean hosted = hostedTools.contains(start.name());
+                McpTurn.Binding binding = mcp.binding(start.name());
+                boolean hosted = binding == null && hostedTools.contains(start.name());
                 OpenItem call = new OpenItem(
-                        ResponseIds.item(hosted ? "sh" : "fc"),
+                        ResponseIds.item(binding != null ? "mcp" : hosted ? "sh" : "fc"),
                         output.size(),
                         start.callId(),
                         start.name(),
                         hosted,
+                        binding,
                         new StringBuilder());
                 open = call;
-                Item added = hosted
-                        ? hostedCall(
-                                call,
-                                start.callId(),
-                                ProtocolJson.nodes()
-                                        .objectNode()
-                                        .set("commands", ProtocolJson.nodes().arrayNode()),
-                                IN_PROGRESS)
-                        : FunctionCallItem.of(call.id(), start.callId(), start.name(), "", IN_PROGRESS);
+                Item added = binding != null
+                        ? mcpItem(call.id(), binding, "", IN_PROGRESS)
+                        : hosted
+                                ? hostedCall(
+                                        call,
+                                        start.callId(),
+                                        ProtocolJson.nodes()
+                                                .objectNode()
+                                                .set(
+                                                        "commands",
+                                                        ProtocolJson.nodes().arrayNode()),
+                                        IN_PROGRESS)
+                                : FunctionCallItem.of(call.id(), start.callId(), start.name(), "", IN_PROGRESS);
                 events.add(new ResponseEvent.OutputItem(
                         "response.output_item.added", sequence++, call.outputIndex(), added));
             }
@@ -163,9 +279,13 @@ final class TurnEmitter {
                     throw new IllegalStateException("Model sent function arguments outside a function call");
                 }
                 call.content().append(delta.delta());
-                if (!call.hosted()) {
+                if (call.mcp() != null && call.mcp().approvalRequired()) {
+                    // an approval request is sent whole when the call is complete
+                } else if (!call.hosted()) {
                     events.add(new ResponseEvent.ArgumentsDelta(
-                            "response.function_call_arguments.delta",
+                            call.mcp() != null
+                                    ? "response.mcp_call_arguments.delta"
+                                    : "response.function_call_arguments.delta",
                             sequence++,
                             call.id(),
                             call.outputIndex(),
@@ -184,6 +304,20 @@ final class TurnEmitter {
             }
         }
         return events;
+    }
+
+    /** An {@code mcp_call} item, or an {@code mcp_approval_request} when the call waits for approval. */
+    private static PassThroughItem mcpItem(String id, McpTurn.Binding binding, String arguments, String status) {
+        ObjectNode item = ProtocolJson.nodes().objectNode();
+        item.put("id", id);
+        item.put("type", binding.approvalRequired() ? "mcp_approval_request" : "mcp_call");
+        item.put("server_label", binding.server().label());
+        item.put("name", binding.tool());
+        item.put("arguments", arguments);
+        if (!binding.approvalRequired()) {
+            item.put("status", status);
+        }
+        return new PassThroughItem(item);
     }
 
     /**
@@ -223,7 +357,8 @@ final class TurnEmitter {
     }
 
     private OpenItem openMessage(List<ResponseEvent> events) {
-        OpenItem message = new OpenItem(ResponseIds.item("msg"), output.size(), null, "", false, new StringBuilder());
+        OpenItem message =
+                new OpenItem(ResponseIds.item("msg"), output.size(), null, "", false, null, new StringBuilder());
         open = message;
         ObjectNode item = MessageItem.assistant(message.id(), "", IN_PROGRESS).json();
         item.set("content", ProtocolJson.nodes().arrayNode());
@@ -244,7 +379,30 @@ final class TurnEmitter {
         String content = closing.content().toString();
         String callId = closing.callId();
         Item item;
-        if (callId != null && closing.hosted()) {
+        McpTurn.Binding binding = closing.mcp();
+        if (callId != null && binding != null) {
+            if (binding.approvalRequired()) {
+                item = mcpItem(closing.id(), binding, content, status);
+                awaitingApproval |= completed;
+            } else {
+                events.add(new ResponseEvent.ArgumentsDone(
+                        "response.mcp_call_arguments.done",
+                        sequence++,
+                        closing.id(),
+                        closing.outputIndex(),
+                        closing.name(),
+                        content));
+                PassThroughItem call = mcpItem(closing.id(), binding, content, completed ? IN_PROGRESS : status);
+                if (completed) {
+                    // done once it ran: mcpCallDone emits output_item.done with its output
+                    hostedCalls.add(new HostedCall(MCP, closing.id(), call.json(), call));
+                    output.add(call);
+                    open = null;
+                    return;
+                }
+                item = call;
+            }
+        } else if (callId != null && closing.hosted()) {
             JsonNode action = action(content);
             PassThroughItem call = hostedCall(closing, callId, action, status);
             hostedCalls.add(new HostedCall(closing.name(), callId, action, call));
@@ -258,6 +416,10 @@ final class TurnEmitter {
                     closing.name(),
                     content));
             item = FunctionCallItem.of(closing.id(), callId, closing.name(), content, status);
+            if (completed && configuredTools.contains(closing.name())) {
+                // a tool-runner function: its output follows in this response, as a shell call's does
+                hostedCalls.add(new HostedCall(closing.name(), callId, StringNode.valueOf(content), item));
+            }
         } else {
             events.add(new ResponseEvent.TextDone(
                     "response.output_text.done",

@@ -4,6 +4,8 @@ import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
 import dev.hotloop.api.limits.Grant;
+import dev.hotloop.api.mcp.McpHost;
+import dev.hotloop.api.mcp.McpTurn;
 import dev.hotloop.api.metrics.Stage;
 import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.metrics.TurnStages;
@@ -19,6 +21,7 @@ import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.item.Item;
+import dev.hotloop.protocol.item.PassThroughItem;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.model.Compaction;
 import dev.hotloop.protocol.model.FinishReason;
@@ -30,6 +33,7 @@ import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.response.CompactedResponse;
 import dev.hotloop.protocol.response.Response;
 import dev.hotloop.protocol.response.Usage;
+import dev.hotloop.protocol.tool.FunctionTool;
 import dev.hotloop.protocol.tool.HostedTool;
 import dev.hotloop.protocol.tool.Tool;
 import dev.hotloop.protocol.tool.ToolChoice;
@@ -39,11 +43,14 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The agent loop, one engine under every transport: {@link #prepare} resolves and validates a request
@@ -56,10 +63,13 @@ public class TurnEngine {
 
     private static final Logger log = LoggerFactory.getLogger(TurnEngine.class);
     private static final Set<String> SHELL = Set.of("shell");
+    /** The extension tool type naming a tool configured in tool-runner. */
+    private static final String CONFIGURED = "hotloop_tool";
 
     private final ModelCatalog models;
     private final SessionClient sessions;
     private final ToolRunnerClient tools;
+    private final McpHost mcp;
     private final TokenCounter tokens;
     private final Clock clock;
     private final Counter cancelledStreams;
@@ -69,6 +79,7 @@ public class TurnEngine {
             ModelCatalog models,
             SessionClient sessions,
             ToolRunnerClient tools,
+            McpHost mcp,
             TokenCounter tokens,
             Clock clock,
             MeterRegistry meters,
@@ -76,6 +87,7 @@ public class TurnEngine {
         this.models = models;
         this.sessions = sessions;
         this.tools = tools;
+        this.mcp = mcp;
         this.tokens = tokens;
         this.clock = clock;
         this.metrics = metrics;
@@ -107,19 +119,28 @@ public class TurnEngine {
                                         : ResponseIds.continuing(request.previousResponseId());
                                 Response start = Response.start(
                                         id, model, request, clock.instant().getEpochSecond());
-                                return stages.measure(
-                                                Stage.TOKENIZE,
-                                                tokens.preamble(request.instructions(), request.tools()))
-                                        .map(preamble -> new Turn(
+                                return Mono.zip(
+                                                configuredTools(request),
+                                                mcp.open(origin.tenant(), request, provider, context.items()),
+                                                stages.measure(
+                                                        Stage.TOKENIZE,
+                                                        tokens.preamble(request.instructions(), request.tools())))
+                                        .map(hosted -> new Turn(
                                                 origin,
                                                 request,
-                                                start,
+                                                // validating SDKs know no hotloop_tool: a configured tool echoes as
+                                                // its function
+                                                hosted.getT1().isEmpty()
+                                                        ? start
+                                                        : start.withTools(echoed(request, hosted.getT1())),
                                                 provider,
                                                 input,
                                                 context,
                                                 history.conversation(),
-                                                preamble + context.windowTokens(),
-                                                stages));
+                                                hosted.getT3() + context.windowTokens(),
+                                                stages,
+                                                hosted.getT1(),
+                                                hosted.getT2()));
                             }));
         });
     }
@@ -142,23 +163,70 @@ public class TurnEngine {
     /**
      * Streams the turn: {@code response.created}, {@code response.in_progress}, the output events, then one
      * terminal event ({@code completed}, {@code incomplete} or {@code failed}). Model and store failures end
-     * the stream with {@code response.failed}, never with an error signal. Cancelling stops the model.
+     * the stream with {@code response.failed}, never with an error signal. Cancelling stops the model and a running
+     * tool call; the MCP sessions the response opened close however it ends.
      */
     public Flux<ResponseEvent> run(Turn turn, TurnListener listener) {
-        return Flux.defer(() -> {
-            TurnEmitter emitter = new TurnEmitter(hostedTools(turn.request()));
-            Flux<ResponseEvent> opening = Flux.just(
-                    emitter.lifecycle("response.created", turn.response()),
-                    emitter.lifecycle("response.in_progress", turn.response()));
-            Flux<ResponseEvent> sampling = turn.request().generate()
-                    ? compacted(turn, emitter).concatWith(Flux.defer(() -> sample(turn, emitter, 0)))
-                    : Flux.empty();
-            return opening.concatWith(sampling)
-                    .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
-                    .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)))
-                    .map(event -> event.terminal() ? measured(turn, (ResponseEvent.Lifecycle) event) : event)
-                    .doOnEach(Grant::recordUsage);
+        if (!turn.mcp().hosts()) {
+            return Flux.defer(() -> events(turn, listener));
+        }
+        // the MCP sessions the response opens close when it ends, however it ends
+        return Flux.usingWhen(Mono.just(turn.mcp()), hosted -> events(turn, listener), McpTurn::close);
+    }
+
+    private Flux<ResponseEvent> events(Turn turn, TurnListener listener) {
+        TurnEmitter emitter = new TurnEmitter(
+                hostedTools(turn.request()),
+                turn.configured().stream().map(FunctionTool::name).collect(Collectors.toSet()),
+                turn.mcp());
+        Flux<ResponseEvent> opening = Flux.just(
+                emitter.lifecycle("response.created", turn.response()),
+                emitter.lifecycle("response.in_progress", turn.response()));
+        Flux<ResponseEvent> sampling = turn.request().generate()
+                ? compacted(turn, emitter)
+                        .concatWith(listMcpTools(turn, emitter))
+                        .concatWith(Flux.defer(() -> runApproved(turn, emitter)))
+                : Flux.empty();
+        return opening.concatWith(sampling)
+                .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
+                .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)))
+                .map(event -> event.terminal() ? measured(turn, (ResponseEvent.Lifecycle) event) : event)
+                .doOnEach(Grant::recordUsage);
+    }
+
+    /** Lists the tools of the hosted MCP servers without a listing for their current definition, one after another. */
+    private Flux<ResponseEvent> listMcpTools(Turn turn, TurnEmitter emitter) {
+        return Flux.fromIterable(turn.mcp().unlisted()).concatMap(server -> {
+            ObjectNode started = McpTurn.listingStarted(server);
+            return Flux.fromIterable(emitter.mcpListStarted(started))
+                    .concatWith(turn.stages().measure(Stage.TOOL, turn.mcp().list(server, started))
+                            .flatMapIterable(emitter::mcpListDone));
         });
+    }
+
+    /**
+     * Runs the calls the client approved ({@code mcp_approval_response} with {@code approve: true}) as
+     * {@code mcp_call} items, then samples; they count against {@code max_tool_calls}.
+     */
+    private Flux<ResponseEvent> runApproved(Turn turn, TurnEmitter emitter) {
+        List<JsonNode> approved = turn.mcp().approved();
+        Integer max = turn.request().maxToolCalls();
+        int allowed = max == null ? approved.size() : Math.min(approved.size(), max);
+        return Flux.fromIterable(approved.subList(0, allowed))
+                .concatMap(request -> {
+                    ObjectNode item = ProtocolJson.nodes().objectNode();
+                    item.put("id", ResponseIds.item("mcp"));
+                    item.put("type", "mcp_call");
+                    item.put("server_label", request.path("server_label").asString(""));
+                    item.put("name", request.path("name").asString(""));
+                    item.put("arguments", request.path("arguments").asString(""));
+                    item.put("approval_request_id", request.path("id").asString(""));
+                    item.put("status", Response.IN_PROGRESS);
+                    HostedCall call = new HostedCall(
+                            TurnEmitter.MCP, item.path("id").asString(""), item, new PassThroughItem(item));
+                    return Flux.fromIterable(emitter.mcpCallStarted(item)).concatWith(runHosted(turn, emitter, call));
+                })
+                .concatWith(Flux.defer(() -> sample(turn, emitter, allowed)));
     }
 
     /**
@@ -177,19 +245,110 @@ public class TurnEngine {
                     if (allowed <= 0
                             || emitter.finish() == null
                             || emitter.finish().reason() != FinishReason.STOP) {
-                        return Flux.empty();
+                        return notRun(emitter, calls, Math.max(0, allowed), max);
                     }
+                    Flux<ResponseEvent> next = emitter.awaitingApproval()
+                            ? Flux.empty() // the client answers the approval request in its next request
+                            : Flux.defer(() -> sample(turn, emitter, hostedCallsSoFar + allowed));
                     return Flux.fromIterable(calls.subList(0, allowed))
                             .concatMap(call -> runHosted(turn, emitter, call))
-                            .concatWith(Flux.defer(() -> sample(turn, emitter, hostedCallsSoFar + allowed)));
+                            .concatWith(notRun(emitter, calls, allowed, max))
+                            .concatWith(next);
                 }));
     }
 
+    /** MCP calls past {@code max_tool_calls} (or after the model stopped early) end as failed, never left open. */
+    private static Flux<ResponseEvent> notRun(
+            TurnEmitter emitter, List<HostedCall> calls, int from, @Nullable Integer max) {
+        return Flux.fromIterable(calls.subList(from, calls.size()))
+                .filter(call -> TurnEmitter.MCP.equals(call.tool()))
+                .concatMapIterable(call -> emitter.mcpCallDone(
+                        call, McpTurn.Result.notRun("Not run: the response reached max_tool_calls (" + max + ").")));
+    }
+
     private Flux<ResponseEvent> runHosted(Turn turn, TurnEmitter emitter, HostedCall call) {
+        if (TurnEmitter.MCP.equals(call.tool())) {
+            JsonNode item = call.action();
+            McpTurn.Binding binding = turn.mcp()
+                    .binding(
+                            item.path("server_label").asString(""),
+                            item.path("name").asString(""));
+            Mono<McpTurn.Result> result = binding == null
+                    ? Mono.just(McpTurn.Result.notRun("The tool is not among this request's mcp tools."))
+                    : turn.mcp().call(binding, item.path("arguments").asString(""));
+            return Flux.just(emitter.mcpCallRunning(call))
+                    .concatWith(turn.stages()
+                            .measure(Stage.TOOL, result)
+                            .flatMapIterable(done -> emitter.mcpCallDone(call, done)));
+        }
         String chain = ResponseIds.chainTag(turn.response().id());
         return turn.stages()
                 .measure(Stage.TOOL, tools.execute(turn.tenant(), chain, call))
                 .flatMapIterable(result -> emitter.hostedResult(call, result));
+    }
+
+    /**
+     * The tool-runner functions the request's {@code hotloop_tool} entries name ({@code {"type": "hotloop_tool",
+     * "name": "word_count"}}); a 400 naming the entry when tool-runner has no such tool or the request has a
+     * function of that name.
+     */
+    private Mono<List<FunctionTool>> configuredTools(CreateRequest request) {
+        if (request.tools().stream().noneMatch(tool -> CONFIGURED.equals(tool.type()))) {
+            return Mono.just(List.of());
+        }
+        return tools.configuredTools().map(available -> {
+            List<FunctionTool> offered = new ArrayList<>();
+            List<Tool> requested = request.tools();
+            for (int i = 0; i < requested.size(); i++) {
+                if (!CONFIGURED.equals(requested.get(i).type())) {
+                    continue;
+                }
+                String name = requested.get(i).json().path("name").asString("");
+                FunctionTool tool = available.get(name);
+                if (tool == null) {
+                    throw ApiException.invalidRequest(
+                            "tools[" + i + "].name",
+                            ErrorCodes.TOOL_NOT_FOUND,
+                            "No configured tool '" + name + "'. Available: "
+                                    + available.keySet().stream().sorted().toList() + ".");
+                }
+                boolean taken = requested.stream()
+                        .anyMatch(t -> t instanceof FunctionTool f && f.name().equals(name));
+                if (taken) {
+                    throw ApiException.invalidRequest(
+                            "tools[" + i + "].name",
+                            ErrorCodes.DUPLICATE_FUNCTION_NAME,
+                            "Duplicate function name '" + name + "' in tools.");
+                }
+                offered.add(tool);
+            }
+            return List.copyOf(offered);
+        });
+    }
+
+    /** The request's tools with each {@code hotloop_tool} entry replaced by its function, credentials left out. */
+    private static List<Tool> echoed(CreateRequest request, List<FunctionTool> configured) {
+        List<Tool> tools = new ArrayList<>(request.tools().size());
+        int next = 0;
+        for (Tool tool : request.tools()) {
+            tools.add(CONFIGURED.equals(tool.type()) ? configured.get(next++) : tool.echoed());
+        }
+        return tools;
+    }
+
+    /** The tools the model sees: configured tools as their functions, hosted MCP servers' tools as functions. */
+    private static List<Tool> modelTools(Turn turn) {
+        List<Tool> tools = turn.request().tools();
+        if (!turn.configured().isEmpty()) {
+            tools = new ArrayList<>(tools.size());
+            for (Tool tool : turn.request().tools()) {
+                if (!CONFIGURED.equals(tool.type())) {
+                    tools.add(tool);
+                }
+            }
+            tools.addAll(turn.configured());
+        }
+        return turn.mcp().modelTools(tools);
     }
 
     /** Names of the request's tools that hotloop runs itself: today the {@code shell} tool. */
@@ -395,8 +554,8 @@ public class TurnEngine {
         return new ModelRequest(
                 turn.response().model(),
                 request.instructions(),
-                Compaction.window(context),
-                request.tools(),
+                turn.mcp().modelContext(Compaction.window(context)),
+                modelTools(turn),
                 request.toolChoice(),
                 request.parallelToolCalls(),
                 request.maxOutputTokens(),

@@ -73,9 +73,15 @@ public final class ModelRoutes {
                     config.firstTokenTimeout(),
                     config.readTimeout()));
         }
+        boolean hostsMcp = configs.getFirst().hostsMcp();
+        if (configs.stream().anyMatch(config -> config.hostsMcp() != hostsMcp)) {
+            throw new IllegalArgumentException("hotloop.model.routes." + model
+                    + ": its upstreams disagree on 'mcp' (host or pass-through); set it on every one");
+        }
         return new RoutedModel(
                 model,
                 upstreams,
+                hostsMcp,
                 retries,
                 resilience.maxAttempts(),
                 resilience.backoff(),

@@ -6,6 +6,7 @@ import dev.hotloop.api.remote.Replicas;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.protocol.tool.FunctionTool;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -13,6 +14,9 @@ import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -36,6 +40,11 @@ import tools.jackson.databind.node.ObjectNode;
 public class ToolRunnerClient {
 
     private static final String EXECUTIONS = "/internal/v1/tenants/{tenant}/chains/{chain}/executions";
+    private static final String TOOLS = "/internal/v1/tools";
+    /** The tool list changes only with tool-runner's configuration: read again after this. */
+    private static final Duration TOOLS_TTL = Duration.ofMinutes(1);
+
+    private static final String SHELL = "shell";
     /** A refused call exits as a shell's usage errors do. */
     private static final int REFUSED_EXIT_CODE = 2;
 
@@ -49,6 +58,7 @@ public class ToolRunnerClient {
     private final Replicas replicas;
     private final Bulkhead bulkhead;
     private final TimeLimiter timeLimiter;
+    private final Mono<Map<String, FunctionTool>> configured;
 
     /** @param http without a base URL: every call names its replica's */
     public ToolRunnerClient(WebClient http, Replicas replicas, Bulkhead bulkhead, TimeLimiter timeLimiter) {
@@ -56,6 +66,34 @@ public class ToolRunnerClient {
         this.replicas = replicas;
         this.bulkhead = bulkhead;
         this.timeLimiter = timeLimiter;
+        this.configured = replicas.call(
+                        RendezvousRouter.tagKey(TOOLS),
+                        (replica, owner) -> http.get()
+                                .uri(replica + TOOLS)
+                                .retrieve()
+                                .bodyToMono(byte[].class)
+                                .transformDeferred(TimeLimiterOperator.of(timeLimiter)))
+                .map(ToolRunnerClient::functions)
+                .onErrorMap(error -> !(error instanceof ApiException), ToolRunnerClient::unavailable)
+                .cache(tools -> TOOLS_TTL, error -> Duration.ZERO, () -> Duration.ZERO);
+    }
+
+    /**
+     * The configured tools of tool-runner by name, as the function tools the model is offered (the shell excluded);
+     * read once a minute at most. Errors with a 503 {@code tool_runner_unavailable} when tool-runner cannot answer.
+     */
+    public Mono<Map<String, FunctionTool>> configuredTools() {
+        return configured;
+    }
+
+    private static Map<String, FunctionTool> functions(byte[] body) {
+        Map<String, FunctionTool> tools = new LinkedHashMap<>();
+        for (JsonNode tool : ProtocolJson.mapper().readTree(body).path("tools")) {
+            if ("function".equals(tool.path("type").asString("")) && tool instanceof ObjectNode function) {
+                tools.put(function.path("name").asString(""), new FunctionTool(function));
+            }
+        }
+        return Map.copyOf(tools);
     }
 
     /** The replicas calls are routed over. */
@@ -109,6 +147,9 @@ public class ToolRunnerClient {
         ObjectNode result = ProtocolJson.nodes().objectNode();
         result.put("call_id", call.callId());
         result.put("tool", call.tool());
+        if (!SHELL.equals(call.tool())) {
+            return result.put("output", message);
+        }
         ObjectNode command = result.putArray("output").addObject();
         command.put("stdout", "");
         command.put("stderr", message);
@@ -116,9 +157,11 @@ public class ToolRunnerClient {
         return result;
     }
 
-    /** The result with {@code note} ahead of its first command's error output. */
+    /** The result with {@code note} ahead of its first command's error output (or a configured tool's output). */
     private static JsonNode noted(JsonNode result, String note) {
-        if (result.path("output").path(0) instanceof ObjectNode first) {
+        if (result instanceof ObjectNode object && result.path("output").isString()) {
+            object.put("output", note + result.path("output").stringValue());
+        } else if (result.path("output").path(0) instanceof ObjectNode first) {
             first.put("stderr", note + first.path("stderr").asString(""));
         }
         return result;

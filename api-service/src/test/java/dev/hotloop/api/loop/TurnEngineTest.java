@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.hotloop.api.TestApiProperties;
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
+import dev.hotloop.api.mcp.McpHost;
 import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.model.ModelCatalog;
 import dev.hotloop.api.session.SessionClient;
@@ -59,6 +61,7 @@ class TurnEngineTest {
                 new ModelCatalog("m", Map.of("m", model), null),
                 unreachable,
                 null,
+                McpHost.of(TestApiProperties.bind(Map.of()).mcp()),
                 TOKENS,
                 Clock.systemUTC(),
                 meters,

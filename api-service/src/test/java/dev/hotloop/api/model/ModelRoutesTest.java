@@ -190,4 +190,35 @@ class ModelRoutesTest {
         assertThat(ModelRequests.text(ModelRequests.events(model.stream(ModelRequests.request("{\"input\":\"hi\"}")))))
                 .isEqualTo("You said: hi");
     }
+
+    @Test
+    void mcpToolsAreHostedUnlessTheUpstreamIsAResponsesApi() {
+        assertThat(TestRoutes.route("m", Map.of("routes.m[0].provider", "simulator"))
+                        .hostsMcp())
+                .isTrue();
+        assertThat(TestRoutes.route(
+                                "m",
+                                Map.of("routes.m[0].provider", "openai-responses", "routes.m[0].url", "http://o:1/v1"))
+                        .hostsMcp())
+                .isFalse();
+        assertThat(TestRoutes.route(
+                                "m",
+                                Map.of(
+                                        "routes.m[0].provider", "openai-responses",
+                                        "routes.m[0].url", "http://o:1/v1",
+                                        "routes.m[0].mcp", "host"))
+                        .hostsMcp())
+                .isTrue();
+    }
+
+    @Test
+    void upstreamsOfARouteMustAgreeOnMcpHosting() {
+        assertThatThrownBy(() -> TestRoutes.route(
+                        "m",
+                        Map.of(
+                                "routes.m[0].provider", "simulator",
+                                "routes.m[1].provider", "openai-responses",
+                                "routes.m[1].url", "http://o:1/v1")))
+                .hasMessageContaining("disagree on 'mcp'");
+    }
 }

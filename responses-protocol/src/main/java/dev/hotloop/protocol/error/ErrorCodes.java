@@ -66,5 +66,10 @@ public final class ErrorCodes {
     public static final String EXECUTION_CANCELLED = "execution_cancelled";
     public static final String WORKSPACE_IN_USE = "workspace_in_use";
 
+    // the hosted mcp tool
+
+    public static final String MCP_SERVER_URL_NOT_ALLOWED = "mcp_server_url_not_allowed";
+    public static final String UNKNOWN_APPROVAL_REQUEST = "unknown_approval_request";
+
     private ErrorCodes() {}
 }

@@ -86,6 +86,12 @@ public sealed interface ResponseEvent {
     record ArgumentsDone(String type, int sequenceNumber, String itemId, int outputIndex, String name, String arguments)
             implements ResponseEvent {}
 
+    /**
+     * A hosted tool item's progress, such as {@code response.mcp_call.in_progress|completed|failed} and
+     * {@code response.mcp_list_tools.in_progress|completed|failed}.
+     */
+    record ItemProgress(String type, int sequenceNumber, String itemId, int outputIndex) implements ResponseEvent {}
+
     /** {@code error}: a stream that fails before a response exists, or mid-stream without a failed response. */
     record StreamError(
             String type,

@@ -86,7 +86,9 @@ public final class ItemTypes {
             "apply_patch",
             "mcp",
             "namespace",
-            "tool_search");
+            "tool_search",
+            // extension: a tool configured in hotloop's tool-runner, offered by name
+            "hotloop_tool");
 
     private ItemTypes() {}
 }

@@ -10,4 +10,12 @@ public interface ModelProvider {
      * Cancelling the subscription stops generation at once (the client went away).
      */
     Flux<ModelEvent> stream(ModelRequest request);
+
+    /**
+     * Whether hotloop hosts the request's {@code mcp} tools for this model (lists and calls the servers itself and
+     * offers their tools as functions), rather than passing them through to a model that implements MCP.
+     */
+    default boolean hostsMcp() {
+        return true;
+    }
 }

@@ -59,6 +59,9 @@ final class ToolReader {
                 fields.bool("strict");
                 read.add(new FunctionTool((ObjectNode) fields.object()));
             } else {
+                if ("hotloop_tool".equals(type)) {
+                    fields.requiredString("name");
+                }
                 read.add(new HostedTool((ObjectNode) fields.object()));
             }
         }

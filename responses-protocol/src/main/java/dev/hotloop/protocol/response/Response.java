@@ -145,6 +145,45 @@ public record Response(
                 Map.of("cyber", "standard"));
     }
 
+    /** The same response echoing other {@code tools}, such as configured tools as the functions the model saw. */
+    public Response withTools(List<Tool> echoed) {
+        return new Response(
+                id,
+                object,
+                createdAt,
+                status,
+                background,
+                completedAt,
+                conversation,
+                error,
+                incompleteDetails,
+                instructions,
+                maxOutputTokens,
+                maxToolCalls,
+                model,
+                output,
+                parallelToolCalls,
+                presencePenalty,
+                frequencyPenalty,
+                previousResponseId,
+                promptCacheKey,
+                reasoning,
+                safetyIdentifier,
+                serviceTier,
+                store,
+                temperature,
+                text,
+                toolChoice,
+                echoed,
+                topLogprobs,
+                topP,
+                truncation,
+                usage,
+                user,
+                metadata,
+                accessPrograms);
+    }
+
     /** The terminal state: status, output, usage and the error or incomplete reason that goes with it. */
     public Response finish(
             String newStatus,

@@ -9,10 +9,11 @@ public sealed interface Tool permits FunctionTool, HostedTool {
     @JsonValue
     ObjectNode json();
 
-    /** The tool as a response echoes it: as sent, with what the specifications require and the client left out. */
-    default Tool echoed() {
-        return this;
-    }
+    /**
+     * The tool as a response echoes and stores it: as sent, with what the specifications require and the client left
+     * out, and without credentials (an {@code mcp} tool's headers).
+     */
+    Tool echoed();
 
     default String type() {
         return json().path("type").asString("");

@@ -36,12 +36,14 @@ public final class RoutedModel implements ModelProvider {
 
     private final String model;
     private final List<UpstreamRoute> upstreams;
+    private final boolean hostsMcp;
     private final Retry retry;
     private final Duration backoff;
     private final Duration maxRetryAfter;
     private final RandomGenerator random;
 
     /**
+     * @param hostsMcp      whether hotloop hosts {@code mcp} tools for this model (its upstreams do not implement MCP)
      * @param maxAttempts   attempts before the first token, failovers included
      * @param backoff       first wait before retrying upstreams already tried, doubling after each
      * @param maxRetryAfter longest {@code retry-after} waited for
@@ -50,6 +52,7 @@ public final class RoutedModel implements ModelProvider {
     public RoutedModel(
             String model,
             List<UpstreamRoute> upstreams,
+            boolean hostsMcp,
             RetryRegistry retries,
             int maxAttempts,
             Duration backoff,
@@ -60,6 +63,7 @@ public final class RoutedModel implements ModelProvider {
         }
         this.model = model;
         this.upstreams = List.copyOf(upstreams);
+        this.hostsMcp = hostsMcp;
         this.backoff = backoff;
         this.maxRetryAfter = maxRetryAfter;
         this.random = random;
@@ -73,6 +77,11 @@ public final class RoutedModel implements ModelProvider {
                                         ? r.delay.toMillis()
                                         : backoff.toMillis())
                         .build());
+    }
+
+    @Override
+    public boolean hostsMcp() {
+        return hostsMcp;
     }
 
     public List<UpstreamRoute> upstreams() {
