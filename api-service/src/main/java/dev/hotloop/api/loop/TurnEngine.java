@@ -199,7 +199,8 @@ public class TurnEngine {
         return Flux.fromIterable(turn.mcp().unlisted()).concatMap(server -> {
             ObjectNode started = McpTurn.listingStarted(server);
             return Flux.fromIterable(emitter.mcpListStarted(started))
-                    .concatWith(turn.stages().measure(Stage.TOOL, turn.mcp().list(server, started))
+                    .concatWith(turn.stages()
+                            .measure(Stage.TOOL, turn.mcp().list(server, started))
                             .flatMapIterable(emitter::mcpListDone));
         });
     }
