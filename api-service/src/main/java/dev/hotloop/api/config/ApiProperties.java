@@ -25,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param session        how api-service reaches session-service
  * @param websocket      WebSocket mode ({@code GET /v1/responses} with an upgrade)
  * @param toolRunner     how api-service reaches tool-runner-service for hosted tools
+ * @param streams        the resumable event streams of stored responses, in Redis
  */
 @Validated
 @ConfigurationProperties("hotloop.api")
@@ -34,7 +35,28 @@ public record ApiProperties(
         @DefaultValue @Valid Tokenizer tokenizer,
         @DefaultValue @Valid Session session,
         @DefaultValue WebSocket websocket,
-        @DefaultValue @Valid ToolRunner toolRunner) {
+        @DefaultValue @Valid ToolRunner toolRunner,
+        @DefaultValue @Valid Streams streams) {
+
+    /**
+     * Every event of a stored, streamed response goes to a Redis Stream, so that any replica can replay it
+     * ({@code GET /v1/responses/{id}?stream=true&starting_after=n}) and follow it to its end.
+     *
+     * @param maxEvents   events kept per response; past that the oldest are dropped, and a replay starting before
+     *                    the oldest kept one is refused
+     * @param ttl         how long a response's events are kept after its last event
+     * @param batchWindow how long an event may wait to be written together with the next ones (one Redis call per
+     *                    batch); a replay that follows a live response lags its first client by about this much
+     * @param followPoll  how long a follower's blocking read waits for new events before it reads again
+     * @param idleTimeout a follower that got no event for this long ends its stream (the response's replica is
+     *                    gone or stuck)
+     */
+    public record Streams(
+            @DefaultValue("100000") @Min(1) int maxEvents,
+            @DefaultValue("1h") @DurationMin(seconds = 1) Duration ttl,
+            @DefaultValue("5ms") @DurationMin(millis = 1) Duration batchWindow,
+            @DefaultValue("5s") @DurationMin(millis = 10) Duration followPoll,
+            @DefaultValue("10m") @DurationMin(millis = 10) Duration idleTimeout) {}
 
     /**
      * Limits on a client that sends its request body slowly or stops sending it: the request fails with 408 and its

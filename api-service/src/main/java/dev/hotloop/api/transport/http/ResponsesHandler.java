@@ -11,9 +11,14 @@ import dev.hotloop.api.loop.TurnOrigin.Transport;
 import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.security.ApiKeyFilter;
 import dev.hotloop.api.session.SessionClient;
+import dev.hotloop.api.stream.EventFrame;
+import dev.hotloop.api.stream.EventLog;
+import dev.hotloop.api.stream.ResponseStreams;
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.error.OpenAiError;
 import dev.hotloop.protocol.event.ResponseEvent;
+import dev.hotloop.protocol.id.ChainKeys;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.request.CreateRequest;
@@ -26,7 +31,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -42,14 +46,23 @@ public class ResponsesHandler {
     private final TurnEngine engine;
     private final StoredConversations conversations;
     private final SessionClient sessions;
+    private final ResponseStreams streams;
+    private final EventLog events;
     private final int maxRequestBytes;
     private final ApiProperties.Http limits;
 
     public ResponsesHandler(
-            TurnEngine engine, StoredConversations conversations, SessionClient sessions, ApiProperties properties) {
+            TurnEngine engine,
+            StoredConversations conversations,
+            SessionClient sessions,
+            ResponseStreams streams,
+            EventLog events,
+            ApiProperties properties) {
         this.engine = engine;
         this.conversations = conversations;
         this.sessions = sessions;
+        this.streams = streams;
+        this.events = events;
         this.maxRequestBytes = (int) properties.maxRequestSize().toBytes();
         this.limits = properties.http();
     }
@@ -85,9 +98,18 @@ public class ResponsesHandler {
                 .flatMap(ResponsesHandler::json);
     }
 
+    /** The stored response, or with {@code stream=true} its events after {@code starting_after}, live to its end. */
     public Mono<ServerResponse> get(ServerRequest request) {
         String id = pathId(request);
-        return sessions.response(ApiKeyFilter.tenant(request.exchange()), id)
+        String tenant = ApiKeyFilter.tenant(request.exchange());
+        if (request.queryParam("stream").filter("true"::equals).isPresent()) {
+            int after = startingAfter(request);
+            return Mono.justOrEmpty(ChainKeys.of(tenant, id))
+                    .flatMap(keys -> events.replay(keys, after))
+                    .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)))
+                    .flatMap(frames -> sse(frames));
+        }
+        return sessions.response(tenant, id)
                 .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)))
                 .flatMap(json -> ServerResponse.ok()
                         .contentType(MediaType.APPLICATION_JSON)
@@ -96,10 +118,33 @@ public class ResponsesHandler {
 
     public Mono<ServerResponse> delete(ServerRequest request) {
         String id = pathId(request);
-        return sessions.delete(ApiKeyFilter.tenant(request.exchange()), id)
+        String tenant = ApiKeyFilter.tenant(request.exchange());
+        return sessions.delete(tenant, id)
                 .flatMap(deleted -> deleted
-                        ? json(Map.of("id", id, "object", "response", "deleted", true))
+                        ? Mono.justOrEmpty(ChainKeys.of(tenant, id))
+                                .flatMap(events::delete)
+                                .then(json(Map.of("id", id, "object", "response", "deleted", true)))
                         : Mono.error(ApiException.responseNotFound(id)));
+    }
+
+    /** {@code starting_after}: the sequence number after which a replay starts; -1 (all) when absent. */
+    private static int startingAfter(ServerRequest request) {
+        String value = request.queryParam("starting_after").orElse(null);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            int after = Integer.parseInt(value);
+            if (after >= 0) {
+                return after;
+            }
+        } catch (NumberFormatException notAnInteger) {
+            // refused below
+        }
+        throw ApiException.invalidRequest(
+                "starting_after",
+                ErrorCodes.INVALID_VALUE,
+                "Invalid 'starting_after': expected a sequence number (an integer >= 0), got '" + value + "'.");
     }
 
     public Mono<ServerResponse> inputItems(ServerRequest request) {
@@ -143,14 +188,22 @@ public class ResponsesHandler {
         });
     }
 
+    /** A stored response runs on when its client leaves, and can be resumed; one that is not stored stops. */
     private Mono<ServerResponse> stream(Turn turn) {
-        Flux<ServerSentEvent<String>> events = engine.run(turn, TurnListener.NONE)
-                .map(event -> ServerSentEvent.builder(ProtocolJson.mapper().writeValueAsString(event))
-                        .event(event.type())
-                        .build());
+        Flux<ResponseEvent> run = engine.run(turn, TurnListener.NONE);
+        return sse(
+                turn.request().store()
+                        ? streams.run(
+                                ChainKeys.of(turn.tenant(), turn.response().id())
+                                        .orElseThrow(),
+                                run)
+                        : run.map(EventFrame::of));
+    }
+
+    private static Mono<ServerResponse> sse(Flux<EventFrame> frames) {
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
-                .body(BodyInserters.fromServerSentEvents(events));
+                .body(BodyInserters.fromServerSentEvents(frames.map(EventFrame::sse)));
     }
 
     /** The W3C {@code Server-Timing} value of a finished turn: total, model, overhead and every stage, in ms. */

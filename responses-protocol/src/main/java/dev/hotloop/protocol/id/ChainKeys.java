@@ -1,7 +1,5 @@
-package dev.hotloop.session.store;
+package dev.hotloop.protocol.id;
 
-import dev.hotloop.protocol.id.ResponseIds;
-import dev.hotloop.protocol.id.TenantIds;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,6 +12,7 @@ import java.util.Optional;
  * hl:{tag}:r:&lt;tenant&gt;:&lt;id&gt;  HASH     response (JSON without output), depth, outputs, own, checkpoint, parent
  * hl:{tag}:items               LIST     every item of the chain, stored once: {"tokens":n,"item":{…}}
  * hl:{tag}:meta                HASH     live, children:&lt;ref&gt;, retained:&lt;ref&gt; (see delete-response.lua)
+ * hl:{tag}:e:&lt;tenant&gt;:&lt;id&gt;  STREAM   the response's streamed events, entry id {@code <sequence_number + 1>-0} (api-service)
  * hl:invalidate                channel  the ref of every deleted response, for the replicas' near caches
  * </pre>
  *
@@ -32,7 +31,7 @@ public record ChainKeys(String chainTag, String tenant, String responseId) {
     private static final String PREFIX = "hl:";
 
     /** The keys of a response, or empty when the tenant or the id is malformed and so owns nothing. */
-    static Optional<ChainKeys> of(String tenant, String responseId) {
+    public static Optional<ChainKeys> of(String tenant, String responseId) {
         if (!TenantIds.isValid(tenant) || !ResponseIds.isWellFormed(responseId)) {
             return Optional.empty();
         }
@@ -46,20 +45,25 @@ public record ChainKeys(String chainTag, String tenant, String responseId) {
     }
 
     /** A {@code SCAN} pattern matching every key of the chain tagged {@code chainTag}. */
-    static String chainPattern(String chainTag) {
+    public static String chainPattern(String chainTag) {
         return chainPrefix(chainTag) + "*";
     }
 
-    String record() {
+    public String record() {
         return chainPrefix(chainTag) + "r:" + tenant + ":" + responseId;
     }
 
-    String items() {
+    public String items() {
         return chainPrefix(chainTag) + "items";
     }
 
-    String meta() {
+    public String meta() {
         return chainPrefix(chainTag) + "meta";
+    }
+
+    /** The response's resumable event stream, written and read by api-service. */
+    public String events() {
+        return chainPrefix(chainTag) + "e:" + tenant + ":" + responseId;
     }
 
     /** How the chain meta and the invalidations name this response: tenant and id (a tenant holds no colon). */
@@ -68,7 +72,7 @@ public record ChainKeys(String chainTag, String tenant, String responseId) {
     }
 
     /** The keys every read script declares: record, chain items, chain meta. */
-    List<String> readKeys() {
+    public List<String> readKeys() {
         return List.of(record(), items(), meta());
     }
 

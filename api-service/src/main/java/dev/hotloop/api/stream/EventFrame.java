@@ -1,0 +1,29 @@
+package dev.hotloop.api.stream;
+
+import dev.hotloop.protocol.event.ResponseEvent;
+import dev.hotloop.protocol.json.ProtocolJson;
+import org.springframework.http.codec.ServerSentEvent;
+
+/**
+ * One streamed event as its clients see it, serialized once: the first client and every replay send the same
+ * {@code data} bytes.
+ *
+ * @param sequenceNumber the event's {@code sequence_number}
+ * @param type the SSE event name
+ * @param data the event's JSON
+ * @param terminal whether the event ends its response
+ */
+public record EventFrame(int sequenceNumber, String type, String data, boolean terminal) {
+
+    public static EventFrame of(ResponseEvent event) {
+        return new EventFrame(
+                event.sequenceNumber(),
+                event.type(),
+                ProtocolJson.mapper().writeValueAsString(event),
+                event.terminal());
+    }
+
+    public ServerSentEvent<String> sse() {
+        return ServerSentEvent.builder(data).event(type).build();
+    }
+}
