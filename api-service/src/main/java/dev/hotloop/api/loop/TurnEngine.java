@@ -89,6 +89,12 @@ public class TurnEngine {
 
     /** Resolves the conversation the request continues and checks the request against it. */
     public Mono<Turn> prepare(TurnOrigin origin, CreateRequest request, ContextSource source) {
+        return prepare(origin, request, source, null);
+    }
+
+    /** As {@link #prepare(TurnOrigin, CreateRequest, ContextSource)}, under an id given in advance when not null. */
+    public Mono<Turn> prepare(
+            TurnOrigin origin, CreateRequest request, ContextSource source, @Nullable String responseId) {
         return Mono.defer(() -> {
             TurnTrace trace = new TurnTrace(origin.startedNanos());
             trace.add(Stage.DECODE, origin.decodeNanos());
@@ -105,9 +111,11 @@ public class TurnEngine {
                             long validating = System.nanoTime();
                             Conversation context = history.withInput(input);
                             trace.addSince(Stage.VALIDATE, validating);
-                            String id = request.previousResponseId() == null
-                                    ? ResponseIds.newChain()
-                                    : ResponseIds.continuing(request.previousResponseId());
+                            String id = responseId != null
+                                    ? responseId
+                                    : request.previousResponseId() == null
+                                            ? ResponseIds.newChain()
+                                            : ResponseIds.continuing(request.previousResponseId());
                             Response start = Response.start(
                                     id, model, request, clock.instant().getEpochSecond());
                             return tokens.preamble(request.instructions(), request.tools())

@@ -23,6 +23,19 @@ public record EventFrame(int sequenceNumber, String type, String data, boolean t
                 event.terminal());
     }
 
+    /**
+     * The mark that ends a response with no event of the protocol's (a cancelled one): followers stop at it and send
+     * nothing for it.
+     */
+    public static EventFrame end(int sequenceNumber) {
+        return new EventFrame(sequenceNumber, "", "", true);
+    }
+
+    /** Whether clients see this frame (all but {@link #end}). */
+    public boolean visible() {
+        return !type.isEmpty();
+    }
+
     public ServerSentEvent<String> sse() {
         return ServerSentEvent.builder(data).event(type).build();
     }

@@ -101,10 +101,19 @@ public class EventLog {
                                 .map(exists -> follow(keys, after));
                     }
                     EventFrame last = page.getLast();
-                    Flux<EventFrame> written = Flux.fromIterable(page);
+                    Flux<EventFrame> written = Flux.fromIterable(page).filter(EventFrame::visible);
                     return Mono.just(
                             last.terminal() ? written : written.concatWith(follow(keys, last.sequenceNumber())));
                 });
+    }
+
+    /** The sequence number of the last event written, or -1 when there is none. */
+    public Mono<Integer> lastSequenceNumber(ChainKeys keys) {
+        return redis.<String, String>opsForStream()
+                .reverseRange(keys.events(), Range.unbounded(), Limit.limit().count(1))
+                .next()
+                .map(entry -> sequenceNumber(entry.getId()))
+                .defaultIfEmpty(-1);
     }
 
     /** Removes a response's events (with the response). */
@@ -112,14 +121,19 @@ public class EventLog {
         return redis.delete(keys.events()).then();
     }
 
-    private Flux<EventFrame> follow(ChainKeys keys, int after) {
+    /**
+     * The events after sequence number {@code after}, as they are written, up to the terminal event; waits for the
+     * stream to appear when it does not exist yet (a queued background response).
+     */
+    public Flux<EventFrame> follow(ChainKeys keys, int after) {
         ByteBuffer key = ByteBuffer.wrap(keys.events().getBytes(StandardCharsets.UTF_8));
         return Flux.usingWhen(
                 // the first use may connect, which Spring Data does synchronously
                 Mono.fromSupplier(connections::getReactiveConnection).subscribeOn(Schedulers.boundedElastic()),
                 connection -> read(connection, key, new Position(after, System.nanoTime()))
                         .expand(page -> page.ended() ? Mono.empty() : read(connection, key, page.position()))
-                        .concatMapIterable(Page::frames),
+                        .concatMapIterable(Page::frames)
+                        .filter(EventFrame::visible),
                 ReactiveRedisConnection::closeLater);
     }
 

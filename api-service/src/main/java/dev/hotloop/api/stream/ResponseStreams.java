@@ -37,27 +37,36 @@ public class ResponseStreams {
     public Flux<EventFrame> run(ChainKeys keys, Flux<ResponseEvent> response) {
         return Flux.deferContextual(context -> {
             Sinks.Many<EventFrame> client = Sinks.many().unicast().onBackpressureBuffer();
-            response.map(EventFrame::of)
-                    // a client that left makes the emission fail: nothing to do, the log still gets the event
-                    .doOnNext(client::tryEmitNext)
-                    .doOnComplete(client::tryEmitComplete)
-                    .doOnError(client::tryEmitError)
-                    // the client is never held back by Redis: the log's batches queue behind it
-                    .onBackpressureBuffer()
-                    .bufferTimeout(MAX_BATCH, batchWindow, true)
-                    .concatMap(batch -> events.append(keys, batch).onErrorResume(failure -> {
-                        log.warn(
-                                "Events {}..{} of {} not logged: a resumed stream misses them",
-                                batch.getFirst().sequenceNumber(),
-                                batch.getLast().sequenceNumber(),
-                                keys.responseId(),
-                                failure);
-                        return Mono.empty();
-                    }))
+            log(
+                            keys,
+                            response.map(EventFrame::of)
+                                    // a client that left makes the emission fail: the log still gets the event
+                                    .doOnNext(client::tryEmitNext)
+                                    .doOnComplete(client::tryEmitComplete)
+                                    .doOnError(client::tryEmitError))
                     .contextWrite(context)
                     // the response outlives the request that started it
                     .subscribe(null, failure -> log.error("Response {} stopped", keys.responseId(), failure));
             return client.asFlux();
         });
+    }
+
+    /**
+     * Writes {@code frames} to the response's {@link EventLog} in batches, never holding them back: completes once
+     * the last batch is written. A batch Redis refuses is logged and skipped; a resumed stream then misses it.
+     */
+    public Mono<Void> log(ChainKeys keys, Flux<EventFrame> frames) {
+        return frames.onBackpressureBuffer()
+                .bufferTimeout(MAX_BATCH, batchWindow, true)
+                .concatMap(batch -> events.append(keys, batch).onErrorResume(failure -> {
+                    log.warn(
+                            "Events {}..{} of {} not logged: a resumed stream misses them",
+                            batch.getFirst().sequenceNumber(),
+                            batch.getLast().sequenceNumber(),
+                            keys.responseId(),
+                            failure);
+                    return Mono.empty();
+                }))
+                .then();
     }
 }

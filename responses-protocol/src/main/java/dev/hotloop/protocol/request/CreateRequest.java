@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
  * Absent optional fields are null; defaults are applied by {@link CreateRequestReader}.
  *
  * @param input     the new input items, normalized (ids assigned, short-hand messages expanded)
+ * @param background whether it runs as a background response (HTTP only; always stored)
  * @param generate  false for a WebSocket warm-up that prepares state without sampling
  * @param streamId  the WebSocket lane, or null (extension)
  */
@@ -26,6 +27,7 @@ public record CreateRequest(
         @Nullable String previousResponseId,
         boolean store,
         boolean stream,
+        boolean background,
         @Nullable Integer maxOutputTokens,
         @Nullable Integer maxToolCalls,
         Map<String, String> metadata,

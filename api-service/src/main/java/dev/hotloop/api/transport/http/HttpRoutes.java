@@ -17,6 +17,7 @@ class HttpRoutes {
                 .POST("/v1/responses/compact", responses::compact)
                 .GET("/v1/responses/{id}", responses::get)
                 .DELETE("/v1/responses/{id}", responses::delete)
+                .POST("/v1/responses/{id}/cancel", responses::cancel)
                 .GET("/v1/responses/{id}/input_items", responses::inputItems)
                 .GET("/v1/models", models::list)
                 .GET("/v1/models/{id}", models::get)

@@ -1,5 +1,6 @@
 package dev.hotloop.api.transport.http;
 
+import dev.hotloop.api.background.BackgroundResponses;
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.StoredConversations;
@@ -23,6 +24,7 @@ import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.request.CreateRequestReader;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,6 +50,7 @@ public class ResponsesHandler {
     private final SessionClient sessions;
     private final ResponseStreams streams;
     private final EventLog events;
+    private final BackgroundResponses backgroundResponses;
     private final int maxRequestBytes;
     private final ApiProperties.Http limits;
 
@@ -57,12 +60,14 @@ public class ResponsesHandler {
             SessionClient sessions,
             ResponseStreams streams,
             EventLog events,
+            BackgroundResponses backgroundResponses,
             ApiProperties properties) {
         this.engine = engine;
         this.conversations = conversations;
         this.sessions = sessions;
         this.streams = streams;
         this.events = events;
+        this.backgroundResponses = backgroundResponses;
         this.maxRequestBytes = (int) properties.maxRequestSize().toBytes();
         this.limits = properties.http();
     }
@@ -71,21 +76,59 @@ public class ResponsesHandler {
         long started = System.nanoTime();
         String tenant = ApiKeyFilter.tenant(request.exchange());
         boolean timingAsked = request.headers().firstHeader(TurnTiming.REQUEST_HEADER) != null;
-        return body(request)
-                .map(bytes -> {
-                    CreateRequest create = CreateRequestReader.read(bytes);
-                    // non-streamed responses always carry Server-Timing; streams only when asked
-                    TurnOrigin origin = new TurnOrigin(
-                            tenant,
-                            create.stream() ? Transport.SSE : Transport.HTTP,
-                            started,
-                            System.nanoTime() - started,
-                            ApiKeyFilter.authNanos(request.exchange()),
-                            !create.stream() || timingAsked);
-                    return Map.entry(origin, create);
-                })
-                .flatMap(entry -> engine.prepare(entry.getKey(), entry.getValue(), conversations))
-                .flatMap(turn -> turn.request().stream() ? stream(turn) : complete(turn));
+        return body(request).flatMap(bytes -> {
+            CreateRequest create = CreateRequestReader.read(bytes);
+            // non-streamed responses always carry Server-Timing; streams only when asked
+            TurnOrigin origin = new TurnOrigin(
+                    tenant,
+                    create.stream() ? Transport.SSE : Transport.HTTP,
+                    started,
+                    System.nanoTime() - started,
+                    ApiKeyFilter.authNanos(request.exchange()),
+                    !create.stream() || timingAsked);
+            return engine.prepare(origin, create, conversations).flatMap(turn -> {
+                if (create.background()) {
+                    return background(turn, bytes);
+                }
+                return create.stream() ? stream(turn) : complete(turn);
+            });
+        });
+    }
+
+    /** Queued for a worker of any replica: answered at once, or followed from its first event when streamed. */
+    private Mono<ServerResponse> background(Turn turn, byte[] body) {
+        return backgroundResponses
+                .submit(turn, new String(body, StandardCharsets.UTF_8))
+                .flatMap(queued -> turn.request().stream()
+                        ? sse(events.follow(
+                                ChainKeys.of(turn.tenant(), turn.response().id())
+                                        .orElseThrow(),
+                                -1))
+                        : jsonBytes(queued.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * {@code POST /v1/responses/{id}/cancel}: a queued or running background response ends cancelled, from any
+     * replica; a finished one is returned as it is; a foreground one cannot be cancelled (400), as OpenAI.
+     */
+    public Mono<ServerResponse> cancel(ServerRequest request) {
+        String id = pathId(request);
+        String tenant = ApiKeyFilter.tenant(request.exchange());
+        return backgroundResponses
+                .cancel(tenant, id)
+                .map(state -> state.response().getBytes(StandardCharsets.UTF_8))
+                .switchIfEmpty(Mono.defer(() -> sessions.response(tenant, id)
+                        .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)))
+                        .map(stored -> {
+                            if (!ProtocolJson.mapper()
+                                    .readTree(stored)
+                                    .path("background")
+                                    .asBoolean(false)) {
+                                throw ApiException.invalidRequest(null, "Cannot cancel a synchronous response.");
+                            }
+                            return stored;
+                        })))
+                .flatMap(ResponsesHandler::jsonBytes);
     }
 
     /** {@code POST /v1/responses/compact}: the conversation (previous response and/or input) as one compaction item. */
@@ -110,10 +153,9 @@ public class ResponsesHandler {
                     .flatMap(frames -> sse(frames));
         }
         return sessions.response(tenant, id)
+                .switchIfEmpty(Mono.defer(() -> backgroundResponses.live(tenant, id)))
                 .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)))
-                .flatMap(json -> ServerResponse.ok()
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(json));
+                .flatMap(ResponsesHandler::jsonBytes);
     }
 
     public Mono<ServerResponse> delete(ServerRequest request) {
@@ -259,6 +301,10 @@ public class ResponsesHandler {
 
     private ApiException tooLarge() {
         return ApiException.tooLarge("Request body too large: the limit is " + maxRequestBytes + " bytes.");
+    }
+
+    private static Mono<ServerResponse> jsonBytes(byte[] json) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json);
     }
 
     static Mono<ServerResponse> json(Object body) {

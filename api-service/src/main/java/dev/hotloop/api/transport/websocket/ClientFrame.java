@@ -73,7 +73,15 @@ record ClientFrame(
                             "Unsupported event type '" + type + "': the only client event is 'response.create'."));
         }
         try {
-            return new ClientFrame(laneOf(streamId), streamId, CreateRequestReader.read(tree), null, 0, 0);
+            CreateRequest create = CreateRequestReader.read(tree);
+            if (create.background()) {
+                // as OpenAI: a background response outlives its connection, which WebSocket mode does not offer
+                throw ApiException.invalidRequest(
+                        "background",
+                        ErrorCodes.UNSUPPORTED_PARAMETER,
+                        "Background mode is not supported in WebSocket mode: create it with POST /v1/responses.");
+            }
+            return new ClientFrame(laneOf(streamId), streamId, create, null, 0, 0);
         } catch (ApiException e) {
             return refused(streamId, e);
         }
