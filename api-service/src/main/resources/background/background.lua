@@ -20,8 +20,9 @@ if op == 'enqueue' then
   return ''
 end
 
--- claim owner lease-ms -> {'takeover', ref, response} for a job whose lease expired (now leased to owner, to be
--- failed), else {'run', ref, body, response} for the next queued job, else {''}; the queue's length comes last
+-- claim owner lease-ms may-run -> {'takeover', ref, response} for a job whose lease expired (now leased to owner, to
+-- be failed), else, when may-run is 1, {'run', ref, body, response} for the next queued job, else {''}; the queue's
+-- length comes last
 if op == 'claim' then
   local owner, lease = ARGV[2], tonumber(ARGV[3])
   local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now, 'LIMIT', 0, 1)
@@ -36,6 +37,7 @@ if op == 'claim' then
       return {'takeover', ref, redis.call('HGET', job, 'response'), redis.call('LLEN', queue)}
     end
   end
+  if ARGV[4] ~= '1' then return {'', redis.call('LLEN', queue)} end
   local ref = redis.call('LPOP', queue)
   if not ref then return {'', redis.call('LLEN', queue)} end
   local job = jobs .. ref

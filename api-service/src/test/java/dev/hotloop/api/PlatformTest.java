@@ -38,6 +38,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "hotloop.model.simulator.tokens-per-second=0",
             "hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",
             "hotloop.api.max-request-size=1MB",
+            // background responses run only on the replicas their tests start (this one fails those of dead replicas)
+            "hotloop.api.background.workers=0",
             "management.tracing.sampling.probability=1.0"
         })
 @Import(PlatformTest.Spans.class)

@@ -76,9 +76,11 @@ public class BackgroundQueue {
                 .filter(refused -> !refused.isEmpty());
     }
 
-    /** Claims, for {@code owner}, the oldest expired lease if any, else the oldest queued job. */
-    public Mono<Claim> claim(String owner) {
-        return run(List.of("claim", owner, Long.toString(settings.leaseTime().toMillis())))
+    /**
+     * Claims, for {@code owner}, the oldest expired lease if any, else (when {@code mayRun}) the oldest queued job.
+     */
+    public Mono<Claim> claim(String owner, boolean mayRun) {
+        return run(List.of("claim", owner, Long.toString(settings.leaseTime().toMillis()), mayRun ? "1" : "0"))
                 .map(reply -> {
                     String kind = (String) reply.getFirst();
                     long length = (Long) reply.getLast();

@@ -126,11 +126,9 @@ public class BackgroundWorkers implements SmartLifecycle {
         return renewed.then(Mono.defer(this::claimWhileFree));
     }
 
+    /** Fails the responses of dead replicas, one a call, then claims queued ones while a worker is free. */
     private Mono<Void> claimWhileFree() {
-        if (running.size() >= settings.workers()) {
-            return Mono.empty();
-        }
-        return queue.claim(owner).flatMap(claim -> {
+        return queue.claim(owner, running.size() < settings.workers()).flatMap(claim -> {
             queueLength.set(claim.queueLength());
             return switch (claim) {
                 case BackgroundQueue.Claim.Run run -> {
@@ -189,12 +187,16 @@ public class BackgroundWorkers implements SmartLifecycle {
         if (latest != null && last != null && last.terminal()) {
             return finish(claim.ref(), latest.status(), json(latest));
         }
-        cancels.increment();
         String cancelled = latest != null
                 ? json(latest.finish(Response.CANCELLED, latest.output(), null, null, null, 0))
                 : BackgroundResponses.withStatus(claim.response(), Response.CANCELLED, null);
-        return events.append(keys, List.of(EventFrame.end(last == null ? 0 : last.sequenceNumber() + 1)))
-                .then(finish(claim.ref(), Response.CANCELLED, cancelled));
+        // a response stopped because another replica failed it (its lease had expired) is that replica's to end
+        return queue.finish(claim.ref(), owner, Response.CANCELLED, cancelled)
+                .filter(Boolean::booleanValue)
+                .flatMap(mine -> {
+                    cancels.increment();
+                    return events.append(keys, List.of(EventFrame.end(last == null ? 0 : last.sequenceNumber() + 1)));
+                });
     }
 
     /** A response that could not start (its previous response is gone, say) fails with the reason. */

@@ -45,7 +45,8 @@ public record ApiProperties(
      * one; the worker holds a lease on it, renewed every {@code pollInterval}, and a response whose lease expires (its
      * replica died) is ended {@code failed} by another replica.
      *
-     * @param workers            background responses this replica runs at once
+     * @param workers            background responses this replica runs at once; with 0 it runs none, but still fails
+     *                           those of dead replicas
      * @param maxQueued          responses waiting in the queue, all tenants together; past that a create is 429
      * @param maxQueuedPerTenant responses of one tenant waiting in the queue; past that its creates are 429
      * @param leaseTime          how long a claimed response stays its replica's without a renewal; a dead replica's
