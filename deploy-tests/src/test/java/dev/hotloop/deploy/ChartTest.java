@@ -31,7 +31,7 @@ class ChartTest {
 
     @Test
     void chartVersionIsTheReleasedOne() {
-        assertThat(HotloopChart.read(HotloopChart.CHART.resolve("Chart.yaml"))).contains("\nversion: 0.2.1\n");
+        assertThat(HotloopChart.read(HotloopChart.CHART.resolve("Chart.yaml"))).contains("\nversion: 0.2.2\n");
     }
 
     @Test

@@ -4,6 +4,8 @@ import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.id.ChainKeys;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,9 +52,16 @@ public class EventLog {
     private final ApiProperties.Streams settings;
     private final String ttlMillis;
     private final String maxEvents;
+    private final Counter replays;
 
     public EventLog(
-            ReactiveStringRedisTemplate redis, ReactiveRedisConnectionFactory connections, ApiProperties properties) {
+            ReactiveStringRedisTemplate redis,
+            ReactiveRedisConnectionFactory connections,
+            ApiProperties properties,
+            MeterRegistry meters) {
+        this.replays = Counter.builder("hotloop.streams.replays")
+                .description("Streams replayed or followed by GET /v1/responses/{id}?stream=true")
+                .register(meters);
         this.redis = redis;
         this.connections = connections;
         this.settings = properties.streams();
@@ -81,6 +90,7 @@ public class EventLog {
      * {@code idle-timeout}.
      */
     public Mono<Flux<EventFrame>> replay(ChainKeys keys, int after) {
+        replays.increment();
         Range<String> fromNext = Range.rightUnbounded(Range.Bound.inclusive(entryId(after + 1)));
         return redis.<String, String>opsForStream()
                 .range(keys.events(), fromNext, Limit.limit().count(PAGE))
