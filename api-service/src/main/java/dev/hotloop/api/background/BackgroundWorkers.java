@@ -12,6 +12,7 @@ import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.id.ChainKeys;
+import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.request.CreateRequestReader;
 import dev.hotloop.protocol.response.Response;
 import io.micrometer.core.instrument.Counter;
@@ -241,7 +242,7 @@ public class BackgroundWorkers implements SmartLifecycle {
     }
 
     private static String json(Response response) {
-        return dev.hotloop.protocol.json.ProtocolJson.mapper().writeValueAsString(response);
+        return ProtocolJson.mapper().writeValueAsString(response);
     }
 
     /** Stops before the web server, so no response is claimed while the replica drains. */
