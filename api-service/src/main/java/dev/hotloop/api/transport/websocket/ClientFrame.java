@@ -72,16 +72,18 @@ record ClientFrame(
                             ErrorCodes.UNSUPPORTED_EVENT_TYPE,
                             "Unsupported event type '" + type + "': the only client event is 'response.create'."));
         }
+        JsonNode background = tree.path("background");
+        if (background.isBoolean() && background.booleanValue()) {
+            // as OpenAI: a background response outlives its connection, which WebSocket mode does not offer
+            return refused(
+                    streamId,
+                    ApiException.invalidRequest(
+                            "background",
+                            ErrorCodes.UNSUPPORTED_PARAMETER,
+                            "Background mode is not supported in WebSocket mode: create it with POST /v1/responses."));
+        }
         try {
-            CreateRequest create = CreateRequestReader.read(tree);
-            if (create.background()) {
-                // as OpenAI: a background response outlives its connection, which WebSocket mode does not offer
-                throw ApiException.invalidRequest(
-                        "background",
-                        ErrorCodes.UNSUPPORTED_PARAMETER,
-                        "Background mode is not supported in WebSocket mode: create it with POST /v1/responses.");
-            }
-            return new ClientFrame(laneOf(streamId), streamId, create, null, 0, 0);
+            return new ClientFrame(laneOf(streamId), streamId, CreateRequestReader.read(tree), null, 0, 0);
         } catch (ApiException e) {
             return refused(streamId, e);
         }
