@@ -106,9 +106,9 @@ public class EventLog {
                                         + " are no longer kept; resume from a later one."));
                     }
                     if (page.isEmpty()) {
-                        return redis.hasKey(keys.events())
-                                .filter(Boolean::booleanValue)
-                                .map(exists -> follow(keys, after));
+                        // nothing after `after` yet: follow, unless the response has already ended
+                        return lastFrame(keys)
+                                .map(last -> last.terminal() ? Flux.<EventFrame>empty() : follow(keys, after));
                     }
                     EventFrame last = page.getLast();
                     Flux<EventFrame> written = Flux.fromIterable(page).filter(EventFrame::visible);
@@ -119,11 +119,14 @@ public class EventLog {
 
     /** The sequence number of the last event written, or -1 when there is none. */
     public Mono<Integer> lastSequenceNumber(ChainKeys keys) {
+        return lastFrame(keys).map(EventFrame::sequenceNumber).defaultIfEmpty(-1);
+    }
+
+    private Mono<EventFrame> lastFrame(ChainKeys keys) {
         return redis.<String, String>opsForStream()
                 .reverseRange(keys.events(), Range.unbounded(), Limit.limit().count(1))
                 .next()
-                .map(entry -> sequenceNumber(entry.getId()))
-                .defaultIfEmpty(-1);
+                .map(EventLog::frame);
     }
 
     /** Removes a response's events (with the response). */

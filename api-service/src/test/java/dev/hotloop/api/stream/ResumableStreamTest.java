@@ -125,6 +125,16 @@ class ResumableStreamTest extends PlatformTest {
     }
 
     @Test
+    void aReplayStartingAfterTheLastEventOfAFinishedResponseEndsAtOnce() {
+        String first = send(post(urlOf(replicaB), "a short one", true)).body();
+
+        HttpResponse<String> replay = send(get(url(), firstMatch(ID, first), lastSequence(first)));
+
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(replay.body()).isEmpty();
+    }
+
+    @Test
     void aResponseThatIsNotStoredHasNoStreamToResume() {
         String first = send(post(urlOf(replicaB), "not stored", false)).body();
 
