@@ -14,6 +14,11 @@ public final class ApiReplica {
 
     /** @param settings further {@code --name=value} arguments */
     public static ConfigurableApplicationContext start(String... settings) {
+        return ApiServiceApplication.builder().run(arguments(settings));
+    }
+
+    /** The command-line arguments of a replica: the test JVM's services, then {@code settings}. */
+    public static String[] arguments(String... settings) {
         String[] base = {
             "--server.port=0",
             "--hotloop.security.api-keys=" + PlatformTest.ACME + ":" + PlatformTest.ACME_KEY,
@@ -28,7 +33,7 @@ public final class ApiReplica {
         String[] args = new String[base.length + settings.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(settings, 0, args, base.length, settings.length);
-        return ApiServiceApplication.builder().run(args);
+        return args;
     }
 
     public static int port(ConfigurableApplicationContext replica) {

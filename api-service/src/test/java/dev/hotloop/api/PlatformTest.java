@@ -45,6 +45,8 @@ import org.springframework.test.context.DynamicPropertySource;
             // acme may reach the MCP servers the tests start on loopback; other tenants only public addresses
             "hotloop.api.mcp.tenant-allowed-urls.acme=http://127.0.0.1",
             "hotloop.api.mcp.call-timeout=3s",
+            // background responses run only on the replicas their tests start (this one fails those of dead replicas)
+            "hotloop.api.background.workers=0",
             "management.tracing.sampling.probability=1.0"
         })
 @Import(PlatformTest.Spans.class)

@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param websocket      WebSocket mode ({@code GET /v1/responses} with an upgrade)
  * @param toolRunner     how api-service reaches tool-runner-service for hosted tools
  * @param mcp            the hosted {@code mcp} tool: which servers tenants may reach, and how long calls may take
+ * @param streams        the resumable event streams of stored responses, in Redis
+ * @param background     background responses: their queue in Redis and this replica's workers
  */
 @Validated
 @ConfigurationProperties("hotloop.api")
@@ -37,7 +39,53 @@ public record ApiProperties(
         @DefaultValue @Valid Session session,
         @DefaultValue WebSocket websocket,
         @DefaultValue @Valid ToolRunner toolRunner,
-        @DefaultValue @Valid Mcp mcp) {
+        @DefaultValue @Valid Mcp mcp,
+        @DefaultValue @Valid Streams streams,
+        @DefaultValue @Valid Background background) {
+
+    /**
+     * Background responses ({@code background: true}) wait in one queue in Redis until a worker of any replica claims
+     * one; the worker holds a lease on it, renewed every {@code pollInterval}, and a response whose lease expires (its
+     * replica died) is ended {@code failed} by another replica.
+     *
+     * @param workers            background responses this replica runs at once; with 0 it runs none, but still fails
+     *                           those of dead replicas
+     * @param maxQueued          responses waiting in the queue, all tenants together; past that a create is 429
+     * @param maxQueuedPerTenant responses of one tenant waiting in the queue; past that its creates are 429
+     * @param leaseTime          how long a claimed response stays its replica's without a renewal; a dead replica's
+     *                           responses are failed within about this long
+     * @param pollInterval       how often an idle replica looks for queued responses, and a busy one renews its
+     *                           leases and learns of cancels: a cancel stops a running response within about this long
+     * @param retention          how long the state of a background response that was cancelled or failed stays
+     *                           readable (completed ones are stored like any response)
+     */
+    public record Background(
+            @DefaultValue("8") @Min(0) int workers,
+            @DefaultValue("1000") @Min(1) int maxQueued,
+            @DefaultValue("100") @Min(1) int maxQueuedPerTenant,
+            @DefaultValue("30s") @DurationMin(seconds = 1) Duration leaseTime,
+            @DefaultValue("200ms") @DurationMin(millis = 10) Duration pollInterval,
+            @DefaultValue("24h") @DurationMin(seconds = 1) Duration retention) {}
+
+    /**
+     * Every event of a stored, streamed response goes to a Redis Stream, so that any replica can replay it
+     * ({@code GET /v1/responses/{id}?stream=true&starting_after=n}) and follow it to its end.
+     *
+     * @param maxEvents   events kept per response; past that the oldest are dropped, and a replay starting before
+     *                    the oldest kept one is refused
+     * @param ttl         how long a response's events are kept after its last event
+     * @param batchWindow how long an event may wait to be written together with the next ones (one Redis call per
+     *                    batch); a replay that follows a live response lags its first client by about this much
+     * @param followPoll  how long a follower's blocking read waits for new events before it reads again
+     * @param idleTimeout a follower that got no event for this long ends its stream (the response's replica is
+     *                    gone or stuck)
+     */
+    public record Streams(
+            @DefaultValue("100000") @Min(1) int maxEvents,
+            @DefaultValue("1h") @DurationMin(seconds = 1) Duration ttl,
+            @DefaultValue("5ms") @DurationMin(millis = 1) Duration batchWindow,
+            @DefaultValue("5s") @DurationMin(millis = 10) Duration followPoll,
+            @DefaultValue("10m") @DurationMin(millis = 10) Duration idleTimeout) {}
 
     /**
      * Limits on a client that sends its request body slowly or stops sending it: the request fails with 408 and its

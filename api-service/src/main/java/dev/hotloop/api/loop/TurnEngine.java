@@ -98,6 +98,12 @@ public class TurnEngine {
 
     /** Resolves the conversation the request continues and checks the request against it. */
     public Mono<Turn> prepare(TurnOrigin origin, CreateRequest request, ContextSource source) {
+        return prepare(origin, request, source, null);
+    }
+
+    /** As {@link #prepare(TurnOrigin, CreateRequest, ContextSource)}, under an id given in advance when not null. */
+    public Mono<Turn> prepare(
+            TurnOrigin origin, CreateRequest request, ContextSource source, @Nullable String responseId) {
         return Mono.defer(() -> {
             TurnStages stages = metrics.start(origin, request.previousResponseId());
             String model = models.modelFor(request.model());
@@ -114,9 +120,11 @@ public class TurnEngine {
                             .flatMap(history -> {
                                 Conversation context = stages.measure(
                                         Stage.VALIDATE, () -> history.context().withInput(input));
-                                String id = request.previousResponseId() == null
-                                        ? ResponseIds.newChain()
-                                        : ResponseIds.continuing(request.previousResponseId());
+                                String id = responseId != null
+                                        ? responseId
+                                        : request.previousResponseId() == null
+                                                ? ResponseIds.newChain()
+                                                : ResponseIds.continuing(request.previousResponseId());
                                 Response start = Response.start(
                                         id, model, request, clock.instant().getEpochSecond());
                                 return Mono.zip(

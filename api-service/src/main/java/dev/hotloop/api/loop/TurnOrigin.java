@@ -15,7 +15,8 @@ public record TurnOrigin(
     public enum Transport {
         HTTP,
         SSE,
-        WEBSOCKET;
+        WEBSOCKET,
+        BACKGROUND;
 
         public String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);

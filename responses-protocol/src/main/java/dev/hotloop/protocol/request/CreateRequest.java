@@ -16,6 +16,7 @@ import tools.jackson.databind.JsonNode;
  * @param conversation the id of the conversation the response continues and is appended to, or null
  * @param compactThreshold the rendered input tokens past which the response compacts its context first
  *     ({@code context_management} compaction), or null for never
+ * @param background whether it runs as a background response (HTTP only; always stored)
  * @param generate  false for a WebSocket warm-up that prepares state without sampling
  * @param streamId  the WebSocket lane, or null (extension)
  */
@@ -30,6 +31,7 @@ public record CreateRequest(
         @Nullable String conversation,
         boolean store,
         boolean stream,
+        boolean background,
         @Nullable Integer maxOutputTokens,
         @Nullable Integer maxToolCalls,
         Map<String, String> metadata,

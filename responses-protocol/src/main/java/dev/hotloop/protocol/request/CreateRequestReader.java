@@ -66,9 +66,11 @@ public final class CreateRequestReader {
     public static CreateRequest read(JsonNode tree) {
         StorableJson.check(tree);
         JsonFields body = JsonFields.of(tree, "");
-        if (Boolean.TRUE.equals(body.bool("background"))) {
+        boolean background = orDefault(body.bool("background"), false);
+        boolean store = orDefault(body.bool("store"), true);
+        if (background && !store) {
             throw ApiException.invalidRequest(
-                    "background", ErrorCodes.UNSUPPORTED_PARAMETER, "Background mode is not supported by this server.");
+                    "background", ErrorCodes.INVALID_VALUE, "Background responses require 'store' to be true.");
         }
         String previousResponseId = previousResponseId(body);
         String conversation = conversation(body.node("conversation"));
@@ -93,8 +95,9 @@ public final class CreateRequestReader {
                 orDefault(body.bool("parallel_tool_calls"), true),
                 previousResponseId,
                 conversation,
-                orDefault(body.bool("store"), true),
+                store,
                 orDefault(body.bool("stream"), false),
+                background,
                 body.integer("max_output_tokens", 16),
                 body.integer("max_tool_calls", 1),
                 metadata(body),

@@ -90,6 +90,7 @@ public record Response(
         Map<String, String> metadata,
         Map<String, String> accessPrograms) {
 
+    public static final String QUEUED = "queued";
     public static final String IN_PROGRESS = "in_progress";
     public static final String COMPLETED = "completed";
     public static final String INCOMPLETE = "incomplete";
@@ -112,7 +113,7 @@ public record Response(
                 "response",
                 createdAt,
                 IN_PROGRESS,
-                false,
+                request.background(),
                 null,
                 request.conversation() != null ? new ConversationRef(request.conversation()) : null,
                 null,

@@ -49,7 +49,18 @@ class CreateRequestReaderTest {
         assertThat(request.stream()).isFalse();
         assertThat(request.parallelToolCalls()).isTrue();
         assertThat(request.generate()).isTrue();
+        assertThat(request.background()).isFalse();
         assertThat(request.toolChoice()).isEqualTo(ToolChoice.AUTO);
+    }
+
+    @Test
+    void backgroundNeedsStoreAsOpenAi() {
+        assertThat(read("{\"input\":\"hi\",\"background\":true}").background()).isTrue();
+
+        ApiException refused = failure("{\"input\":\"hi\",\"background\":true,\"store\":false}");
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.error().param()).isEqualTo("background");
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.hotloop.session.cache;
 
-import dev.hotloop.session.store.ChainKeys;
+import dev.hotloop.protocol.id.ChainKeys;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;

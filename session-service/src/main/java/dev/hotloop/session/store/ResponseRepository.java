@@ -1,5 +1,6 @@
 package dev.hotloop.session.store;
 
+import dev.hotloop.protocol.id.ChainKeys;
 import dev.hotloop.session.SessionProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,6 +2,7 @@ package dev.hotloop.session.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotloop.protocol.id.ChainKeys;
 import dev.hotloop.session.SessionProperties;
 import dev.hotloop.session.SessionServiceIntegrationTest;
 import java.time.Duration;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hotloop.localredis.RespClient;
+import dev.hotloop.protocol.id.ChainKeys;
 import dev.hotloop.protocol.id.ConversationIds;
 import dev.hotloop.session.SessionServiceApplication;
 import dev.hotloop.session.cache.NearCache;
-import dev.hotloop.session.store.ChainKeys;
 import dev.hotloop.session.store.ConversationRepository;
 import dev.hotloop.testsupport.TestRedisCluster;
 import java.time.Duration;

@@ -19,6 +19,7 @@ class HttpRoutes {
                 .POST("/v1/responses/input_tokens", responses::inputTokens)
                 .GET("/v1/responses/{id}", responses::get)
                 .DELETE("/v1/responses/{id}", responses::delete)
+                .POST("/v1/responses/{id}/cancel", responses::cancel)
                 .GET("/v1/responses/{id}/input_items", responses::inputItems)
                 .POST("/v1/conversations", conversations::create)
                 .GET("/v1/conversations/{conversation_id}", conversations::get)

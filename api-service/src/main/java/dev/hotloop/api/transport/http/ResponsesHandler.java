@@ -1,5 +1,6 @@
 package dev.hotloop.api.transport.http;
 
+import dev.hotloop.api.background.BackgroundResponses;
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.loop.Turn;
@@ -10,19 +11,24 @@ import dev.hotloop.api.loop.TurnOrigin.Transport;
 import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.security.ApiKeyFilter;
 import dev.hotloop.api.session.SessionClient;
+import dev.hotloop.api.stream.EventFrame;
+import dev.hotloop.api.stream.EventLog;
+import dev.hotloop.api.stream.ResponseStreams;
 import dev.hotloop.protocol.error.ApiException;
+import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.event.ResponseEvent;
+import dev.hotloop.protocol.id.ChainKeys;
 import dev.hotloop.protocol.id.ResponseIds;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.request.CreateRequestReader;
 import dev.hotloop.protocol.response.InputTokens;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -39,34 +45,84 @@ public class ResponsesHandler {
     private final StoredConversations conversations;
     private final SessionClient sessions;
     private final RequestBodies bodies;
+    private final ResponseStreams streams;
+    private final EventLog events;
+    private final BackgroundResponses backgroundResponses;
 
     public ResponsesHandler(
-            TurnEngine engine, StoredConversations conversations, SessionClient sessions, RequestBodies bodies) {
+            TurnEngine engine,
+            StoredConversations conversations,
+            SessionClient sessions,
+            RequestBodies bodies,
+            ResponseStreams streams,
+            EventLog events,
+            BackgroundResponses backgroundResponses) {
         this.engine = engine;
         this.conversations = conversations;
         this.sessions = sessions;
         this.bodies = bodies;
+        this.streams = streams;
+        this.events = events;
+        this.backgroundResponses = backgroundResponses;
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
         long started = System.nanoTime();
         String tenant = ApiKeyFilter.tenant(request.exchange());
         boolean timingAsked = request.headers().firstHeader(TurnTiming.REQUEST_HEADER) != null;
-        return bodies.read(request)
-                .map(bytes -> {
-                    CreateRequest create = CreateRequestReader.read(bytes);
-                    // non-streamed responses always carry Server-Timing; streams only when asked
-                    TurnOrigin origin = new TurnOrigin(
-                            tenant,
-                            create.stream() ? Transport.SSE : Transport.HTTP,
-                            ApiKeyFilter.arrivedNanos(request.exchange(), started),
-                            System.nanoTime() - started,
-                            ApiKeyFilter.authNanos(request.exchange()),
-                            !create.stream() || timingAsked);
-                    return Map.entry(origin, create);
-                })
-                .flatMap(entry -> engine.prepare(entry.getKey(), entry.getValue(), conversations))
-                .flatMap(turn -> turn.request().stream() ? stream(turn) : complete(turn));
+        return bodies.read(request).flatMap(bytes -> {
+            CreateRequest create = CreateRequestReader.read(bytes);
+            // non-streamed responses always carry Server-Timing; streams only when asked
+            TurnOrigin origin = new TurnOrigin(
+                    tenant,
+                    create.stream() ? Transport.SSE : Transport.HTTP,
+                    ApiKeyFilter.arrivedNanos(request.exchange(), started),
+                    System.nanoTime() - started,
+                    ApiKeyFilter.authNanos(request.exchange()),
+                    !create.stream() || timingAsked);
+            return engine.prepare(origin, create, conversations).flatMap(turn -> {
+                if (create.background()) {
+                    return background(turn, bytes);
+                }
+                return create.stream() ? stream(turn) : complete(turn);
+            });
+        });
+    }
+
+    /** Queued for a worker of any replica: answered at once, or followed from its first event when streamed. */
+    private Mono<ServerResponse> background(Turn turn, byte[] body) {
+        return backgroundResponses
+                .submit(turn, new String(body, StandardCharsets.UTF_8))
+                .flatMap(queued -> turn.request().stream()
+                        ? sse(events.follow(
+                                ChainKeys.of(turn.tenant(), turn.response().id())
+                                        .orElseThrow(),
+                                -1))
+                        : jsonBytes(queued.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * {@code POST /v1/responses/{id}/cancel}: a queued or running background response ends cancelled, from any
+     * replica; a finished one is returned as it is; a foreground one cannot be cancelled (400), as OpenAI.
+     */
+    public Mono<ServerResponse> cancel(ServerRequest request) {
+        String id = pathId(request);
+        String tenant = ApiKeyFilter.tenant(request.exchange());
+        return backgroundResponses
+                .cancel(tenant, id)
+                .map(state -> state.response().getBytes(StandardCharsets.UTF_8))
+                .switchIfEmpty(Mono.defer(() -> sessions.response(tenant, id)
+                        .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)))
+                        .map(stored -> {
+                            if (!ProtocolJson.mapper()
+                                    .readTree(stored)
+                                    .path("background")
+                                    .asBoolean(false)) {
+                                throw ApiException.invalidRequest(null, "Cannot cancel a synchronous response.");
+                            }
+                            return stored;
+                        })))
+                .flatMap(ResponsesHandler::jsonBytes);
     }
 
     /** {@code POST /v1/responses/compact}: the conversation (previous response and/or input) as one compaction item. */
@@ -91,21 +147,52 @@ public class ResponsesHandler {
                 .flatMap(turn -> json(InputTokens.of(turn.inputTokens())));
     }
 
+    /** The stored response, or with {@code stream=true} its events after {@code starting_after}, live to its end. */
     public Mono<ServerResponse> get(ServerRequest request) {
         String id = pathId(request);
-        return sessions.response(ApiKeyFilter.tenant(request.exchange()), id)
+        String tenant = ApiKeyFilter.tenant(request.exchange());
+        if (request.queryParam("stream").filter("true"::equals).isPresent()) {
+            int after = startingAfter(request);
+            return Mono.justOrEmpty(ChainKeys.of(tenant, id))
+                    .flatMap(keys -> events.replay(keys, after))
+                    .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)))
+                    .flatMap(frames -> sse(frames));
+        }
+        return sessions.response(tenant, id)
+                .switchIfEmpty(Mono.defer(() -> backgroundResponses.live(tenant, id)))
                 .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)))
-                .flatMap(json -> ServerResponse.ok()
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(json));
+                .flatMap(ResponsesHandler::jsonBytes);
     }
 
     public Mono<ServerResponse> delete(ServerRequest request) {
         String id = pathId(request);
-        return sessions.delete(ApiKeyFilter.tenant(request.exchange()), id)
+        String tenant = ApiKeyFilter.tenant(request.exchange());
+        return sessions.delete(tenant, id)
                 .flatMap(deleted -> deleted
-                        ? json(Map.of("id", id, "object", "response", "deleted", true))
+                        ? Mono.justOrEmpty(ChainKeys.of(tenant, id))
+                                .flatMap(events::delete)
+                                .then(json(Map.of("id", id, "object", "response", "deleted", true)))
                         : Mono.error(ApiException.responseNotFound(id)));
+    }
+
+    /** {@code starting_after}: the sequence number after which a replay starts; -1 (all) when absent. */
+    private static int startingAfter(ServerRequest request) {
+        String value = request.queryParam("starting_after").orElse(null);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            int after = Integer.parseInt(value);
+            if (after >= 0) {
+                return after;
+            }
+        } catch (NumberFormatException notAnInteger) {
+            // refused below
+        }
+        throw ApiException.invalidRequest(
+                "starting_after",
+                ErrorCodes.INVALID_VALUE,
+                "Invalid 'starting_after': expected a sequence number (an integer >= 0), got '" + value + "'.");
     }
 
     public Mono<ServerResponse> inputItems(ServerRequest request) {
@@ -149,14 +236,22 @@ public class ResponsesHandler {
         });
     }
 
+    /** A stored response runs on when its client leaves, and can be resumed; one that is not stored stops. */
     private Mono<ServerResponse> stream(Turn turn) {
-        Flux<ServerSentEvent<String>> events = engine.run(turn, TurnListener.NONE)
-                .map(event -> ServerSentEvent.builder(ProtocolJson.mapper().writeValueAsString(event))
-                        .event(event.type())
-                        .build());
+        Flux<ResponseEvent> run = engine.run(turn, TurnListener.NONE);
+        return sse(
+                turn.request().store()
+                        ? streams.run(
+                                ChainKeys.of(turn.tenant(), turn.response().id())
+                                        .orElseThrow(),
+                                run)
+                        : run.map(EventFrame::of));
+    }
+
+    private static Mono<ServerResponse> sse(Flux<EventFrame> frames) {
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
-                .body(BodyInserters.fromServerSentEvents(events));
+                .body(BodyInserters.fromServerSentEvents(frames.map(EventFrame::sse)));
     }
 
     /** The W3C {@code Server-Timing} value of a finished turn: total, the four buckets and every stage, in ms. */
@@ -178,6 +273,10 @@ public class ResponsesHandler {
                 .forEachEntry((stage, ms) ->
                         header.append(", ").append(stage).append(";dur=").append(ms.asDouble()));
         return header.toString();
+    }
+
+    private static Mono<ServerResponse> jsonBytes(byte[] json) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json);
     }
 
     static Mono<ServerResponse> json(Object body) {

@@ -70,6 +70,16 @@ record ClientFrame(
                             ErrorCodes.UNSUPPORTED_EVENT_TYPE,
                             "Unsupported event type '" + type + "': the only client event is 'response.create'."));
         }
+        JsonNode background = tree.path("background");
+        if (background.isBoolean() && background.booleanValue()) {
+            // as OpenAI: a background response outlives its connection, which WebSocket mode does not offer
+            return refused(
+                    streamId,
+                    ApiException.invalidRequest(
+                            "background",
+                            ErrorCodes.UNSUPPORTED_PARAMETER,
+                            "Background mode is not supported in WebSocket mode: create it with POST /v1/responses."));
+        }
         try {
             return new ClientFrame(laneOf(streamId), streamId, CreateRequestReader.read(tree), null, 0);
         } catch (ApiException e) {

@@ -56,7 +56,7 @@ class BadInputTest extends PlatformTest {
                 "{\"input\": [{\"type\": \"function_call_output\", \"output\": \"x\"}]} | input[0].call_id",
                 "{\"input\": [{\"type\": \"function_call\", \"call_id\": \"c\", \"name\": \"f\", \"arguments\": {}}]} | input[0].arguments",
                 "{\"input\": \"hi\", \"previous_response_id\": 7}                  | previous_response_id",
-                "{\"input\": \"hi\", \"background\": true}                          | background",
+                "{\"input\": \"hi\", \"background\": true, \"store\": false}          | background",
                 "{\"input\": \"hi\", \"conversation\": \"conv_1\"}                  | conversation",
                 "{\"input\": \"hi\", \"truncation\": \"sideways\"}                  | truncation",
             })

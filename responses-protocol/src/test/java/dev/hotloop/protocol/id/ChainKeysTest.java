@@ -1,9 +1,7 @@
-package dev.hotloop.session.store;
+package dev.hotloop.protocol.id;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hotloop.protocol.id.ConversationIds;
-import dev.hotloop.protocol.id.ResponseIds;
 import io.lettuce.core.cluster.SlotHash;
 import java.util.LinkedHashSet;
 import java.util.SequencedSet;

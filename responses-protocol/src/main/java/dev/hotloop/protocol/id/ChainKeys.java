@@ -1,8 +1,5 @@
-package dev.hotloop.session.store;
+package dev.hotloop.protocol.id;
 
-import dev.hotloop.protocol.id.ConversationIds;
-import dev.hotloop.protocol.id.ResponseIds;
-import dev.hotloop.protocol.id.TenantIds;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +15,7 @@ import java.util.Optional;
  * hl:{ctag}:c:&lt;tenant&gt;:&lt;id&gt;        HASH  conversation: created_at, metadata (JSON), version, seq
  * hl:{ctag}:c:&lt;tenant&gt;:&lt;id&gt;:items  HASH  item id → {"tokens":n,"item":{…}}
  * hl:{ctag}:c:&lt;tenant&gt;:&lt;id&gt;:order  ZSET  item ids scored by their position, which only grows
+ * hl:{tag}:e:&lt;tenant&gt;:&lt;id&gt;  STREAM   the response's streamed events, entry id {@code <sequence_number + 1>-0} (api-service)
  * hl:invalidate                channel  the ref of every deleted response, for the replicas' near caches
  * </pre>
  *
@@ -36,7 +34,7 @@ public record ChainKeys(String chainTag, String tenant, String responseId) {
     private static final String PREFIX = "hl:";
 
     /** The keys of a response, or empty when the tenant or the id is malformed and so owns nothing. */
-    static Optional<ChainKeys> of(String tenant, String responseId) {
+    public static Optional<ChainKeys> of(String tenant, String responseId) {
         if (!TenantIds.isValid(tenant) || !ResponseIds.isWellFormed(responseId)) {
             return Optional.empty();
         }
@@ -44,7 +42,7 @@ public record ChainKeys(String chainTag, String tenant, String responseId) {
     }
 
     /** The keys of a conversation, or empty when the tenant or the id is malformed and so owns nothing. */
-    static Optional<ConversationKeys> conversation(String tenant, String conversationId) {
+    public static Optional<ConversationKeys> conversation(String tenant, String conversationId) {
         if (!TenantIds.isValid(tenant) || !ConversationIds.isWellFormed(conversationId)) {
             return Optional.empty();
         }
@@ -59,10 +57,10 @@ public record ChainKeys(String chainTag, String tenant, String responseId) {
      * @param items its items by id
      * @param order its item ids in order
      */
-    record ConversationKeys(String record, String items, String order) {
+    public record ConversationKeys(String record, String items, String order) {
 
         /** The keys every conversation script declares, in this order. */
-        List<String> all() {
+        public List<String> all() {
             return List.of(record, items, order);
         }
     }
@@ -74,20 +72,25 @@ public record ChainKeys(String chainTag, String tenant, String responseId) {
     }
 
     /** A {@code SCAN} pattern matching every key of the chain tagged {@code chainTag}. */
-    static String chainPattern(String chainTag) {
+    public static String chainPattern(String chainTag) {
         return chainPrefix(chainTag) + "*";
     }
 
-    String record() {
+    public String record() {
         return chainPrefix(chainTag) + "r:" + tenant + ":" + responseId;
     }
 
-    String items() {
+    public String items() {
         return chainPrefix(chainTag) + "items";
     }
 
-    String meta() {
+    public String meta() {
         return chainPrefix(chainTag) + "meta";
+    }
+
+    /** The response's resumable event stream, written and read by api-service. */
+    public String events() {
+        return chainPrefix(chainTag) + "e:" + tenant + ":" + responseId;
     }
 
     /** How the chain meta and the invalidations name this response: tenant and id (a tenant holds no colon). */
@@ -96,7 +99,7 @@ public record ChainKeys(String chainTag, String tenant, String responseId) {
     }
 
     /** The keys every read script declares: record, chain items, chain meta. */
-    List<String> readKeys() {
+    public List<String> readKeys() {
         return List.of(record(), items(), meta());
     }
 
