@@ -140,6 +140,9 @@ public record ApiProperties(
      * @param maxIdleTime        an idle pooled connection is closed after this
      * @param pool               the connection pool
      * @param circuitBreaker     the breaker of each replica; a 4xx or a 500 for one response never counts
+     * @param cacheBudget        memory for the conversations this replica stored last, the latest of each chain, so
+     *                           that continuing one only asks session-service whether it still exists (see
+     *                           {@code StoredConversations}); {@code 0} turns it off
      */
     public record Session(
             @DefaultValue("http://127.0.0.1:8081") URI url,
@@ -153,6 +156,7 @@ public record ApiProperties(
             @DefaultValue("1000") @Min(1) int maxConcurrentCalls,
             @DefaultValue("30s") @DurationMin(millis = 1) Duration maxIdleTime,
             @DefaultValue @Valid ConnectionPool pool,
-            @DefaultValue @Valid CircuitBreakerSettings circuitBreaker)
+            @DefaultValue @Valid CircuitBreakerSettings circuitBreaker,
+            @DefaultValue("128MB") DataSize cacheBudget)
             implements ReplicaAddresses {}
 }

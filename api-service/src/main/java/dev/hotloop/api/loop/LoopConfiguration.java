@@ -30,18 +30,18 @@ class LoopConfiguration {
     @Bean
     TurnEngine turnEngine(
             ModelCatalog models,
-            SessionClient sessions,
+            StoredConversations conversations,
             ToolRunnerClient tools,
             TokenCounter tokens,
             MeterRegistry meters,
             TurnMetrics metrics,
             ObservationRegistry observations) {
         // one span per remote stage (state_load, model, tool, persist) under the request's span
-        return new TurnEngine(models, sessions, tools, tokens, Clock.systemUTC(), meters, metrics, observations);
+        return new TurnEngine(models, conversations, tools, tokens, Clock.systemUTC(), meters, metrics, observations);
     }
 
     @Bean
-    StoredConversations storedConversations(SessionClient sessions, MeterRegistry meters) {
-        return new StoredConversations(sessions, meters);
+    StoredConversations storedConversations(SessionClient sessions, ApiProperties properties, MeterRegistry meters) {
+        return new StoredConversations(sessions, properties.session().cacheBudget(), meters);
     }
 }

@@ -3,6 +3,7 @@ package dev.hotloop.api.loop;
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
+import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.limits.Grant;
 import dev.hotloop.api.metrics.Stage;
 import dev.hotloop.api.metrics.StageSpans;
@@ -10,7 +11,6 @@ import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.metrics.TurnTiming;
 import dev.hotloop.api.metrics.TurnTrace;
 import dev.hotloop.api.model.ModelCatalog;
-import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
 import dev.hotloop.api.tools.HostedCall;
 import dev.hotloop.api.tools.ToolRunnerClient;
@@ -58,7 +58,7 @@ public class TurnEngine {
     private static final Set<String> SHELL = Set.of("shell");
 
     private final ModelCatalog models;
-    private final SessionClient sessions;
+    private final StoredConversations conversations;
     private final ToolRunnerClient tools;
     private final TokenCounter tokens;
     private final Clock clock;
@@ -68,7 +68,7 @@ public class TurnEngine {
 
     public TurnEngine(
             ModelCatalog models,
-            SessionClient sessions,
+            StoredConversations conversations,
             ToolRunnerClient tools,
             TokenCounter tokens,
             Clock clock,
@@ -76,7 +76,7 @@ public class TurnEngine {
             TurnMetrics metrics,
             ObservationRegistry observations) {
         this.models = models;
-        this.sessions = sessions;
+        this.conversations = conversations;
         this.tools = tools;
         this.tokens = tokens;
         this.clock = clock;
@@ -270,13 +270,14 @@ public class TurnEngine {
                                 now);
         };
         String type = Response.COMPLETED.equals(response.status()) ? "response.completed" : "response.incomplete";
+        Conversation after = turn.context().withOutput(output);
         long persisting = System.nanoTime();
         Mono<Void> persisted = turn.request().store()
-                ? spans.mono("persist", sessions.store(turn.tenant(), response, turn.input(), output))
+                ? spans.mono("persist", conversations.store(turn.tenant(), response, turn.input(), output, after))
                         .doOnSuccess(done -> turn.trace().addSince(Stage.PERSIST, persisting))
                 : Mono.empty();
         return persisted.then(Mono.fromSupplier(() -> {
-            listener.finished(turn, response, turn.context().withOutput(output));
+            listener.finished(turn, response, after);
             return emitter.lifecycle(type, response);
         }));
     }

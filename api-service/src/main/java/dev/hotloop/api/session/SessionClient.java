@@ -89,6 +89,18 @@ public class SessionClient {
                         .bodyToMono(byte[].class));
     }
 
+    /** Whether the tenant has the response: a bodiless read, whatever the chain's length. */
+    public Mono<Boolean> exists(String tenant, String responseId) {
+        return read(
+                        responseId,
+                        replica -> http.head()
+                                .uri(replica + RESPONSES + "/{id}", tenant, responseId)
+                                .retrieve()
+                                .toBodilessEntity()
+                                .thenReturn(true))
+                .defaultIfEmpty(false);
+    }
+
     /** True when the response existed and is now deleted. */
     public Mono<Boolean> delete(String tenant, String responseId) {
         return guard(routed(

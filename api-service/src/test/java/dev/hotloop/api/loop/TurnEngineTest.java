@@ -9,6 +9,7 @@ import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
 import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.model.ModelCatalog;
+import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
 import dev.hotloop.protocol.error.ApiException;
@@ -55,7 +56,7 @@ class TurnEngineTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         return new TurnEngine(
                 new ModelCatalog("m", Map.of("m", model), null),
-                unreachable,
+                new StoredConversations(unreachable, DataSize.ofMegabytes(1), meters),
                 null,
                 TOKENS,
                 Clock.systemUTC(),

@@ -96,7 +96,9 @@ public class ResponsesHandler {
 
     public Mono<ServerResponse> delete(ServerRequest request) {
         String id = pathId(request);
-        return sessions.delete(ApiKeyFilter.tenant(request.exchange()), id)
+        String tenant = ApiKeyFilter.tenant(request.exchange());
+        return sessions.delete(tenant, id)
+                .doOnNext(deleted -> conversations.forget(tenant, id))
                 .flatMap(deleted -> deleted
                         ? json(Map.of("id", id, "object", "response", "deleted", true))
                         : Mono.error(ApiException.responseNotFound(id)));
