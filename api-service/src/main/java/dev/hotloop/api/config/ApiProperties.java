@@ -57,11 +57,14 @@ public record ApiProperties(
      *                          {@code server_is_overloaded}
      * @param preambleCacheSize memory for the remembered counts of instructions and tool definitions, weighed by the
      *                          text each entry holds
+     * @param textCacheSize     memory for the remembered counts of long texts, weighed by the text each entry holds:
+     *                          a client that resends its whole history every turn has it counted once
      */
     public record Tokenizer(
             @DefaultValue("2") @Min(1) int threads,
             @DefaultValue("256") @Min(1) int maxQueued,
-            @DefaultValue("32MB") DataSize preambleCacheSize) {}
+            @DefaultValue("32MB") DataSize preambleCacheSize,
+            @DefaultValue("64MB") DataSize textCacheSize) {}
 
     /**
      * @param url                base URL of tool-runner-service when it is one replica (or one address in front of

@@ -34,7 +34,8 @@ public class StoredConversations implements ContextSource {
         this.sessions = sessions;
         this.recent = Caffeine.newBuilder()
                 .maximumWeight(budget.toBytes())
-                .<Key, Conversation>weigher((key, conversation) -> (int) Math.min(Integer.MAX_VALUE, conversation.weight()))
+                .<Key, Conversation>weigher(
+                        (key, conversation) -> (int) Math.min(Integer.MAX_VALUE, conversation.weight()))
                 .build();
         this.loads = Counter.builder("hotloop.context.loads")
                 .tag("tier", "store")

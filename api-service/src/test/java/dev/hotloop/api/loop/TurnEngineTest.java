@@ -7,9 +7,9 @@ import com.knuddels.jtokkit.api.EncodingType;
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
+import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.model.ModelCatalog;
-import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.session.SessionClient;
 import dev.hotloop.api.tokens.TokenCounter;
 import dev.hotloop.protocol.error.ApiException;
@@ -44,7 +44,7 @@ class TurnEngineTest {
 
     private static final TokenCounter TOKENS = new TokenCounter(
             Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
-            new ApiProperties.Tokenizer(1, 16, DataSize.ofMegabytes(1)),
+            new ApiProperties.Tokenizer(1, 16, DataSize.ofMegabytes(1), DataSize.ofMegabytes(1)),
             new SimpleMeterRegistry());
     private static final ContextSource NEW_CONVERSATION = (tenant, request, trace) -> Mono.just(Conversation.EMPTY);
 

@@ -69,9 +69,10 @@ public class HotPathBenchmark {
                 .put("output", SyntheticText.words(7, 200));
         toolOutput = InputReader.read(ProtocolJson.nodes().arrayNode().add(toolOutputJson))
                 .getFirst();
+        // no remembered texts: every turn's tool output is new
         tokens = new TokenCounter(
                 Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
-                new ApiProperties.Tokenizer(2, 256, DataSize.ofMegabytes(32)),
+                new ApiProperties.Tokenizer(2, 256, DataSize.ofMegabytes(32), DataSize.ofBytes(0)),
                 new SimpleMeterRegistry());
     }
 

@@ -98,7 +98,8 @@ public final class ChatMessages {
                 case FunctionCallItem call -> withCall(call.callId(), call.name(), call.arguments());
                 case FunctionCallOutputItem output -> {
                     flush();
-                    out.accept(toolMessage(output.callId(), toolContent(output.json().path("output"))));
+                    out.accept(toolMessage(
+                            output.callId(), toolContent(output.json().path("output"))));
                 }
                 case PassThroughItem other -> {
                     String callId = other.json().path("call_id").asString("");

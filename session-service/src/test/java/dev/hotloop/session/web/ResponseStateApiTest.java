@@ -209,10 +209,28 @@ class ResponseStateApiTest extends SessionServiceIntegrationTest {
     void headAnswersWhetherTheTenantHasTheResponseWithoutABody() {
         String id = storeTurn(null, "a");
 
-        http.head().uri(RESPONSES + "/{id}", TENANT, id).exchange().expectStatus().isOk().expectBody().isEmpty();
-        http.head().uri(RESPONSES + "/{id}", "globex", id).exchange().expectStatus().isNotFound();
-        http.delete().uri(RESPONSES + "/{id}", TENANT, id).exchange().expectStatus().isNoContent();
-        http.head().uri(RESPONSES + "/{id}", TENANT, id).exchange().expectStatus().isNotFound();
+        http.head()
+                .uri(RESPONSES + "/{id}", TENANT, id)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .isEmpty();
+        http.head()
+                .uri(RESPONSES + "/{id}", "globex", id)
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+        http.delete()
+                .uri(RESPONSES + "/{id}", TENANT, id)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+        http.head()
+                .uri(RESPONSES + "/{id}", TENANT, id)
+                .exchange()
+                .expectStatus()
+                .isNotFound();
     }
 
     @Test

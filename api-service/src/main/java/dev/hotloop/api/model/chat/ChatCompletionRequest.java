@@ -60,9 +60,8 @@ final class ChatCompletionRequest {
     /** The request body, byte for byte what rendering the whole context at once gives. */
     byte[] render(ModelRequest request) {
         RenderedMessages messages = messages(request.instructions(), request.context());
-        byte[] open = messages.open() == null
-                ? new byte[0]
-                : ProtocolJson.mapper().writeValueAsBytes(messages.open());
+        byte[] open =
+                messages.open() == null ? new byte[0] : ProtocolJson.mapper().writeValueAsBytes(messages.open());
         byte[] tail = ProtocolJson.mapper().writeValueAsBytes(settings(request));
         boolean separated = messages.length() > 0 && open.length > 0;
         byte[] body = new byte[head.length + messages.length() + (separated ? 1 : 0) + open.length + tail.length + 1];
@@ -91,16 +90,15 @@ final class ChatCompletionRequest {
     private RenderedMessages messages(@Nullable String instructions, List<Item> context) {
         for (int last = context.size() - 1; last >= 0; last--) {
             RenderedMessages prefix = rendered.getIfPresent(context.get(last));
-            if (prefix != null
-                    && prefix.items() == last + 1
-                    && Objects.equals(prefix.instructions(), instructions)) {
+            if (prefix != null && prefix.items() == last + 1 && Objects.equals(prefix.instructions(), instructions)) {
                 return extend(prefix, instructions, context);
             }
         }
         return extend(null, instructions, context);
     }
 
-    private RenderedMessages extend(@Nullable RenderedMessages prefix, @Nullable String instructions, List<Item> context) {
+    private RenderedMessages extend(
+            @Nullable RenderedMessages prefix, @Nullable String instructions, List<Item> context) {
         int from = prefix == null ? 0 : prefix.items();
         if (from == context.size() && prefix != null) {
             return prefix;
@@ -109,7 +107,8 @@ final class ChatCompletionRequest {
         if (prefix == null && instructions != null && !instructions.isEmpty()) {
             out.accept(ChatMessages.system(instructions));
         }
-        ObjectNode open = prefix == null || prefix.open() == null ? null : prefix.open().deepCopy();
+        ObjectNode open =
+                prefix == null || prefix.open() == null ? null : prefix.open().deepCopy();
         ChatMessages.Converter converter = new ChatMessages.Converter(out, open);
         for (int i = from; i < context.size(); i++) {
             converter.add(context.get(i));

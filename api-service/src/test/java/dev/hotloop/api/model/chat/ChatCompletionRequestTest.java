@@ -97,10 +97,11 @@ class ChatCompletionRequestTest {
                 .startsWith("{\"model\":\"up-model\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
                         + "{\"role\":\"system\",\"content\":\"Use the tools.\"},")
                 .contains("{\"role\":\"assistant\",\"content\":\"Checking.\",\"tool_calls\":[{\"id\":\"a\"")
-                .endsWith("],\"stream\":true,\"stream_options\":{\"include_usage\":true},\"tools\":[{\"type\":\"function\","
-                        + "\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}],"
-                        + "\"tool_choice\":\"auto\",\"parallel_tool_calls\":false,\"max_tokens\":100,"
-                        + "\"temperature\":0.5,\"prompt_cache_key\":\"" + promptCacheKey(rendered) + "\"}");
+                .endsWith(
+                        "],\"stream\":true,\"stream_options\":{\"include_usage\":true},\"tools\":[{\"type\":\"function\","
+                                + "\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}],"
+                                + "\"tool_choice\":\"auto\",\"parallel_tool_calls\":false,\"max_tokens\":100,"
+                                + "\"temperature\":0.5,\"prompt_cache_key\":\"" + promptCacheKey(rendered) + "\"}");
     }
 
     @Test

@@ -157,7 +157,8 @@ class ResponsesApiTest extends PlatformTest {
     void aResponseDeletedThroughAnotherReplicaIsNotContinuedFromTheKeptConversation() {
         Response first = client.responses().create(ask("soon gone").build());
         // straight to session-service, as another api-service replica deletes it
-        assertThat(sessions.delete(ACME, first.id()).block(Duration.ofSeconds(10))).isTrue();
+        assertThat(sessions.delete(ACME, first.id()).block(Duration.ofSeconds(10)))
+                .isTrue();
 
         assertThatThrownBy(() -> client.responses()
                         .create(ask("continue").previousResponseId(first.id()).build()))
@@ -170,7 +171,10 @@ class ResponsesApiTest extends PlatformTest {
     }
 
     private double replicaHits() {
-        return meters.find("hotloop.cache.requests").tag("tier", "replica").counter().count();
+        return meters.find("hotloop.cache.requests")
+                .tag("tier", "replica")
+                .counter()
+                .count();
     }
 
     @Test

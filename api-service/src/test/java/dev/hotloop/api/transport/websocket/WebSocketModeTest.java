@@ -91,7 +91,10 @@ class WebSocketModeTest extends PlatformTest {
             id = first.finalResponse().id();
         }
         double storeLoads = counter("hotloop.context.loads");
-        double keptByReplica = meters.find("hotloop.cache.requests").tag("tier", "replica").counter().count();
+        double keptByReplica = meters.find("hotloop.cache.requests")
+                .tag("tier", "replica")
+                .counter()
+                .count();
         try (ResponseConnection second = client.responses().connect()) {
             second.send(event(create().previousResponseId(id).input("what did I say?")));
             Response response = second.finalResponse();
@@ -100,7 +103,10 @@ class WebSocketModeTest extends PlatformTest {
         }
         // the replica that stored it kept it: the new connection only checks that it still exists
         assertThat(counter("hotloop.context.loads")).isEqualTo(storeLoads);
-        assertThat(meters.find("hotloop.cache.requests").tag("tier", "replica").counter().count())
+        assertThat(meters.find("hotloop.cache.requests")
+                        .tag("tier", "replica")
+                        .counter()
+                        .count())
                 .isEqualTo(keptByReplica + 1);
         assertThat(client.responses().retrieve(id).id()).isEqualTo(id);
     }
