@@ -160,8 +160,12 @@ class ResponsesApiTest extends PlatformTest {
         assertThat(sessions.delete(ACME, first.id()).block(Duration.ofSeconds(10)))
                 .isTrue();
 
+        // store:false: nothing is persisted afterwards, so only the check before the turn can refuse it
         assertThatThrownBy(() -> client.responses()
-                        .create(ask("continue").previousResponseId(first.id()).build()))
+                        .create(ask("continue")
+                                .previousResponseId(first.id())
+                                .store(false)
+                                .build()))
                 .isInstanceOfSatisfying(
                         BadRequestException.class, e -> assertThat(e.code()).contains("previous_response_not_found"));
     }
