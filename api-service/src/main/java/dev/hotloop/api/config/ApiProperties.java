@@ -108,11 +108,14 @@ public record ApiProperties(
      *                          {@code server_is_overloaded}
      * @param preambleCacheSize memory for the remembered counts of instructions and tool definitions, weighed by the
      *                          text each entry holds
+     * @param textCacheSize     memory for the remembered counts of long texts, weighed by the text each entry holds:
+     *                          a client that resends its whole history every turn has it counted once
      */
     public record Tokenizer(
             @DefaultValue("2") @Min(1) int threads,
             @DefaultValue("256") @Min(1) int maxQueued,
-            @DefaultValue("32MB") DataSize preambleCacheSize) {}
+            @DefaultValue("32MB") DataSize preambleCacheSize,
+            @DefaultValue("64MB") DataSize textCacheSize) {}
 
     /**
      * @param url                base URL of tool-runner-service when it is one replica (or one address in front of
@@ -191,6 +194,9 @@ public record ApiProperties(
      * @param maxIdleTime        an idle pooled connection is closed after this
      * @param pool               the connection pool
      * @param circuitBreaker     the breaker of each replica; a 4xx or a 500 for one response never counts
+     * @param cacheBudget        memory for the conversations this replica stored last, the latest of each chain, so
+     *                           that continuing one only asks session-service whether it still exists (see
+     *                           {@code StoredConversations}); {@code 0} turns it off
      */
     public record Session(
             @DefaultValue("http://127.0.0.1:8081") URI url,
@@ -204,7 +210,8 @@ public record ApiProperties(
             @DefaultValue("1000") @Min(1) int maxConcurrentCalls,
             @DefaultValue("30s") @DurationMin(millis = 1) Duration maxIdleTime,
             @DefaultValue @Valid ConnectionPool pool,
-            @DefaultValue @Valid CircuitBreakerSettings circuitBreaker)
+            @DefaultValue @Valid CircuitBreakerSettings circuitBreaker,
+            @DefaultValue("128MB") DataSize cacheBudget)
             implements ReplicaAddresses {}
 
     /**

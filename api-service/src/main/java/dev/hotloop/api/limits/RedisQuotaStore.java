@@ -1,5 +1,8 @@
 package dev.hotloop.api.limits;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,8 +19,7 @@ import reactor.core.publisher.Mono;
 final class RedisQuotaStore implements QuotaStore {
 
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> SCRIPT =
-            RedisScript.of(new ClassPathResource("limits/limits.lua"), List.class);
+    private static final RedisScript<List> SCRIPT = RedisScript.of(source("limits/limits.lua"), List.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final String slotTtlMillis;
@@ -81,5 +83,14 @@ final class RedisQuotaStore implements QuotaStore {
         return redis.execute(SCRIPT, List.of(prefix + "requests", prefix + "tokens", prefix + kind.slots()), arguments)
                 .next()
                 .map(reply -> (List<?>) reply);
+    }
+
+    /** Read once: a resource-backed script looks its file up in the jar on every execution, to see if it changed. */
+    private static String source(String name) {
+        try {
+            return new ClassPathResource(name).getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Missing Lua script " + name, e);
+        }
     }
 }

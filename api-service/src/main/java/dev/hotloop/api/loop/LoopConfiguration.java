@@ -31,16 +31,17 @@ class LoopConfiguration {
     TurnEngine turnEngine(
             ModelCatalog models,
             SessionClient sessions,
+            StoredConversations conversations,
             ToolRunnerClient tools,
             McpHost mcp,
             TokenCounter tokens,
             MeterRegistry meters,
             TurnMetrics metrics) {
-        return new TurnEngine(models, sessions, tools, mcp, tokens, Clock.systemUTC(), meters, metrics);
+        return new TurnEngine(models, sessions, conversations, tools, mcp, tokens, Clock.systemUTC(), meters, metrics);
     }
 
     @Bean
-    StoredConversations storedConversations(SessionClient sessions, MeterRegistry meters) {
-        return new StoredConversations(sessions, meters);
+    StoredConversations storedConversations(SessionClient sessions, ApiProperties properties, MeterRegistry meters) {
+        return new StoredConversations(sessions, properties.session().cacheBudget(), meters);
     }
 }

@@ -3,6 +3,7 @@ package dev.hotloop.api.loop;
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
+import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.limits.Grant;
 import dev.hotloop.api.mcp.McpHost;
 import dev.hotloop.api.mcp.McpTurn;
@@ -68,6 +69,7 @@ public class TurnEngine {
 
     private final ModelCatalog models;
     private final SessionClient sessions;
+    private final StoredConversations conversations;
     private final ToolRunnerClient tools;
     private final McpHost mcp;
     private final TokenCounter tokens;
@@ -78,6 +80,7 @@ public class TurnEngine {
     public TurnEngine(
             ModelCatalog models,
             SessionClient sessions,
+            StoredConversations conversations,
             ToolRunnerClient tools,
             McpHost mcp,
             TokenCounter tokens,
@@ -86,6 +89,7 @@ public class TurnEngine {
             TurnMetrics metrics) {
         this.models = models;
         this.sessions = sessions;
+        this.conversations = conversations;
         this.tools = tools;
         this.mcp = mcp;
         this.tokens = tokens;
@@ -476,13 +480,14 @@ public class TurnEngine {
                                 now);
         };
         String type = Response.COMPLETED.equals(response.status()) ? "response.completed" : "response.incomplete";
-        Mono<Void> stored =
-                turn.request().store() ? sessions.store(turn.tenant(), response, turn.input(), output) : Mono.empty();
+        Conversation after = turn.context().withOutput(output);
+        Mono<Void> stored = turn.request().store()
+                ? conversations.store(turn.tenant(), response, turn.input(), output, after)
+                : Mono.empty();
         Mono<Void> persisted = turn.conversation() == null && !turn.request().store()
                 ? Mono.empty()
                 : turn.stages().measure(Stage.PERSIST, appended(turn, output).then(stored));
         return persisted.then(Mono.fromSupplier(() -> {
-            Conversation after = turn.context().withOutput(output);
             if (!after.ledger().unanswered().isEmpty()) {
                 turn.stages().awaitClientTools();
             }

@@ -95,6 +95,18 @@ public class SessionClient {
                         .bodyToMono(byte[].class));
     }
 
+    /** Whether the tenant has the response: a bodiless read, whatever the chain's length. */
+    public Mono<Boolean> exists(String tenant, String responseId) {
+        return read(
+                        responseId,
+                        replica -> http.head()
+                                .uri(replica + RESPONSES + "/{id}", tenant, responseId)
+                                .retrieve()
+                                .toBodilessEntity()
+                                .thenReturn(true))
+                .defaultIfEmpty(false);
+    }
+
     /** True when the response existed and is now deleted. */
     public Mono<Boolean> delete(String tenant, String responseId) {
         return guard(routed(
@@ -109,12 +121,9 @@ public class SessionClient {
 
     /** Stores one finished turn: its new input items and its output, chained to its parent. */
     public Mono<Void> store(String tenant, Response response, List<ContextItem> input, List<ContextItem> output) {
-        ObjectNode body = ProtocolJson.nodes().objectNode();
-        body.set("response", ProtocolJson.mapper().valueToTree(response));
-        body.put("previous_response_id", response.previousResponseId());
-        body.set("input", ProtocolJson.mapper().valueToTree(input));
-        body.set("output", ProtocolJson.mapper().valueToTree(output));
-        byte[] json = ProtocolJson.mapper().writeValueAsBytes(body);
+        // written straight from the objects: no intermediate tree copies of the response and its items
+        byte[] json = ProtocolJson.mapper()
+                .writeValueAsBytes(new StoreBody(response, response.previousResponseId(), input, output));
         // the new id carries its chain's tag: the turn goes where the chain's reads go
         return guard(routed(
                         response.id(),
@@ -129,6 +138,13 @@ public class SessionClient {
                         e -> ApiException.previousResponseNotFound(response.previousResponseId()))
                 .then());
     }
+
+    /** The body of session-service's {@code POST …/responses}, in its field order. */
+    private record StoreBody(
+            Response response,
+            @Nullable String previousResponseId,
+            List<ContextItem> input,
+            List<ContextItem> output) {}
 
     private <T> Mono<T> read(String responseId, Function<String, Mono<T>> call) {
         return guard(routed(

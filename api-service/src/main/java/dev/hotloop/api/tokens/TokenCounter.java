@@ -44,6 +44,8 @@ public class TokenCounter implements AutoCloseable {
     static final int CHUNK_CHARS = 1_024;
     /** Beyond this a text's count is extrapolated from its prefix's, so no text costs more than a fraction of a second. */
     static final int EXACT_CHARS = 256 * 1_024;
+    /** From this length on a text's count is remembered: hashing it costs far less than counting it again. */
+    static final int REMEMBERED_CHARS = 256;
     /** Below this, counting takes microseconds: less than handing it to another thread. */
     static final int INLINE_CHARS = 8 * 1_024;
 
@@ -56,6 +58,7 @@ public class TokenCounter implements AutoCloseable {
     private final Counter itemsCounted;
     private final Scheduler scheduler;
     private final Cache<Preamble, Counted> preambles;
+    private final Cache<String, Integer> texts;
 
     public TokenCounter(Encoding encoding, ApiProperties.Tokenizer settings, MeterRegistry meters) {
         this.encoding = encoding;
@@ -67,6 +70,11 @@ public class TokenCounter implements AutoCloseable {
         this.preambles = Caffeine.newBuilder()
                 .maximumWeight(settings.preambleCacheSize().toBytes())
                 .weigher((Preamble key, Counted counted) -> counted.bytes())
+                .build();
+        // a client that resends its whole history every turn (store:false over HTTP) has each text counted once
+        this.texts = Caffeine.newBuilder()
+                .maximumWeight(settings.textCacheSize().toBytes())
+                .weigher((String text, Integer tokens) -> 2 * text.length())
                 .build();
     }
 
@@ -111,6 +119,10 @@ public class TokenCounter implements AutoCloseable {
         if (text == null || text.isEmpty()) {
             return 0;
         }
+        return text.length() < REMEMBERED_CHARS ? countText(text) : texts.get(text, this::countText);
+    }
+
+    private int countText(String text) {
         int exact = Math.min(text.length(), EXACT_CHARS);
         long tokens = 0;
         for (int start = 0; start < exact; ) {
@@ -138,6 +150,14 @@ public class TokenCounter implements AutoCloseable {
 
     /* for testing */ void cleanUpPreambles() {
         preambles.cleanUp();
+    }
+
+    /* for testing */ long textBytes() {
+        return texts.policy().eviction().orElseThrow().weightedSize().orElseThrow();
+    }
+
+    /* for testing */ void cleanUpTexts() {
+        texts.cleanUp();
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.hotloop.api.TestApiProperties;
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.ContextSource;
 import dev.hotloop.api.context.Conversation;
+import dev.hotloop.api.context.StoredConversations;
 import dev.hotloop.api.mcp.McpHost;
 import dev.hotloop.api.metrics.TurnMetrics;
 import dev.hotloop.api.model.ModelCatalog;
@@ -47,7 +48,7 @@ class TurnEngineTest {
 
     private static final TokenCounter TOKENS = new TokenCounter(
             Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
-            new ApiProperties.Tokenizer(1, 16, DataSize.ofMegabytes(1)),
+            new ApiProperties.Tokenizer(1, 16, DataSize.ofMegabytes(1), DataSize.ofMegabytes(1)),
             new SimpleMeterRegistry());
     private static final ContextSource NEW_CONVERSATION = (tenant, request, trace) -> Mono.just(Conversation.EMPTY);
 
@@ -60,6 +61,7 @@ class TurnEngineTest {
         return new TurnEngine(
                 new ModelCatalog("m", Map.of("m", model), null),
                 unreachable,
+                new StoredConversations(unreachable, DataSize.ofMegabytes(1), meters),
                 null,
                 McpHost.of(TestApiProperties.bind(Map.of()).mcp()),
                 TOKENS,

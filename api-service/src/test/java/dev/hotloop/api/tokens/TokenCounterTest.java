@@ -25,7 +25,9 @@ class TokenCounterTest {
 
     private static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     private static final TokenCounter COUNTER = new TokenCounter(
-            O200K, new ApiProperties.Tokenizer(1, 4, DataSize.ofMegabytes(1)), new SimpleMeterRegistry());
+            O200K,
+            new ApiProperties.Tokenizer(1, 4, DataSize.ofMegabytes(1), DataSize.ofMegabytes(1)),
+            new SimpleMeterRegistry());
 
     @AfterAll
     static void close() {
@@ -127,5 +129,29 @@ class TokenCounterTest {
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));
         assertThat(COUNTER.preambleBytes()).isPositive();
+    }
+
+    @Test
+    void longTextsAreCountedOnceAndRememberedWithinTheirBudget() {
+        TokenCounter counter = new TokenCounter(
+                O200K,
+                new ApiProperties.Tokenizer(1, 4, DataSize.ofMegabytes(1), DataSize.ofKilobytes(64)),
+                new SimpleMeterRegistry());
+        String history = "the tool answered with a long output ".repeat(100);
+        String shortText = "x".repeat(TokenCounter.REMEMBERED_CHARS - 1);
+
+        int first = counter.text(history);
+        counter.text(shortText);
+
+        assertThat(counter.text(new String(history))).isEqualTo(first).isEqualTo(O200K.countTokensOrdinary(history));
+        counter.cleanUpTexts();
+        assertThat(counter.textBytes()).isEqualTo(2L * history.length());
+        for (int i = 0; i < 100; i++) {
+            counter.text(i + history);
+        }
+        counter.cleanUpTexts();
+        assertThat(counter.textBytes())
+                .isLessThanOrEqualTo(DataSize.ofKilobytes(64).toBytes());
+        counter.close();
     }
 }

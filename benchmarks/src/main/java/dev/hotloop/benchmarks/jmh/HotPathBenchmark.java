@@ -46,6 +46,7 @@ public class HotPathBenchmark {
     private ObjectNode toolOutputJson;
     private Item toolOutput;
     private TokenCounter tokens;
+    private long outputs;
 
     @Setup
     public void setUp() {
@@ -71,7 +72,7 @@ public class HotPathBenchmark {
                 .getFirst();
         tokens = new TokenCounter(
                 Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
-                new ApiProperties.Tokenizer(2, 256, DataSize.ofMegabytes(32)),
+                new ApiProperties.Tokenizer(2, 256, DataSize.ofMegabytes(32), DataSize.ofMegabytes(64)),
                 new SimpleMeterRegistry());
     }
 
@@ -90,8 +91,16 @@ public class HotPathBenchmark {
         return codec.item(210, toolOutputJson);
     }
 
+    /** A new tool output every time, as every turn brings one (a text seen before is a remembered count). */
     @Benchmark
     public int countToolOutputTokens() {
+        String text = (outputs++) + " " + toolOutputJson.path("output").stringValue();
+        return tokens.text(text);
+    }
+
+    /** The same tool output again, as a client resending its history sends it every turn. */
+    @Benchmark
+    public int countResentToolOutputTokens() {
         return Objects.requireNonNull(tokens.count(List.of(toolOutput)).block())
                 .getFirst()
                 .tokens();

@@ -111,6 +111,10 @@ public final class RolloutBenchmark {
                     List.of(
                             "--server.port={port}",
                             "--spring.config.additional-location=file:" + routes,
+                            // limits stay on (their Redis checks are part of a turn's cost), but high enough that
+                            // a fast run of 100k-token turns never meets them
+                            "--hotloop.api.limits.defaults.tokens-per-minute=2000000000",
+                            "--hotloop.api.limits.defaults.requests-per-minute=1000000",
                             "--logging.level.root=WARN"),
                     "/v1/models",
                     API_KEY,

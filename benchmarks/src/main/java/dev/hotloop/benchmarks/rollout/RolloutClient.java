@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -22,6 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
  * latency is from sending the request to the last byte of its response (the terminal event over WebSocket).
  */
 final class RolloutClient {
+
+    private static final AtomicLong ROLLOUTS = new AtomicLong();
 
     private static final String TOOL_NAME = "lookup";
     private static final String PARAMETERS = "{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\"}}}";
@@ -43,18 +46,30 @@ final class RolloutClient {
 
     /** Runs one rollout of {@code spec} in {@code mode}, asking for {@code model}; returns its turns in order. */
     List<Turn> run(Mode mode, RolloutSpec spec, String model) throws Exception {
+        // texts no earlier rollout had, as a new agent's are: nothing the platform remembers by content helps it
+        long rollout = ROLLOUTS.incrementAndGet();
         return switch (mode) {
-            case FLOOR -> floor(spec, model);
-            case HTTP_STATELESS -> httpStateless(spec, model);
-            case HTTP_PREVIOUS -> httpPrevious(spec, model);
-            case WEBSOCKET_STATELESS -> webSocket(spec, model, false);
-            case WEBSOCKET_STORE -> webSocket(spec, model, true);
+            case FLOOR -> floor(spec, rollout, model);
+            case HTTP_STATELESS -> httpStateless(spec, rollout, model);
+            case HTTP_PREVIOUS -> httpPrevious(spec, rollout, model);
+            case WEBSOCKET_STATELESS -> webSocket(spec, rollout, model, false);
+            case WEBSOCKET_STORE -> webSocket(spec, rollout, model, true);
         };
     }
 
-    private List<Turn> floor(RolloutSpec spec, String model) throws Exception {
+    /** The history of {@code spec}, every message marked with the rollout. */
+    private static ArrayNode history(RolloutSpec spec, long rollout) {
+        ArrayNode history = SyntheticText.history(spec.historyTokens());
+        for (JsonNode message : history) {
+            ((ObjectNode) message)
+                    .put("content", "r" + rollout + message.path("content").asString());
+        }
+        return history;
+    }
+
+    private List<Turn> floor(RolloutSpec spec, long rollout, String model) throws Exception {
         ArrayNode messages = ProtocolJson.nodes().arrayNode();
-        SyntheticText.history(spec.historyTokens()).forEach(messages::add);
+        history(spec, rollout).forEach(messages::add);
         ObjectNode tool = ProtocolJson.nodes().objectNode().put("type", "function");
         tool.putObject("function")
                 .put("name", TOOL_NAME)
@@ -78,13 +93,13 @@ final class RolloutClient {
             messages.addObject()
                     .put("role", "tool")
                     .put("tool_call_id", call.path("id").asString())
-                    .put("content", toolOutput(spec, turn));
+                    .put("content", toolOutput(spec, rollout, turn));
         }
         return turns;
     }
 
-    private List<Turn> httpStateless(RolloutSpec spec, String model) throws Exception {
-        ArrayNode input = SyntheticText.history(spec.historyTokens());
+    private List<Turn> httpStateless(RolloutSpec spec, long rollout, String model) throws Exception {
+        ArrayNode input = history(spec, rollout);
         List<Turn> turns = new ArrayList<>();
         for (int turn = 0; turn < spec.turns(); turn++) {
             ObjectNode body = request(model, false, input);
@@ -97,13 +112,13 @@ final class RolloutClient {
                     .put("name", call.path("name").asString())
                     .put("arguments", call.path("arguments").asString());
             pauseForTool(spec);
-            input.add(output(call, spec, turn));
+            input.add(output(call, spec, rollout, turn));
         }
         return turns;
     }
 
-    private List<Turn> httpPrevious(RolloutSpec spec, String model) throws Exception {
-        ArrayNode input = SyntheticText.history(spec.historyTokens());
+    private List<Turn> httpPrevious(RolloutSpec spec, long rollout, String model) throws Exception {
+        ArrayNode input = history(spec, rollout);
         List<Turn> turns = new ArrayList<>();
         String previous = null;
         for (int turn = 0; turn < spec.turns(); turn++) {
@@ -116,19 +131,19 @@ final class RolloutClient {
             JsonNode response = completedResponse(exchange.body());
             previous = response.path("id").asString();
             pauseForTool(spec);
-            input = ProtocolJson.nodes().arrayNode().add(output(functionCall(response), spec, turn));
+            input = ProtocolJson.nodes().arrayNode().add(output(functionCall(response), spec, rollout, turn));
         }
         return turns;
     }
 
-    private List<Turn> webSocket(RolloutSpec spec, String model, boolean store) throws Exception {
+    private List<Turn> webSocket(RolloutSpec spec, long rollout, String model, boolean store) throws Exception {
         Frames frames = new Frames();
         WebSocket socket = http.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + apiKey)
                 .buildAsync(URI.create(apiBase.replaceFirst("^http", "ws") + "/responses"), frames)
                 .join();
         try {
-            ArrayNode input = SyntheticText.history(spec.historyTokens());
+            ArrayNode input = history(spec, rollout);
             List<Turn> turns = new ArrayList<>();
             String previous = null;
             for (int turn = 0; turn < spec.turns(); turn++) {
@@ -152,7 +167,7 @@ final class RolloutClient {
                 JsonNode response = event.path("response");
                 previous = response.path("id").asString();
                 pauseForTool(spec);
-                input = ProtocolJson.nodes().arrayNode().add(output(functionCall(response), spec, turn));
+                input = ProtocolJson.nodes().arrayNode().add(output(functionCall(response), spec, rollout, turn));
             }
             return turns;
         } finally {
@@ -176,12 +191,12 @@ final class RolloutClient {
         return body;
     }
 
-    private static ObjectNode output(JsonNode call, RolloutSpec spec, int turn) {
+    private static ObjectNode output(JsonNode call, RolloutSpec spec, long rollout, int turn) {
         return ProtocolJson.nodes()
                 .objectNode()
                 .put("type", "function_call_output")
                 .put("call_id", call.path("call_id").asString())
-                .put("output", toolOutput(spec, turn));
+                .put("output", toolOutput(spec, rollout, turn));
     }
 
     private static JsonNode functionCall(JsonNode response) {
@@ -256,8 +271,8 @@ final class RolloutClient {
         TimeUnit.NANOSECONDS.sleep(spec.toolTime().toNanos());
     }
 
-    private static String toolOutput(RolloutSpec spec, int turn) {
-        return SyntheticText.words(turn + 7919, spec.toolOutputTokens());
+    private static String toolOutput(RolloutSpec spec, long rollout, int turn) {
+        return "r" + rollout + SyntheticText.words(turn + 7919, spec.toolOutputTokens());
     }
 
     private record Exchange(Turn turn, String body) {}

@@ -13,6 +13,7 @@ import dev.hotloop.protocol.model.Compaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -49,54 +50,110 @@ public final class ChatMessages {
     public static ArrayNode toChat(@Nullable String instructions, List<Item> items) {
         ArrayNode messages = NODES.arrayNode();
         if (instructions != null && !instructions.isEmpty()) {
-            messages.add(NODES.objectNode().put("role", "system").put("content", instructions));
+            messages.add(system(instructions));
         }
-        @Nullable ObjectNode openAssistant = null;
-        for (Item item : items) {
+        Converter converter = new Converter(messages::add, null);
+        items.forEach(converter::add);
+        converter.flush();
+        return messages;
+    }
+
+    /** The {@code system} message instructions become. */
+    public static ObjectNode system(String instructions) {
+        return NODES.objectNode().put("role", "system").put("content", instructions);
+    }
+
+    /**
+     * Converts items to chat messages one at a time, as {@link #toChat} does, handing each message on once no later
+     * item can change it: so a prefix of a context converts once and each later turn converts only its new items.
+     * Only the last message can still change (an assistant message that later function calls join): it is held back
+     * as {@link #open()} until a later message closes it or {@link #flush()} hands it on.
+     */
+    public static final class Converter {
+
+        private final Consumer<ObjectNode> out;
+        private @Nullable ObjectNode open;
+
+        /**
+         * @param out  gets each message once it is final
+         * @param open the held-back message of an earlier conversion, which this converter changes: pass a copy
+         */
+        public Converter(Consumer<ObjectNode> out, @Nullable ObjectNode open) {
+            this.out = out;
+            this.open = open;
+        }
+
+        /** The assistant message later calls would join, not handed on yet; null when there is none. */
+        public @Nullable ObjectNode open() {
+            return open;
+        }
+
+        public void add(Item item) {
             switch (item) {
                 case MessageItem message -> {
+                    flush();
                     ObjectNode chat = message(message);
-                    messages.add(chat);
-                    openAssistant = "assistant".equals(message.role()) && canCarryCalls(chat) ? chat : null;
+                    if ("assistant".equals(message.role()) && canCarryCalls(chat)) {
+                        open = chat;
+                    } else {
+                        out.accept(chat);
+                    }
                 }
-                case FunctionCallItem call ->
-                    openAssistant = withCall(messages, openAssistant, call.callId(), call.name(), call.arguments());
+                case FunctionCallItem call -> withCall(call.callId(), call.name(), call.arguments());
                 case FunctionCallOutputItem output -> {
-                    messages.add(toolMessage(
+                    flush();
+                    out.accept(toolMessage(
                             output.callId(), toolContent(output.json().path("output"))));
-                    openAssistant = null;
                 }
                 case PassThroughItem other -> {
                     String callId = other.json().path("call_id").asString("");
                     if ("shell_call".equals(other.type()) && !callId.isEmpty()) {
-                        openAssistant = withCall(
-                                messages,
-                                openAssistant,
+                        withCall(
                                 callId,
                                 ChatTools.SHELL,
                                 ProtocolJson.mapper()
                                         .writeValueAsString(other.json().path("action")));
                     } else if ("shell_call_output".equals(other.type()) && !callId.isEmpty()) {
-                        messages.add(toolMessage(
+                        flush();
+                        out.accept(toolMessage(
                                 callId,
                                 NODES.stringNode(ProtocolJson.mapper()
                                         .writeValueAsString(other.json().path("output")))));
-                        openAssistant = null;
                     } else {
                         // the summary stands for everything before it: without it a chat model would see nothing
                         Optional<String> summary = Compaction.summaryOf(other);
                         if (summary.isPresent()) {
-                            messages.add(NODES.objectNode()
+                            flush();
+                            out.accept(NODES.objectNode()
                                     .put("role", "user")
                                     .put("content", COMPACTION_PREFIX + summary.get()));
-                            openAssistant = null;
                         }
                     }
                     // other pass-through items have no chat form: dropped, and they leave an open assistant open
                 }
             }
         }
-        return messages;
+
+        /** Hands on the held-back message, if any. */
+        public void flush() {
+            if (open != null) {
+                out.accept(open);
+                open = null;
+            }
+        }
+
+        private void withCall(String callId, String name, String arguments) {
+            if (open == null) {
+                // empty content rather than null: many chat templates cannot render a null content
+                open = NODES.objectNode().put("role", "assistant").put("content", "");
+            }
+            ObjectNode function = NODES.objectNode().put("name", name).put("arguments", arguments);
+            open.withArray("tool_calls")
+                    .add(NODES.objectNode()
+                            .put("id", callId)
+                            .put("type", "function")
+                            .set("function", function));
+        }
     }
 
     /**
@@ -197,24 +254,6 @@ public final class ChatMessages {
         return content != null
                 && ((content.isString() && !content.stringValue().isEmpty())
                         || (content.isArray() && !content.isEmpty()));
-    }
-
-    private static ObjectNode withCall(
-            ArrayNode messages, @Nullable ObjectNode openAssistant, String callId, String name, String arguments) {
-        ObjectNode assistant = openAssistant;
-        if (assistant == null) {
-            // empty content rather than null: many chat templates cannot render a null content
-            assistant = NODES.objectNode().put("role", "assistant").put("content", "");
-            messages.add(assistant);
-        }
-        ObjectNode function = NODES.objectNode().put("name", name).put("arguments", arguments);
-        assistant
-                .withArray("tool_calls")
-                .add(NODES.objectNode()
-                        .put("id", callId)
-                        .put("type", "function")
-                        .set("function", function));
-        return assistant;
     }
 
     private static ObjectNode toolMessage(String callId, JsonNode content) {

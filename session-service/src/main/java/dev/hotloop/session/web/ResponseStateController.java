@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
@@ -59,6 +60,18 @@ class ResponseStateController {
     @GetMapping("/{id}")
     Mono<String> response(@PathVariable String tenant, @PathVariable String id) {
         return repository.findResponse(tenant, id).switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)));
+    }
+
+    /**
+     * 200 without a body when the response exists, else 404: how an api-service replica checks, in O(1), that a
+     * conversation it kept from an earlier turn may still be continued.
+     */
+    @RequestMapping(path = "/{id}", method = RequestMethod.HEAD)
+    Mono<ResponseEntity<Void>> exists(@PathVariable String tenant, @PathVariable String id) {
+        return repository
+                .findResponse(tenant, id)
+                .map(found -> ResponseEntity.ok().<Void>build())
+                .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)));
     }
 
     /** The response and its whole context, in one Redis round trip or none when the near cache holds it. */

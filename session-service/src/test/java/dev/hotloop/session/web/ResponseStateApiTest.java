@@ -206,6 +206,34 @@ class ResponseStateApiTest extends SessionServiceIntegrationTest {
     }
 
     @Test
+    void headAnswersWhetherTheTenantHasTheResponseWithoutABody() {
+        String id = storeTurn(null, "a");
+
+        http.head()
+                .uri(RESPONSES + "/{id}", TENANT, id)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .isEmpty();
+        http.head()
+                .uri(RESPONSES + "/{id}", "globex", id)
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+        http.delete()
+                .uri(RESPONSES + "/{id}", TENANT, id)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+        http.head()
+                .uri(RESPONSES + "/{id}", TENANT, id)
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+    }
+
+    @Test
     void deletedResponseIs404() {
         String id = storeTurn(null, "a");
 

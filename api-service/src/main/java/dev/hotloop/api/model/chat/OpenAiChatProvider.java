@@ -1,7 +1,6 @@
 package dev.hotloop.api.model.chat;
 
 import dev.hotloop.api.model.upstream.UpstreamClient;
-import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.model.ModelEvent;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.model.ModelRequest;
@@ -15,7 +14,7 @@ import reactor.core.publisher.Flux;
 public final class OpenAiChatProvider implements ModelProvider {
 
     private final UpstreamClient client;
-    private final ChatCompletionRequest.Options options;
+    private final ChatCompletionRequest requests;
 
     /**
      * @param upstreamModel  the model name the upstream knows
@@ -30,7 +29,8 @@ public final class OpenAiChatProvider implements ModelProvider {
             String developerRole,
             boolean promptCacheKey) {
         this.client = client;
-        this.options = new ChatCompletionRequest.Options(upstreamModel, maxTokensField, developerRole, promptCacheKey);
+        this.requests = new ChatCompletionRequest(
+                new ChatCompletionRequest.Options(upstreamModel, maxTokensField, developerRole, promptCacheKey));
     }
 
     /**
@@ -41,7 +41,7 @@ public final class OpenAiChatProvider implements ModelProvider {
     @Override
     public Flux<ModelEvent> stream(ModelRequest request) {
         return Flux.defer(() -> {
-            byte[] body = ProtocolJson.mapper().writeValueAsBytes(ChatCompletionRequest.render(request, options));
+            byte[] body = requests.render(request);
             ChatStreamDecoder decoder = new ChatStreamDecoder(client.label());
             return client.stream("/chat/completions", body)
                     .concatMapIterable(decoder::onData)

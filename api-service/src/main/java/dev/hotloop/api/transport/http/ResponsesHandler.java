@@ -168,6 +168,7 @@ public class ResponsesHandler {
         String id = pathId(request);
         String tenant = ApiKeyFilter.tenant(request.exchange());
         return sessions.delete(tenant, id)
+                .doOnNext(deleted -> conversations.forget(tenant, id))
                 .flatMap(deleted -> deleted
                         ? Mono.justOrEmpty(ChainKeys.of(tenant, id))
                                 .flatMap(events::delete)

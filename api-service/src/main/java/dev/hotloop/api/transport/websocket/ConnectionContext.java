@@ -43,8 +43,7 @@ final class ConnectionContext implements ContextSource {
         if (!request.store()) {
             return Mono.error(ApiException.previousResponseNotFound(previous));
         }
-        return store.load(tenant, previous)
-                .switchIfEmpty(Mono.error(() -> ApiException.previousResponseNotFound(previous)));
+        return store.conversation(tenant, request, stages);
     }
 
     /** Keeps {@code conversation} within the shared budget. */

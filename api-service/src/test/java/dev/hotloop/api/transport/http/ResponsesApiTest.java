@@ -19,13 +19,23 @@ import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.inputitems.InputItemListPage;
 import com.openai.models.responses.inputitems.InputItemListParams;
 import dev.hotloop.api.PlatformTest;
+import dev.hotloop.api.session.SessionClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** The Responses API through the official openai-java client over real HTTP. */
 class ResponsesApiTest extends PlatformTest {
+
+    @Autowired
+    private MeterRegistry meters;
+
+    @Autowired
+    private SessionClient sessions;
 
     private OpenAIClient client;
 
@@ -125,6 +135,50 @@ class ResponsesApiTest extends PlatformTest {
                 .isInstanceOfSatisfying(
                         BadRequestException.class, e -> assertThat(e.code()).contains("previous_response_not_found"));
         assertThat(client.responses().retrieve(mine.id()).id()).isEqualTo(mine.id());
+    }
+
+    @Test
+    void continuingAResponseThisReplicaStoredReadsOnlyWhetherItStillExists() {
+        Response first = client.responses().create(ask("remember the word kiwi").build());
+        double loads = storeLoads();
+        double hits = replicaHits();
+
+        Response second = client.responses()
+                .create(ask("what was the word?").previousResponseId(first.id()).build());
+
+        assertThat(second.status()).contains(ResponseStatus.COMPLETED);
+        assertThat(second.usage().orElseThrow().inputTokens())
+                .isGreaterThan(first.usage().orElseThrow().inputTokens());
+        assertThat(storeLoads()).isEqualTo(loads);
+        assertThat(replicaHits()).isEqualTo(hits + 1);
+    }
+
+    @Test
+    void aResponseDeletedThroughAnotherReplicaIsNotContinuedFromTheKeptConversation() {
+        Response first = client.responses().create(ask("soon gone").build());
+        // straight to session-service, as another api-service replica deletes it
+        assertThat(sessions.delete(ACME, first.id()).block(Duration.ofSeconds(10)))
+                .isTrue();
+
+        // store:false: nothing is persisted afterwards, so only the check before the turn can refuse it
+        assertThatThrownBy(() -> client.responses()
+                        .create(ask("continue")
+                                .previousResponseId(first.id())
+                                .store(false)
+                                .build()))
+                .isInstanceOfSatisfying(
+                        BadRequestException.class, e -> assertThat(e.code()).contains("previous_response_not_found"));
+    }
+
+    private double storeLoads() {
+        return meters.find("hotloop.context.loads").counter().count();
+    }
+
+    private double replicaHits() {
+        return meters.find("hotloop.cache.requests")
+                .tag("tier", "replica")
+                .counter()
+                .count();
     }
 
     @Test

@@ -1,10 +1,11 @@
 package dev.hotloop.api.model.chat;
 
 import dev.hotloop.benchmarks.rollout.SyntheticText;
-import dev.hotloop.protocol.json.ProtocolJson;
+import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.model.ModelRequest;
 import dev.hotloop.protocol.request.InputReader;
 import dev.hotloop.protocol.tool.ToolChoice;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,6 +39,7 @@ public class ChatRenderBenchmark {
     private ModelRequest request;
     private final ChatCompletionRequest.Options options =
             new ChatCompletionRequest.Options("hotloop-sim", "max_tokens", "system", true);
+    private ChatCompletionRequest continuing;
 
     @Setup
     public void setUp() {
@@ -52,10 +54,23 @@ public class ChatRenderBenchmark {
                 null,
                 null,
                 "cache-key");
+        continuing = new ChatCompletionRequest(options);
+        continuing.render(request);
     }
 
+    /** The whole history rendered: a turn whose conversation this upstream has not rendered before. */
     @Benchmark
     public byte[] renderToBytes() {
-        return ProtocolJson.mapper().writeValueAsBytes(ChatCompletionRequest.render(request, options));
+        return new ChatCompletionRequest(options).render(request);
+    }
+
+    /** A continuation: the history's bytes kept from the turn before, only one new item converted. */
+    @Benchmark
+    public byte[] renderContinuation() {
+        List<Item> next = new ArrayList<>(request.context().size() + 1);
+        next.addAll(request.context());
+        next.add(InputReader.userText("the tool's output"));
+        return continuing.render(new ModelRequest(
+                "hotloop-sim", null, next, List.of(), ToolChoice.AUTO, true, null, null, null, "cache-key"));
     }
 }
