@@ -331,8 +331,11 @@ class HostedMcpTest extends PlatformTest {
     @Test
     void aClientThatGoesAwayCancelsTheRunningCall() {
         int before = java.sessionsClosed();
-        try (StreamResponse<ResponseStreamEvent> stream =
-                client.responses().createStreaming(params("MCPHANG please", javaNeverAsking()))) {
+        // store:false: a stored response keeps running for a client to re-attach to, this one ends with its client
+        ResponseCreateParams unstored = params("MCPHANG please", javaNeverAsking()).toBuilder()
+                .store(false)
+                .build();
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(unstored)) {
             Iterator<ResponseStreamEvent> events = stream.stream().iterator();
             while (!events.next().isMcpCallInProgress()) {
                 // read up to the call being sent to its server, then hang up
