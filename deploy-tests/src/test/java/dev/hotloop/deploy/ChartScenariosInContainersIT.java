@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,8 +37,8 @@ class ChartScenariosInContainersIT {
     private static final String KEY = "sk-containers";
     private static final String REDIS_PASSWORD = "redis-containers";
     private static final Duration READY_WITHIN = Duration.ofMinutes(10);
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final List<String> SERVICES =
+            List.of("hotloop-api-service", "hotloop-session-service", "hotloop-tool-runner");
 
     /** The simulated model calls the hosted shell when asked to run a command; otherwise it answers from the input. */
     private static final ConfigMap SIMULATOR = new ConfigMapBuilder()
@@ -57,6 +58,18 @@ class ChartScenariosInContainersIT {
 
     /** What an installation would set for these images, plus the simulator's script (through extraEnv/extraVolumes). */
     private static final Map<String, Object> INSTALL = installValues();
+
+    /**
+     * A client per scenario (JUnit makes an instance per invocation): the next scenario's pods get the addresses of
+     * the last one's, and a pooled connection to a removed pod would be reset on its first use.
+     */
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void closeClient() {
+        http.close();
+    }
 
     /** Every scenario, or those named in -Dhotloop.scenarios (e.g. ha,minimal) to rerun a few. */
     static Stream<Named<Path>> scenarios() {
@@ -104,6 +117,13 @@ class ChartScenariosInContainersIT {
             List<PodmanCluster.Pod> apis = cluster.pods("hotloop-api-service");
             assertThat(apis).isNotEmpty();
             try {
+                // every service started from its image's AOT cache: a JVM that cannot use it with the flags the chart
+                // renders says so ("[aot] Unable to use AOT cache") and starts three times slower
+                for (String workload : SERVICES) {
+                    for (PodmanCluster.Pod pod : cluster.pods(workload)) {
+                        assertThat(cluster.allLogs(pod)).as(pod.container()).doesNotContain("[aot]");
+                    }
+                }
                 for (PodmanCluster.Pod api : apis) {
                     agentLoop(api.uri("http", "").toString(), values.bool("/toolRunner/enabled"));
                 }
@@ -117,7 +137,7 @@ class ChartScenariosInContainersIT {
                     }
                     assertThat(sessions)
                             .as("session-service replicas that served chains")
-                            .filteredOn(ChartScenariosInContainersIT::servedApiRequests)
+                            .filteredOn(this::servedApiRequests)
                             .hasSizeGreaterThanOrEqualTo(2);
                 }
                 // the management port answers; the API port does not serve /actuator
@@ -126,10 +146,9 @@ class ChartScenariosInContainersIT {
                         .contains("jvm_memory_used_bytes");
                 assertThat(get(api.uri("http", "/actuator/prometheus")).statusCode())
                         .isIn(401, 404);
-            } catch (AssertionError | RuntimeException e) {
+            } catch (AssertionError | Exception e) {
                 StringBuilder logs = new StringBuilder();
-                for (String workload :
-                        List.of("hotloop-api-service", "hotloop-session-service", "hotloop-tool-runner")) {
+                for (String workload : SERVICES) {
                     cluster.pods(workload)
                             .forEach(pod -> logs.append("\n--- ")
                                     .append(pod.container())
@@ -142,7 +161,7 @@ class ChartScenariosInContainersIT {
     }
 
     /** A chain over HTTP, a streamed turn, a WebSocket turn and, with tool-runner, a hosted shell call. */
-    private static void agentLoop(String base, boolean hostedShell) throws Exception {
+    private void agentLoop(String base, boolean hostedShell) throws Exception {
         JsonNode first = json(post(base, "{\"input\":\"Hello, loop!\"}"));
         assertThat(first.at("/status").asString()).isEqualTo("completed");
         JsonNode second = json(post(
@@ -171,9 +190,9 @@ class ChartScenariosInContainersIT {
         }
     }
 
-    private static String webSocketTurn(URI uri) throws Exception {
+    private String webSocketTurn(URI uri) throws Exception {
         CompletableFuture<String> completed = new CompletableFuture<>();
-        WebSocket socket = HTTP.newWebSocketBuilder()
+        WebSocket socket = http.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + KEY)
                 .buildAsync(uri, new WebSocket.Listener() {
                     private final StringBuilder frame = new StringBuilder();
@@ -208,7 +227,7 @@ class ChartScenariosInContainersIT {
     }
 
     /** Whether a session-service replica's API port served requests (its metrics count them by URI). */
-    private static boolean servedApiRequests(PodmanCluster.Pod session) {
+    private boolean servedApiRequests(PodmanCluster.Pod session) {
         try {
             return get(session.uri("management", "/actuator/prometheus"))
                     .body()
@@ -220,9 +239,9 @@ class ChartScenariosInContainersIT {
         }
     }
 
-    private static String post(String base, String body) throws IOException, InterruptedException {
+    private String post(String base, String body) throws IOException, InterruptedException {
         String withModel = body.replaceFirst("\\{", "{\"model\":\"hotloop-sim\",");
-        HttpResponse<String> response = HTTP.send(
+        HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(base + "/v1/responses"))
                         .timeout(Duration.ofSeconds(60))
                         .header("Authorization", "Bearer " + KEY)
@@ -236,8 +255,8 @@ class ChartScenariosInContainersIT {
         return response.body();
     }
 
-    private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-        return HTTP.send(
+    private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+        return http.send(
                 HttpRequest.newBuilder(uri)
                         .timeout(Duration.ofSeconds(30))
                         .header("Authorization", "Bearer " + KEY)

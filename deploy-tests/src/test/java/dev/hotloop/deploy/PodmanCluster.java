@@ -46,8 +46,6 @@ import java.util.Objects;
  */
 final class PodmanCluster implements AutoCloseable {
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** First host id of the user namespace given to hostUsers: false pods. */
     private static final int USER_NAMESPACE_BASE = 1_000_000;
 
@@ -58,6 +56,9 @@ final class PodmanCluster implements AutoCloseable {
     private final List<String> containers = new ArrayList<>();
     private final List<String> volumes = new ArrayList<>();
     private final Map<String, List<Pod>> pods = new LinkedHashMap<>();
+    /** Of this cluster only: another one's pods had the same addresses, and a pooled connection to them is dead. */
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** A running pod: its container, the rendered container spec, and its address on the network. */
     record Pod(String container, Container spec, String address) {
@@ -161,8 +162,14 @@ final class PodmanCluster implements AutoCloseable {
         Podman.run(args);
     }
 
+    /** The last lines a pod's container printed. */
     String logs(Pod pod) {
         return Podman.attempt(List.of("logs", "--tail", "60", pod.container())).output();
+    }
+
+    /** Everything a pod's container printed since it started. */
+    String allLogs(Pod pod) {
+        return Podman.run("logs", pod.container());
     }
 
     private void startPod(String pod, PodSpec spec, List<String> aliases, List<String> claimTemplates) {
@@ -376,7 +383,7 @@ final class PodmanCluster implements AutoCloseable {
         }
     }
 
-    private static boolean ready(Pod pod, Probe probe) {
+    private boolean ready(Pod pod, Probe probe) {
         if (probe.getExec() != null) {
             List<String> exec = new ArrayList<>(List.of("exec", pod.container()));
             exec.addAll(probe.getExec().getCommand());
@@ -385,7 +392,7 @@ final class PodmanCluster implements AutoCloseable {
         var get = probe.getHttpGet();
         URI uri = URI.create("http://" + pod.address() + ":" + pod.port(get.getPort()) + get.getPath());
         try {
-            int status = HTTP.send(
+            int status = http.send(
                             HttpRequest.newBuilder(uri)
                                     .timeout(Duration.ofSeconds(
                                             Objects.requireNonNullElse(probe.getTimeoutSeconds(), 1)))
@@ -430,6 +437,7 @@ final class PodmanCluster implements AutoCloseable {
             Podman.attempt(List.of("volume", "rm", "-f", volume));
         }
         Podman.attempt(List.of("network", "rm", "-f", name));
+        http.close();
         try (var paths = Files.walk(files)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
