@@ -29,7 +29,8 @@ final class TurnLoop {
     TurnLoop(ConfigurableApplicationContext service) {
         this.http = WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port"))
-                .responseTimeout(Duration.ofSeconds(10))
+                // a bound on a hang, not a latency check: a six-node cluster on a loaded 2-core CI machine took >10 s
+                .responseTimeout(Duration.ofSeconds(30))
                 .build();
     }
 
