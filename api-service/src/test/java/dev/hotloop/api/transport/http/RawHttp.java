@@ -4,10 +4,13 @@ import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.testsupport.WireSpecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +77,13 @@ record RawHttp(String baseUrl, String apiKey) {
                     .checkHttpResponse(HTTP.send(
                             request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
             return new Reply(response.statusCode(), response.body());
+        } catch (HttpTimeoutException e) {
+            // the server runs in this JVM: what its threads were doing tells why the answer never came
+            System.err.println("No answer within 30 s to " + request.build() + "; the JVM's threads:");
+            for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
+                System.err.print(thread);
+            }
+            throw new UncheckedIOException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
