@@ -92,6 +92,28 @@ class ResumableStreamTest extends PlatformTest {
     }
 
     @Test
+    void aFollowerArrivingBeforeTheFirstBatchIsWrittenFindsTheResponse() throws Exception {
+        // with a 2 s batch window nothing but the first event is in the log when its client has seen it; that one
+        // is written before the client sees it (before, a follower this early got 404)
+        ConfigurableApplicationContext slowLog = ApiReplica.start("--hotloop.api.streams.batch-window=2s");
+        try {
+            HttpResponse<java.io.InputStream> live =
+                    HTTP.send(post(urlOf(slowLog), "a short one", true), HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(live.body(), StandardCharsets.UTF_8))) {
+                String id = firstMatch(ID, readUntil(reader, "response.created"));
+
+                HttpResponse<String> followed = send(get(url(), id, 0));
+
+                assertThat(followed.statusCode()).isEqualTo(200);
+                assertThat(followed.body()).contains("event:response.completed");
+            }
+        } finally {
+            slowLog.close();
+        }
+    }
+
+    @Test
     void theOfficialClientFollowsALiveResponseFromAnotherReplicaWithStartingAfter() throws Exception {
         HttpResponse<java.io.InputStream> live =
                 HTTP.send(post(urlOf(replicaB), SLOW, true), HttpResponse.BodyHandlers.ofInputStream());
