@@ -175,14 +175,7 @@ public class SessionClient {
         body.put("created_at", createdAt);
         body.set("metadata", ProtocolJson.mapper().valueToTree(metadata));
         body.set("items", ProtocolJson.mapper().valueToTree(items));
-        return conversationCall(
-                        id,
-                        replica -> http.post()
-                                .uri(replica + CONVERSATIONS, tenant)
-                                .contentType(MediaType.APPLICATION_JSON)
-                                .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
-                                .retrieve()
-                                .bodyToMono(byte[].class))
+        return conversationCall(id, replica -> postJson(replica + CONVERSATIONS, body, tenant))
                 .map(SessionClient::parseConversation);
     }
 
@@ -201,14 +194,7 @@ public class SessionClient {
     public Mono<ConversationRecord> updateConversation(String tenant, String id, Map<String, String> metadata) {
         ObjectNode body = ProtocolJson.nodes().objectNode();
         body.set("metadata", ProtocolJson.mapper().valueToTree(metadata));
-        return conversationCall(
-                        id,
-                        replica -> http.post()
-                                .uri(replica + CONVERSATIONS + "/{id}", tenant, id)
-                                .contentType(MediaType.APPLICATION_JSON)
-                                .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
-                                .retrieve()
-                                .bodyToMono(byte[].class))
+        return conversationCall(id, replica -> postJson(replica + CONVERSATIONS + "/{id}", body, tenant, id))
                 .map(SessionClient::parseConversation);
     }
 
@@ -247,14 +233,7 @@ public class SessionClient {
             body.put("version", version);
         }
         body.set("items", ProtocolJson.mapper().valueToTree(items));
-        return conversationCall(
-                        id,
-                        replica -> http.post()
-                                .uri(replica + CONVERSATIONS + "/{id}/items", tenant, id)
-                                .contentType(MediaType.APPLICATION_JSON)
-                                .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
-                                .retrieve()
-                                .bodyToMono(byte[].class))
+        return conversationCall(id, replica -> postJson(replica + CONVERSATIONS + "/{id}/items", body, tenant, id))
                 .map(json ->
                         ProtocolJson.mapper().readTree(json).path("version").asLong());
     }
@@ -387,5 +366,15 @@ public class SessionClient {
                 root.path("created_at").asLong(),
                 ProtocolJson.mapper().convertValue(root.path("metadata"), METADATA),
                 root.path("version").asLong());
+    }
+
+    /** POSTs {@code body} as JSON to a session-service replica; the answer's bytes. */
+    private Mono<byte[]> postJson(String uri, JsonNode body, Object... variables) {
+        return http.post()
+                .uri(uri, variables)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(ProtocolJson.mapper().writeValueAsBytes(body))
+                .retrieve()
+                .bodyToMono(byte[].class);
     }
 }
