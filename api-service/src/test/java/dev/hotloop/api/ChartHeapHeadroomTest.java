@@ -1,6 +1,7 @@
 package dev.hotloop.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hotloop.testsupport.TestRedis;
 import java.io.IOException;
@@ -96,20 +97,17 @@ class ChartHeapHeadroomTest {
     }
 
     /** Waits (at most 3 minutes) until the forked api-service answers. */
-    private void awaitServing(String base) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(api.isAlive()).as("api-service exited while starting").isTrue();
-            try {
-                if (get(base + "/models").statusCode() == 200) {
-                    return;
-                }
-            } catch (ConnectException notYet) {
-                // still starting
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("api-service did not start within 3 minutes");
+    private void awaitServing(String base) {
+        await("api-service serving")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreException(ConnectException.class)
+                .until(() -> {
+                    assertThat(api.isAlive())
+                            .as("api-service exited while starting")
+                            .isTrue();
+                    return get(base + "/models").statusCode() == 200;
+                });
     }
 
     private static int freePort() throws IOException {
