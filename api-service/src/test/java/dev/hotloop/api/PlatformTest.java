@@ -38,6 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
             LimitedTenants.NOISY_RESPONSES,
             LimitedTenants.REDIS_DECIDES,
             LimitedTenants.COUNTED_RPM,
+            LimitedTenants.SERIAL_RESPONSES,
             "hotloop.model.simulator.time-to-first-token=0ms",
             "hotloop.model.simulator.tokens-per-second=0",
             "hotloop.model.simulator.scenario=src/test/resources/test-scenario.yaml",

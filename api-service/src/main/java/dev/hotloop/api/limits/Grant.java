@@ -17,7 +17,7 @@ import reactor.util.context.ContextView;
 /**
  * The answer to one call's check: admitted or refused, and the tenant's standing for OpenAI's {@code x-ratelimit-*}
  * headers. An admitted response or connection holds a slot until {@link #release()}; a response's actual token
- * usage, reported through the Reactor context ({@link #recordUsage}), settles its estimate on release.
+ * usage, reported through the Reactor context ({@link #releaseAtEnd}), settles its estimate on release.
  */
 public final class Grant {
 
@@ -56,15 +56,20 @@ public final class Grant {
     }
 
     /**
-     * Reports the usage of the response that runs under the grant in {@code signal}'s context, when the signal is a
-     * response's terminal event; for {@code doOnEach} on a response's event stream.
+     * At a response's terminal event in {@code signal}, settles the grant in its context with the response's usage and
+     * frees its slot, before the client sees the event: a client that sends its next request the moment this one
+     * ends must find the slot free (the release goes out on the limiter's connection ahead of that request's check).
+     * For {@code doOnEach} on a response's event stream.
      */
-    public static void recordUsage(Signal<? extends ResponseEvent> signal) {
+    public static void releaseAtEnd(Signal<? extends ResponseEvent> signal) {
         if (signal.isOnNext() && signal.get() instanceof ResponseEvent.Lifecycle event && event.terminal()) {
-            Usage usage = event.response().usage();
-            if (usage != null) {
-                in(signal.getContextView()).ifPresent(grant -> grant.used(usage.totalTokens()));
-            }
+            in(signal.getContextView()).ifPresent(grant -> {
+                Usage usage = event.response().usage();
+                if (usage != null) {
+                    grant.used(usage.totalTokens());
+                }
+                grant.release();
+            });
         }
     }
 

@@ -101,12 +101,16 @@ public class TenantLimiter implements DisposableBean {
                 });
     }
 
-    /** Frees a grant's slot and settles its tokens, in the background; a failure leaves the slot to expire. */
+    /**
+     * Frees a grant's slot and settles its tokens, in the background; a failure leaves the slot to expire. A release
+     * is always sent, also while the breaker keeps checks away from Redis: held back, it would keep the slot taken
+     * for a whole lease after Redis is back.
+     */
     void release(Grant grant, long refund) {
         held.remove(grant);
-        QuotaStore store = grant.store();
-        Mono<Void> release = store.release(grant.tenant(), grant.limits(), grant.kind(), grant.slot(), refund);
-        (store.equals(redis) ? guarded(release) : release)
+        grant.store()
+                .release(grant.tenant(), grant.limits(), grant.kind(), grant.slot(), refund)
+                .timeout(properties.redisTimeout())
                 .subscribe(null, failure -> log.debug("Slot left to expire: {}", failure.toString()));
     }
 

@@ -203,7 +203,7 @@ public class TurnEngine {
                 .concatWith(Mono.defer(() -> finish(turn, emitter, listener)))
                 .onErrorResume(error -> Mono.just(failed(turn, emitter, error, listener)))
                 .map(event -> event.terminal() ? measured(turn, (ResponseEvent.Lifecycle) event) : event)
-                .doOnEach(Grant::recordUsage);
+                .doOnEach(Grant::releaseAtEnd);
     }
 
     /** Lists the tools of the hosted MCP servers without a listing for their current definition, one after another. */

@@ -16,6 +16,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -125,6 +126,31 @@ class RateLimitTest extends PlatformTest {
                                 .firstValue("x-ratelimit-remaining-tokens")
                                 .orElseThrow())
                         < 400);
+    }
+
+    @Test
+    void aClientThatContinuesTheMomentItsResponseEndsFindsItsOnlySlotFree() throws Exception {
+        // the slot is freed before the terminal event goes out, not after it was written: an agent loop at a limit of
+        // one concurrent response is never refused by its own previous turn
+        for (int turn = 0; turn < 30; turn++) {
+            HttpResponse<String> streamed = post(
+                    LimitedTenants.SERIAL_KEY,
+                    "{\"model\":\"" + MODEL + "\",\"input\":\"turn " + turn + "\",\"stream\":true}");
+            assertThat(streamed.statusCode()).as("HTTP turn %d", turn).isEqualTo(200);
+            assertThat(streamed.body()).contains("response.completed");
+        }
+        try (RawWebSocket socket = RawWebSocket.connect(port, LimitedTenants.SERIAL_KEY)) {
+            for (int turn = 0; turn < 30; turn++) {
+                socket.send("{\"type\":\"response.create\",\"model\":\"" + MODEL
+                        + "\",\"input\":\"turn\",\"store\":false}");
+                assertThat(socket.until(Set.of("response.completed", "error"))
+                                .getLast()
+                                .path("type")
+                                .asString())
+                        .as("WebSocket turn %d", turn)
+                        .isEqualTo("response.completed");
+            }
+        }
     }
 
     private HttpResponse<String> post(String key, String body) {

@@ -3,6 +3,8 @@ package dev.hotloop.api.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.hotloop.localredis.LocalRedis;
+import dev.hotloop.localredis.RespClient;
 import dev.hotloop.testsupport.TestRedis;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -24,6 +26,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpHeaders;
+import reactor.core.publisher.Flux;
 
 /** Two limiters ("replicas") sharing one real Redis, and one whose Redis is down. */
 class TenantLimiterTest {
@@ -155,9 +158,34 @@ class TenantLimiterTest {
     }
 
     @Test
+    void aSlotReleasedWhileRedisIsSlowIsFreeOnceRedisAnswersAgain() throws Exception {
+        try (LocalRedis slow = LocalRedis.startEphemeral()) {
+            TenantLimiter replica = replica(limits(100, 1_000_000, 1, 10), slow.port());
+            Grant held = admit(replica, Demand.response(100));
+            assertThat(held.admitted()).isTrue();
+
+            // Redis stops answering: checks time out (500 ms) until the breaker sends them to this replica alone
+            RespClient.of(slow.host(), slow.port(), WAIT).call("CLIENT", "PAUSE", "3000", "ALL");
+            Flux.range(0, 6)
+                    .flatMap(call -> replica.admit(tenant, Demand.call()))
+                    .blockLast(WAIT);
+            held.release();
+
+            // the lease (30 s) is far off: only the release frees the slot
+            await().atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        Grant next = admit(replica, Demand.response(100));
+                        next.release();
+                        return next.admitted() && next.store() instanceof RedisQuotaStore;
+                    });
+        }
+    }
+
+    @Test
     void redisDownFailsOpenToThisReplicasOwnLimits() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        TenantLimiter replica = replica(limits(2, 1_000_000, 10, 10), closedPort(), meters);
+        TenantLimiter replica = replica(limits(2, 1_000_000, 10, 10), closedPort(), meters, false);
 
         assertThat(admit(replica, Demand.call()).admitted()).isTrue();
         assertThat(admit(replica, Demand.call()).admitted()).isTrue();
@@ -185,10 +213,11 @@ class TenantLimiterTest {
     }
 
     private TenantLimiter replica(LimitsProperties limits, int redisPort) {
-        return replica(limits, redisPort, new SimpleMeterRegistry());
+        return replica(limits, redisPort, new SimpleMeterRegistry(), true);
     }
 
-    private TenantLimiter replica(LimitsProperties limits, int redisPort, SimpleMeterRegistry meters) {
+    private TenantLimiter replica(
+            LimitsProperties limits, int redisPort, SimpleMeterRegistry meters, boolean reachable) {
         LettuceConnectionFactory factory = new LettuceConnectionFactory(
                 new RedisStandaloneConfiguration(TestRedis.host(), redisPort),
                 LettuceClientConfiguration.builder().clientResources(RESOURCES).build());
@@ -196,12 +225,12 @@ class TenantLimiterTest {
         factory.start();
         opened.add(factory::destroy);
         ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(factory);
-        if (redisPort == TestRedis.port()) {
+        if (reachable) {
             // connected before the first check, which would otherwise be decided locally while Lettuce starts
             redis.execute(connection -> connection.ping()).blockLast(WAIT);
         }
         TenantLimiter limiter = new TenantLimiter(limits, redis, meters);
-        if (redisPort == TestRedis.port()) {
+        if (reachable) {
             limiter.admit("warm-up", Demand.call()).block(WAIT); // loads the script and the classes on the way
         }
         opened.add(limiter::destroy);

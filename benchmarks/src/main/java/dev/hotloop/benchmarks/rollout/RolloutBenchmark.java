@@ -112,9 +112,12 @@ public final class RolloutBenchmark {
                             "--server.port={port}",
                             "--spring.config.additional-location=file:" + routes,
                             // limits stay on (their Redis checks are part of a turn's cost), but high enough that
-                            // a fast run of 100k-token turns never meets them
+                            // a fast run of 100k-token turns, the sweep's 64 clients and the idle connections never
+                            // meet them
                             "--hotloop.api.limits.defaults.tokens-per-minute=2000000000",
                             "--hotloop.api.limits.defaults.requests-per-minute=1000000",
+                            "--hotloop.api.limits.defaults.concurrent-responses=100000",
+                            "--hotloop.api.limits.defaults.websocket-connections=100000",
                             "--logging.level.root=WARN"),
                     "/v1/models",
                     API_KEY,
