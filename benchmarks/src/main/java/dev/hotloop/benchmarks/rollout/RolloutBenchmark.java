@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * The rollout benchmark as users see it: the platform ({@code hotloop-local-exec.jar}, full JIT) and the model (the
  * standalone simulator, one process per speed) each in their own JVM, a client replaying function-calling rollouts
  * through hotloop in every {@link Mode} and straight to the model (the floor), paired turn by turn. Then a
- * concurrency sweep, the idle-connection memory test and, unless quick, a JFR profile of two paths. Writes
+ * concurrency sweep, the idle-connection memory test and, unless quick, a JFR CPU-time profile of two paths. Writes
  * {@code results.md} and {@code overhead-vs-history.png} to the output directory.
  *
  * <p>Arguments: {@code --quick}, {@code --idle-connections=N}, {@code --profile} / {@code --no-profile},
@@ -209,14 +209,23 @@ public final class RolloutBenchmark {
     }
 
     private String profiles(RolloutClient client, ServiceProcess platform, Cell cell) throws Exception {
-        StringBuilder text = new StringBuilder("\n### Profile (JFR execution samples of the platform JVM)\n\n"
-                + cell.rollouts() + " rollouts of " + cell.turns() + " turns at " + cell.historyTokens()
-                + " tokens of history, unthrottled openai-chat upstream, after the runs above (warm JIT).\n\n");
+        StringBuilder text = new StringBuilder(
+                "\n### Profile (JFR CPU-time samples of the platform JVM, one per millisecond of CPU)\n\n"
+                        + cell.rollouts() + " rollouts of " + cell.turns() + " turns at " + cell.historyTokens()
+                        + " tokens of history, unthrottled openai-chat upstream, after the runs above (warm JIT).\n\n");
         RolloutSpec spec = new RolloutSpec(cell.historyTokens(), cell.turns(), 200, Duration.ofMillis(5));
         for (Mode mode : List.of(Mode.WEBSOCKET_STATELESS, Mode.HTTP_PREVIOUS)) {
             Path recording = out.resolve(mode.name().toLowerCase(java.util.Locale.ROOT) + ".jfr")
                     .toAbsolutePath();
-            platform.jcmd("JFR.start", "name=" + mode.name(), "settings=profile", "filename=" + recording);
+            // CPU-time sampling (JDK 25, Linux): a sample per millisecond of CPU a thread burns, native code
+            // included, where execution sampling sees a few dozen samples in a run this cheap
+            platform.jcmd(
+                    "JFR.start",
+                    "name=" + mode.name(),
+                    "settings=profile",
+                    "jdk.CPUTimeSample#enabled=true",
+                    "jdk.CPUTimeSample#throttle=1ms",
+                    "filename=" + recording);
             for (int r = 0; r < cell.rollouts(); r++) {
                 client.run(mode, spec, cell.model());
             }
