@@ -2,6 +2,7 @@ package dev.hotloop.api.model.chat;
 
 import dev.hotloop.api.model.upstream.ItemRenderer;
 import dev.hotloop.api.model.upstream.PromptCacheKeys;
+import dev.hotloop.api.model.upstream.RenderedItems;
 import dev.hotloop.protocol.chat.ChatMessages;
 import dev.hotloop.protocol.chat.ChatTools;
 import dev.hotloop.protocol.item.Item;
@@ -37,7 +38,7 @@ final class ChatCompletionRequest {
     /** @param keptBytes the rendered messages kept at most, for continuations to copy */
     ChatCompletionRequest(Options options, long keptBytes) {
         this.options = options;
-        this.head = ItemRenderer.head(ProtocolJson.nodes().objectNode().put("model", options.model()), "messages");
+        this.head = RenderedItems.head(ProtocolJson.nodes().objectNode().put("model", options.model()), "messages");
         this.messages = new ItemRenderer(this::convert, keptBytes);
     }
 

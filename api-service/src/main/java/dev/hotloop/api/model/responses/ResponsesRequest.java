@@ -61,7 +61,7 @@ final class ResponsesRequest {
             items = input.renderOnce(
                     request.context().subList(from, request.context().size()));
         }
-        return items.body(ItemRenderer.head(head, "input"), null, settings(request));
+        return items.body(RenderedItems.head(head, "input"), null, settings(request));
     }
 
     /** Items rendered to input items so far, for tests: a continuation renders only its new items. */

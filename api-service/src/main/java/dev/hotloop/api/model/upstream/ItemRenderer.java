@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -48,20 +47,6 @@ public final class ItemRenderer {
                 .maximumWeight(keptBytes)
                 .<Item, RenderedItems>weigher((item, rendered) -> rendered.chunk().length)
                 .build();
-    }
-
-    /**
-     * The fields of {@code fields}, then {@code array} opened: the head of a body that {@link RenderedItems#body}
-     * completes.
-     */
-    public static byte[] head(ObjectNode fields, String array) {
-        byte[] object = ProtocolJson.mapper().writeValueAsBytes(fields);
-        byte[] opened = ((object.length > 2 ? "," : "") + ProtocolJson.mapper().writeValueAsString(array) + ":[")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] head = new byte[object.length - 1 + opened.length];
-        System.arraycopy(object, 0, head, 0, object.length - 1);
-        System.arraycopy(opened, 0, head, object.length - 1, opened.length);
-        return head;
     }
 
     /** The elements of {@code context}: its longest prefix rendered before, extended by the rest; kept in turn. */

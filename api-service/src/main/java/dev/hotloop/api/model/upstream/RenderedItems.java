@@ -1,6 +1,7 @@
 package dev.hotloop.api.model.upstream;
 
 import dev.hotloop.protocol.json.ProtocolJson;
+import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -26,7 +27,20 @@ public record RenderedItems(
     private static final byte[] NONE = new byte[0];
 
     /**
-     * A JSON object: {@code head} (its fields up to the array's opening bracket, from {@link ItemRenderer#head}), the
+     * The fields of {@code fields}, then {@code array} opened: the head of a body that {@link #body} completes.
+     */
+    public static byte[] head(ObjectNode fields, String array) {
+        byte[] object = ProtocolJson.mapper().writeValueAsBytes(fields);
+        byte[] opened = ((object.length > 2 ? "," : "") + ProtocolJson.mapper().writeValueAsString(array) + ":[")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] head = new byte[object.length - 1 + opened.length];
+        System.arraycopy(object, 0, head, 0, object.length - 1);
+        System.arraycopy(opened, 0, head, object.length - 1, opened.length);
+        return head;
+    }
+
+    /**
+     * A JSON object: {@code head} (its fields up to the array's opening bracket, from {@link #head}), the
      * array's elements ({@code lead}, then these items), then the fields of {@code after}.
      */
     public byte[] body(byte[] head, @Nullable ObjectNode lead, ObjectNode after) {
