@@ -109,6 +109,8 @@ public record ModelProperties(
      * @param previousResponseId {@code openai-responses}: store responses upstream and send only the new items with
      *                           the upstream's {@code previous_response_id}; false: stateless, {@code store:false} and
      *                           the full input every turn
+     * @param renderCacheBudget  the bytes of earlier requests' rendered history kept (a few conversations of 100k
+     *                           tokens by default), so that a continuation encodes only its new items; 0 keeps none
      * @param mcp                {@code host} or {@code pass-through}: who runs the request's {@code mcp} tools; default:
      *                           {@code pass-through} for {@code openai-responses}, else {@code host}. All upstreams of a
      *                           route must agree
@@ -142,6 +144,7 @@ public record ModelProperties(
 
             @DefaultValue("true") boolean promptCacheKey,
             @DefaultValue("false") boolean previousResponseId,
+            @DefaultValue("64MB") DataSize renderCacheBudget,
             @Nullable McpHosting mcp) {
 
         public Upstream {

@@ -102,10 +102,15 @@ public final class ModelRoutes {
                         upstreamModel,
                         config.maxTokensField(),
                         config.developerRole(),
-                        config.promptCacheKey());
+                        config.promptCacheKey(),
+                        config.renderCacheBudget().toBytes());
             case OPENAI_RESPONSES ->
                 new OpenAiResponsesProvider(
-                        client, upstreamModel, config.promptCacheKey(), config.previousResponseId());
+                        client,
+                        upstreamModel,
+                        config.promptCacheKey(),
+                        config.previousResponseId(),
+                        config.renderCacheBudget().toBytes());
             case SIMULATOR -> simulator;
         };
     }

@@ -60,7 +60,9 @@ public final class RolloutBenchmark {
         for (int history : List.of(1_500, 20_000, 100_000)) {
             cells.add(new Cell("openai-chat", 0, history, 2, 10));
         }
-        cells.add(new Cell("openai-responses", 0, 20_000, 1, 10));
+        for (int history : List.of(20_000, 100_000)) {
+            cells.add(new Cell("openai-responses", 0, history, 2, 10));
+        }
         cells.add(new Cell("openai-chat", 1_000, 20_000, 1, 10));
         return cells;
     }

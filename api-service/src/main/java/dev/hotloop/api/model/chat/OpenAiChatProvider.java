@@ -21,16 +21,19 @@ public final class OpenAiChatProvider implements ModelProvider {
      * @param maxTokensField {@code max_tokens} or {@code max_completion_tokens}
      * @param developerRole  the role {@code developer} messages are sent as ({@code system} or {@code developer})
      * @param promptCacheKey whether to send {@code prompt_cache_key}
+     * @param renderedBytes  the rendered messages of earlier requests kept at most, for continuations to copy
      */
     public OpenAiChatProvider(
             UpstreamClient client,
             String upstreamModel,
             String maxTokensField,
             String developerRole,
-            boolean promptCacheKey) {
+            boolean promptCacheKey,
+            long renderedBytes) {
         this.client = client;
         this.requests = new ChatCompletionRequest(
-                new ChatCompletionRequest.Options(upstreamModel, maxTokensField, developerRole, promptCacheKey));
+                new ChatCompletionRequest.Options(upstreamModel, maxTokensField, developerRole, promptCacheKey),
+                renderedBytes);
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.hotloop.api.model.responses;
 import dev.hotloop.api.model.upstream.UpstreamClient;
 import dev.hotloop.api.model.upstream.UpstreamException;
 import dev.hotloop.protocol.error.ErrorCodes;
-import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.model.ModelEvent;
 import dev.hotloop.protocol.model.ModelProvider;
 import dev.hotloop.protocol.model.ModelRequest;
@@ -23,18 +22,17 @@ public final class OpenAiResponsesProvider implements ModelProvider {
     private static final int REMEMBERED_RESPONSES = 100_000;
 
     private final UpstreamClient client;
-    private final String upstreamModel;
-    private final boolean promptCacheKey;
+    private final ResponsesRequest requests;
     private final @Nullable ResponseChains chains;
 
     /**
-     * @param chained store responses upstream and continue them with {@code previous_response_id}
+     * @param chained       store responses upstream and continue them with {@code previous_response_id}
+     * @param renderedBytes the rendered input of earlier requests kept at most, for continuations to copy
      */
     public OpenAiResponsesProvider(
-            UpstreamClient client, String upstreamModel, boolean promptCacheKey, boolean chained) {
+            UpstreamClient client, String upstreamModel, boolean promptCacheKey, boolean chained, long renderedBytes) {
         this.client = client;
-        this.upstreamModel = upstreamModel;
-        this.promptCacheKey = promptCacheKey;
+        this.requests = new ResponsesRequest(upstreamModel, promptCacheKey, chained, renderedBytes);
         this.chains = chained ? new ResponseChains(REMEMBERED_RESPONSES) : null;
     }
 
@@ -65,9 +63,7 @@ public final class OpenAiResponsesProvider implements ModelProvider {
     private Flux<ModelEvent> call(
             ModelRequest request, @Nullable List<byte[]> digests, @Nullable String previousResponseId, int from) {
         return Flux.defer(() -> {
-            byte[] body = ProtocolJson.mapper()
-                    .writeValueAsBytes(ResponsesRequest.render(
-                            request, upstreamModel, promptCacheKey, chains != null, previousResponseId, from));
+            byte[] body = requests.render(request, previousResponseId, from);
             ResponsesStreamDecoder decoder = new ResponsesStreamDecoder(client.label());
             Flux<ModelEvent> events = client.stream("/responses", body)
                     .concatMapIterable(decoder::onData)

@@ -1,6 +1,8 @@
 package dev.hotloop.api.model.responses;
 
+import dev.hotloop.api.model.upstream.ItemRenderer;
 import dev.hotloop.api.model.upstream.PromptCacheKeys;
+import dev.hotloop.api.model.upstream.RenderedItems;
 import dev.hotloop.protocol.item.FunctionCallItem;
 import dev.hotloop.protocol.item.FunctionCallOutputItem;
 import dev.hotloop.protocol.item.Item;
@@ -9,43 +11,67 @@ import dev.hotloop.protocol.item.PassThroughItem;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.model.ModelRequest;
 import dev.hotloop.protocol.tool.Tool;
+import java.util.List;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The streaming {@code /responses} body of one sampling step. Items go as hotloop keeps them, but for the ids of
- * messages, function calls and their outputs: hotloop assigned those, and an upstream that stores nothing
+ * Renders the streaming {@code /responses} body of one sampling step. Items go as hotloop keeps them, but for the ids
+ * of messages, function calls and their outputs: hotloop assigned those, and an upstream that stores nothing
  * ({@code store:false}) refuses ids it does not know. Tools and {@code tool_choice} go as the client sent them.
+ * Fields come in a fixed order, and a whole context's input renders incrementally ({@link ItemRenderer}): a
+ * continuation encodes only its new items.
  */
 final class ResponsesRequest {
 
-    private ResponsesRequest() {}
+    private final String upstreamModel;
+    private final boolean promptCacheKey;
+    private final boolean store;
+    private final ItemRenderer input;
 
     /**
-     * @param previousResponseId the upstream response the input continues, or null to send the whole context
-     * @param from               the first context item to send (the ones before are in the previous response)
-     * @param store              whether the upstream keeps the response (to be continued later)
+     * @param store     whether the upstream keeps the responses (to be continued later)
+     * @param keptBytes the rendered input of earlier requests kept at most, for continuations to copy
      */
-    static ObjectNode render(
-            ModelRequest request,
-            String upstreamModel,
-            boolean promptCacheKey,
-            boolean store,
-            @Nullable String previousResponseId,
-            int from) {
-        ObjectNode body = ProtocolJson.nodes().objectNode();
-        body.put("model", upstreamModel);
+    ResponsesRequest(String upstreamModel, boolean promptCacheKey, boolean store, long keptBytes) {
+        this.upstreamModel = upstreamModel;
+        this.promptCacheKey = promptCacheKey;
+        this.store = store;
+        this.input = new ItemRenderer(ResponsesRequest::convert, keptBytes);
+    }
+
+    /**
+     * The request body, byte for byte what rendering it at once gives.
+     *
+     * @param previousResponseId the upstream response the input continues, or null to send the whole context
+     * @param from               with a previous response, the first context item to send (the ones before are in it)
+     */
+    byte[] render(ModelRequest request, @Nullable String previousResponseId, int from) {
+        ObjectNode head = ProtocolJson.nodes().objectNode().put("model", upstreamModel);
         if (request.instructions() != null) {
-            body.put("instructions", request.instructions());
+            head.put("instructions", request.instructions());
         }
-        if (previousResponseId != null) {
-            body.put("previous_response_id", previousResponseId);
+        RenderedItems items;
+        if (previousResponseId == null) {
+            items = input.render(request.context());
+        } else {
+            head.put("previous_response_id", previousResponseId);
+            items = input.renderOnce(
+                    request.context().subList(from, request.context().size()));
         }
-        ArrayNode input = body.putArray("input");
-        for (Item item : request.context().subList(from, request.context().size())) {
-            input.add(upstreamItem(item));
-        }
+        return items.body(RenderedItems.head(head, "input"), null, settings(request));
+    }
+
+    /** Items rendered to input items so far, for tests: a continuation renders only its new items. */
+    long convertedItems() {
+        return input.convertedItems();
+    }
+
+    /** Every field after {@code input}, in their fixed order. */
+    private ObjectNode settings(ModelRequest request) {
+        ObjectNode body = ProtocolJson.nodes().objectNode();
         if (!request.tools().isEmpty()) {
             ArrayNode tools = body.putArray("tools");
             for (Tool tool : request.tools()) {
@@ -73,6 +99,14 @@ final class ResponsesRequest {
         return body;
     }
 
+    /** Each item is an input item of its own: none is held back for later items to join. */
+    private static @Nullable ObjectNode convert(List<Item> items, @Nullable ObjectNode open, Consumer<ObjectNode> out) {
+        for (Item item : items) {
+            out.accept(upstreamItem(item));
+        }
+        return null;
+    }
+
     private static ObjectNode upstreamItem(Item item) {
         return switch (item) {
             case MessageItem m -> withoutId(m.json());
@@ -82,8 +116,10 @@ final class ResponsesRequest {
         };
     }
 
+    /** A shallow copy: items never change, so the copy shares their values and costs its fields, not its content. */
     private static ObjectNode withoutId(ObjectNode json) {
-        ObjectNode copy = json.deepCopy();
+        ObjectNode copy = ProtocolJson.nodes().objectNode();
+        copy.setAll(json);
         copy.remove("id");
         return copy;
     }

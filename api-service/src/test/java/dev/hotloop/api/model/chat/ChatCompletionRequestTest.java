@@ -22,6 +22,7 @@ class ChatCompletionRequestTest {
 
     private static final ChatCompletionRequest.Options OPTIONS =
             new ChatCompletionRequest.Options("up-model", "max_tokens", "system", true);
+    private static final long KEPT_BYTES = 1L << 20;
 
     /** Turns of an agent loop, each what the context grows by; calls join an assistant message of the turn before. */
     private static final List<String> TURNS = List.of("""
@@ -75,7 +76,7 @@ class ChatCompletionRequestTest {
 
     @Test
     void aContinuationConvertsOnlyItsNewItemsAndRendersTheSameBytesAsAWholeRendering() {
-        ChatCompletionRequest incremental = new ChatCompletionRequest(OPTIONS);
+        ChatCompletionRequest incremental = new ChatCompletionRequest(OPTIONS, KEPT_BYTES);
         List<Item> context = new ArrayList<>();
         long converted = 0;
         for (String turn : TURNS) {
@@ -88,7 +89,7 @@ class ChatCompletionRequestTest {
             converted += added.size();
             assertThat(incremental.convertedItems()).isEqualTo(converted);
             assertThat(new String(body, UTF_8))
-                    .isEqualTo(new String(new ChatCompletionRequest(OPTIONS).render(request), UTF_8));
+                    .isEqualTo(new String(new ChatCompletionRequest(OPTIONS, KEPT_BYTES).render(request), UTF_8));
             JsonNode parsed = ProtocolJson.mapper().readTree(body);
             assertThat(parsed.get("messages")).isEqualTo(wholeBody(request).get("messages"));
         }
@@ -106,7 +107,7 @@ class ChatCompletionRequestTest {
 
     @Test
     void branchesFromOnePrefixEachRenderTheirOwnItems() {
-        ChatCompletionRequest incremental = new ChatCompletionRequest(OPTIONS);
+        ChatCompletionRequest incremental = new ChatCompletionRequest(OPTIONS, KEPT_BYTES);
         List<Item> prefix = new ArrayList<>(items(TURNS.get(0)));
         prefix.addAll(items(TURNS.get(1)));
         incremental.render(request(null, prefix));
@@ -117,7 +118,7 @@ class ChatCompletionRequestTest {
 
             byte[] body = incremental.render(request);
 
-            assertThat(body).isEqualTo(new ChatCompletionRequest(OPTIONS).render(request));
+            assertThat(body).isEqualTo(new ChatCompletionRequest(OPTIONS, KEPT_BYTES).render(request));
             assertThat(ProtocolJson.mapper().readTree(body).get("messages"))
                     .isEqualTo(wholeBody(request).get("messages"));
         }
@@ -125,16 +126,29 @@ class ChatCompletionRequestTest {
     }
 
     @Test
-    void otherInstructionsRenderTheWholeContextAgain() {
-        ChatCompletionRequest incremental = new ChatCompletionRequest(OPTIONS);
+    void otherInstructionsKeepTheRenderedMessages() {
+        ChatCompletionRequest incremental = new ChatCompletionRequest(OPTIONS, KEPT_BYTES);
         List<Item> context = items(TURNS.get(0));
         incremental.render(request("Be brief.", context));
 
         byte[] body = incremental.render(request("Be thorough.", context));
+        byte[] none = incremental.render(request(null, context));
 
-        assertThat(incremental.convertedItems()).isEqualTo(2L * context.size());
+        assertThat(incremental.convertedItems()).isEqualTo(context.size());
         assertThat(ProtocolJson.mapper().readTree(body).get("messages"))
                 .isEqualTo(wholeBody(request("Be thorough.", context)).get("messages"));
+        assertThat(ProtocolJson.mapper().readTree(none).get("messages"))
+                .isEqualTo(wholeBody(request(null, context)).get("messages"));
+    }
+
+    @Test
+    void anEmptyContextRendersItsInstructionsAlone() {
+        ChatCompletionRequest incremental = new ChatCompletionRequest(OPTIONS, KEPT_BYTES);
+
+        assertThat(new String(incremental.render(request(null, List.of())), UTF_8))
+                .startsWith("{\"model\":\"up-model\",\"messages\":[],\"stream\":true,");
+        assertThat(new String(incremental.render(request("Be brief.", List.of())), UTF_8))
+                .startsWith("{\"model\":\"up-model\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"}],");
     }
 
     private static String promptCacheKey(String body) {

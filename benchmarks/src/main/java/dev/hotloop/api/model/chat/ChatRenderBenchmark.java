@@ -33,6 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class ChatRenderBenchmark {
 
+    private static final long KEPT_BYTES = 64L << 20;
+
     @Param({"1500", "100000"})
     public int historyTokens;
 
@@ -54,14 +56,14 @@ public class ChatRenderBenchmark {
                 null,
                 null,
                 "cache-key");
-        continuing = new ChatCompletionRequest(options);
+        continuing = new ChatCompletionRequest(options, KEPT_BYTES);
         continuing.render(request);
     }
 
     /** The whole history rendered: a turn whose conversation this upstream has not rendered before. */
     @Benchmark
     public byte[] renderToBytes() {
-        return new ChatCompletionRequest(options).render(request);
+        return new ChatCompletionRequest(options, KEPT_BYTES).render(request);
     }
 
     /** A continuation: the history's bytes kept from the turn before, only one new item converted. */
