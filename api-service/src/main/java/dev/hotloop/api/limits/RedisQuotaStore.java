@@ -1,13 +1,10 @@
 package dev.hotloop.api.limits;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.hotloop.api.redis.LuaScripts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
@@ -19,7 +16,7 @@ import reactor.core.publisher.Mono;
 final class RedisQuotaStore implements QuotaStore {
 
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> SCRIPT = RedisScript.of(source("limits/limits.lua"), List.class);
+    private static final RedisScript<List> SCRIPT = LuaScripts.read("limits/limits.lua", List.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final String slotTtlMillis;
@@ -83,14 +80,5 @@ final class RedisQuotaStore implements QuotaStore {
         return redis.execute(SCRIPT, List.of(prefix + "requests", prefix + "tokens", prefix + kind.slots()), arguments)
                 .next()
                 .map(reply -> (List<?>) reply);
-    }
-
-    /** Read once: a resource-backed script looks its file up in the jar on every execution, to see if it changed. */
-    private static String source(String name) {
-        try {
-            return new ClassPathResource(name).getContentAsString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Missing Lua script " + name, e);
-        }
     }
 }

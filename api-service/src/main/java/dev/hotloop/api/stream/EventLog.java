@@ -1,6 +1,7 @@
 package dev.hotloop.api.stream;
 
 import dev.hotloop.api.config.ApiProperties;
+import dev.hotloop.api.redis.LuaScripts;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.id.ChainKeys;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
@@ -40,8 +40,7 @@ import reactor.core.scheduler.Schedulers;
 @Component
 public class EventLog {
 
-    private static final RedisScript<Long> APPEND =
-            RedisScript.of(new ClassPathResource("stream/append-events.lua"), Long.class);
+    private static final RedisScript<Long> APPEND = LuaScripts.read("stream/append-events.lua", Long.class);
     private static final String TYPE = "t";
     private static final String DATA = "d";
     private static final String END = "end";
