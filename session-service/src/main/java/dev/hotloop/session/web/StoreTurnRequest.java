@@ -136,24 +136,26 @@ record StoreTurnRequest(
         List<String> elements = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             TurnEntry entry = entries.get(i);
+            Long tokens = entry.tokens();
+            String item = entry.item();
+            if (entry.object() && tokens != null && tokens >= 0 && item != null) {
+                elements.add(codec.item(tokens, item));
+                continue;
+            }
+            // the path is spelled out only for the error
             String at = field + "[" + i + "]";
             if (!entry.object()) {
                 throw ApiException.invalidRequest(
                         at, ErrorCodes.INVALID_VALUE, "'" + at + "' must be an object with 'tokens' and 'item'.");
             }
-            Long tokens = entry.tokens();
             if (tokens == null || tokens < 0) {
                 throw ApiException.invalidRequest(
                         at + ".tokens",
                         ErrorCodes.INVALID_VALUE,
                         "'" + at + ".tokens' must be a non-negative integer.");
             }
-            String item = entry.item();
-            if (item == null) {
-                throw ApiException.invalidRequest(
-                        at + ".item", ErrorCodes.INVALID_VALUE, "'" + at + ".item' must be a JSON object.");
-            }
-            elements.add(codec.item(tokens, item));
+            throw ApiException.invalidRequest(
+                    at + ".item", ErrorCodes.INVALID_VALUE, "'" + at + ".item' must be a JSON object.");
         }
         return elements;
     }
@@ -239,27 +241,27 @@ record StoreTurnRequest(
         }
         List<TurnEntry> entries = new ArrayList<>();
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
-            String at = field + "[" + entries.size() + "]";
             if (token == JsonToken.VALUE_NULL) {
                 entries.add(TurnEntry.NULL);
             } else if (token == JsonToken.START_OBJECT) {
-                entries.add(entry(parser, at, body));
+                entries.add(entry(parser, field, entries.size(), body));
             } else {
-                throw wrongType(at, "an object");
+                throw wrongType(field + "[" + entries.size() + "]", "an object");
             }
         }
         return entries;
     }
 
-    private static TurnEntry entry(JsonParser parser, String at, byte[] body) {
+    /** The entry at {@code field[index]}, which the parser is at; its path is spelled out only for an error. */
+    private static TurnEntry entry(JsonParser parser, String field, int index, byte[] body) {
         Long tokens = null;
         String item = null;
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-            String field = parser.currentName();
+            String name = parser.currentName();
             JsonToken value = parser.nextToken();
-            if ("tokens".equals(field)) {
-                tokens = tokens(parser, value, at + ".tokens");
-            } else if ("item".equals(field)) {
+            if ("tokens".equals(name)) {
+                tokens = tokens(parser, value, field, index);
+            } else if ("item".equals(name)) {
                 item = value == JsonToken.START_OBJECT ? copied(parser, body) : skip(parser);
             } else {
                 parser.skipChildren();
@@ -268,12 +270,12 @@ record StoreTurnRequest(
         return new TurnEntry(true, tokens, item);
     }
 
-    private static @Nullable Long tokens(JsonParser parser, JsonToken value, String at) {
+    private static @Nullable Long tokens(JsonParser parser, JsonToken value, String field, int index) {
         if (value == JsonToken.VALUE_NULL) {
             return null;
         }
         if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            throw wrongType(at, "an integer");
+            throw wrongType(field + "[" + index + "].tokens", "an integer");
         }
         return parser.getLongValue();
     }
