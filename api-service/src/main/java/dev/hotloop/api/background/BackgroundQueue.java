@@ -1,7 +1,7 @@
 package dev.hotloop.api.background;
 
 import dev.hotloop.api.config.ApiProperties;
-import dev.hotloop.api.config.LuaScripts;
+import dev.hotloop.api.redis.LuaScripts;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -24,10 +24,10 @@ import reactor.core.publisher.Mono;
 public class BackgroundQueue {
 
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> SCRIPT = LuaScripts.load("background/background.lua", List.class);
+    private static final RedisScript<List> SCRIPT = LuaScripts.read("background/background.lua", List.class);
 
-    private static final RedisScript<String> ENQUEUE = LuaScripts.load("background/background.lua", String.class);
-    private static final RedisScript<Long> FINISH = LuaScripts.load("background/background.lua", Long.class);
+    private static final RedisScript<String> ENQUEUE = LuaScripts.read("background/background.lua", String.class);
+    private static final RedisScript<Long> FINISH = LuaScripts.read("background/background.lua", Long.class);
     private static final List<String> KEYS =
             List.of("hl:{bg}:queue", "hl:{bg}:queued", "hl:{bg}:leases", "hl:{bg}:job:");
 

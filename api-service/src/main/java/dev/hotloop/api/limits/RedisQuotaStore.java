@@ -1,6 +1,6 @@
 package dev.hotloop.api.limits;
 
-import dev.hotloop.api.config.LuaScripts;
+import dev.hotloop.api.redis.LuaScripts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
 final class RedisQuotaStore implements QuotaStore {
 
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> SCRIPT = LuaScripts.load("limits/limits.lua", List.class);
+    private static final RedisScript<List> SCRIPT = LuaScripts.read("limits/limits.lua", List.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final String slotTtlMillis;

@@ -1,5 +1,6 @@
 package dev.hotloop.api.session;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.hotloop.api.context.ContextItem;
 import dev.hotloop.api.context.StoredContext;
 import dev.hotloop.api.remote.RemoteFailures;
@@ -139,9 +140,12 @@ public class SessionClient {
                 .then());
     }
 
-    /** The body of session-service's {@code POST …/responses}, in its field order. */
+    /**
+     * The body of session-service's {@code POST …/responses}, in its field order. The output items go once, as
+     * {@code output}: session-service stores the response without them either way.
+     */
     private record StoreBody(
-            Response response,
+            @JsonIgnoreProperties("output") Response response,
             @Nullable String previousResponseId,
             List<ContextItem> input,
             List<ContextItem> output) {}

@@ -1,7 +1,7 @@
 package dev.hotloop.api.stream;
 
 import dev.hotloop.api.config.ApiProperties;
-import dev.hotloop.api.config.LuaScripts;
+import dev.hotloop.api.redis.LuaScripts;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.id.ChainKeys;
@@ -40,7 +40,7 @@ import reactor.core.scheduler.Schedulers;
 @Component
 public class EventLog {
 
-    private static final RedisScript<Long> APPEND = LuaScripts.load("stream/append-events.lua", Long.class);
+    private static final RedisScript<Long> APPEND = LuaScripts.read("stream/append-events.lua", Long.class);
     private static final String TYPE = "t";
     private static final String DATA = "d";
     private static final String END = "end";

@@ -10,7 +10,6 @@ import dev.hotloop.protocol.item.FunctionCallItem;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.request.InputReader;
-import dev.hotloop.session.store.RecordCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Objects;
@@ -29,8 +28,8 @@ import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The per-turn hot paths with public entry points: encoding response events as they go out, the persist codec's
- * item element, and counting the tokens of a new item (a 200-token tool output).
+ * The per-turn hot paths with public entry points: encoding response events as they go out, and counting the tokens
+ * of a new item (a 200-token tool output).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,7 +41,6 @@ public class HotPathBenchmark {
 
     private ResponseEvent.ArgumentsDelta argumentsDelta;
     private ResponseEvent.OutputItem outputItemDone;
-    private RecordCodec codec;
     private ObjectNode toolOutputJson;
     private Item toolOutput;
     private TokenCounter tokens;
@@ -62,7 +60,6 @@ public class HotPathBenchmark {
                         "lookup",
                         "{\"q\":\"example\"}",
                         "completed"));
-        codec = new RecordCodec(ProtocolJson.mapper());
         toolOutputJson = ProtocolJson.nodes()
                 .objectNode()
                 .put("type", "function_call_output")
@@ -84,11 +81,6 @@ public class HotPathBenchmark {
     @Benchmark
     public String encodeOutputItemDone() {
         return ProtocolJson.mapper().writeValueAsString(outputItemDone);
-    }
-
-    @Benchmark
-    public String persistCodecItem() {
-        return codec.item(210, toolOutputJson);
     }
 
     /** A new tool output every time, as every turn brings one (a text seen before is a remembered count). */

@@ -7,7 +7,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * How a turn is written as Redis strings: each item as one chain-list element {@code {"tokens":n,"item":{…}}},
@@ -26,16 +25,12 @@ public class RecordCodec {
         this.mapper = mapper;
     }
 
-    /** The chain-list element of an item; this exact shape is what the context API returns per item. */
-    public String item(long tokens, JsonNode item) {
-        return "{\"tokens\":" + tokens + ITEM_FIELD + mapper.writeValueAsString(item) + "}";
-    }
-
-    /** The response as stored: compact JSON without {@code output} (a copy; the argument is left as it is). */
-    public String responseWithoutOutput(ObjectNode response) {
-        ObjectNode stored = response.deepCopy();
-        stored.remove("output");
-        return mapper.writeValueAsString(stored);
+    /**
+     * The chain-list element of an item, from the item's JSON object as it came; this exact shape is what the context
+     * API returns per item.
+     */
+    public String item(long tokens, String itemJson) {
+        return "{\"tokens\":" + tokens + ITEM_FIELD + itemJson + "}";
     }
 
     /**

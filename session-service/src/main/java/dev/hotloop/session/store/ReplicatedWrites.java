@@ -8,6 +8,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -31,8 +32,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Runs the scripts that write a turn. Without replica acknowledgement ({@code hotloop.session.redis.replica-acks} 0)
  * on the application's shared connection. With it, on a connection of its own to the primary that owns the keys'
- * slot: the script, then {@code WAIT} on that same connection, because {@code WAIT} counts the replicas that have
- * the writes of the connection it is sent on. A write fewer replicas confirm in time fails with a
+ * slot: the script, then {@code WAIT} on that same connection, sent together, because {@code WAIT} counts the
+ * replicas that have the writes of the connection it is sent on. A write fewer replicas confirm in time fails with a
  * {@link QueryTimeoutException} (a 503): the primary has it, but a failover could lose it.
  *
  * <p>{@code WAIT} holds its connection until the replicas answer, so acknowledged writes queue behind each other on
@@ -72,8 +73,7 @@ public class ReplicatedWrites implements DisposableBean {
         }
         return connection
                 .flatMap(open -> primaryFor(open, keys.getFirst()))
-                .flatMap(primary -> run(primary, script, keys, args)
-                        .flatMap(reply -> awaitReplicas(primary).thenReturn(reply)))
+                .flatMap(primary -> run(primary, script, keys, args))
                 // a slot that moved (MOVED, a failed-over primary) fails this write; the next one sees the new layout
                 .doOnError(failure -> refreshTopology())
                 .onErrorMap(
@@ -115,6 +115,11 @@ public class ReplicatedWrites implements DisposableBean {
                 primary.getUri().getHost(), primary.getUri().getPort()));
     }
 
+    /**
+     * The script and {@code WAIT} sent together, one round trip: Redis runs a connection's commands in order, so the
+     * {@code WAIT} counts the replicas that have the script's writes. A script Redis does not know yet fails alone
+     * ({@code NOSCRIPT}, nothing written); it is then sent whole, and waited for after.
+     */
     private Mono<Long> run(
             StatefulRedisConnection<String, String> primary,
             RedisScript<Long> script,
@@ -122,23 +127,27 @@ public class ReplicatedWrites implements DisposableBean {
             List<String> args) {
         String[] keyArray = keys.toArray(String[]::new);
         String[] argArray = args.toArray(String[]::new);
-        return primary.reactive()
-                .<Long>evalsha(script.getSha1(), ScriptOutputType.INTEGER, keyArray, argArray)
-                .single()
+        RedisReactiveCommands<String, String> commands = primary.reactive();
+        return Mono.zip(
+                        commands.<Long>evalsha(script.getSha1(), ScriptOutputType.INTEGER, keyArray, argArray)
+                                .single(),
+                        commands.waitForReplication(replicas, timeout.toMillis()))
+                .flatMap(replied -> confirmed(replied.getT2()).thenReturn(replied.getT1()))
                 .onErrorResume(
                         RedisNoScriptException.class,
-                        notLoaded -> primary.reactive()
-                                .<Long>eval(script.getScriptAsString(), ScriptOutputType.INTEGER, keyArray, argArray)
-                                .single());
+                        notLoaded -> commands.<Long>eval(
+                                        script.getScriptAsString(), ScriptOutputType.INTEGER, keyArray, argArray)
+                                .single()
+                                .flatMap(reply -> commands.waitForReplication(replicas, timeout.toMillis())
+                                        .flatMap(this::confirmed)
+                                        .thenReturn(reply)));
     }
 
-    private Mono<Void> awaitReplicas(StatefulRedisConnection<String, String> primary) {
-        return primary.reactive()
-                .waitForReplication(replicas, timeout.toMillis())
-                .flatMap(acknowledged -> acknowledged >= replicas
-                        ? Mono.empty()
-                        : Mono.error(new QueryTimeoutException("Stored on the primary, but only " + acknowledged
-                                + " of " + replicas + " replicas confirmed it within " + timeout)));
+    private Mono<Void> confirmed(long acknowledged) {
+        return acknowledged >= replicas
+                ? Mono.empty()
+                : Mono.error(new QueryTimeoutException("Stored on the primary, but only " + acknowledged + " of "
+                        + replicas + " replicas confirmed it within " + timeout));
     }
 
     private void refreshTopology() {

@@ -28,7 +28,7 @@ final class ConversationRequests {
             @Nullable String id,
             @JsonProperty("created_at") long createdAt,
             @Nullable JsonNode metadata,
-            @Nullable List<StoreTurnRequest.TurnItem> items) {}
+            @Nullable List<TurnItem> items) {}
 
     /**
      * {@code POST …/conversations/{id}/items}.
@@ -36,7 +36,15 @@ final class ConversationRequests {
      * @param version the version the items must find the conversation at, or null to append whatever it is
      * @param items the items to append, in order
      */
-    record Append(@Nullable Long version, @Nullable List<StoreTurnRequest.TurnItem> items) {}
+    record Append(@Nullable Long version, @Nullable List<TurnItem> items) {}
+
+    /**
+     * One item of a conversation body.
+     *
+     * @param tokens the item's token count, as the caller counted it
+     * @param item the item JSON
+     */
+    record TurnItem(@Nullable Long tokens, @Nullable JsonNode item) {}
 
     /** {@code POST …/conversations/{id}}: @param metadata the conversation's new metadata object */
     record Update(@Nullable JsonNode metadata) {}
@@ -54,9 +62,18 @@ final class ConversationRequests {
     }
 
     /** The items encoded for the store, each with its id; 400 when one lacks a string id or its token count. */
-    static List<IdentifiedItem> items(@Nullable List<StoreTurnRequest.TurnItem> items, RecordCodec codec) {
-        List<StoreTurnRequest.TurnItem> given = items == null ? List.of() : items;
-        List<String> elements = StoreTurnRequest.encode("items", given, codec);
+    static List<IdentifiedItem> items(@Nullable List<TurnItem> items, RecordCodec codec) {
+        List<TurnItem> given = items == null ? List.of() : items;
+        List<StoreTurnRequest.TurnEntry> entries = new ArrayList<>(given.size());
+        for (TurnItem item : given) {
+            JsonNode json = item == null ? null : item.item();
+            entries.add(
+                    item == null
+                            ? StoreTurnRequest.TurnEntry.NULL
+                            : new StoreTurnRequest.TurnEntry(
+                                    true, item.tokens(), json != null && json.isObject() ? codec.json(json) : null));
+        }
+        List<String> elements = StoreTurnRequest.encode("items", entries, codec);
         List<IdentifiedItem> identified = new ArrayList<>(given.size());
         for (int i = 0; i < given.size(); i++) {
             JsonNode id = Objects.requireNonNull(given.get(i).item()).get("id");

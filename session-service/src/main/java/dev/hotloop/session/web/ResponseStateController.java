@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The internal API over response state, one tenant per path. An unknown id, another tenant's id and a malformed
@@ -30,20 +31,25 @@ class ResponseStateController {
 
     private final CachingResponseRepository repository;
     private final RecordCodec codec;
+    private final JsonMapper mapper;
 
-    ResponseStateController(CachingResponseRepository repository, RecordCodec codec) {
+    ResponseStateController(CachingResponseRepository repository, RecordCodec codec, JsonMapper mapper) {
         this.repository = repository;
         this.codec = codec;
+        this.mapper = mapper;
     }
 
-    /** Stores one turn: 201 with id and depth; 400 malformed; 404 unknown previous response; 409 id taken. */
+    /**
+     * Stores one turn: 201 with id and depth; 400 malformed; 404 unknown previous response; 409 id taken. The body is
+     * taken as bytes: what is stored is cut from them ({@link StoreTurnRequest#read}).
+     */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<StoredTurnBody>> store(@PathVariable String tenant, @RequestBody StoreTurnRequest request) {
+    Mono<ResponseEntity<StoredTurnBody>> store(@PathVariable String tenant, @RequestBody byte[] body) {
         if (!TenantIds.isValid(tenant)) {
             throw ApiException.invalidRequest(
                     "tenant", ErrorCodes.INVALID_VALUE, "The tenant must be " + TenantIds.RULE + ".");
         }
-        EncodedTurn turn = request.toTurn(codec);
+        EncodedTurn turn = StoreTurnRequest.read(body, mapper).toTurn(codec);
         return repository.store(tenant, turn).map(result -> switch (result) {
             case StoreResult.Stored(int depth) ->
                 ResponseEntity.status(HttpStatus.CREATED).body(new StoredTurnBody(turn.id(), depth));
