@@ -281,6 +281,20 @@ class ChartScenariosTest {
                                                 .isEqualTo(apiPods));
                             });
         }
+        List<String> egress = new ArrayList<>(apps);
+        if (values.bool("/redis/enabled")) {
+            egress.add("redis");
+        }
+        assertThat(policies)
+                .filteredOn(policy -> policy.getSpec().getPolicyTypes().contains("Egress"))
+                .extracting(policy -> policy.getMetadata().getName())
+                .as("egress policies, one per component, only when asked")
+                .containsExactlyInAnyOrderElementsOf(
+                        values.bool("/networkPolicy/egress/enabled")
+                                ? egress.stream()
+                                        .map(app -> "hotloop-" + app + "-egress")
+                                        .toList()
+                                : List.of());
         if (values.bool("/redis/enabled")) {
             assertThat(chart.get(NetworkPolicy.class, "hotloop-redis").getSpec().getIngress())
                     .singleElement()

@@ -12,9 +12,14 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -40,7 +45,15 @@ class ChartTest {
         List<HasMetadata> resources = HotloopChart.parse(HotloopChart.template(
                 release,
                 null,
-                Map.of("toolRunner.enabled", true, "networkPolicy.enabled", true, "sessionService.replicas", 2)));
+                Map.of(
+                        "toolRunner.enabled",
+                        true,
+                        "networkPolicy.enabled",
+                        true,
+                        "networkPolicy.egress.enabled",
+                        true,
+                        "sessionService.replicas",
+                        2)));
 
         List<String> names = resources.stream()
                 .map(r -> r.getKind() + "/" + r.getMetadata().getName())
@@ -74,6 +87,96 @@ class ChartTest {
                 .hasMessageContaining("apiServices");
         assertThatThrownBy(() -> HotloopChart.render(Map.of("image.pullPolicy", "Sometimes")))
                 .hasMessageContaining("pullPolicy");
+    }
+
+    @Test
+    void egressPoliciesLetEachPodReachOnlyWhatItCalls() {
+        String dns = "{k8s-app=kube-dns} in any namespace";
+        assertThat(HotloopChart.render(Map.of("networkPolicy.enabled", true)).all(NetworkPolicy.class))
+                .as("egress stays open unless asked")
+                .allSatisfy(
+                        policy -> assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress"));
+
+        Rendered chart = HotloopChart.render(Map.of(
+                "networkPolicy.enabled",
+                true,
+                "networkPolicy.egress.enabled",
+                true,
+                "toolRunner.enabled",
+                true,
+                "networkPolicy.egress.upstreams[0].to[0].ipBlock.cidr",
+                "203.0.113.0/24",
+                "networkPolicy.egress.upstreams[0].ports[0].port",
+                443,
+                "networkPolicy.egress.otlp[0].to[0].ipBlock.cidr",
+                "10.9.0.0/16",
+                "networkPolicy.egress.otlp[0].ports[0].port",
+                4318));
+
+        assertThat(egress(chart, "hotloop-api-service-egress"))
+                .containsExactly(
+                        dns + " -> 53/UDP 53/TCP",
+                        pods("redis") + " -> redis/TCP",
+                        pods("session-service") + ", " + pods("tool-runner") + " -> http/TCP",
+                        "203.0.113.0/24 -> 443",
+                        "10.9.0.0/16 -> 4318");
+        assertThat(egress(chart, "hotloop-session-service-egress"))
+                .containsExactly(dns + " -> 53/UDP 53/TCP", pods("redis") + " -> redis/TCP", "10.9.0.0/16 -> 4318");
+        assertThat(egress(chart, "hotloop-tool-runner-egress"))
+                .as("tool-runner's sandboxes have no network: it calls nothing but its collector")
+                .containsExactly(dns + " -> 53/UDP 53/TCP", "10.9.0.0/16 -> 4318");
+        assertThat(egress(chart, "hotloop-redis-egress")).isEmpty();
+    }
+
+    @Test
+    void egressToAnExternalRedisGoesToThePeersNamedForIt() {
+        Map<String, Object> external = Map.of(
+                "redis.enabled", false,
+                "externalRedis.host", "redis.internal",
+                "externalRedis.port", 6380,
+                "networkPolicy.enabled", true,
+                "networkPolicy.egress.enabled", true);
+        assertThatThrownBy(() -> HotloopChart.render(external))
+                .hasMessageContaining("networkPolicy.egress.externalRedis");
+
+        Map<String, Object> named = new HashMap<>(external);
+        named.put("networkPolicy.egress.externalRedis[0].ipBlock.cidr", "10.2.0.5/32");
+        Rendered chart = HotloopChart.render(named);
+
+        assertThat(egress(chart, "hotloop-session-service-egress")).contains("10.2.0.5/32 -> 6380/TCP");
+        assertThat(egress(chart, "hotloop-api-service-egress")).contains("10.2.0.5/32 -> 6380/TCP");
+        assertThat(chart.find(NetworkPolicy.class, "hotloop-redis-egress")).isEmpty();
+    }
+
+    /** A policy's egress rules, each as "peers -> ports"; the policy must be for egress alone. */
+    private static List<String> egress(Rendered chart, String name) {
+        NetworkPolicy policy = chart.get(NetworkPolicy.class, name);
+        assertThat(policy.getSpec().getPolicyTypes()).as(name).containsExactly("Egress");
+        return policy.getSpec().getEgress().stream()
+                .map(rule -> rule.getTo().stream().map(ChartTest::peer).collect(Collectors.joining(", "))
+                        + " -> "
+                        + rule.getPorts().stream().map(ChartTest::port).collect(Collectors.joining(" ")))
+                .toList();
+    }
+
+    private static String port(NetworkPolicyPort port) {
+        Object number = port.getPort().getIntVal() != null
+                ? port.getPort().getIntVal()
+                : port.getPort().getStrVal();
+        return number + (port.getProtocol() == null ? "" : "/" + port.getProtocol());
+    }
+
+    private static String peer(NetworkPolicyPeer peer) {
+        if (peer.getIpBlock() != null) {
+            return peer.getIpBlock().getCidr();
+        }
+        return peer.getPodSelector().getMatchLabels()
+                + (peer.getNamespaceSelector() != null ? " in any namespace" : "");
+    }
+
+    /** The peer of a component's pods of this release, in the policy's own namespace. */
+    private static String pods(String component) {
+        return "{app.kubernetes.io/name=" + component + ", app.kubernetes.io/instance=" + HotloopChart.RELEASE + "}";
     }
 
     @Test

@@ -77,8 +77,8 @@ public record ApiProperties(
      * @param batchWindow how long an event may wait to be written together with the next ones (one Redis call per
      *                    batch); a replay that follows a live response lags its first client by about this much
      * @param followPoll  how long a follower's blocking read waits for new events before it reads again
-     * @param idleTimeout a follower that got no event for this long ends its stream (the response's replica is
-     *                    gone or stuck)
+     * @param idleTimeout a follower that got no event for this long ends its stream with an {@code error} event (the
+     *                    response's replica is gone or stuck)
      */
     public record Streams(
             @DefaultValue("100000") @Min(1) int maxEvents,

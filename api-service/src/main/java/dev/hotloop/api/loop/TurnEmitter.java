@@ -74,10 +74,6 @@ final class TurnEmitter {
         return new ResponseEvent.Lifecycle(type, sequence++, response);
     }
 
-    ResponseEvent error(String code, String message) {
-        return new ResponseEvent.StreamError("error", sequence++, code, message, null);
-    }
-
     List<Item> output() {
         return output;
     }

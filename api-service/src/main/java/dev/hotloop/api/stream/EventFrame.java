@@ -1,5 +1,6 @@
 package dev.hotloop.api.stream;
 
+import dev.hotloop.protocol.error.OpenAiError;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.json.ProtocolJson;
 import org.springframework.http.codec.ServerSentEvent;
@@ -21,6 +22,11 @@ public record EventFrame(int sequenceNumber, String type, String data, boolean t
                 event.type(),
                 ProtocolJson.mapper().writeValueAsString(event),
                 event.terminal());
+    }
+
+    /** The {@code error} event that ends a stream which failed without a failed response (PROTOCOL.md). */
+    public static EventFrame error(int sequenceNumber, OpenAiError error) {
+        return of(new ResponseEvent.StreamError("error", sequenceNumber, error.code(), error.message(), error.param()));
     }
 
     /**

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +50,7 @@ public class EventLog {
     private final ApiProperties.Streams settings;
     private final String ttlMillis;
     private final String maxEvents;
+    private final long idleTimeoutNanos;
     private final Counter replays;
 
     public EventLog(
@@ -66,6 +66,7 @@ public class EventLog {
         this.settings = properties.streams();
         this.ttlMillis = Long.toString(settings.ttl().toMillis());
         this.maxEvents = Integer.toString(settings.maxEvents());
+        this.idleTimeoutNanos = settings.idleTimeout().toNanos();
     }
 
     /** Appends consecutive events of one response, in one Redis call, and refreshes the stream's TTL. */
@@ -85,7 +86,7 @@ public class EventLog {
     /**
      * The events after sequence number {@code after} (-1 for all), those written and then the live ones, up to the
      * terminal event; empty when the response has no events (none streamed, expired, or another tenant's). Fails with
-     * a 400 when {@code after} is older than the oldest event kept. The stream ends early when no event came for
+     * a 400 when {@code after} is older than the oldest event kept. The stream fails when no event came for
      * {@code idle-timeout}.
      */
     public Mono<Flux<EventFrame>> replay(ChainKeys keys, int after) {
@@ -135,7 +136,8 @@ public class EventLog {
 
     /**
      * The events after sequence number {@code after}, as they are written, up to the terminal event; waits for the
-     * stream to appear when it does not exist yet (a queued background response).
+     * stream to appear when it does not exist yet (a queued background response). Fails with a {@code server_error}
+     * when no event came for {@code idle-timeout}: the replica running the response is gone or stuck.
      */
     public Flux<EventFrame> follow(ChainKeys keys, int after) {
         ByteBuffer key = ByteBuffer.wrap(keys.events().getBytes(StandardCharsets.UTF_8));
@@ -156,7 +158,17 @@ public class EventLog {
                 .xRead(blocking, StreamOffset.create(key.duplicate(), ReadOffset.from(entryId(position.after()))))
                 .map(EventLog::frame)
                 .collectList()
-                .map(frames -> Page.of(frames, position, settings.idleTimeout()));
+                .handle((frames, sink) -> {
+                    if (frames.isEmpty() && System.nanoTime() - position.idleSinceNanos() > idleTimeoutNanos) {
+                        sink.error(ApiException.serverError(
+                                ErrorCodes.SERVER_ERROR,
+                                "No event of this response for "
+                                        + settings.idleTimeout().toSeconds()
+                                        + " s: the replica running it is gone or stuck."));
+                    } else {
+                        sink.next(Page.of(frames, position));
+                    }
+                });
     }
 
     /** Where a follower is: after which sequence number, and since when it has waited for the next event. */
@@ -164,17 +176,16 @@ public class EventLog {
 
     private record Page(List<EventFrame> frames, Position position, boolean ended) {
 
-        static Page of(List<EventFrame> frames, Position previous, Duration idleTimeout) {
-            long now = System.nanoTime();
+        static Page of(List<EventFrame> frames, Position previous) {
             if (frames.isEmpty()) {
-                return new Page(frames, previous, now - previous.idleSinceNanos() > idleTimeout.toNanos());
+                return new Page(frames, previous, false);
             }
             for (int i = 0; i < frames.size(); i++) {
                 if (frames.get(i).terminal()) {
                     return new Page(frames.subList(0, i + 1), previous, true);
                 }
             }
-            return new Page(frames, new Position(frames.getLast().sequenceNumber(), now), false);
+            return new Page(frames, new Position(frames.getLast().sequenceNumber(), System.nanoTime()), false);
         }
     }
 

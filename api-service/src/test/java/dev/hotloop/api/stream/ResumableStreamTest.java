@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.openai.core.http.StreamResponse;
 import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseErrorEvent;
 import com.openai.models.responses.ResponseRetrieveParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.hotloop.api.ApiReplica;
 import dev.hotloop.api.PlatformTest;
+import dev.hotloop.api.SpecCheckedTransport;
+import dev.hotloop.protocol.id.ChainKeys;
+import dev.hotloop.protocol.id.ResponseIds;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -41,7 +45,11 @@ class ResumableStreamTest extends PlatformTest {
 
     @BeforeAll
     static void startReplicaB() {
-        replicaB = ApiReplica.start("--hotloop.model.simulator.tokens-per-second=100");
+        // B's followers give up on a silent response after a second (A's, as configured, after ten minutes)
+        replicaB = ApiReplica.start(
+                "--hotloop.model.simulator.tokens-per-second=100",
+                "--hotloop.api.streams.idle-timeout=1s",
+                "--hotloop.api.streams.follow-poll=200ms");
     }
 
     @AfterAll
@@ -144,6 +152,34 @@ class ResumableStreamTest extends PlatformTest {
             assertThat(outputText(completed))
                     .isEqualTo(outputText(client().responses().retrieve(id)));
         }
+    }
+
+    @Test
+    void aFollowerOfAResponseThatStoppedWithoutAnEndIsToldByAnErrorEvent() {
+        // a stored, streamed response whose replica died after two events: nothing will ever end it
+        String id = ResponseIds.newChain();
+        replicaB.getBean(EventLog.class)
+                .append(
+                        ChainKeys.of(ACME, id).orElseThrow(),
+                        List.of(
+                                new EventFrame(0, "response.created", "{}", false),
+                                new EventFrame(1, "response.in_progress", "{}", false)))
+                .block(Duration.ofSeconds(10));
+
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> followed = SpecCheckedTransport.client(urlOf(replicaB), ACME_KEY)
+                .responses()
+                .retrieveStreaming(
+                        id, ResponseRetrieveParams.builder().startingAfter(1).build())) {
+            followed.stream().forEach(events::add);
+        }
+
+        // before, the stream just ended: a client could not tell it from a finished one
+        assertThat(events).hasSize(1);
+        ResponseErrorEvent error = events.getFirst().asError();
+        assertThat(error.sequenceNumber()).isEqualTo(2);
+        assertThat(error.code()).contains("server_error");
+        assertThat(error.message()).contains("gone or stuck");
     }
 
     @Test

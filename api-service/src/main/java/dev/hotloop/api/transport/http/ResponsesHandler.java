@@ -16,6 +16,7 @@ import dev.hotloop.api.stream.EventLog;
 import dev.hotloop.api.stream.ResponseStreams;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.error.ErrorCodes;
+import dev.hotloop.protocol.error.OpenAiError;
 import dev.hotloop.protocol.event.ResponseEvent;
 import dev.hotloop.protocol.id.ChainKeys;
 import dev.hotloop.protocol.id.ResponseIds;
@@ -27,8 +28,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -40,6 +45,8 @@ import tools.jackson.databind.JsonNode;
 /** {@code /v1/responses} over plain HTTP: JSON, or SSE when the request asks to stream. */
 @Component
 public class ResponsesHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ResponsesHandler.class);
 
     private final TurnEngine engine;
     private final StoredConversations conversations;
@@ -94,10 +101,14 @@ public class ResponsesHandler {
         return backgroundResponses
                 .submit(turn, new String(body, StandardCharsets.UTF_8))
                 .flatMap(queued -> turn.request().stream()
-                        ? sse(events.follow(
-                                ChainKeys.of(turn.tenant(), turn.response().id())
-                                        .orElseThrow(),
-                                -1))
+                        ? sse(
+                                events.follow(
+                                        ChainKeys.of(
+                                                        turn.tenant(),
+                                                        turn.response().id())
+                                                .orElseThrow(),
+                                        -1),
+                                -1)
                         : jsonBytes(queued.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -156,7 +167,7 @@ public class ResponsesHandler {
             return Mono.justOrEmpty(ChainKeys.of(tenant, id))
                     .flatMap(keys -> events.replay(keys, after))
                     .switchIfEmpty(Mono.error(() -> ApiException.responseNotFound(id)))
-                    .flatMap(frames -> sse(frames));
+                    .flatMap(frames -> sse(frames, after));
         }
         return sessions.response(tenant, id)
                 .switchIfEmpty(Mono.defer(() -> backgroundResponses.live(tenant, id)))
@@ -246,13 +257,36 @@ public class ResponsesHandler {
                                 ChainKeys.of(turn.tenant(), turn.response().id())
                                         .orElseThrow(),
                                 run)
-                        : run.map(EventFrame::of));
+                        : run.map(EventFrame::of),
+                -1);
     }
 
-    private static Mono<ServerResponse> sse(Flux<EventFrame> frames) {
+    /**
+     * The frames as SSE events. A stream that fails (a follower's Redis went away, or its response stopped without an
+     * end) ends with an {@code error} event numbered after the last event sent, as PROTOCOL.md has it, rather than
+     * with a cut connection or a silent end the client cannot tell from a finished stream.
+     *
+     * @param after the sequence number the stream starts after; -1 for a stream from its first event
+     */
+    private static Mono<ServerResponse> sse(Flux<EventFrame> frames, int after) {
+        Flux<ServerSentEvent<String>> events = Flux.defer(() -> {
+            AtomicInteger last = new AtomicInteger(after);
+            return frames.doOnNext(frame -> last.set(frame.sequenceNumber()))
+                    .onErrorResume(failure -> Mono.just(EventFrame.error(last.get() + 1, streamError(failure))))
+                    .map(EventFrame::sse);
+        });
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
-                .body(BodyInserters.fromServerSentEvents(frames.map(EventFrame::sse)));
+                .body(BodyInserters.fromServerSentEvents(events));
+    }
+
+    private static OpenAiError streamError(Throwable failure) {
+        if (failure instanceof ApiException api) {
+            return api.error();
+        }
+        log.warn("An event stream failed", failure);
+        return ApiException.serverError(ErrorCodes.SERVER_ERROR, "The response's event stream failed.")
+                .error();
     }
 
     /** The W3C {@code Server-Timing} value of a finished turn: total, the four buckets and every stage, in ms. */
