@@ -206,14 +206,21 @@ public final class RolloutBenchmark {
     }
 
     private String profiles(RolloutClient client, ServiceProcess platform, Cell cell) throws Exception {
-        StringBuilder text = new StringBuilder("\n### Profile (JFR execution samples of the platform JVM)\n\n"
-                + cell.rollouts() + " rollouts of " + cell.turns() + " turns at " + cell.historyTokens()
-                + " tokens of history, unthrottled openai-chat upstream, after the runs above (warm JIT).\n\n");
+        StringBuilder text =
+                new StringBuilder("\n### Profile (JFR execution samples of the platform JVM, every 1 ms)\n\n"
+                        + cell.rollouts() + " rollouts of " + cell.turns() + " turns at " + cell.historyTokens()
+                        + " tokens of history, unthrottled openai-chat upstream, after the runs above (warm JIT).\n\n");
         RolloutSpec spec = new RolloutSpec(cell.historyTokens(), cell.turns(), 200, Duration.ofMillis(5));
         for (Mode mode : List.of(Mode.WEBSOCKET_STATELESS, Mode.HTTP_PREVIOUS)) {
             Path recording = out.resolve(mode.name().toLowerCase(java.util.Locale.ROOT) + ".jfr")
                     .toAbsolutePath();
-            platform.jcmd("JFR.start", "name=" + mode.name(), "settings=profile", "filename=" + recording);
+            // a sample per millisecond a thread runs, not the profile settings' 10: hundreds of samples, not dozens
+            platform.jcmd(
+                    "JFR.start",
+                    "name=" + mode.name(),
+                    "settings=profile",
+                    "jdk.ExecutionSample#period=1ms",
+                    "filename=" + recording);
             for (int r = 0; r < cell.rollouts(); r++) {
                 client.run(mode, spec, cell.model());
             }
