@@ -10,36 +10,58 @@ import org.jspecify.annotations.Nullable;
 /**
  * A conversation ready to continue: immutable and append-only. A continuation is its parent plus one new
  * segment, sharing the parent's segments, so branching is free and a connection cache hands it out without
- * copying. Token counts and the call ledger are carried, never recomputed.
+ * copying. Token counts and the call ledger are carried, never recomputed; the window's tokens are summed when first
+ * asked for, so a conversation whose items' counts were deferred ({@link ContextItem#deferred}) counts nothing until
+ * then.
  */
 public final class Conversation {
 
     public static final Conversation EMPTY = new Conversation(null, List.of(), 0, 0, 0, CallLedger.EMPTY);
 
-    /** Rough retained bytes per token and per item, for the cache memory budget. */
+    /** Rough retained bytes per token, per character of a not yet counted item and per item, for cache budgets. */
     private static final int BYTES_PER_TOKEN = 8;
 
+    private static final int BYTES_PER_CHAR = 2;
     private static final int BYTES_PER_ITEM = 256;
+
+    /** A conversation's window tokens, once summed. */
+    private record Counts(int windowTokens) {
+
+        static final Counts NONE = new Counts(0);
+
+        /** The window after {@code items}: counted from their last compaction item, if they hold one. */
+        Counts after(List<ContextItem> items) {
+            int window = windowTokens;
+            for (ContextItem item : items) {
+                window = Compaction.isCompaction(item.item()) ? item.tokens() : window + item.tokens();
+            }
+            return new Counts(window);
+        }
+    }
 
     private final @Nullable Conversation parent;
     private final List<ContextItem> segment;
     private final int size;
-    private final int tokens;
-    private final int windowTokens;
+    private final long weight;
+    /** Characters of deferred counts in this conversation not known to be counted: a bound on what counting costs. */
+    private final long uncountedChars;
+
     private final CallLedger ledger;
+    /** Null until first asked for, then never changed (racing threads sum the same). */
+    private @Nullable Counts counts;
 
     private Conversation(
             @Nullable Conversation parent,
             List<ContextItem> segment,
             int size,
-            int tokens,
-            int windowTokens,
+            long weight,
+            long uncountedChars,
             CallLedger ledger) {
         this.parent = parent;
         this.segment = segment;
         this.size = size;
-        this.tokens = tokens;
-        this.windowTokens = windowTokens;
+        this.weight = weight;
+        this.uncountedChars = uncountedChars;
         this.ledger = ledger;
     }
 
@@ -51,8 +73,8 @@ public final class Conversation {
                         null,
                         List.copyOf(items),
                         items.size(),
-                        sum(items),
-                        windowTokens(0, items),
+                        weight(items),
+                        uncountedChars(items),
                         CallLedger.of(items));
     }
 
@@ -71,46 +93,76 @@ public final class Conversation {
 
     private Conversation append(List<ContextItem> items, CallLedger newLedger) {
         if (items.isEmpty()) {
-            return new Conversation(parent, segment, size, tokens, windowTokens, newLedger);
+            Conversation same = new Conversation(parent, segment, size, weight, uncountedChars, newLedger);
+            same.counts = counts;
+            return same;
         }
         return new Conversation(
                 this,
                 List.copyOf(items),
                 size + items.size(),
-                tokens + sum(items),
-                windowTokens(windowTokens, items),
+                weight + weight(items),
+                (counts == null ? uncountedChars : 0) + uncountedChars(items),
                 newLedger);
     }
 
-    /** The window's tokens after {@code items}: counted from their last compaction item, if they hold one. */
-    private static int windowTokens(int before, List<ContextItem> items) {
-        int total = before;
+    /** Estimated retained bytes of {@code items}: by their tokens, or their characters while not counted. */
+    private static long weight(List<ContextItem> items) {
+        long bytes = 0;
         for (ContextItem item : items) {
-            total = Compaction.isCompaction(item.item()) ? item.tokens() : total + item.tokens();
+            int chars = item.uncountedChars();
+            bytes += BYTES_PER_ITEM
+                    + (chars > 0 ? (long) chars * BYTES_PER_CHAR : (long) item.tokens() * BYTES_PER_TOKEN);
         }
-        return total;
+        return bytes;
+    }
+
+    private static long uncountedChars(List<ContextItem> items) {
+        long chars = 0;
+        for (ContextItem item : items) {
+            chars += item.uncountedChars();
+        }
+        return chars;
     }
 
     public int size() {
         return size;
     }
 
-    public int tokens() {
-        return tokens;
+    /**
+     * Tokens of what a model is sent: the items from the latest compaction item on ({@link Compaction#window}),
+     * counting the deferred ones now: see {@link #uncountedChars()} for the cost.
+     */
+    public int windowTokens() {
+        return counts().windowTokens();
     }
 
-    /** Tokens of what a model is sent: the items from the latest compaction item on ({@link Compaction#window}). */
-    public int windowTokens() {
-        return windowTokens;
+    /**
+     * The window's tokens as far as they are known, counting nothing: exact once summed, else the window of its
+     * latest part that was (a lower bound).
+     */
+    public int countedWindowTokens() {
+        for (Conversation part = this; part != null; part = part.parent) {
+            Counts known = part.counts;
+            if (known != null) {
+                return known.windowTokens();
+            }
+        }
+        return 0;
+    }
+
+    /** At most how many characters asking for its tokens counts: 0 once they are known. */
+    public long uncountedChars() {
+        return counts == null ? uncountedChars : 0;
     }
 
     public CallLedger ledger() {
         return ledger;
     }
 
-    /** Estimated retained bytes, counting shared segments in full (conservative for the cache budget). */
+    /** Estimated retained bytes, counting shared segments in full (conservative for the cache budget); fixed. */
     public long weight() {
-        return (long) tokens * BYTES_PER_TOKEN + (long) size * BYTES_PER_ITEM;
+        return weight;
     }
 
     /** Every item in order, in one new list (what a model is sent). */
@@ -140,11 +192,24 @@ public final class Conversation {
         return entries;
     }
 
-    private static int sum(List<ContextItem> items) {
-        int total = 0;
-        for (ContextItem item : items) {
-            total += item.tokens();
+    /** The counts, summed over the segments not summed before, oldest first. */
+    private Counts counts() {
+        Counts known = counts;
+        if (known != null) {
+            return known;
         }
-        return total;
+        List<Conversation> unsummed = new ArrayList<>();
+        Conversation part = this;
+        while (part != null && (known = part.counts) == null) {
+            unsummed.add(part);
+            part = part.parent;
+        }
+        Counts summed = known == null ? Counts.NONE : known;
+        for (int i = unsummed.size() - 1; i >= 0; i--) {
+            Conversation next = unsummed.get(i);
+            summed = summed.after(next.segment);
+            next.counts = summed;
+        }
+        return summed;
     }
 }

@@ -149,7 +149,7 @@ public class TurnEngine {
                                                 input,
                                                 context,
                                                 history.conversation(),
-                                                hosted.getT3() + context.windowTokens(),
+                                                hosted.getT3(),
                                                 stages,
                                                 hosted.getT1(),
                                                 hosted.getT2()));
@@ -379,14 +379,22 @@ public class TurnEngine {
      * {@link Compaction#INSTRUCTIONS}, without tools. Nothing is stored.
      */
     public Mono<CompactedResponse> compact(Turn turn) {
-        return summary(turn, turn.context().items()).map(summary -> {
+        return summary(turn, turn.context().items()).zipWith(inputTokens(turn), (summary, inputTokens) -> {
             int outputTokens = summary.usage() != null ? summary.usage().outputTokens() : tokens.text(summary.text());
             return CompactedResponse.of(
                     ResponseIds.item("cmp"),
                     clock.instant().getEpochSecond(),
                     List.of(Compaction.item(summary.text())),
-                    Usage.of(turn.inputTokens(), 0, outputTokens));
+                    Usage.of(inputTokens, 0, outputTokens));
         });
+    }
+
+    /**
+     * Tokens of the turn's whole rendered input (preamble, history and input), as the engine counts them: the items
+     * whose count was deferred are counted now.
+     */
+    public Mono<Integer> inputTokens(Turn turn) {
+        return tokens.windowTokens(turn.context()).map(window -> turn.preambleTokens() + window);
     }
 
     /**
@@ -397,10 +405,12 @@ public class TurnEngine {
      */
     private Flux<ResponseEvent> compacted(Turn turn, TurnEmitter emitter) {
         Integer threshold = turn.request().compactThreshold();
-        if (threshold == null || turn.inputTokens() <= threshold) {
+        if (threshold == null) {
             return Flux.empty();
         }
-        return summary(turn, turn.context().items())
+        return inputTokens(turn)
+                .filter(inputTokens -> inputTokens > threshold)
+                .flatMap(inputTokens -> summary(turn, turn.context().items()))
                 .flatMapIterable(summary -> emitter.completedItem(Compaction.item(summary.text())));
     }
 
@@ -439,9 +449,13 @@ public class TurnEngine {
         if (turn.request().generate() && finish == null) {
             return Mono.error(new IllegalStateException("The model ended its stream without finishing"));
         }
+        ModelEvent.@Nullable ModelUsage reported = finish == null ? null : finish.usage();
+        // an upstream's own count wins: the engine counts the input only where none is reported
+        Mono<Integer> inputTokens =
+                reported != null && reported.inputTokens() > 0 ? Mono.just(reported.inputTokens()) : inputTokens(turn);
         return turn.stages()
-                .measure(Stage.TOKENIZE, tokens.count(emitter.output()))
-                .flatMap(output -> finish(turn, emitter, listener, finish, output));
+                .measure(Stage.TOKENIZE, Mono.zip(tokens.count(emitter.output()), inputTokens))
+                .flatMap(counted -> finish(turn, emitter, listener, finish, counted.getT1(), counted.getT2()));
     }
 
     /** The terminal event of a turn whose output is counted: persisted first when the request stores. */
@@ -450,11 +464,11 @@ public class TurnEngine {
             TurnEmitter emitter,
             TurnListener listener,
             ModelEvent.@Nullable Finish finish,
-            List<ContextItem> output) {
+            List<ContextItem> output,
+            int inputTokens) {
         FinishReason reason = finish == null ? FinishReason.STOP : finish.reason();
         ModelEvent.ModelUsage reported = finish == null ? null : finish.usage();
-        // an upstream's own counts win; the engine's per-item count stands in where none is reported
-        int inputTokens = reported != null && reported.inputTokens() > 0 ? reported.inputTokens() : turn.inputTokens();
+        // the engine's per-item count stands in where the upstream reports none
         int outputTokens = emitter.reportedOutputTokens() >= 0 ? emitter.reportedOutputTokens() : sum(output);
         Usage usage = Usage.of(inputTokens, reported != null ? reported.cachedTokens() : 0, outputTokens);
         long now = clock.instant().getEpochSecond();
@@ -548,7 +562,10 @@ public class TurnEngine {
                 turn.origin(),
                 terminal.response().id(),
                 terminal.response().status(),
-                usage != null ? usage.inputTokens() : turn.inputTokens(),
+                // a failed turn's input as far as it was counted: a failure counts nothing deferred
+                usage != null
+                        ? usage.inputTokens()
+                        : turn.preambleTokens() + turn.context().countedWindowTokens(),
                 usage != null ? usage.inputTokensDetails().cachedTokens() : 0,
                 usage != null ? usage.outputTokens() : 0);
         return timing != null ? terminal.withTiming(ProtocolJson.mapper().valueToTree(timing)) : terminal;

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.knuddels.jtokkit.api.Encoding;
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.ContextItem;
+import dev.hotloop.api.context.Conversation;
 import dev.hotloop.protocol.error.ApiException;
 import dev.hotloop.protocol.item.FunctionCallItem;
 import dev.hotloop.protocol.item.FunctionCallOutputItem;
@@ -63,7 +64,7 @@ public class TokenCounter implements AutoCloseable {
     public TokenCounter(Encoding encoding, ApiProperties.Tokenizer settings, MeterRegistry meters) {
         this.encoding = encoding;
         this.itemsCounted = Counter.builder("hotloop.tokenizer.items")
-                .description("Conversation items tokenized (each item once, when it enters a conversation)")
+                .description("Conversation items tokenized (each item once, when its count is first needed)")
                 .register(meters);
         this.scheduler =
                 Schedulers.newBoundedElastic(settings.threads(), settings.maxQueued(), "hotloop-tokenizer", 60, true);
@@ -82,19 +83,42 @@ public class TokenCounter implements AutoCloseable {
         return encoding;
     }
 
-    /** Each item with its token count; long items are counted off the caller's thread. */
+    /**
+     * Each item with its token count. Items that together are short are counted only when their count is first
+     * needed ({@link ContextItem#deferred}): it may never be, when the upstream reports its usage. Long ones are
+     * counted now, off the caller's thread.
+     */
     public Mono<List<ContextItem>> count(List<Item> items) {
-        long chars = 0;
-        for (Item item : items) {
-            chars += textChars(item.json(), INLINE_CHARS - chars);
+        int[] chars = new int[items.size()];
+        long total = 0;
+        for (int i = 0; i < chars.length && total < INLINE_CHARS; i++) {
+            long itemChars = textChars(items.get(i).json(), INLINE_CHARS - total);
+            chars[i] = (int) Math.min(itemChars, INLINE_CHARS);
+            total += itemChars;
         }
-        return counted(chars, () -> {
+        if (total < INLINE_CHARS) {
+            List<ContextItem> deferred = new ArrayList<>(items.size());
+            for (int i = 0; i < chars.length; i++) {
+                deferred.add(ContextItem.deferred(items.get(i), chars[i], this::count));
+            }
+            return Mono.just(deferred);
+        }
+        return counted(total, () -> {
             List<ContextItem> counted = new ArrayList<>(items.size());
             for (Item item : items) {
                 counted.add(new ContextItem(item, count(item)));
             }
             return counted;
         });
+    }
+
+    /**
+     * The tokens of {@code conversation}'s window ({@link Conversation#windowTokens}), counting the items whose count
+     * was deferred: inline when they are short, else off the caller's thread.
+     */
+    public Mono<Integer> windowTokens(Conversation conversation) {
+        long chars = conversation.uncountedChars();
+        return chars == 0 ? Mono.just(conversation.windowTokens()) : counted(chars, conversation::windowTokens);
     }
 
     /** Tokens of the parts that are not items: instructions and tool definitions; remembered, so usually inline. */

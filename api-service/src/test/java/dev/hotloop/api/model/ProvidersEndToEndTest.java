@@ -18,15 +18,20 @@ import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.hotloop.api.ModelRoutesPlatformTest;
 import dev.hotloop.api.SdkTools;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** The official openai-java client against hotloop routed to real upstream servers over loopback sockets. */
 class ProvidersEndToEndTest extends ModelRoutesPlatformTest {
 
     private static final FunctionTool WEATHER = SdkTools.function("get_weather", "city");
+
+    @Autowired
+    private MeterRegistry meters;
 
     private OpenAIClient client;
 
@@ -82,6 +87,27 @@ class ProvidersEndToEndTest extends ModelRoutesPlatformTest {
         long firstInput = first.usage().orElseThrow().inputTokens();
         assertThat(second.usage().orElseThrow().inputTokensDetails().cachedTokens())
                 .isEqualTo(firstInput);
+    }
+
+    @Test
+    void aTurnWhoseUpstreamReportsItsUsageTokenizesNoItem() {
+        double tokenized = tokenizedItems();
+
+        Response response = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model("sim-chat")
+                        .store(false)
+                        .input("Weather in Lyon, counted upstream?")
+                        .addTool(WEATHER)
+                        .build());
+
+        assertThat(response.usage().orElseThrow().inputTokens()).isPositive();
+        // neither the input nor the output was tokenized: the upstream's usage is the usage
+        assertThat(tokenizedItems()).isEqualTo(tokenized);
+    }
+
+    private double tokenizedItems() {
+        return meters.get("hotloop.tokenizer.items").counter().count();
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.hotloop.api.config.ApiProperties;
 import dev.hotloop.api.context.ContextItem;
+import dev.hotloop.api.context.Conversation;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.request.CreateRequestReader;
 import dev.hotloop.protocol.tool.Tool;
@@ -101,14 +102,46 @@ class TokenCounterTest {
     }
 
     @Test
-    void shortInputIsCountedInline() {
+    void shortInputIsCountedWhenItsCountIsFirstNeeded() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         List<Item> input =
                 CreateRequestReader.read("{\"input\": \"hello\"}".getBytes()).input();
+        try (TokenCounter counter = new TokenCounter(
+                O200K, new ApiProperties.Tokenizer(1, 4, DataSize.ofMegabytes(1), DataSize.ofMegabytes(1)), meters)) {
+            ContextItem item = counter.count(input).block(Duration.ofSeconds(5)).getFirst();
+            assertThat(meters.get("hotloop.tokenizer.items").counter().count()).isZero();
 
-        StepVerifier.create(COUNTER.count(input))
-                .assertNext(
-                        counted -> assertThat(counted.getFirst().tokens()).isEqualTo(TokenCounter.ITEM_OVERHEAD + 1))
-                .verifyComplete();
+            assertThat(item.tokens()).isEqualTo(TokenCounter.ITEM_OVERHEAD + 1);
+            assertThat(item.tokens()).isEqualTo(TokenCounter.ITEM_OVERHEAD + 1);
+            assertThat(meters.get("hotloop.tokenizer.items").counter().count()).isOne();
+        }
+    }
+
+    @Test
+    void aConversationsWindowCountsItsDeferredItemsOnce() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (TokenCounter counter = new TokenCounter(
+                O200K, new ApiProperties.Tokenizer(1, 4, DataSize.ofMegabytes(1), DataSize.ofMegabytes(1)), meters)) {
+            Conversation first = Conversation.EMPTY.withInput(
+                    counter.count(CreateRequestReader.read("{\"input\": \"hello\"}".getBytes())
+                                    .input())
+                            .block(Duration.ofSeconds(5)));
+            Conversation second =
+                    first.withOutput(counter.count(CreateRequestReader.read("{\"input\": \"hello again\"}".getBytes())
+                                    .input())
+                            .block(Duration.ofSeconds(5)));
+            assertThat(second.uncountedChars()).isGreaterThan("hello".length() + "hello again".length());
+
+            StepVerifier.create(counter.windowTokens(second))
+                    .expectNext(2 * TokenCounter.ITEM_OVERHEAD + 1 + 2)
+                    .verifyComplete();
+            StepVerifier.create(counter.windowTokens(second))
+                    .expectNext(2 * TokenCounter.ITEM_OVERHEAD + 1 + 2)
+                    .verifyComplete();
+            assertThat(second.uncountedChars()).isZero();
+            assertThat(first.windowTokens()).isEqualTo(TokenCounter.ITEM_OVERHEAD + 1);
+            assertThat(meters.get("hotloop.tokenizer.items").counter().count()).isEqualTo(2);
+        }
     }
 
     @Test

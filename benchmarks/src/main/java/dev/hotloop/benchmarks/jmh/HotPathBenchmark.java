@@ -73,14 +73,15 @@ public class HotPathBenchmark {
                 new SimpleMeterRegistry());
     }
 
+    /** As a WebSocket frame carries it: UTF-8 bytes, encoded once. */
     @Benchmark
-    public String encodeArgumentsDelta() {
-        return ProtocolJson.mapper().writeValueAsString(argumentsDelta);
+    public byte[] encodeArgumentsDelta() {
+        return ProtocolJson.mapper().writeValueAsBytes(argumentsDelta);
     }
 
     @Benchmark
-    public String encodeOutputItemDone() {
-        return ProtocolJson.mapper().writeValueAsString(outputItemDone);
+    public byte[] encodeOutputItemDone() {
+        return ProtocolJson.mapper().writeValueAsBytes(outputItemDone);
     }
 
     /** A new tool output every time, as every turn brings one (a text seen before is a remembered count). */

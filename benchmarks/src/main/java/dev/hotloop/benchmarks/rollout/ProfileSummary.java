@@ -11,8 +11,8 @@ import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * The top frames of a JFR recording's CPU-time samples (what {@code jfr print --events jdk.CPUTimeSample} lists,
- * aggregated): by the sampled method itself and by the first hotloop method on the stack.
+ * The top frames of a JFR recording's execution samples (what {@code jfr print --events jdk.ExecutionSample}
+ * lists, aggregated): by the sampled method itself and by the first hotloop method on the stack.
  */
 record ProfileSummary(
         int samples, List<Map.Entry<String, Integer>> topFrames, List<Map.Entry<String, Integer>> topHotloopFrames) {
@@ -22,7 +22,7 @@ record ProfileSummary(
         Map<String, Integer> hotloop = new HashMap<>();
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
-            if (!"jdk.CPUTimeSample".equals(event.getEventType().getName()) || event.getStackTrace() == null) {
+            if (!"jdk.ExecutionSample".equals(event.getEventType().getName()) || event.getStackTrace() == null) {
                 continue;
             }
             List<RecordedFrame> stack = event.getStackTrace().getFrames();

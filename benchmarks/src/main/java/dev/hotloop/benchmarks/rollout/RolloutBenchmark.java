@@ -219,22 +219,20 @@ public final class RolloutBenchmark {
     }
 
     private String profiles(RolloutClient client, ServiceProcess platform, Cell cell) throws Exception {
-        StringBuilder text = new StringBuilder(
-                "\n### Profile (JFR CPU-time samples of the platform JVM, one per millisecond of CPU)\n\n"
+        StringBuilder text =
+                new StringBuilder("\n### Profile (JFR execution samples of the platform JVM, every 1 ms)\n\n"
                         + cell.rollouts() + " rollouts of " + cell.turns() + " turns at " + cell.historyTokens()
                         + " tokens of history, unthrottled openai-chat upstream, after the runs above (warm JIT).\n\n");
         RolloutSpec spec = new RolloutSpec(cell.historyTokens(), cell.turns(), 200, Duration.ofMillis(5));
         for (Mode mode : List.of(Mode.WEBSOCKET_STATELESS, Mode.HTTP_PREVIOUS)) {
             Path recording = out.resolve(mode.name().toLowerCase(java.util.Locale.ROOT) + ".jfr")
                     .toAbsolutePath();
-            // CPU-time sampling (JDK 25, Linux): a sample per millisecond of CPU a thread burns, native code
-            // included, where execution sampling sees a few dozen samples in a run this cheap
+            // a sample per millisecond a thread runs, not the profile settings' 10: hundreds of samples, not dozens
             platform.jcmd(
                     "JFR.start",
                     "name=" + mode.name(),
                     "settings=profile",
-                    "jdk.CPUTimeSample#enabled=true",
-                    "jdk.CPUTimeSample#throttle=1ms",
+                    "jdk.ExecutionSample#period=1ms",
                     "filename=" + recording);
             for (int r = 0; r < cell.rollouts(); r++) {
                 client.run(mode, spec, cell.model());

@@ -17,6 +17,7 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -79,8 +80,11 @@ public final class UpstreamClient {
         return http.post()
                 .uri(path)
                 .contentType(MediaType.APPLICATION_JSON)
+                .contentLength(body.length)
                 .accept(MediaType.TEXT_EVENT_STREAM)
-                .bodyValue(body)
+                // the rendered bytes as they are, wrapped: no codec looked up per request
+                .body((request, context) ->
+                        request.writeWith(Mono.just(request.bufferFactory().wrap(body))))
                 .exchangeToFlux(this::events)
                 .onErrorMap(error -> !(error instanceof UpstreamException), this::classify);
     }

@@ -155,7 +155,8 @@ public class ResponsesHandler {
         return bodies.read(request)
                 .map(CreateRequestReader::read)
                 .flatMap(create -> engine.prepare(origin, create, conversations))
-                .flatMap(turn -> json(InputTokens.of(turn.inputTokens())));
+                .flatMap(engine::inputTokens)
+                .flatMap(inputTokens -> json(InputTokens.of(inputTokens)));
     }
 
     /** The stored response, or with {@code stream=true} its events after {@code starting_after}, live to its end. */

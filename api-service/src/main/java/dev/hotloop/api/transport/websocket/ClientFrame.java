@@ -5,8 +5,10 @@ import dev.hotloop.protocol.error.ErrorCodes;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.request.CreateRequest;
 import dev.hotloop.protocol.request.CreateRequestReader;
+import java.io.InputStream;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -28,17 +30,18 @@ record ClientFrame(
     static final String DEFAULT_LANE = "";
     private static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
-    static ClientFrame parse(String text) {
+    /** Parses a text frame's payload as the UTF-8 bytes it came in: never decoded to a string first. */
+    static ClientFrame parse(DataBuffer payload) {
         long started = System.nanoTime();
-        ClientFrame frame = read(text);
+        ClientFrame frame = read(payload.asInputStream());
         return new ClientFrame(
                 frame.lane(), frame.streamId(), frame.request(), frame.error(), System.nanoTime() - started);
     }
 
-    private static ClientFrame read(String text) {
+    private static ClientFrame read(InputStream json) {
         JsonNode tree;
         try {
-            tree = ProtocolJson.mapper().readTree(text);
+            tree = ProtocolJson.mapper().readTree(json);
         } catch (JacksonException e) {
             return refused(
                     null,

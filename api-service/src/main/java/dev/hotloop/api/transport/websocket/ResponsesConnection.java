@@ -124,14 +124,14 @@ final class ResponsesConnection {
                                 // a client that left cancels whatever runs for it, and so the model
                                 : group.concatMap(admission -> run(admission).takeUntilOther(gone.asMono())),
                         settings.maxLanes() + 2)
-                .map(session::textMessage);
+                .map(this::text);
         Flux<WebSocketMessage> pings = Flux.interval(settings.pingInterval())
                 .map(tick -> session.pingMessage(buffers -> buffers.wrap(new byte[0])))
                 .takeUntilOther(gone.asMono());
         Flux<WebSocketMessage> ending = Mono.firstWithValue(ageLimit(), idle(), drained.asMono())
                 .takeUntilOther(gone.asMono())
                 .flatMapMany(end -> Flux.concat(
-                        end == Ending.AGED ? Mono.just(session.textMessage(connectionLimitFrame())) : Mono.empty(),
+                        end == Ending.AGED ? Mono.just(text(connectionLimitFrame())) : Mono.empty(),
                         Mono.defer(() -> session.close(
                                         end == Ending.DRAINED ? CloseStatus.GOING_AWAY : CloseStatus.NORMAL))
                                 .then(Mono.empty())));
@@ -176,7 +176,7 @@ final class ResponsesConnection {
         lastActivity = System.nanoTime();
         int bytes = message.getPayload().readableByteCount();
         ClientFrame frame = message.getType() == WebSocketMessage.Type.TEXT
-                ? ClientFrame.parse(message.getPayloadAsText())
+                ? ClientFrame.parse(message.getPayload())
                 : ClientFrame.refused(
                         null,
                         ApiException.invalidRequest(
@@ -208,12 +208,12 @@ final class ResponsesConnection {
     }
 
     /** Runs one admitted frame to its last event; a refused request is one error frame and evicts what it named. */
-    private Flux<String> run(Admission admission) {
+    private Flux<byte[]> run(Admission admission) {
         queued.decrementAndGet();
         waiting.decrementAndGet();
         ClientFrame frame = admission.frame();
         CreateRequest request = frame.request();
-        Flux<String> frames;
+        Flux<byte[]> frames;
         if (request == null) {
             frames = Flux.just(refusal(frame));
         } else if (draining) {
@@ -233,7 +233,7 @@ final class ResponsesConnection {
      * The frame's response, its turn started when the lane ran it (the limits' check is overhead; queueing behind the
      * lane's previous response is the client's wait, not overhead), less the frame's decoding.
      */
-    private Flux<String> respond(ClientFrame frame, CreateRequest request, long runNanos) {
+    private Flux<byte[]> respond(ClientFrame frame, CreateRequest request, long runNanos) {
         return engine.prepare(
                         new TurnOrigin(
                                 tenant,
@@ -256,7 +256,7 @@ final class ResponsesConnection {
      * The frame's response when the tenant's limits admit it, holding its slot until it ends; else one
      * {@code rate_limit_exceeded} error frame, and the connection stays open.
      */
-    private Flux<String> limitedResponse(ClientFrame frame, CreateRequest request, int bytes, long runNanos) {
+    private Flux<byte[]> limitedResponse(ClientFrame frame, CreateRequest request, int bytes, long runNanos) {
         if (!limiter.enabled()) {
             return respond(frame, request, runNanos);
         }
@@ -276,7 +276,13 @@ final class ResponsesConnection {
         }
     }
 
-    private String refusal(ClientFrame frame) {
+    /** A text frame carrying JSON already encoded as UTF-8: wrapped, not copied nor decoded again. */
+    private WebSocketMessage text(byte[] json) {
+        return new WebSocketMessage(
+                WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(json));
+    }
+
+    private byte[] refusal(ClientFrame frame) {
         return ServerFrames.error(
                 Objects.requireNonNull(frame.error(), "a refused frame carries its error"), frame.streamId());
     }
@@ -295,7 +301,7 @@ final class ResponsesConnection {
                 .thenReturn(Ending.IDLE);
     }
 
-    private String connectionLimitFrame() {
+    private byte[] connectionLimitFrame() {
         return ServerFrames.error(
                 ApiException.invalidRequest(
                         null,

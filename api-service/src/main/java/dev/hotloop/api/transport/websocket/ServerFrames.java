@@ -10,26 +10,27 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * What the server sends on a WebSocket: the protocol's events, one JSON object per text frame, echoing
  * {@code stream_id} only when the request set one; and WebSocket error frames, which differ from SSE's:
- * {@code {"type":"error","status":400,"error":{"type","code","message","param"}}}.
+ * {@code {"type":"error","status":400,"error":{"type","code","message","param"}}}. Each is encoded once, straight to
+ * the UTF-8 bytes a frame carries.
  */
 final class ServerFrames {
 
     private ServerFrames() {}
 
-    static String event(ResponseEvent event, @Nullable String streamId) {
+    static byte[] event(ResponseEvent event, @Nullable String streamId) {
         if (streamId == null) {
-            return ProtocolJson.mapper().writeValueAsString(event);
+            return ProtocolJson.mapper().writeValueAsBytes(event);
         }
         ObjectNode json = ProtocolJson.mapper().valueToTree(event);
         json.put("stream_id", streamId);
-        return json.toString();
+        return ProtocolJson.mapper().writeValueAsBytes(json);
     }
 
-    static String error(ApiException exception, @Nullable String streamId) {
+    static byte[] error(ApiException exception, @Nullable String streamId) {
         return error(exception.status(), exception.error(), streamId);
     }
 
-    static String error(int status, OpenAiError error, @Nullable String streamId) {
+    static byte[] error(int status, OpenAiError error, @Nullable String streamId) {
         ObjectNode frame = ProtocolJson.nodes().objectNode();
         frame.put("type", "error");
         frame.put("status", status);
@@ -37,6 +38,6 @@ final class ServerFrames {
         if (streamId != null) {
             frame.put("stream_id", streamId);
         }
-        return frame.toString();
+        return ProtocolJson.mapper().writeValueAsBytes(frame);
     }
 }
