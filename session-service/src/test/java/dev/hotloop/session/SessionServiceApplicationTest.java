@@ -89,7 +89,7 @@ class SessionServiceApplicationTest {
 
             assertThat(context.getBean(ConnectingThreads.class).names)
                     .isNotEmpty()
-                    .noneMatch(thread -> thread.startsWith("session-http"));
+                    .noneMatch(thread -> thread.startsWith("session-service-http-"));
         }
     }
 
