@@ -83,7 +83,12 @@ public class TenantLimiter implements DisposableBean {
     public Mono<Grant> admit(String tenant, Demand demand) {
         LimitsProperties.Limits limits = properties.of(tenant);
         String slot = replica + ":" + slotIds.incrementAndGet();
-        return guarded(redis.admit(tenant, limits, demand, slot))
+        Mono<Tally> check = redis.admit(tenant, limits, demand, slot);
+        if (demand.kind().holdsSlot()) {
+            // a check given up (timed out, or its caller gone) may still take the slot in Redis: free it behind it
+            check = check.doOnCancel(() -> free(redis, tenant, limits, demand.kind(), slot, 0));
+        }
+        return guarded(check)
                 .map(tally -> new Grant(tenant, limits, demand, tally, slot, redis, this))
                 .onErrorResume(failure -> {
                     log.debug("Limits decided locally: {}", failure.toString());
@@ -108,8 +113,17 @@ public class TenantLimiter implements DisposableBean {
      */
     void release(Grant grant, long refund) {
         held.remove(grant);
-        grant.store()
-                .release(grant.tenant(), grant.limits(), grant.kind(), grant.slot(), refund)
+        free(grant.store(), grant.tenant(), grant.limits(), grant.kind(), grant.slot(), refund);
+    }
+
+    private void free(
+            QuotaStore store,
+            String tenant,
+            LimitsProperties.Limits limits,
+            Demand.Kind kind,
+            String slot,
+            long refund) {
+        store.release(tenant, limits, kind, slot, refund)
                 .timeout(properties.redisTimeout())
                 .subscribe(null, failure -> log.debug("Slot left to expire: {}", failure.toString()));
     }

@@ -183,6 +183,31 @@ class TenantLimiterTest {
     }
 
     @Test
+    void aSlotWhoseCheckWasGivenUpIsFreedBehindIt() {
+        try (LocalRedis slow = LocalRedis.startEphemeral()) {
+            TenantLimiter replica = replica(limits(100, 1_000_000, 1, 10), slow.port());
+
+            // Redis takes the slot after the check gave up waiting (500 ms) and this replica decided alone
+            RespClient.of(slow.host(), slow.port(), WAIT).call("CLIENT", "PAUSE", "1500", "WRITE");
+            Grant decidedLocally = admit(replica, Demand.response(100));
+            assertThat(decidedLocally.store()).isNotInstanceOf(RedisQuotaStore.class);
+            decidedLocally.release();
+            // and a check whose caller left before Redis answered
+            RespClient.of(slow.host(), slow.port(), WAIT).call("CLIENT", "PAUSE", "1500", "WRITE");
+            replica.admit(tenant, Demand.response(100)).subscribe().dispose();
+
+            // the lease (30 s) is far off: only freeing the abandoned slots lets the next response in
+            await().atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        Grant next = admit(replica, Demand.response(100));
+                        next.release();
+                        return next.admitted() && next.store() instanceof RedisQuotaStore;
+                    });
+        }
+    }
+
+    @Test
     void redisDownFailsOpenToThisReplicasOwnLimits() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         TenantLimiter replica = replica(limits(2, 1_000_000, 10, 10), closedPort(), meters, false);
