@@ -172,13 +172,7 @@ class TenantLimiterTest {
             held.release();
 
             // the lease (30 s) is far off: only the release frees the slot
-            await().atMost(Duration.ofSeconds(15))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> {
-                        Grant next = admit(replica, Demand.response(100));
-                        next.release();
-                        return next.admitted() && next.store() instanceof RedisQuotaStore;
-                    });
+            awaitTheOnlySlotFreeInRedis(replica);
         }
     }
 
@@ -197,13 +191,7 @@ class TenantLimiterTest {
             replica.admit(tenant, Demand.response(100)).subscribe().dispose();
 
             // the lease (30 s) is far off: only freeing the abandoned slots lets the next response in
-            await().atMost(Duration.ofSeconds(15))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> {
-                        Grant next = admit(replica, Demand.response(100));
-                        next.release();
-                        return next.admitted() && next.store() instanceof RedisQuotaStore;
-                    });
+            awaitTheOnlySlotFreeInRedis(replica);
         }
     }
 
@@ -221,6 +209,17 @@ class TenantLimiterTest {
         assertThat(meters.counter("hotloop.limits.local_decisions").count()).isEqualTo(3);
         Grant slot = admit(replica, Demand.connection());
         assertThat(slot.admitted()).isFalse(); // the requests bucket is empty locally too
+    }
+
+    /** Waits until Redis (not this replica alone) admits a response of a tenant allowed one at a time. */
+    private void awaitTheOnlySlotFreeInRedis(TenantLimiter replica) {
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    Grant next = admit(replica, Demand.response(100));
+                    next.release();
+                    return next.admitted() && next.store() instanceof RedisQuotaStore;
+                });
     }
 
     private Grant admit(TenantLimiter replica, Demand demand) {

@@ -1,5 +1,7 @@
 package dev.hotloop.api.model.chat;
 
+import static dev.hotloop.api.model.upstream.RenderingFixtures.items;
+import static dev.hotloop.api.model.upstream.RenderingFixtures.request;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,12 +9,8 @@ import dev.hotloop.protocol.chat.ChatMessages;
 import dev.hotloop.protocol.item.Item;
 import dev.hotloop.protocol.json.ProtocolJson;
 import dev.hotloop.protocol.model.ModelRequest;
-import dev.hotloop.protocol.request.InputReader;
-import dev.hotloop.protocol.tool.FunctionTool;
-import dev.hotloop.protocol.tool.ToolChoice;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -35,29 +33,6 @@ class ChatCompletionRequestTest {
             [{"type":"function_call_output","call_id":"b","output":[{"type":"input_text","text":"9C"}]},
              {"type":"message","role":"assistant","content":[{"type":"output_text","text":"Paris 18C, Oslo 9C."}]},
              {"role":"user","content":"Thanks!"}]""");
-
-    private static List<Item> items(String json) {
-        return InputReader.read(ProtocolJson.mapper().readTree(json));
-    }
-
-    private static ModelRequest request(@Nullable String instructions, List<Item> context) {
-        ObjectNode tool = ProtocolJson.nodes()
-                .objectNode()
-                .put("type", "function")
-                .put("name", "get_weather")
-                .set("parameters", ProtocolJson.nodes().objectNode().put("type", "object"));
-        return new ModelRequest(
-                "m",
-                instructions,
-                List.copyOf(context),
-                List.of(new FunctionTool(tool)),
-                ToolChoice.AUTO,
-                false,
-                100,
-                0.5,
-                null,
-                null);
-    }
 
     /** The whole body as one tree, the way it was rendered before rendering was incremental. */
     private static JsonNode wholeBody(ModelRequest request) {
