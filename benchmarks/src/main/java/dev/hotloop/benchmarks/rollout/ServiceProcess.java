@@ -58,10 +58,14 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         arguments.forEach(argument -> command.add(argument.replace("{port}", Integer.toString(port))));
         Files.createDirectories(logDirectory);
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(logDirectory.resolve(name + ".log").toFile())
-                .start();
+                .redirectOutput(logDirectory.resolve(name + ".log").toFile());
+        // data of this run's own (the platform's Redis): a launcher's default would grow from run to run, and its
+        // append-only file would be loaded, and rewritten, during the next run's measurements
+        builder.environment()
+                .put("HOTLOOP_DATA_DIR", logDirectory.resolve(name + "-data").toString());
+        Process process = builder.start();
         ServiceProcess service = new ServiceProcess(name, process, port);
         // an interrupted benchmark leaves no service behind
         Runtime.getRuntime().addShutdownHook(new Thread(service::stop, name + "-stop"));
