@@ -255,14 +255,7 @@ public final class McpTurn {
             switch (item.type()) {
                 case "mcp_call" -> {
                     String callId = json.path("id").asString("");
-                    view.add(FunctionCallItem.of(
-                            callId,
-                            callId,
-                            McpTool.functionName(
-                                    json.path("server_label").asString(""),
-                                    json.path("name").asString("")),
-                            json.path("arguments").asString(""),
-                            "completed"));
+                    view.add(asFunctionCall(json));
                     String output = json.hasNonNull("error")
                             ? "[error] " + errorText(json.path("error"))
                             : json.path("output").asString("");
@@ -272,14 +265,7 @@ public final class McpTurn {
                     JsonNode denial = denials.get(json.path("id").asString(""));
                     if (denial != null) {
                         String callId = json.path("id").asString("");
-                        view.add(FunctionCallItem.of(
-                                callId,
-                                callId,
-                                McpTool.functionName(
-                                        json.path("server_label").asString(""),
-                                        json.path("name").asString("")),
-                                json.path("arguments").asString(""),
-                                "completed"));
+                        view.add(asFunctionCall(json));
                         String reason = denial.path("reason").asString("");
                         view.add(functionOutput(
                                 callId,
@@ -470,6 +456,19 @@ public final class McpTurn {
         json.put("role", "developer");
         json.putArray("content").addObject().put("type", "input_text").put("text", text);
         return Item.of(json);
+    }
+
+    /** An {@code mcp_call} or {@code mcp_approval_request} as the function call the model made, its id the call id. */
+    private static Item asFunctionCall(JsonNode mcpItem) {
+        String callId = mcpItem.path("id").asString("");
+        return FunctionCallItem.of(
+                callId,
+                callId,
+                McpTool.functionName(
+                        mcpItem.path("server_label").asString(""),
+                        mcpItem.path("name").asString("")),
+                mcpItem.path("arguments").asString(""),
+                "completed");
     }
 
     private static Item functionOutput(String callId, String output) {

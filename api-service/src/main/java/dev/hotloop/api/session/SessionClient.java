@@ -77,23 +77,13 @@ public class SessionClient {
 
     /** The whole context of a stored response, or empty when the tenant has no such response. */
     public Mono<StoredContext> context(String tenant, String responseId) {
-        return read(
-                        responseId,
-                        replica -> http.get()
-                                .uri(replica + RESPONSES + "/{id}/context", tenant, responseId)
-                                .retrieve()
-                                .bodyToMono(byte[].class))
+        return read(responseId, replica -> getBytes(replica + RESPONSES + "/{id}/context", tenant, responseId))
                 .map(SessionClient::parseContext);
     }
 
     /** The stored Response JSON, as stored, or empty. */
     public Mono<byte[]> response(String tenant, String responseId) {
-        return read(
-                responseId,
-                replica -> http.get()
-                        .uri(replica + RESPONSES + "/{id}", tenant, responseId)
-                        .retrieve()
-                        .bodyToMono(byte[].class));
+        return read(responseId, replica -> getBytes(replica + RESPONSES + "/{id}", tenant, responseId));
     }
 
     /** Whether the tenant has the response: a bodiless read, whatever the chain's length. */
@@ -185,12 +175,7 @@ public class SessionClient {
 
     /** A conversation's fields; 404 {@code conversation_not_found} when the tenant has no such conversation. */
     public Mono<ConversationRecord> conversation(String tenant, String id) {
-        return conversationRead(
-                        id,
-                        replica -> http.get()
-                                .uri(replica + CONVERSATIONS + "/{id}", tenant, id)
-                                .retrieve()
-                                .bodyToMono(byte[].class))
+        return conversationRead(id, replica -> getBytes(replica + CONVERSATIONS + "/{id}", tenant, id))
                 .map(SessionClient::parseConversation);
     }
 
@@ -215,12 +200,7 @@ public class SessionClient {
 
     /** A conversation with all its items, in one round trip to session-service and one to Redis. */
     public Mono<ConversationHistory> conversationHistory(String tenant, String id) {
-        return conversationRead(
-                        id,
-                        replica -> http.get()
-                                .uri(replica + CONVERSATIONS + "/{id}/context", tenant, id)
-                                .retrieve()
-                                .bodyToMono(byte[].class))
+        return conversationRead(id, replica -> getBytes(replica + CONVERSATIONS + "/{id}/context", tenant, id))
                 .map(json -> {
                     JsonNode root = ProtocolJson.mapper().readTree(json);
                     return new ConversationHistory(conversationOf(root), contextItems(root.path("items")));
@@ -247,17 +227,13 @@ public class SessionClient {
             String tenant, String id, int limit, boolean ascending, @Nullable String after) {
         return conversationRead(
                         id,
-                        replica -> http.get()
-                                .uri(
-                                        replica + CONVERSATIONS
-                                                + "/{id}/items?limit={limit}&order={order}&after={after}",
-                                        tenant,
-                                        id,
-                                        limit,
-                                        ascending ? "asc" : "desc",
-                                        after == null ? "" : after)
-                                .retrieve()
-                                .bodyToMono(byte[].class))
+                        replica -> getBytes(
+                                replica + CONVERSATIONS + "/{id}/items?limit={limit}&order={order}&after={after}",
+                                tenant,
+                                id,
+                                limit,
+                                ascending ? "asc" : "desc",
+                                after == null ? "" : after))
                 .map(json -> {
                     JsonNode root = ProtocolJson.mapper().readTree(json);
                     List<Item> items = new ArrayList<>(root.path("data").size());
@@ -270,11 +246,7 @@ public class SessionClient {
     /** One item of a conversation; 404 {@code item_not_found} when it has none with the id. */
     public Mono<Item> conversationItem(String tenant, String id, String itemId) {
         return conversationRead(
-                        id,
-                        replica -> http.get()
-                                .uri(replica + CONVERSATIONS + "/{id}/items/{item}", tenant, id, itemId)
-                                .retrieve()
-                                .bodyToMono(byte[].class))
+                        id, replica -> getBytes(replica + CONVERSATIONS + "/{id}/items/{item}", tenant, id, itemId))
                 .map(json -> Item.of((ObjectNode) ProtocolJson.mapper().readTree(json)));
     }
 
@@ -373,6 +345,10 @@ public class SessionClient {
     }
 
     /** POSTs {@code body} as JSON to a session-service replica; the answer's bytes. */
+    private Mono<byte[]> getBytes(String uri, Object... variables) {
+        return http.get().uri(uri, variables).retrieve().bodyToMono(byte[].class);
+    }
+
     private Mono<byte[]> postJson(String uri, JsonNode body, Object... variables) {
         return http.post()
                 .uri(uri, variables)

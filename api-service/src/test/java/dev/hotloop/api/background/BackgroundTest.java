@@ -54,12 +54,7 @@ class BackgroundTest extends PlatformTest {
 
     @Test
     void theOfficialClientCreatesPollsAndResumesABackgroundResponseRunOnAnotherReplica() {
-        Response queued = client().responses()
-                .create(ResponseCreateParams.builder()
-                        .model(MODEL)
-                        .input("FLOOD " + "word ".repeat(200))
-                        .background(true)
-                        .build());
+        Response queued = createInBackground("FLOOD " + "word ".repeat(200));
         assertThat(queued.status()).contains(ResponseStatus.QUEUED);
         assertThat(queued.background()).contains(true);
 
@@ -113,16 +108,8 @@ class BackgroundTest extends PlatformTest {
         MeterRegistry workerMeters = worker.getBean(MeterRegistry.class);
         double cancelledBefore =
                 workerMeters.counter("hotloop.model.streams.cancelled").count();
-        Response queued = client().responses()
-                .create(ResponseCreateParams.builder()
-                        .model(MODEL)
-                        .input(LONG)
-                        .background(true)
-                        .build());
-        await().atMost(Duration.ofSeconds(30))
-                .until(
-                        () -> client().responses().retrieve(queued.id()).status(),
-                        status -> status.equals(Optional.of(ResponseStatus.IN_PROGRESS)));
+        Response queued = createInBackground(LONG);
+        awaitStatus(queued.id(), ResponseStatus.IN_PROGRESS);
 
         Response cancelled = client().responses().cancel(queued.id());
 
@@ -142,16 +129,8 @@ class BackgroundTest extends PlatformTest {
 
     @Test
     void cancellingAFinishedBackgroundResponseReturnsItUnchanged() {
-        Response queued = client().responses()
-                .create(ResponseCreateParams.builder()
-                        .model(MODEL)
-                        .input("quick")
-                        .background(true)
-                        .build());
-        await().atMost(Duration.ofSeconds(30))
-                .until(
-                        () -> client().responses().retrieve(queued.id()).status(),
-                        status -> status.equals(Optional.of(ResponseStatus.COMPLETED)));
+        Response queued = createInBackground("quick");
+        awaitStatus(queued.id(), ResponseStatus.COMPLETED);
 
         Response cancelled = client().responses().cancel(queued.id());
 
@@ -185,12 +164,7 @@ class BackgroundTest extends PlatformTest {
 
     @Test
     void anotherTenantNeitherSeesNorCancelsABackgroundResponse() {
-        Response queued = client().responses()
-                .create(ResponseCreateParams.builder()
-                        .model(MODEL)
-                        .input(LONG)
-                        .background(true)
-                        .build());
+        Response queued = createInBackground(LONG);
 
         HttpResponse<String> seen = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/responses/" + queued.id()))
                 .header("Authorization", "Bearer " + OTHER_KEY)
@@ -203,6 +177,20 @@ class BackgroundTest extends PlatformTest {
         assertThat(seen.statusCode()).isEqualTo(404);
         assertThat(cancelled.statusCode()).isEqualTo(404);
         assertThat(client().responses().cancel(queued.id()).status()).contains(ResponseStatus.CANCELLED);
+    }
+
+    private Response createInBackground(String input) {
+        return client().responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input(input)
+                        .background(true)
+                        .build());
+    }
+
+    private void awaitStatus(String id, ResponseStatus status) {
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> client().responses().retrieve(id).status(), seen -> seen.equals(Optional.of(status)));
     }
 
     private static String workerUrl() {
